@@ -1,0 +1,60 @@
+"""Shared fixtures: every test gets its own database file on disk, never ./vipcrm.db."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vipcrm.cli.app import app
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+BERKA = SHARED_DATA / "berka-pkdd99"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("VIPCRM_DB", str(tmp_path / "vipcrm.db"))
+    monkeypatch.setenv("VIPCRM_LANG", "en")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("VIPCRM_TODAY", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "vipcrm.db"
+
+
+@pytest.fixture
+def cli():
+    """Run vipcrm in-process: cli('import', 'clients', path) -> click Result (stdout, stderr apart)."""
+    runner = CliRunner()
+
+    def run(*args, input=None, env=None):
+        return runner.invoke(app, [str(a) for a in args], input=input, env=env,
+                             catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def sql(db_path):
+    """Query the test database directly: sql('SELECT …') -> list of tuples."""
+
+    def query(statement, params=()):
+        conn = sqlite3.connect(db_path)
+        try:
+            return conn.execute(statement, params).fetchall()
+        finally:
+            conn.close()
+
+    return query
+
+
+def requires_berka():
+    return pytest.mark.skipif(not BERKA.is_dir(),
+                              reason=f"Berka data not found at {BERKA} (../shared/data is absent)")

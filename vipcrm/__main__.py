@@ -1,0 +1,3 @@
+from vipcrm.cli.app import main
+
+main()

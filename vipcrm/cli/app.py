@@ -1,0 +1,121 @@
+"""The `vipcrm` program: global options, the command groups, and errors turned into exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from vipcrm import __version__
+from vipcrm.cli.common import EXIT_REFUSED, Refused, State, plain
+from vipcrm.formats.i18n import default_lang
+
+
+class VipcrmGroup(TyperGroup):
+    """Turns the project's own errors into one `Error: …` line and the exit code of CLI.md."""
+
+    def invoke(self, ctx: click.Context):
+        from vipcrm.core.config import ConfigError
+        from vipcrm.formats.csvfile import FileRefused
+        from vipcrm.store.db import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except Refused as exc:
+            _fail(ctx, str(exc), exc.code)
+        except (FileRefused, StoreError, ConfigError) as exc:
+            _fail(ctx, str(exc), EXIT_REFUSED)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                _fail(ctx, "the database is busy (another vipcrm run is writing); "
+                           "try again when it has finished", EXIT_REFUSED)
+            raise
+        except OSError as exc:
+            name = exc.filename or ""
+            _fail(ctx, f"{name}: {exc.strerror}; check the path and its permissions", EXIT_REFUSED)
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    lang = ctx.obj.lang if isinstance(ctx.obj, State) else "en"
+    prefix = "错误" if lang == "zh" else "Error"
+    click.echo(f"{prefix}: {message}", err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=VipcrmGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    help="""A bank's VIP client service from one SQLite file.
+
+    Import the bank's extracts, tier clients by AUM, give each to an RM of matching grade, plan
+    each RM's day, log follow-ups and report the KPIs.
+
+    Example: vipcrm demo && vipcrm plan today
+    """,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vipcrm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    db: Path = typer.Option(Path("vipcrm.db"), "--db", envvar="VIPCRM_DB",
+                            help="The database file (created on first use, mode 0600)."),
+    today: Optional[str] = typer.Option(None, "--today", envvar="VIPCRM_TODAY",
+                                        help="The date to treat as today (YYYY-MM-DD)."),
+    lang: Optional[str] = typer.Option(None, "--lang", envvar="VIPCRM_LANG",
+                                       help="en or zh: language of tables and messages."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Less on stderr."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="More on stderr."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    from vipcrm.cli.common import parse_date_option
+
+    chosen_lang = (lang or default_lang()).lower()
+    if chosen_lang not in ("en", "zh"):
+        raise typer.BadParameter(f"{lang!r}; choose en or zh", param_hint="--lang")
+    ctx.obj = State(
+        db_path=db,
+        today=parse_date_option(today, "--today") or dt.date.today(),
+        lang=chosen_lang,
+        quiet=quiet,
+        verbose=verbose,
+    )
+
+
+def _register() -> None:
+    from vipcrm.cli import (assign_cmd, client_cmd, config_cmd, data_cmd, demo_cmd,
+                            followup_cmd, ops_cmd, plan_cmd, report_cmd, tier_cmd)
+
+    for module in (demo_cmd, data_cmd, config_cmd, tier_cmd, assign_cmd, plan_cmd, followup_cmd,
+                   client_cmd, report_cmd, ops_cmd):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    if plain():
+        os.environ.setdefault("TERM", "dumb")
+    app(prog_name="vipcrm")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

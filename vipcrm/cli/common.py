@@ -1,0 +1,119 @@
+"""What every command shares: global state, opening the store, output, errors and exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import typer
+from rich.console import Console
+
+from vipcrm.core.config import Config
+from vipcrm.formats.output import Field, render
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+
+class Refused(Exception):
+    """A command refuses (exit 1 unless told otherwise) with one line saying what and how to fix."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED):
+        super().__init__(message)
+        self.code = code
+
+
+def plain() -> bool:
+    """Colour and progress only on a terminal with NO_COLOR unset (CLI.md)."""
+    return bool(os.environ.get("NO_COLOR")) or not sys.stderr.isatty()
+
+
+@dataclass
+class State:
+    db_path: Path = Path("vipcrm.db")
+    today: dt.date = field(default_factory=dt.date.today)
+    lang: str = "en"
+    quiet: bool = False
+    verbose: bool = False
+    _db: object = None
+    _config: Config | None = None
+
+    @property
+    def out(self) -> Console:
+        # Data on stdout; a wide virtual terminal when piped so tables do not wrap.
+        return Console(file=sys.stdout, no_color=plain(), highlight=False,
+                       width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+
+    @property
+    def err(self) -> Console:
+        return Console(file=sys.stderr, no_color=plain(), highlight=False,
+                       width=None if sys.stderr.isatty() else 200)
+
+    def db(self):
+        if self._db is None:
+            from vipcrm.store.db import open_db
+
+            self._db = open_db(self.db_path)
+        return self._db
+
+    def config(self) -> Config:
+        if self._config is None:
+            from vipcrm.store.settings import load_config
+
+            self._config = load_config(self.db())
+        return self._config
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            self.err.print(text, markup=False)
+
+    def debug(self, text: str) -> None:
+        if self.verbose:
+            self.err.print(text, markup=False)
+
+    def warn(self, text: str) -> None:
+        prefix = "警告" if self.lang == "zh" else "Warning"
+        self.err.print(f"{prefix}: {text}", markup=False)
+
+    def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
+             title: str | None = None, totals: bool = False) -> None:
+        render(records, fields, fmt, console=self.out, lang=self.lang,
+               title=title if fmt == "table" else None, totals=totals)
+
+    def user(self) -> str:
+        from vipcrm.store.audit import current_user
+
+        return current_user()
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+FormatOption = typer.Option("table", "--format", "-f", help="table, csv or json",
+                            case_sensitive=False)
+
+
+def check_format(fmt: str, allowed: Sequence[str] = ("table", "csv", "json")) -> str:
+    fmt = fmt.lower()
+    if fmt not in allowed:
+        raise typer.BadParameter(f"{fmt!r}; choose one of {', '.join(allowed)}",
+                                 param_hint="--format")
+    return fmt
+
+
+def parse_date_option(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    from vipcrm.formats.values import BadValue, parse_date
+
+    try:
+        return dt.date.fromisoformat(parse_date(value.strip()))
+    except BadValue as exc:
+        raise typer.BadParameter(str(exc), param_hint=name) from None

@@ -1,0 +1,82 @@
+"""`vipcrm config`: every number of the domain rules, shown and changed."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import typer
+
+from vipcrm.cli.common import Refused, check_format, state
+from vipcrm.core.config import KEYS, encode
+from vipcrm.formats.output import Field
+
+config_app = typer.Typer(help="Show and change the configuration (stored in the database).",
+                         no_args_is_help=True)
+
+
+@config_app.command("show")
+def show(ctx: typer.Context,
+         fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")) -> None:
+    """List every key with its value and default.
+
+    Example: vipcrm config show --format csv
+    """
+    st = state(ctx)
+    fmt = check_format(fmt)
+    config = st.config()
+    records = [{"key": name, "value": encode(config[name]), "default": encode(key.default),
+                "domain": key.domain, "meaning": key.help} for name, key in KEYS.items()]
+    st.emit(records, [Field("key"), Field("value"), Field("default"), Field("domain"),
+                      Field("meaning")], fmt)
+
+
+@config_app.command("set")
+def set_(ctx: typer.Context, key: str = typer.Argument(...), value: str = typer.Argument(...)) -> None:
+    """Change one key.
+
+    Example: vipcrm config set plan.daily_capacity 15
+    """
+    from vipcrm.store.settings import save_settings
+
+    st = state(ctx)
+    config = save_settings(st.db(), {key: value}, st.user(), f"config set {key}")
+    st.info(f"{key} = {encode(config[key])}")
+
+
+@config_app.command("load")
+def load(ctx: typer.Context, file: Path = typer.Argument(..., help="A TOML file of keys.")) -> None:
+    """Apply a TOML file of settings, all or nothing.
+
+    Keys may be dotted (`"plan.daily_capacity" = 15`) or nested tables (`[plan]` then
+    `daily_capacity = 15`).
+
+    Example: vipcrm config load bank.toml
+    """
+    from vipcrm.store.settings import save_settings
+
+    st = state(ctx)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise Refused(f"{file}: no such file; check the path") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise Refused(f"{file}: not valid TOML ({exc}); fix the file") from None
+    values = dict(_flatten(data))
+    if not values:
+        raise Refused(f"{file}: no settings found")
+    save_settings(st.db(), values, st.user(), f"config load {file.name}")
+    st.info(f"{len(values)} setting(s) applied from {file.name}")
+
+
+def _flatten(data: dict, prefix: str = ""):
+    for name, value in data.items():
+        full = f"{prefix}{name}"
+        if isinstance(value, dict) and full not in KEYS:
+            yield from _flatten(value, full + ".")
+        else:
+            yield full, value
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")

@@ -1,0 +1,134 @@
+"""`vipcrm import` and `vipcrm export`: the bank's extracts in and out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from vipcrm.cli.common import EXIT_REJECTS, Refused, check_format, plain, state
+from vipcrm.formats.kinds import KINDS
+from vipcrm.formats.output import Field
+
+KIND_LIST = ", ".join(KINDS)
+
+
+def _mapping(items: List[str]) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        theirs, sep, ours = item.rpartition("=")
+        if not sep or not theirs.strip() or not ours.strip():
+            raise typer.BadParameter(f"{item!r}; write it as 'Their Header=column'",
+                                     param_hint="--map")
+        mapping[theirs.strip()] = ours.strip()
+    return mapping
+
+
+def import_command(
+    ctx: typer.Context,
+    kind: str = typer.Argument(..., help=f"One of: {KIND_LIST}."),
+    file: Path = typer.Argument(..., help="The CSV file (UTF-8, UTF-8 with BOM or GBK/GB18030)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
+    strict: bool = typer.Option(False, "--strict", help="Any bad row refuses the whole file."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects",
+                                           help="Where rejected rows go (default FILE.rejects.csv)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Override the detected encoding."),
+    map_: List[str] = typer.Option([], "--map", help="'Their Header=column', repeatable."),
+    blank_clears: bool = typer.Option(False, "--blank-clears",
+                                      help="Empty optional cells erase known values."),
+    full_snapshot: bool = typer.Option(False, "--full-snapshot",
+                                       help="positions: the file holds all holdings of its clients "
+                                            "on its dates; absent positions are closed."),
+    fmt: str = typer.Option("table", "--format", "-f", help="Summary as table, csv or json."),
+) -> None:
+    """Import one extract file of one kind, in one transaction.
+
+    Bad rows go to a rejects file with their line and reason (exit 3); a file that cannot be
+    read at all is refused whole (exit 1, database unchanged). Re-importing a file changes nothing.
+
+    Example: vipcrm import clients examples/clients.csv
+    """
+    from vipcrm.store.imports import ImportOptions, import_file
+
+    st = state(ctx)
+    fmt = check_format(fmt)
+    if kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r}; choose one of {KIND_LIST}", param_hint="KIND")
+    options = ImportOptions(dry_run=dry_run, strict=strict, rejects=rejects, encoding=encoding,
+                            mapping=_mapping(map_), blank_clears=blank_clears,
+                            full_snapshot=full_snapshot, user=st.user())
+    result = _run_with_progress(st, kind, file, options)
+    for warning in result.warnings:
+        st.warn(warning)
+    for line in result.first_rejects:
+        st.info(f"  rejected {line}")
+    counts = result.counts()
+    summary = " ".join(f"{k}={v}" for k, v in counts.items())
+    mode = " (dry run: nothing written)" if dry_run else ""
+    st.info(f"{kind} {file.name}: {summary}{mode}")
+    if result.rejects_path:
+        st.info(f"rejected rows written to {result.rejects_path}")
+    if fmt != "table":
+        fields = [Field("kind"), Field("file")] + [Field(k, "int") for k in counts]
+        st.emit([{"kind": kind, "file": file.name, **counts}], fields, fmt)
+    if result.rejected:
+        raise typer.Exit(EXIT_REJECTS)
+
+
+def _run_with_progress(st, kind, file, options):
+    from vipcrm.store.imports import import_file
+
+    if plain() or st.quiet or not file.exists() or file.stat().st_size < 5_000_000:
+        return import_file(st.db(), kind, file, options)
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TimeRemainingColumn(), console=st.err, transient=True) as progress:
+        task = progress.add_task(f"import {kind}", total=file.stat().st_size)
+        options.progress = lambda done, total: progress.update(task, completed=done)
+        return import_file(st.db(), kind, file, options)
+
+
+def export_command(
+    ctx: typer.Context,
+    kind: str = typer.Argument(..., help=f"One of: {KIND_LIST}."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default stdout)."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv or json."),
+    unmask: bool = typer.Option(False, "--unmask",
+                                help="Show full phone and ID numbers (recorded in the audit log)."),
+) -> None:
+    """Export one kind as CSV or JSON, in the import format.
+
+    Phones and ID numbers are masked unless --unmask (which is audited); cells that a spreadsheet
+    would run as formulas get a leading quote. An unmasked CSV export imports back unchanged.
+
+    Example: vipcrm export clients -o clients.csv
+    """
+    from vipcrm.store.audit import record
+    from vipcrm.store.db import create_private, transaction
+    from vipcrm.store.exports import write_export
+
+    st = state(ctx)
+    fmt = check_format(fmt, ("csv", "json"))
+    if kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r}; choose one of {KIND_LIST}", param_hint="KIND")
+    db = st.db()
+    if unmask:
+        with transaction(db):
+            record(db, st.user(), f"export {kind} --unmask", {"output": str(output or "stdout")})
+    if output is None:
+        count = write_export(db, kind, sys.stdout, fmt, unmask)
+    else:
+        if output.exists() and output.is_dir():
+            raise Refused(f"{output} is a folder; give -o a file name")
+        create_private(output)
+        with open(output, "w", newline="", encoding="utf-8") as handle:
+            count = write_export(db, kind, handle, fmt, unmask)
+    st.info(f"exported {count} {kind} row(s){'' if unmask else ' (phones and IDs masked)'}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("export")(export_command)

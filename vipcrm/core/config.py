@@ -1,0 +1,249 @@
+"""Every number of the domain rules, with its default, in one place.
+
+The database stores only the keys a user changed (`settings` table); `Config` layers them over
+these defaults. Rules receive a `Config` and never hard-code a threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+TIERS = ("black_gold", "diamond", "premier_platinum", "platinum", "premier_gold", "gold")
+GRADES = ("senior", "l1", "l2", "l3", "l4", "trainee")
+ASSET_CLASSES = ("deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan", "credit")
+REASONS = (
+    "risk_expiry", "id_expiry", "maturity", "nav_drop", "aum_outflow", "followup_due",
+    "corporate_visit", "birthday", "anniversary", "holiday", "period_end", "cadence", "new_product",
+)
+PROFILE_FIELDS = (
+    "phone", "birth_date", "gender", "risk_level", "occupation", "marital_status", "family",
+    "hobbies", "product_preferences", "wealth_source", "preferred_channel", "address",
+)
+CORPORATE_FACTORS = (
+    "contract_volume", "unit_price", "revenue", "collection_rate", "profit", "quality_loss",
+    "industry_influence", "credit_rating",
+)
+
+_FLOORS = (10_000_000, 5_000_000, 3_000_000, 1_000_000, 500_000, 200_000)
+_CADENCE = (30, 45, 60, 90, 120, 180)
+_GRACE = (180, 90, 90, 90, 90, 90)
+_CAPACITY = (50, 80, 120, 150, 200, 100)
+_EXPIRY = {
+    "risk_expiry": -1, "id_expiry": -1, "maturity": 7, "nav_drop": 14, "aum_outflow": 30,
+    "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
+    "period_end": 5, "cadence": -1, "new_product": 14,
+}
+# Weights of DOMAIN §7; they sum to 100. Contact data and suitability weigh most because an RM
+# can neither call nor sell without them.
+_PROFILE_WEIGHTS = {
+    "phone": 15, "birth_date": 10, "gender": 5, "risk_level": 15, "occupation": 8,
+    "marital_status": 7, "family": 7, "hobbies": 6, "product_preferences": 10,
+    "wealth_source": 7, "preferred_channel": 5, "address": 5,
+}
+_CORPORATE_WEIGHTS = {
+    "contract_volume": 20, "unit_price": 10, "revenue": 20, "collection_rate": 15, "profit": 15,
+    "quality_loss": 5, "industry_influence": 10, "credit_rating": 5,
+}
+
+
+class ConfigError(ValueError):
+    """A key or value the configuration does not accept."""
+
+
+def _int(min_value: int | None = 0) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ConfigError("expected a whole number")
+        if isinstance(value, str):
+            value = value.strip().replace("_", "")
+            if not value.lstrip("-").isdigit():
+                raise ConfigError(f"expected a whole number, got {value!r}")
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ConfigError(f"expected a whole number, got {value!r}")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"expected a whole number, got {value!r}") from None
+        if min_value is not None and number < min_value:
+            raise ConfigError(f"expected a number >= {min_value}, got {number}")
+        return number
+
+    return parse
+
+
+def _pct(value: Any) -> int:
+    number = _int(0)(value)
+    if number > 100:
+        raise ConfigError(f"expected a percentage 0-100, got {number}")
+    return number
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "y", "on"):
+        return True
+    if text in ("false", "no", "0", "n", "off"):
+        return False
+    raise ConfigError(f"expected true or false, got {value!r}")
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip()
+        if text not in choices:
+            raise ConfigError(f"expected one of {', '.join(choices)}, got {text!r}")
+        return text
+
+    return parse
+
+
+def _classes(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    classes = tuple(str(item).strip() for item in items if str(item).strip())
+    unknown = [c for c in classes if c not in ASSET_CLASSES]
+    if unknown or not classes:
+        raise ConfigError(
+            f"expected a comma-separated list of {', '.join(ASSET_CLASSES)}, got {value!r}"
+        )
+    return classes
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    default: Any
+    parse: Callable[[Any], Any]
+    domain: str
+    help: str
+
+
+def _keys() -> list[Key]:
+    keys: list[Key] = []
+    for tier, floor, cadence, grace in zip(TIERS, _FLOORS, _CADENCE, _GRACE):
+        keys.append(Key(f"tiers.{tier}.floor", floor, _int(0), "§1", f"AUM floor of {tier} (CNY)"))
+        keys.append(Key(f"tiers.{tier}.cadence_days", cadence, _int(1), "§1 §4",
+                        f"contact cadence of {tier} (days)"))
+        keys.append(Key(f"tiers.{tier}.grace_days", grace, _int(1), "§1",
+                        f"days below the floor before {tier} is downgraded"))
+    keys += [
+        Key("tiering.basis", "daily_avg", _choice("daily_avg", "point"), "§1",
+            "daily_avg (mean daily AUM over the window) or point (AUM on the as-of date)"),
+        Key("tiering.window_days", 30, _int(1), "§1", "window of the daily_avg basis (days)"),
+        Key("aum.asset_classes", ("deposit", "wealth", "fund", "insurance", "bond", "metal", "custody"),
+            _classes, "§1", "asset classes counted in AUM"),
+    ]
+    for grade, capacity in zip(GRADES, _CAPACITY):
+        keys.append(Key(f"grades.{grade}.capacity", capacity, _int(0), "§3",
+                        f"book capacity of a {grade} RM (clients)"))
+    keys += [
+        Key("ownership.window_days", 365, _int(1), "§3", "trailing window for the ownership branch"),
+        Key("plan.daily_capacity", 12, _int(1), "§4", "clients per RM per day"),
+        Key("plan.maturity_lead_days", 7, _int(1), "§4", "days before a maturity the call is due"),
+        Key("plan.nav_drop_pct", 5, _pct, "§4", "NAV drop from the 30-day high that triggers a call"),
+        Key("plan.outflow_pct", 30, _pct, "§4", "AUM drop over 30 days that triggers a call"),
+    ]
+    for reason in REASONS:
+        keys.append(Key(f"plan.expiry_days.{reason}", _EXPIRY[reason], _int(-1), "§4",
+                        f"days after due before a {reason} task is missed (-1: never)"))
+    keys += [
+        Key("suitability.valid_days", 365, _int(1), "§5", "days a risk assessment stays valid"),
+        Key("suitability.elderly_age", 65, _int(1), "§5",
+            "age from which R4-R5 sales need a confirmation"),
+        Key("corporate.big_client_score", 60, _pct, "§2", "score for the big-client list"),
+    ]
+    for factor in CORPORATE_FACTORS:
+        keys.append(Key(f"corporate.weights.{factor}", _CORPORATE_WEIGHTS[factor], _int(0), "§2",
+                        f"weight of {factor} in the corporate score"))
+    for level, minimum in (("leadership", 1), ("technical", 2), ("business", 4)):
+        keys.append(Key(f"corporate.visits.{level}", minimum, _int(0), "§2",
+                        f"{level} visits per big client per year"))
+    keys += [
+        Key("kpi.vip_time_target_pct", 70, _pct, "§8", "target share of RM time on VIP clients"),
+    ]
+    for component, weight in (("results", 50), ("process", 20), ("teamwork", 15), ("feedback", 15)):
+        keys.append(Key(f"kpi.weights.{component}", weight, _int(0), "§8",
+                        f"weight of {component} in the RM scorecard"))
+    keys.append(Key("profile.target_pct", 80, _pct, "§7", "profile completeness target"))
+    for field in PROFILE_FIELDS:
+        keys.append(Key(f"profile.weights.{field}", _PROFILE_WEIGHTS[field], _int(0), "§7",
+                        f"weight of {field} in profile completeness"))
+    keys += [
+        Key("assign.include_untiered", False, _bool, "§3",
+            "let the assignment run give RMs to clients below gold"),
+        Key("data.stale_after_days", 1, _int(0), "§10",
+            "working days after which position or transaction data is called stale"),
+    ]
+    return keys
+
+
+KEYS: dict[str, Key] = {key.name: key for key in _keys()}
+
+
+def parse_value(name: str, value: Any) -> Any:
+    """The typed value of `name`, or ConfigError naming the valid keys."""
+    key = KEYS.get(name)
+    if key is None:
+        raise ConfigError(
+            f"unknown key {name!r}; valid keys: {', '.join(KEYS)} (see `vipcrm config show`)"
+        )
+    try:
+        return key.parse(value)
+    except ConfigError as exc:
+        raise ConfigError(f"{name}: {exc}") from None
+
+
+def encode(value: Any) -> str:
+    """How a value is stored in the settings table."""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class Config(Mapping[str, Any]):
+    """Defaults overlaid with the user's settings; read-only."""
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None):
+        self._values = {name: key.default for name, key in KEYS.items()}
+        self._overridden: set[str] = set()
+        for name, value in (overrides or {}).items():
+            if name in KEYS:  # a key dropped by a newer version is ignored, not fatal
+                self._values[name] = parse_value(name, value)
+                self._overridden.add(name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def is_default(self, name: str) -> bool:
+        return name not in self._overridden
+
+    # Shorthands used by the rules.
+    def floor_fen(self, tier: str) -> int:
+        return self._values[f"tiers.{tier}.floor"] * 100
+
+    def tier_value(self, tier: str, what: str) -> Any:
+        return self._values[f"tiers.{tier}.{what}"]
+
+    def capacity(self, grade: str) -> int:
+        return self._values[f"grades.{grade}.capacity"]
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> "Config":
+        merged = {name: self._values[name] for name in self._overridden}
+        merged.update(overrides)
+        return Config(merged)
+
+
+def validate_many(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Parse every pair or raise on the first bad one (used by `config load`)."""
+    return {name: parse_value(name, value) for name, value in pairs}

@@ -1,0 +1,35 @@
+"""Personal financial information: masking and spreadsheet-formula neutralising (DOMAIN §9)."""
+
+from __future__ import annotations
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****1234: the first 3 and last 4 digits stay, enough to tell two numbers apart."""
+    if not phone:
+        return phone
+    if len(phone) <= 7:
+        return "*" * max(len(phone) - 2, 0) + phone[-2:]
+    return phone[:3] + "****" + phone[-4:]
+
+
+def mask_id(id_number: str | None) -> str | None:
+    """Only the last 4 characters of an ID number are shown."""
+    if not id_number:
+        return id_number
+    return "*" * max(len(id_number) - 4, 4) + id_number[-4:]
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula gets a leading quote."""
+    if text and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def neutralised_strip(text: str) -> str:
+    """Undo `neutralise` on import: the quote vipcrm's export put before = + - @ goes again."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text

@@ -1,0 +1,210 @@
+"""Reading a bank's CSV extract: encoding, delimiter, header mapping (DATA.md "Reading a file").
+
+The file is streamed line by line in binary and decoded per line, so a bad byte is reported with
+its exact offset and a file of any size is read in constant memory. In UTF-8 and GB18030 the
+byte 0x0A never occurs inside a multi-byte character, so splitting on it is safe.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from vipcrm.formats.kinds import Kind
+
+SAMPLE_BYTES = 1 << 20
+DELIMITERS = (",", ";", "\t")
+
+csv.field_size_limit(1 << 24)
+
+
+class FileRefused(Exception):
+    """The whole file is refused (exit 1); the message names the file, the problem and the fix."""
+
+
+def detect_encoding(sample: bytes, path: Path) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRefused(
+            f"{path.name}: saved as UTF-16 (Excel 'Unicode text'); save it as 'CSV UTF-8' "
+            "or 'CSV (comma delimited)' and import again"
+        )
+    utf8_error = _first_error(sample, "utf-8")
+    if utf8_error is None:
+        return "utf-8"
+    if _first_error(sample, "gb18030") is None:
+        return "gb18030"
+    guess = _guess(sample)
+    hint = f" (it looks like {guess}; pass --encoding {guess} if that is right)" if guess else ""
+    raise FileRefused(
+        f"{path.name}: not UTF-8 or GB18030/GBK: undecodable byte at offset {utf8_error}{hint}; "
+        "save it as 'CSV UTF-8' and import again"
+    )
+
+
+def _first_error(sample: bytes, encoding: str) -> int | None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        decoder.decode(sample, final=len(sample) < SAMPLE_BYTES)
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return None
+
+
+def _guess(sample: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    return best.encoding if best is not None else None
+
+
+def detect_delimiter(header_line: str) -> str:
+    counts = {d: _count_outside_quotes(header_line, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+@dataclass
+class CsvSource:
+    """One open import file: its encoding, delimiter, header and rows."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    header: list[str]
+    size: int
+    bytes_read: int = 0
+    sha256: str = ""
+    _hash: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line number of the row's first line, cells) for every data row; blank lines skipped."""
+        reader = csv.reader(self._lines(skip_header=True), delimiter=self.delimiter)
+        last_line = 1
+        try:
+            for cells in reader:
+                line = last_line + 1
+                last_line = reader.line_num + 1
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue
+                yield line, cells
+        except csv.Error as exc:
+            raise FileRefused(f"{self.path.name}: line {last_line + 1}: {exc}; check the quotes") from None
+        self.sha256 = self._hash.hexdigest()
+
+    def _lines(self, skip_header: bool) -> Iterator[str]:
+        decode = codecs.getdecoder(self.encoding)
+        offset = 0
+        first = True
+        with open(self.path, "rb") as handle:
+            for raw in handle:
+                self._hash.update(raw)
+                try:
+                    text = decode(raw)[0]
+                except UnicodeDecodeError as exc:
+                    raise FileRefused(
+                        f"{self.path.name}: undecodable byte at offset {offset + exc.start} "
+                        f"for encoding {self.encoding}; fix the file or pass --encoding"
+                    ) from None
+                offset += len(raw)
+                self.bytes_read = offset
+                if first:
+                    first = False
+                    if skip_header:
+                        continue
+                yield text
+
+
+def open_csv(path: str | os.PathLike, encoding: str | None = None) -> CsvSource:
+    path = Path(path)
+    if not path.is_file():
+        raise FileRefused(f"{path}: no such file; check the path")
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise FileRefused(f"{path.name}: the file is empty; it needs a header line and rows")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise FileRefused(f"unknown encoding {encoding!r}; try utf-8 or gb18030") from None
+    else:
+        encoding = detect_encoding(sample, path)
+    first_line = sample.split(b"\n", 1)[0]
+    try:
+        header_text = first_line.decode(encoding).lstrip("\ufeff").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise FileRefused(
+            f"{path.name}: undecodable byte at offset {exc.start} for encoding {encoding}"
+        ) from None
+    if not header_text.strip():
+        raise FileRefused(f"{path.name}: the first line is blank; it must be the header")
+    delimiter = detect_delimiter(header_text)
+    header = next(csv.reader([header_text], delimiter=delimiter))
+    return CsvSource(path=path, encoding=encoding, delimiter=delimiter, header=header, size=size)
+
+
+def normalise_header(name: str) -> str:
+    return name.strip().strip("\ufeff").strip().lower()
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """Which file column feeds which canonical column."""
+
+    positions: dict[str, int]  # canonical name -> index in the row
+    ignored: list[str]  # extra columns, warned about once
+
+
+def map_header(kind: Kind, header: list[str], mapping: dict[str, str], file_name: str) -> HeaderMap:
+    lookup: dict[str, str] = {}
+    for column in kind.columns:
+        lookup[column.name.lower()] = column.name
+        for alias in column.aliases:
+            lookup[normalise_header(alias)] = column.name
+    for theirs, ours in mapping.items():
+        if ours not in kind.column_names:
+            raise FileRefused(
+                f"--map {theirs}={ours}: {ours!r} is not a column of {kind.name}; "
+                f"columns: {', '.join(kind.column_names)}"
+            )
+        lookup[normalise_header(theirs)] = ours
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, raw in enumerate(header):
+        name = normalise_header(raw)
+        canonical = lookup.get(name)
+        if canonical is None:
+            if name and not name.startswith("_"):  # _line/_errors of a rejects file
+                ignored.append(raw.strip())
+            continue
+        if canonical in positions:
+            raise FileRefused(
+                f"{file_name}: columns {header[positions[canonical]]!r} and {raw!r} both mean "
+                f"{canonical}; remove one or rename it with --map"
+            )
+        positions[canonical] = index
+    missing = [c.name for c in kind.columns if c.required and c.name not in positions]
+    if missing:
+        raise FileRefused(
+            f"{file_name}: missing required column(s) {', '.join(missing)} for kind {kind.name}; "
+            f"add them or map yours with --map 'Your Header={missing[0]}'"
+        )
+    return HeaderMap(positions, ignored)

@@ -1,0 +1,229 @@
+"""The ten import kinds of DATA.md: columns, Chinese aliases, types and keys.
+
+This table is the single description of every import file; the reader, the importer, the
+exporter and the schema's column lists all follow it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from vipcrm.core.config import ASSET_CLASSES, GRADES
+from vipcrm.formats import values as v
+
+# Column types: how a cell is parsed and how it is stored/exported.
+TEXT, DATE, MONEY, INT, BOOL, NAV, RATIO, GUARDED = (
+    "text", "date", "money", "int", "bool", "nav", "ratio", "guarded",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: dict[str, str] | None = None
+    default: object = None  # stored when the cell is empty on first insert
+
+    @property
+    def parser(self) -> Callable[[str], object]:
+        if self.choices is not None:
+            return v.parse_choice(self.choices)
+        return {
+            TEXT: v.parse_text, DATE: v.parse_date, MONEY: v.parse_money, INT: v.parse_int,
+            BOOL: v.parse_bool, NAV: v.parse_decimal(6), RATIO: v.parse_decimal(4),
+            GUARDED: v.parse_masked_guarded,
+        }[self.type]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    table: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    # (column, table, key column, extra SQL condition) checked for every row of the file.
+    references: tuple[tuple[str, str, str, str], ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _codes(*codes: str, **aliases: str) -> dict[str, str]:
+    table = {code: code for code in codes}
+    table.update({alias: code for alias, code in aliases.items()})
+    return table
+
+
+SEGMENTS = _codes("retail", "corporate", **{"个人": "retail", "零售": "retail", "对公": "corporate",
+                                             "企业": "corporate"})
+GENDERS = _codes("M", "F", **{"男": "M", "女": "F", "male": "M", "female": "F"})
+RISK_CLIENT = _codes("C1", "C2", "C3", "C4", "C5")
+RISK_PRODUCT = _codes("R1", "R2", "R3", "R4", "R5")
+CONSENT = _codes("all", "service_only", "none", **{"全部": "all", "仅服务": "service_only", "拒绝": "none"})
+ASSETS = _codes(*ASSET_CLASSES, **{"存款": "deposit", "理财": "wealth", "基金": "fund",
+                                    "保险": "insurance", "债券": "bond", "贵金属": "metal",
+                                    "第三方存管": "custody", "贷款": "loan", "信用卡": "credit"})
+PRODUCT_STATUS = _codes("on_sale", "closed", **{"在售": "on_sale", "停售": "closed"})
+GRADE_CODES = _codes(*GRADES, **{"高级": "senior", "一级": "l1", "二级": "l2", "三级": "l3",
+                                  "四级": "l4", "见习": "trainee"})
+CHANNELS = _codes("phone", "sms", "visit", "event", "wechat", "email",
+                  **{"电话": "phone", "短信": "sms", "拜访": "visit", "面访": "visit",
+                     "活动": "event", "微信": "wechat", "邮件": "email"})
+OUTCOMES = _codes("reached", "no_answer", "declined", "callback")
+STAGES = _codes("plan", "assess", "sale", "after_sale", "celebrate")
+VISIT_LEVELS = _codes("leadership", "technical", "business")
+TIMESHEET_CATEGORIES = _codes("vip", "non_vip", "admin", "training")
+CALENDAR_TYPES = _codes("holiday", "workday", **{"假日": "holiday", "休息": "holiday",
+                                                  "节假日": "holiday", "工作日": "workday",
+                                                  "调休上班": "workday", "补班": "workday"})
+CREDIT_RATINGS = _codes("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
+
+CLIENTS = Kind("clients", "clients", ("client_id",), (
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("name", required=True, aliases=("姓名", "客户姓名")),
+    Column("segment", choices=SEGMENTS, aliases=("客户类型",), default="retail"),
+    Column("gender", choices=GENDERS, aliases=("性别",)),
+    Column("birth_date", DATE, aliases=("出生日期",)),
+    Column("wedding_date", DATE, aliases=("结婚纪念日",)),
+    Column("phone", GUARDED, aliases=("手机号", "手机号码", "联系电话")),
+    Column("email", aliases=("邮箱",)),
+    Column("id_number", GUARDED, aliases=("证件号码", "身份证号")),
+    Column("id_expiry", DATE, aliases=("证件到期日",)),
+    Column("home_branch", required=True, aliases=("所属网点", "开户网点")),
+    Column("risk_level", choices=RISK_CLIENT, aliases=("风险等级",)),
+    Column("risk_assessed_on", DATE, aliases=("风险测评日期",)),
+    Column("occupation", aliases=("职业",)),
+    Column("marital_status", aliases=("婚姻状况",)),
+    Column("family", aliases=("家庭情况",)),
+    Column("hobbies", aliases=("兴趣爱好",)),
+    Column("product_preferences", aliases=("产品偏好",)),
+    Column("wealth_source", aliases=("财富来源",)),
+    Column("preferred_channel", aliases=("偏好渠道",)),
+    Column("address", aliases=("地址",)),
+    Column("contact_consent", choices=CONSENT, aliases=("营销同意",), default="all"),
+    Column("opened_on", DATE, aliases=("开户日期",)),
+    Column("closed_on", DATE, aliases=("销户日期",)),
+))
+
+POSITIONS = Kind("positions", "positions", ("client_id", "product_code", "as_of"), (
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("product_code", required=True, aliases=("产品代码",)),
+    Column("as_of", DATE, required=True, aliases=("数据日期",)),
+    Column("balance", MONEY, required=True, aliases=("余额", "市值")),
+    Column("asset_class", choices=ASSETS, aliases=("资产类别",)),
+    Column("maturity_date", DATE, aliases=("到期日",)),
+), references=(("client_id", "clients", "client_id", ""),))
+
+PRODUCTS = Kind("products", "products", ("product_code",), (
+    Column("product_code", required=True, aliases=("产品代码",)),
+    Column("name", required=True, aliases=("产品名称",)),
+    Column("asset_class", required=True, choices=ASSETS, aliases=("资产类别",)),
+    Column("risk_level", choices=RISK_PRODUCT, aliases=("风险等级",)),
+    Column("launch_date", DATE, aliases=("发行日", "起售日")),
+    Column("maturity_date", DATE, aliases=("到期日",)),
+    Column("status", choices=PRODUCT_STATUS, aliases=("状态",), default="on_sale"),
+    Column("min_amount", MONEY, aliases=("起购金额",)),
+))
+
+NAVS = Kind("navs", "navs", ("product_code", "date"), (
+    Column("product_code", required=True, aliases=("产品代码",)),
+    Column("date", DATE, required=True, aliases=("日期", "净值日期")),
+    Column("nav", NAV, required=True, aliases=("单位净值",)),
+), references=(("product_code", "products", "product_code", ""),))
+
+RMS = Kind("rms", "rms", ("rm_id",), (
+    Column("rm_id", required=True, aliases=("客户经理号", "工号")),
+    Column("name", required=True, aliases=("姓名",)),
+    Column("branch", required=True, aliases=("网点",)),
+    Column("grade", required=True, choices=GRADE_CODES, aliases=("等级", "级别")),
+    Column("exam_passed", BOOL, aliases=("是否通过考试",), default=1),
+    Column("active", BOOL, aliases=("是否在岗",), default=1),
+    Column("supervisor_id", aliases=("主管",)),
+    Column("hired_on", DATE, aliases=("入职日期",)),
+    Column("daily_capacity", INT, aliases=("每日容量",)),
+))
+
+TRANSACTIONS = Kind("transactions", "transactions", ("txn_id",), (
+    Column("txn_id", required=True, aliases=("流水号",)),
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("date", DATE, required=True, aliases=("交易日期", "日期")),
+    Column("branch", required=True, aliases=("网点", "交易网点")),
+    Column("amount", MONEY, aliases=("金额", "交易金额")),
+    Column("channel", aliases=("渠道",)),
+), references=(("client_id", "clients", "client_id", ""),))
+
+FOLLOWUPS = Kind("followups", "followups", ("followup_id",), (
+    Column("followup_id", required=True, aliases=("记录号",)),
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("rm_id", required=True, aliases=("客户经理号", "工号")),
+    Column("date", DATE, required=True, aliases=("联系日期", "日期")),
+    Column("channel", required=True, choices=CHANNELS, aliases=("渠道", "联系方式")),
+    Column("minutes", INT, aliases=("时长", "分钟")),
+    Column("outcome", choices=OUTCOMES, aliases=("结果",), default="reached"),
+    Column("stage", choices=STAGES, aliases=("阶段",)),
+    Column("note", aliases=("备注",)),
+    Column("product_code", aliases=("产品代码",)),
+    Column("amount", MONEY, aliases=("金额",)),
+    Column("satisfaction", INT, aliases=("满意度",)),
+    Column("next_date", DATE, aliases=("下次联系日期",)),
+    Column("joint_rm_id", aliases=("协同客户经理",)),
+    Column("visit_level", choices=VISIT_LEVELS, aliases=("拜访层级",)),
+), references=(
+    ("client_id", "clients", "client_id", ""),
+    ("rm_id", "rms", "rm_id", ""),
+    ("joint_rm_id", "rms", "rm_id", ""),
+    ("product_code", "products", "product_code", ""),
+))
+
+TIMESHEETS = Kind("timesheets", "timesheets", ("rm_id", "date", "category"), (
+    Column("rm_id", required=True, aliases=("客户经理号", "工号")),
+    Column("date", DATE, required=True, aliases=("日期",)),
+    Column("category", required=True, choices=TIMESHEET_CATEGORIES, aliases=("类别",)),
+    Column("minutes", INT, required=True, aliases=("分钟", "时长")),
+), references=(("rm_id", "rms", "rm_id", ""),))
+
+CORPORATES = Kind("corporates", "corporates", ("client_id", "review_year"), (
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("review_year", INT, required=True, aliases=("评级年度",)),
+    Column("contract_volume", MONEY, aliases=("合同金额",)),
+    Column("unit_price", MONEY, aliases=("单价",)),
+    Column("revenue", MONEY, aliases=("收入",)),
+    Column("collection_rate", RATIO, aliases=("回款率",)),
+    Column("profit", MONEY, aliases=("利润",)),
+    Column("quality_loss", MONEY, aliases=("质量损失",)),
+    Column("industry_influence", INT, aliases=("行业影响力",)),
+    Column("credit_rating", choices=CREDIT_RATINGS, aliases=("信用等级",)),
+), references=(("client_id", "clients", "client_id", "segment = 'corporate'"),))
+
+CALENDAR = Kind("calendar", "calendar", ("date",), (
+    Column("date", DATE, required=True, aliases=("日期",)),
+    Column("type", required=True, choices=CALENDAR_TYPES, aliases=("类型",)),
+    Column("name", aliases=("名称", "节日")),
+))
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    CLIENTS, POSITIONS, PRODUCTS, NAVS, RMS, TRANSACTIONS, FOLLOWUPS, TIMESHEETS, CORPORATES,
+    CALENDAR,
+)}
+
+# The order `nightly` imports in: every kind after the kinds it refers to.
+IMPORT_ORDER = ("calendar", "rms", "products", "clients", "positions", "navs", "transactions",
+                "followups", "timesheets", "corporates")
+
+# Range checks beyond the type (DATA.md "unknown code").
+RANGES: dict[tuple[str, str], tuple[int, int]] = {
+    ("followups", "satisfaction"): (1, 5),
+    ("followups", "minutes"): (0, 24 * 60),
+    ("timesheets", "minutes"): (0, 24 * 60),
+    ("corporates", "industry_influence"): (1, 5),
+    ("corporates", "collection_rate"): (0, 10_000),
+    ("corporates", "review_year"): (1900, 9999),
+    ("rms", "daily_capacity"): (1, 1000),
+}

@@ -1,0 +1,477 @@
+"""`vipcrm import`: one file of one kind into the database, whole or not at all (DATA.md).
+
+The pipeline: stream and parse the rows in Python (bad cells become rejects with the line and
+column), stage the good rows in a temporary table, then check references, find duplicates,
+count and apply the upsert with set-based SQL. Everything runs in one transaction; `--dry-run`
+and `--strict` failures roll it back.
+
+The bulk paths use the sqlite3 connection under sqlite-utils directly: `executemany` of plain
+tuples and `INSERT … SELECT` are several times faster than `Table.insert_all` on millions of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sqlite_utils import Database
+
+from vipcrm.core.privacy import neutralised_strip
+from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
+from vipcrm.formats.kinds import KINDS, RANGES, Column, Kind
+from vipcrm.formats.values import BadValue
+from vipcrm.store.audit import now_iso, record
+from vipcrm.store.db import create_private, transaction
+
+BATCH = 5_000
+MEMO_LIMIT = 200_000
+MEMO_TYPES = {"date", "bool"}
+
+
+@dataclass
+class ImportOptions:
+    dry_run: bool = False
+    strict: bool = False
+    rejects: Path | None = None
+    encoding: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    blank_clears: bool = False
+    full_snapshot: bool = False
+    user: str = "unknown"
+    progress: Callable[[int, int], None] | None = None  # (bytes read, file size)
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file: str
+    sha256: str = ""
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    closed: int = 0  # positions closed by --full-snapshot
+    created_products: int = 0
+    rejects_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+    first_rejects: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def counts(self) -> dict[str, int]:
+        counts = {"read": self.read, "inserted": self.inserted, "updated": self.updated,
+                  "unchanged": self.unchanged, "rejected": self.rejected}
+        if self.kind == "positions":
+            counts["closed"] = self.closed
+            counts["created_products"] = self.created_products
+        return counts
+
+
+class _Rejects:
+    """Rejected rows, written as they come to a private temporary file beside the target."""
+
+    def __init__(self, header: list[str], target: Path):
+        self.header = header
+        self.target = target
+        self.count = 0
+        self.first: list[str] = []
+        fd, name = tempfile.mkstemp(prefix=".vipcrm-rejects-", dir=target.parent)
+        os.fchmod(fd, 0o600)
+        self.tmp = Path(name)
+        self.handle = os.fdopen(fd, "w", newline="", encoding="utf-8-sig")
+        self.writer = csv.writer(self.handle)
+        self.writer.writerow(["_line", "_errors", *header])
+
+    def add(self, line: int, cells: list[str], errors: list[str]) -> None:
+        self.count += 1
+        reason = "; ".join(errors)
+        if len(self.first) < 5:
+            self.first.append(f"line {line}: {reason}")
+        self.writer.writerow([line, reason, *cells])
+
+    def finish(self, keep: bool) -> Path | None:
+        self.handle.close()
+        if keep and self.count:
+            create_private(self.target)
+            os.replace(self.tmp, self.target)
+            os.chmod(self.target, 0o600)
+            return self.target
+        self.tmp.unlink(missing_ok=True)
+        return None
+
+
+def import_file(db: Database, kind_name: str, path: str | os.PathLike,
+                options: ImportOptions | None = None) -> ImportResult:
+    options = options or ImportOptions()
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise FileRefused(f"unknown kind {kind_name!r}; kinds: {', '.join(KINDS)}")
+    if options.full_snapshot and kind.name != "positions":
+        raise FileRefused("--full-snapshot applies to positions files only")
+    source = open_csv(path, options.encoding)
+    header = map_header(kind, source.header, options.mapping, source.path.name)
+    result = ImportResult(kind=kind.name, file=str(source.path), dry_run=options.dry_run)
+    if header.ignored:
+        result.warnings.append(f"ignored column(s) not used by {kind.name}: {', '.join(header.ignored)}")
+    rejects_path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
+    rejects = _Rejects(source.header, rejects_path)
+    started = now_iso()
+    conn = db.conn
+    ok = False
+    try:
+        with transaction(db):
+            _stage(conn, kind, source, header.positions, rejects, result, options)
+            _reject_in_sql(conn, kind, source, rejects, options)
+            result.rejected = rejects.count
+            result.first_rejects = rejects.first
+            if options.strict and rejects.count:
+                raise _StrictRefusal()
+            if kind.name == "positions":
+                _apply_positions(conn, result, options)
+            else:
+                _apply_keyed(conn, kind, list(header.positions), result, options)
+            _record_freshness(conn, kind)
+            result.sha256 = source.sha256
+            conn.execute(
+                "INSERT INTO import_log(kind, file, sha256, user, started_at, finished_at, read, "
+                "inserted, updated, unchanged, rejected, options) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [kind.name, source.path.name, source.sha256, options.user, started, now_iso(),
+                 result.read, result.inserted, result.updated, result.unchanged, result.rejected,
+                 json.dumps(_options_summary(options))],
+            )
+            record(db, options.user, f"import {kind.name}",
+                   {"file": source.path.name, **result.counts()})
+            conn.execute("DROP TABLE temp.stg")
+            if options.dry_run:
+                raise _DryRun()
+        ok = True
+    except _StrictRefusal:
+        result.rejects_path = rejects.finish(keep=True)
+        raise FileRefused(
+            f"{source.path.name}: {rejects.count} bad row(s) and --strict: nothing imported; "
+            f"fix the rows listed in {result.rejects_path} and import again"
+        ) from None
+    except _DryRun:
+        ok = True
+    finally:
+        if not ok and not rejects.handle.closed:
+            rejects.finish(keep=False)
+    result.rejects_path = rejects.finish(keep=not options.dry_run)
+    return result
+
+
+class _DryRun(Exception):
+    """Unwinds the transaction of a dry run after everything was computed."""
+
+
+class _StrictRefusal(Exception):
+    pass
+
+
+def _options_summary(options: ImportOptions) -> dict:
+    return {"dry_run": options.dry_run, "strict": options.strict,
+            "blank_clears": options.blank_clears, "full_snapshot": options.full_snapshot,
+            "encoding": options.encoding, "map": options.mapping}
+
+
+def _converter(column: Column, kind: Kind) -> Callable[[str], object]:
+    parse = column.parser
+    bounds = RANGES.get((kind.name, column.name))
+    if column.type in ("guarded", "text") and column.choices is None:
+        if column.type == "text":
+            return neutralised_strip
+
+        def guarded(text: str) -> object:
+            return parse(neutralised_strip(text))
+
+        return guarded
+    if bounds:
+        low, high = bounds
+
+        def bounded(text: str) -> object:
+            value = parse(text)
+            if not low <= value <= high:  # type: ignore[operator]
+                raise BadValue(f"{text!r} is outside {low}-{high}")
+            return value
+
+        return bounded
+    if column.type in MEMO_TYPES or column.choices is not None:
+        memo: dict[str, object] = {}
+
+        def memoised(text: str) -> object:
+            try:
+                return memo[text]
+            except KeyError:
+                value = parse(text)
+                if len(memo) < MEMO_LIMIT:
+                    memo[text] = value
+                return value
+
+        return memoised
+    return parse
+
+
+def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Rejects,
+           result: ImportResult, options: ImportOptions) -> None:
+    names = kind.column_names
+    conn.execute("DROP TABLE IF EXISTS temp.stg")
+    conn.execute(f"CREATE TEMP TABLE stg (_line INTEGER PRIMARY KEY, {', '.join(names)})")
+    plan = [(names.index(name), index, kind.column(name), _converter(kind.column(name), kind))
+            for name, index in positions.items()]
+    width = len(source.header)
+    insert = f"INSERT INTO temp.stg VALUES ({', '.join('?' * (len(names) + 1))})"
+    batch: list[tuple] = []
+    empty = [None] * len(names)
+    progress = options.progress
+    every = 0
+    for line, cells in source.rows():
+        result.read += 1
+        if len(cells) != width:
+            rejects.add(line, cells, [f"expected {width} fields, found {len(cells)} "
+                                      "(a delimiter or quote problem?)"])
+            continue
+        row = list(empty)
+        errors = None
+        for slot, index, column, convert in plan:
+            text = cells[index].strip()
+            if not text:
+                if column.required:
+                    (errors := errors or []).append(f"{column.name}: required value missing")
+                continue
+            try:
+                row[slot] = convert(text)
+            except BadValue as exc:
+                (errors := errors or []).append(f"{column.name}: {exc}")
+        if errors:
+            rejects.add(line, cells, errors)
+            continue
+        batch.append((line, *row))
+        if len(batch) >= BATCH:
+            conn.executemany(insert, batch)
+            batch.clear()
+            if progress is not None:
+                every += 1
+                progress(source.bytes_read, source.size)
+    if batch:
+        conn.executemany(insert, batch)
+    if progress is not None:
+        progress(source.size, source.size)
+
+
+def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportOptions) -> None:
+    """Duplicate keys and unknown references, found set-based over the staged rows."""
+    bad: dict[int, list[str]] = {}
+    key = ", ".join(kind.key)
+    for line, first in conn.execute(
+        f"SELECT s._line, f.first FROM temp.stg s JOIN (SELECT {key}, MIN(_line) AS first "
+        f"FROM temp.stg GROUP BY {key} HAVING COUNT(*) > 1) f USING ({key}) WHERE s._line > f.first"
+    ):
+        bad.setdefault(line, []).append(f"duplicate key {'/'.join(kind.key)} (first on line {first})")
+    for column, table, key_column, condition in kind.references:
+        extra = f" AND {condition}" if condition else ""
+        what = table[:-1] if table.endswith("s") else table
+        for line, value in conn.execute(
+            f"SELECT _line, {column} FROM temp.stg s WHERE {column} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {table} t WHERE t.{key_column} = s.{column}{extra})"
+        ):
+            hint = (f"is not a corporate client (segment=corporate)" if condition
+                    else f"unknown {what}; import {table} first")
+            bad.setdefault(line, []).append(f"{column}: {value!r} {hint}")
+    if kind.name == "positions":
+        for (line,) in conn.execute(
+            "SELECT _line FROM temp.stg s WHERE asset_class IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM products p WHERE p.product_code = s.product_code)"
+        ):
+            bad.setdefault(line, []).append(
+                "asset_class: required for a product not in the catalogue (or import products first)"
+            )
+    if not bad:
+        return
+    conn.execute("CREATE TEMP TABLE bad_lines (line INTEGER PRIMARY KEY)")
+    conn.executemany("INSERT INTO temp.bad_lines VALUES (?)", [(line,) for line in bad])
+    conn.execute("DELETE FROM temp.stg WHERE _line IN (SELECT line FROM temp.bad_lines)")
+    conn.execute("DROP TABLE temp.bad_lines")
+    # A second pass over the file recovers the original rows of these lines for the rejects file.
+    again = open_csv(source.path, source.encoding)
+    for line, cells in again.rows():
+        if line in bad:
+            rejects.add(line, cells, bad[line])
+
+
+def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
+                 options: ImportOptions) -> None:
+    table = kind.table
+    keys = list(kind.key)
+    values = [c for c in present if c not in keys]
+    join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+
+    def new(column: str) -> str:
+        return f"s.{column}" if options.blank_clears else f"COALESCE(s.{column}, t.{column})"
+
+    diff = " OR ".join(f"{new(c)} IS NOT t.{c}" for c in values) or "0"
+    empty_target = conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
+    if empty_target:
+        result.inserted = conn.execute("SELECT COUNT(*) FROM temp.stg").fetchone()[0]
+    else:
+        inserted, updated, total = conn.execute(
+            f"SELECT COALESCE(SUM(t.{keys[0]} IS NULL), 0), "
+            f"COALESCE(SUM(t.{keys[0]} IS NOT NULL AND ({diff})), 0), COUNT(*) "
+            f"FROM temp.stg s LEFT JOIN {table} t ON {join}"
+        ).fetchone()
+        result.inserted, result.updated = inserted, updated
+        result.unchanged = total - inserted - updated
+        if updated and values:
+            assignments = ", ".join(f"{c} = {new(c)}" for c in values)
+            conn.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM temp.stg AS s WHERE {join} AND ({diff})"
+            )
+    if result.inserted:
+        columns = keys + values + [c.name for c in kind.columns
+                                   if c.default is not None and c.name not in present]
+        selected = []
+        for name in columns:
+            default = kind.column(name).default
+            selected.append(f"COALESCE(s.{name}, {_sql_literal(default)})" if default is not None
+                            else f"s.{name}")
+        where = "" if empty_target else f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {join})"
+        conn.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)} "
+            f"FROM temp.stg s{where} ORDER BY s._line"
+        )
+
+
+def _sql_literal(value: object) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return str(int(value))  # type: ignore[arg-type]
+
+
+def _apply_positions(conn, result: ImportResult, options: ImportOptions) -> None:
+    """Store only change points: a snapshot equal to what carry-forward gives is not stored."""
+    result.created_products = conn.execute(
+        "INSERT INTO products (product_code, name, asset_class) "
+        "SELECT product_code, product_code, MIN(asset_class) FROM temp.stg s "
+        "WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.product_code = s.product_code) "
+        "GROUP BY product_code"
+    ).rowcount
+    conn.execute(
+        "UPDATE temp.stg SET asset_class = (SELECT asset_class FROM products p "
+        "WHERE p.product_code = temp.stg.product_code) WHERE asset_class IS NULL"
+    )
+    # For each staged row: the state in force just before it (the later of the previous row of
+    # the same position in this file and the latest stored point before its date) and a stored
+    # point on its very date, if any.
+    conn.execute("""
+        CREATE TEMP TABLE pos_plan AS
+        WITH s AS (
+            SELECT stg.*,
+                   LAG(as_of) OVER w AS f_as_of, LAG(balance) OVER w AS f_balance,
+                   LAG(asset_class) OVER w AS f_class, LAG(maturity_date) OVER w AS f_maturity
+            FROM temp.stg WINDOW w AS (PARTITION BY client_id, product_code ORDER BY as_of)
+        ), d AS (
+            SELECT s.*, p.as_of AS d_as_of, p.balance AS d_balance, p.asset_class AS d_class,
+                   p.maturity_date AS d_maturity
+            FROM s LEFT JOIN positions p
+              ON p.client_id = s.client_id AND p.product_code = s.product_code
+             AND p.as_of = (SELECT MAX(x.as_of) FROM positions x
+                            WHERE x.client_id = s.client_id AND x.product_code = s.product_code
+                              AND x.as_of <= s.as_of)
+        )
+        SELECT _line, client_id, product_code, as_of, balance, asset_class, maturity_date,
+               d_as_of = as_of AS same_day,
+               CASE WHEN f_as_of IS NOT NULL AND (d_as_of IS NULL OR f_as_of > d_as_of)
+                    THEN 1 ELSE 0 END AS prev_from_file,
+               CASE WHEN f_as_of IS NOT NULL AND (d_as_of IS NULL OR f_as_of > d_as_of)
+                    THEN f_balance ELSE d_balance END AS prev_balance,
+               CASE WHEN f_as_of IS NOT NULL AND (d_as_of IS NULL OR f_as_of > d_as_of)
+                    THEN f_class ELSE d_class END AS prev_class,
+               CASE WHEN f_as_of IS NOT NULL AND (d_as_of IS NULL OR f_as_of > d_as_of)
+                    THEN f_maturity ELSE d_maturity END AS prev_maturity,
+               COALESCE(f_as_of, d_as_of) IS NOT NULL AS has_prev
+        FROM d
+    """)
+    if not options.blank_clears:
+        # An empty maturity cell means "unknown": keep the one already known.
+        conn.execute("UPDATE temp.pos_plan SET maturity_date = prev_maturity "
+                     "WHERE maturity_date IS NULL")
+    same_state = ("balance = prev_balance AND asset_class = prev_class "
+                  "AND maturity_date IS prev_maturity")
+    conn.execute(f"""
+        ALTER TABLE temp.pos_plan ADD COLUMN action TEXT
+    """)
+    conn.execute(f"""
+        UPDATE temp.pos_plan SET action = CASE
+            WHEN same_day AND NOT prev_from_file THEN CASE WHEN {same_state} THEN 'unchanged' ELSE 'update' END
+            WHEN has_prev AND {same_state} THEN 'unchanged'
+            ELSE 'insert' END
+    """)
+    counts = dict(conn.execute("SELECT action, COUNT(*) FROM temp.pos_plan GROUP BY action"))
+    result.inserted = counts.get("insert", 0)
+    result.updated = counts.get("update", 0)
+    result.unchanged = counts.get("unchanged", 0)
+    conn.execute("""
+        UPDATE positions AS p SET balance = a.balance, asset_class = a.asset_class,
+               maturity_date = a.maturity_date
+        FROM temp.pos_plan a
+        WHERE a.action = 'update' AND p.client_id = a.client_id
+          AND p.product_code = a.product_code AND p.as_of = a.as_of
+    """)
+    conn.execute("""
+        INSERT INTO positions (client_id, product_code, as_of, balance, asset_class, maturity_date)
+        SELECT client_id, product_code, as_of, balance, asset_class, maturity_date
+        FROM temp.pos_plan WHERE action = 'insert' ORDER BY client_id, product_code, as_of
+    """)
+    if options.full_snapshot:
+        result.closed = _close_absent(conn)
+    conn.execute("DROP TABLE temp.pos_plan")
+
+
+def _close_absent(conn) -> int:
+    """--full-snapshot: a listed client's position absent on a file date is closed that day."""
+    conn.execute("""
+        CREATE TEMP TABLE to_close AS
+        WITH days AS (SELECT DISTINCT client_id, as_of FROM temp.stg),
+             held AS (
+                SELECT d.client_id, d.as_of, p.product_code,
+                       (SELECT x.balance FROM positions x
+                         WHERE x.client_id = d.client_id AND x.product_code = p.product_code
+                           AND x.as_of <= d.as_of ORDER BY x.as_of DESC LIMIT 1) AS balance,
+                       (SELECT x.asset_class FROM positions x
+                         WHERE x.client_id = d.client_id AND x.product_code = p.product_code
+                           AND x.as_of <= d.as_of ORDER BY x.as_of DESC LIMIT 1) AS asset_class
+                FROM days d
+                JOIN (SELECT DISTINCT client_id, product_code FROM positions) p
+                  ON p.client_id = d.client_id
+             )
+        SELECT client_id, as_of, product_code, asset_class FROM held
+        WHERE balance IS NOT NULL AND balance <> 0
+          AND NOT EXISTS (SELECT 1 FROM temp.stg s WHERE s.client_id = held.client_id
+                          AND s.as_of = held.as_of AND s.product_code = held.product_code)
+    """)
+    closed = conn.execute("""
+        INSERT INTO positions (client_id, product_code, as_of, balance, asset_class)
+        SELECT client_id, product_code, as_of, 0, asset_class FROM temp.to_close WHERE true
+        ON CONFLICT (client_id, product_code, as_of) DO UPDATE SET balance = 0
+    """).rowcount
+    conn.execute("DROP TABLE temp.to_close")
+    return closed
+
+
+_FRESHNESS = {"positions": "as_of", "transactions": "date", "navs": "date"}
+
+
+def _record_freshness(conn, kind: Kind) -> None:
+    column = _FRESHNESS.get(kind.name)
+    if column is None:
+        return
+    conn.execute(
+        f"INSERT INTO freshness (feed, latest) SELECT ?, MAX({column}) FROM temp.stg "
+        f"HAVING MAX({column}) IS NOT NULL "
+        "ON CONFLICT (feed) DO UPDATE SET latest = MAX(latest, excluded.latest)",
+        [kind.name],
+    )

@@ -1,0 +1,294 @@
+"""The database shape, as named migrations applied on every open.
+
+Each migration is a step recorded in `_sqlite_migrations`; never edit an applied one, add a new
+one. Money columns are integer fen, NAVs integer millionths, ratios integer ten-thousandths,
+dates ISO text.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("vipcrm")
+
+_INITIAL = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+);
+
+CREATE TABLE rms (
+    rm_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    grade TEXT NOT NULL CHECK (grade IN ('senior','l1','l2','l3','l4','trainee')),
+    exam_passed INTEGER NOT NULL DEFAULT 1,
+    active INTEGER NOT NULL DEFAULT 1,
+    supervisor_id TEXT,
+    hired_on TEXT,
+    daily_capacity INTEGER
+);
+CREATE INDEX rms_branch ON rms(branch);
+
+CREATE TABLE clients (
+    client_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    segment TEXT NOT NULL DEFAULT 'retail' CHECK (segment IN ('retail','corporate')),
+    gender TEXT,
+    birth_date TEXT,
+    wedding_date TEXT,
+    phone TEXT,
+    email TEXT,
+    id_number TEXT,
+    id_expiry TEXT,
+    home_branch TEXT NOT NULL,
+    risk_level TEXT,
+    risk_assessed_on TEXT,
+    occupation TEXT,
+    marital_status TEXT,
+    family TEXT,
+    hobbies TEXT,
+    product_preferences TEXT,
+    wealth_source TEXT,
+    preferred_channel TEXT,
+    address TEXT,
+    contact_consent TEXT NOT NULL DEFAULT 'all',
+    opened_on TEXT,
+    closed_on TEXT
+);
+CREATE INDEX clients_home_branch ON clients(home_branch);
+
+CREATE TABLE products (
+    product_code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    asset_class TEXT NOT NULL,
+    risk_level TEXT,
+    launch_date TEXT,
+    maturity_date TEXT,
+    status TEXT NOT NULL DEFAULT 'on_sale',
+    min_amount INTEGER
+);
+
+-- Holdings as change points: a row is stored only when a position's balance (or class or
+-- maturity) differs from what carry-forward already gives for that day.
+CREATE TABLE positions (
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    product_code TEXT NOT NULL REFERENCES products(product_code),
+    as_of TEXT NOT NULL,
+    balance INTEGER NOT NULL,
+    asset_class TEXT NOT NULL,
+    maturity_date TEXT,
+    PRIMARY KEY (client_id, product_code, as_of)
+) WITHOUT ROWID;
+CREATE INDEX positions_as_of ON positions(as_of);
+
+CREATE TABLE navs (
+    product_code TEXT NOT NULL REFERENCES products(product_code),
+    date TEXT NOT NULL,
+    nav INTEGER NOT NULL,
+    PRIMARY KEY (product_code, date)
+) WITHOUT ROWID;
+
+CREATE TABLE transactions (
+    txn_id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    date TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    amount INTEGER,
+    channel TEXT
+);
+CREATE INDEX transactions_client_date ON transactions(client_id, date);
+CREATE INDEX transactions_date ON transactions(date);
+
+CREATE TABLE followups (
+    followup_id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    rm_id TEXT NOT NULL REFERENCES rms(rm_id),
+    date TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    minutes INTEGER,
+    outcome TEXT NOT NULL DEFAULT 'reached',
+    stage TEXT,
+    note TEXT,
+    product_code TEXT REFERENCES products(product_code),
+    amount INTEGER,
+    satisfaction INTEGER,
+    next_date TEXT,
+    joint_rm_id TEXT REFERENCES rms(rm_id),
+    visit_level TEXT,
+    referral TEXT,
+    override_reason TEXT,
+    elderly_confirmed INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT 'import'
+);
+CREATE INDEX followups_client_date ON followups(client_id, date);
+CREATE INDEX followups_rm_date ON followups(rm_id, date);
+
+CREATE TABLE timesheets (
+    rm_id TEXT NOT NULL REFERENCES rms(rm_id),
+    date TEXT NOT NULL,
+    category TEXT NOT NULL,
+    minutes INTEGER NOT NULL,
+    PRIMARY KEY (rm_id, date, category)
+) WITHOUT ROWID;
+
+CREATE TABLE corporates (
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    review_year INTEGER NOT NULL,
+    contract_volume INTEGER,
+    unit_price INTEGER,
+    revenue INTEGER,
+    collection_rate INTEGER,
+    profit INTEGER,
+    quality_loss INTEGER,
+    industry_influence INTEGER,
+    credit_rating TEXT,
+    PRIMARY KEY (client_id, review_year)
+) WITHOUT ROWID;
+
+CREATE TABLE calendar (
+    date TEXT PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('holiday','workday')),
+    name TEXT
+);
+
+-- The latest data date seen per feed (DOMAIN §10), kept even when nothing changed.
+CREATE TABLE freshness (
+    feed TEXT PRIMARY KEY,
+    latest TEXT NOT NULL
+);
+
+CREATE TABLE import_log (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    user TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    read INTEGER NOT NULL,
+    inserted INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    options TEXT
+);
+CREATE INDEX import_log_sha ON import_log(sha256);
+
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    command TEXT NOT NULL,
+    details TEXT
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+
+-- Current tier per client and every change, so any past date can be rebuilt (DOMAIN §1).
+CREATE TABLE tiers (
+    client_id TEXT PRIMARY KEY REFERENCES clients(client_id),
+    tier TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok','watch')),
+    basis_aum INTEGER NOT NULL,
+    aum INTEGER NOT NULL,
+    since TEXT NOT NULL,
+    as_of TEXT NOT NULL
+);
+CREATE INDEX tiers_tier ON tiers(tier);
+
+CREATE TABLE tier_history (
+    id INTEGER PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    effective TEXT NOT NULL,
+    from_tier TEXT,
+    to_tier TEXT,
+    status TEXT,
+    basis_aum INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX tier_history_client ON tier_history(client_id, effective);
+CREATE INDEX tier_history_effective ON tier_history(effective);
+
+CREATE TABLE tier_runs (
+    as_of TEXT PRIMARY KEY,
+    basis TEXT NOT NULL,
+    ran_at TEXT NOT NULL,
+    clients INTEGER NOT NULL,
+    changes INTEGER NOT NULL
+);
+
+CREATE TABLE corporate_ratings (
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    review_year INTEGER NOT NULL,
+    score REAL NOT NULL,
+    rank INTEGER NOT NULL,
+    big INTEGER NOT NULL,
+    factors TEXT NOT NULL,
+    missing TEXT,
+    PRIMARY KEY (client_id, review_year)
+) WITHOUT ROWID;
+
+-- Ownership branch per client (DOMAIN §3) and when it moved.
+CREATE TABLE ownership (
+    client_id TEXT PRIMARY KEY REFERENCES clients(client_id),
+    branch TEXT NOT NULL,
+    since TEXT NOT NULL,
+    basis TEXT NOT NULL
+);
+CREATE TABLE ownership_history (
+    id INTEGER PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    changed_on TEXT NOT NULL,
+    from_branch TEXT,
+    to_branch TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX ownership_history_client ON ownership_history(client_id);
+
+CREATE TABLE assignments (
+    client_id TEXT PRIMARY KEY REFERENCES clients(client_id),
+    rm_id TEXT REFERENCES rms(rm_id),
+    pinned INTEGER NOT NULL DEFAULT 0,
+    grade_gap INTEGER NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL,
+    since TEXT NOT NULL
+);
+CREATE INDEX assignments_rm ON assignments(rm_id);
+CREATE TABLE assignment_history (
+    id INTEGER PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    changed_on TEXT NOT NULL,
+    from_rm TEXT,
+    to_rm TEXT,
+    reason TEXT NOT NULL
+);
+CREATE INDEX assignment_history_client ON assignment_history(client_id);
+
+-- Prospects brought by referrals (DOMAIN §6).
+CREATE TABLE prospects (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    referred_by TEXT NOT NULL REFERENCES clients(client_id),
+    rm_id TEXT REFERENCES rms(rm_id),
+    followup_id TEXT REFERENCES followups(followup_id),
+    created_on TEXT NOT NULL
+);
+"""
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run_script(db, _INITIAL)
+
+
+def _run_script(db: Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction; run statement by statement.
+    for statement in script.split(";\n"):
+        if statement.strip() and not _only_comments(statement):
+            db.execute(statement)
+
+
+def _only_comments(statement: str) -> bool:
+    return all(line.strip().startswith("--") or not line.strip() for line in statement.splitlines())
