@@ -292,3 +292,11 @@ def _run_script(db: Database, script: str) -> None:
 
 def _only_comments(statement: str) -> bool:
     return all(line.strip().startswith("--") or not line.strip() for line in statement.splitlines())
+
+
+@migrations()
+def m002_followup_recognition(db: Database) -> None:
+    # A `celebrate` entry names the sale it celebrates and who was recognised (DOMAIN §6).
+    db.execute("ALTER TABLE followups ADD COLUMN sale_id TEXT REFERENCES followups(followup_id)")
+    db.execute("ALTER TABLE followups ADD COLUMN recognised TEXT")
+    db.execute("CREATE INDEX followups_stage_date ON followups(stage, date)")
