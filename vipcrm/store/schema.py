@@ -300,3 +300,11 @@ def m002_followup_recognition(db: Database) -> None:
     db.execute("ALTER TABLE followups ADD COLUMN sale_id TEXT REFERENCES followups(followup_id)")
     db.execute("ALTER TABLE followups ADD COLUMN recognised TEXT")
     db.execute("CREATE INDEX followups_stage_date ON followups(stage, date)")
+
+
+@migrations()
+def m003_ownership(db: Database) -> None:
+    # Ownership counts transactions per (client, branch) over a trailing window (DOMAIN §3): a
+    # covering index walks them already grouped, with no table lookup and no sort.
+    db.execute("CREATE INDEX transactions_client_branch_date "
+               "ON transactions(client_id, branch, date)")
