@@ -73,35 +73,54 @@ class ImportResult:
 
 
 class _Rejects:
-    """Rejected rows, written as they come to a private temporary file beside the target."""
+    """Rejected rows, written as they come to a private temporary file beside the target.
 
-    def __init__(self, header: list[str], target: Path):
+    The file is created at the first rejected row, so a clean import writes nothing and works
+    from a read-only inbox. `clients` collects the client ids of rejected rows (--full-snapshot
+    must not close positions whose row was bad rather than absent).
+    """
+
+    def __init__(self, header: list[str], target: Path, client_index: int | None = None):
         self.header = header
         self.target = target
+        self.client_index = client_index
+        self.clients: set[str] = set()
         self.count = 0
         self.first: list[str] = []
-        fd, name = tempfile.mkstemp(prefix=".vipcrm-rejects-", dir=target.parent)
-        os.fchmod(fd, 0o600)
-        self.tmp = Path(name)
-        self.handle = os.fdopen(fd, "w", newline="", encoding="utf-8-sig")
-        self.writer = csv.writer(self.handle)
-        self.writer.writerow(["_line", "_errors", *header])
+        self.tmp: Path | None = None
+        self.handle = None
+        self.writer = None
 
     def add(self, line: int, cells: list[str], errors: list[str]) -> None:
+        if self.handle is None:
+            fd, name = tempfile.mkstemp(prefix=".vipcrm-rejects-", dir=self.target.parent)
+            os.fchmod(fd, 0o600)
+            self.tmp = Path(name)
+            self.handle = os.fdopen(fd, "w", newline="", encoding="utf-8-sig")
+            self.writer = csv.writer(self.handle)
+            self.writer.writerow(["_line", "_errors", *self.header])
         self.count += 1
         reason = "; ".join(errors)
         if len(self.first) < 5:
             self.first.append(f"line {line}: {reason}")
+        if self.client_index is not None and self.client_index < len(cells):
+            client = cells[self.client_index].strip()
+            if client:
+                self.clients.add(client)
         self.writer.writerow([line, reason, *cells])
 
     def finish(self, keep: bool) -> Path | None:
+        """Move the rejects to the target (keep) or drop them; safe to call more than once."""
+        if self.handle is None or self.tmp is None:
+            return None
         self.handle.close()
-        if keep and self.count:
+        tmp, self.tmp = self.tmp, None
+        if keep:
             create_private(self.target)
-            os.replace(self.tmp, self.target)
+            os.replace(tmp, self.target)
             os.chmod(self.target, 0o600)
             return self.target
-        self.tmp.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         return None
 
 
@@ -119,10 +138,10 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     if header.ignored:
         result.warnings.append(f"ignored column(s) not used by {kind.name}: {', '.join(header.ignored)}")
     rejects_path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
-    rejects = _Rejects(source.header, rejects_path)
+    client_index = header.positions["client_id"] if options.full_snapshot else None
+    rejects = _Rejects(source.header, rejects_path, client_index)
     started = now_iso()
     conn = db.conn
-    ok = False
     try:
         with transaction(db):
             _stage(conn, kind, source, header.positions, rejects, result, options)
@@ -132,7 +151,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
             if options.strict and rejects.count:
                 raise _StrictRefusal()
             if kind.name == "positions":
-                _apply_positions(conn, result, options)
+                _apply_positions(conn, result, options, rejects.clients)
             else:
                 _apply_keyed(conn, kind, list(header.positions), result, options)
             _record_freshness(conn, kind)
@@ -149,19 +168,25 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
             conn.execute("DROP TABLE temp.stg")
             if options.dry_run:
                 raise _DryRun()
-        ok = True
     except _StrictRefusal:
-        result.rejects_path = rejects.finish(keep=True)
+        kept = rejects.finish(keep=True)
         raise FileRefused(
             f"{source.path.name}: {rejects.count} bad row(s) and --strict: nothing imported; "
-            f"fix the rows listed in {result.rejects_path} and import again"
+            f"fix the rows listed in {kept} and import again"
         ) from None
     except _DryRun:
-        ok = True
-    finally:
-        if not ok and not rejects.handle.closed:
-            rejects.finish(keep=False)
+        pass
+    except BaseException:
+        rejects.finish(keep=False)
+        raise
     result.rejects_path = rejects.finish(keep=not options.dry_run)
+    if options.full_snapshot and rejects.clients:
+        shown = ", ".join(sorted(rejects.clients)[:10])
+        more = f" and {len(rejects.clients) - 10} more" if len(rejects.clients) > 10 else ""
+        result.warnings.append(
+            f"--full-snapshot: positions of client(s) {shown}{more} were not closed because "
+            "some of their rows were rejected; fix those rows and import the file again"
+        )
     return result
 
 
@@ -228,7 +253,6 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
     batch: list[tuple] = []
     empty = [None] * len(names)
     progress = options.progress
-    every = 0
     for line, cells in source.rows():
         result.read += 1
         if len(cells) != width:
@@ -255,7 +279,6 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
             conn.executemany(insert, batch)
             batch.clear()
             if progress is not None:
-                every += 1
                 progress(source.bytes_read, source.size)
     if batch:
         conn.executemany(insert, batch)
@@ -311,7 +334,11 @@ def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
     join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
 
     def new(column: str) -> str:
-        return f"s.{column}" if options.blank_clears else f"COALESCE(s.{column}, t.{column})"
+        if not options.blank_clears:
+            return f"COALESCE(s.{column}, t.{column})"
+        # A cleared column that has a default (segment, status, …) goes back to it.
+        default = kind.column(column).default
+        return f"s.{column}" if default is None else f"COALESCE(s.{column}, {_sql_literal(default)})"
 
     diff = " OR ".join(f"{new(c)} IS NOT t.{c}" for c in values) or "0"
     empty_target = conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
@@ -351,7 +378,8 @@ def _sql_literal(value: object) -> str:
     return str(int(value))  # type: ignore[arg-type]
 
 
-def _apply_positions(conn, result: ImportResult, options: ImportOptions) -> None:
+def _apply_positions(conn, result: ImportResult, options: ImportOptions,
+                     keep_open: set[str]) -> None:
     """Store only change points: a snapshot equal to what carry-forward gives is not stored."""
     result.created_products = conn.execute(
         "INSERT INTO products (product_code, name, asset_class) "
@@ -363,52 +391,50 @@ def _apply_positions(conn, result: ImportResult, options: ImportOptions) -> None
         "UPDATE temp.stg SET asset_class = (SELECT asset_class FROM products p "
         "WHERE p.product_code = temp.stg.product_code) WHERE asset_class IS NULL"
     )
-    # For each staged row: the state in force just before it (the later of the previous row of
-    # the same position in this file and the latest stored point before its date) and a stored
-    # point on its very date, if any.
-    conn.execute("""
+    conn.execute("CREATE INDEX temp.stg_position ON stg (client_id, product_code, as_of)")
+    # Each staged row is compared with the state in force just before it: the previous row of
+    # the same position in this file, or the latest stored point on or before its date,
+    # whichever is later (a file row replaces a stored point of the same date). An empty
+    # maturity means "unknown" and keeps the maturity in force, unless --blank-clears.
+    keep_maturity = "0" if options.blank_clears else "1"
+    conn.execute(f"""
         CREATE TEMP TABLE pos_plan AS
-        WITH s AS (
-            SELECT stg.*,
-                   LAG(as_of) OVER w AS f_as_of, LAG(balance) OVER w AS f_balance,
-                   LAG(asset_class) OVER w AS f_class, LAG(maturity_date) OVER w AS f_maturity
-            FROM temp.stg WINDOW w AS (PARTITION BY client_id, product_code ORDER BY as_of)
-        ), d AS (
-            SELECT s.*, p.as_of AS d_as_of, p.balance AS d_balance, p.asset_class AS d_class,
-                   p.maturity_date AS d_maturity
-            FROM s LEFT JOIN positions p
+        WITH in_force AS (
+            SELECT s.client_id, s.product_code, s.as_of, s.balance, s.asset_class,
+                   s.maturity_date, p.as_of AS d_as_of, p.balance AS d_balance,
+                   p.asset_class AS d_class, p.maturity_date AS d_maturity
+            FROM temp.stg s LEFT JOIN positions p
               ON p.client_id = s.client_id AND p.product_code = s.product_code
              AND p.as_of = (SELECT MAX(x.as_of) FROM positions x
                             WHERE x.client_id = s.client_id AND x.product_code = s.product_code
                               AND x.as_of <= s.as_of)
+        ), given AS (
+            SELECT *, MAX(CASE WHEN maturity_date IS NOT NULL THEN as_of || maturity_date END)
+                      OVER (PARTITION BY client_id, product_code ORDER BY as_of
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS f_given
+            FROM in_force
+        ), filled AS (
+            SELECT client_id, product_code, as_of, balance, asset_class, d_as_of, d_balance,
+                   d_class, d_maturity,
+                   CASE WHEN maturity_date IS NOT NULL OR NOT {keep_maturity} THEN maturity_date
+                        WHEN substr(f_given, 1, 10) >= COALESCE(d_as_of, '') THEN substr(f_given, 11)
+                        ELSE d_maturity END AS maturity_date
+            FROM given
+        ), chained AS (
+            SELECT *, LAG(as_of) OVER w AS f_as_of, LAG(balance) OVER w AS f_balance,
+                   LAG(asset_class) OVER w AS f_class, LAG(maturity_date) OVER w AS f_maturity
+            FROM filled WINDOW w AS (PARTITION BY client_id, product_code ORDER BY as_of)
         )
-        SELECT _line, client_id, product_code, as_of, balance, asset_class, maturity_date,
-               d_as_of = as_of AS same_day,
-               CASE WHEN f_as_of IS NOT NULL AND (d_as_of IS NULL OR f_as_of > d_as_of)
-                    THEN 1 ELSE 0 END AS prev_from_file,
-               CASE WHEN f_as_of IS NOT NULL AND (d_as_of IS NULL OR f_as_of > d_as_of)
-                    THEN f_balance ELSE d_balance END AS prev_balance,
-               CASE WHEN f_as_of IS NOT NULL AND (d_as_of IS NULL OR f_as_of > d_as_of)
-                    THEN f_class ELSE d_class END AS prev_class,
-               CASE WHEN f_as_of IS NOT NULL AND (d_as_of IS NULL OR f_as_of > d_as_of)
-                    THEN f_maturity ELSE d_maturity END AS prev_maturity,
-               COALESCE(f_as_of, d_as_of) IS NOT NULL AS has_prev
-        FROM d
-    """)
-    if not options.blank_clears:
-        # An empty maturity cell means "unknown": keep the one already known.
-        conn.execute("UPDATE temp.pos_plan SET maturity_date = prev_maturity "
-                     "WHERE maturity_date IS NULL")
-    same_state = ("balance = prev_balance AND asset_class = prev_class "
-                  "AND maturity_date IS prev_maturity")
-    conn.execute(f"""
-        ALTER TABLE temp.pos_plan ADD COLUMN action TEXT
-    """)
-    conn.execute(f"""
-        UPDATE temp.pos_plan SET action = CASE
-            WHEN same_day AND NOT prev_from_file THEN CASE WHEN {same_state} THEN 'unchanged' ELSE 'update' END
-            WHEN has_prev AND {same_state} THEN 'unchanged'
-            ELSE 'insert' END
+        SELECT client_id, product_code, as_of, balance, asset_class, maturity_date,
+               CASE WHEN f_as_of >= COALESCE(d_as_of, '') THEN
+                         CASE WHEN balance = f_balance AND asset_class = f_class
+                                   AND maturity_date IS f_maturity
+                              THEN 'unchanged' ELSE 'insert' END
+                    WHEN balance = d_balance AND asset_class = d_class
+                         AND maturity_date IS d_maturity THEN 'unchanged'
+                    WHEN d_as_of = as_of THEN 'update'
+                    ELSE 'insert' END AS action
+        FROM chained
     """)
     counts = dict(conn.execute("SELECT action, COUNT(*) FROM temp.pos_plan GROUP BY action"))
     result.inserted = counts.get("insert", 0)
@@ -426,40 +452,33 @@ def _apply_positions(conn, result: ImportResult, options: ImportOptions) -> None
         SELECT client_id, product_code, as_of, balance, asset_class, maturity_date
         FROM temp.pos_plan WHERE action = 'insert' ORDER BY client_id, product_code, as_of
     """)
-    if options.full_snapshot:
-        result.closed = _close_absent(conn)
     conn.execute("DROP TABLE temp.pos_plan")
+    if options.full_snapshot:
+        conn.execute("CREATE INDEX temp.stg_day ON stg (as_of, client_id)")
+        days = [day for (day,) in conn.execute("SELECT DISTINCT as_of FROM temp.stg ORDER BY 1")]
+        # Date by date, so a position already closed on an earlier date of the file is not
+        # closed again.
+        result.closed = sum(_close_absent(conn, day, keep_open) for day in days)
 
 
-def _close_absent(conn) -> int:
-    """--full-snapshot: a listed client's position absent on a file date is closed that day."""
-    conn.execute("""
-        CREATE TEMP TABLE to_close AS
-        WITH days AS (SELECT DISTINCT client_id, as_of FROM temp.stg),
-             held AS (
-                SELECT d.client_id, d.as_of, p.product_code,
-                       (SELECT x.balance FROM positions x
-                         WHERE x.client_id = d.client_id AND x.product_code = p.product_code
-                           AND x.as_of <= d.as_of ORDER BY x.as_of DESC LIMIT 1) AS balance,
-                       (SELECT x.asset_class FROM positions x
-                         WHERE x.client_id = d.client_id AND x.product_code = p.product_code
-                           AND x.as_of <= d.as_of ORDER BY x.as_of DESC LIMIT 1) AS asset_class
-                FROM days d
-                JOIN (SELECT DISTINCT client_id, product_code FROM positions) p
-                  ON p.client_id = d.client_id
-             )
-        SELECT client_id, as_of, product_code, asset_class FROM held
-        WHERE balance IS NOT NULL AND balance <> 0
-          AND NOT EXISTS (SELECT 1 FROM temp.stg s WHERE s.client_id = held.client_id
-                          AND s.as_of = held.as_of AND s.product_code = held.product_code)
-    """)
-    closed = conn.execute("""
+def _close_absent(conn, day: str, keep_open: set[str]) -> int:
+    """--full-snapshot: a listed client's open position absent from the file on `day` closes."""
+    return conn.execute("""
         INSERT INTO positions (client_id, product_code, as_of, balance, asset_class)
-        SELECT client_id, product_code, as_of, 0, asset_class FROM temp.to_close WHERE true
+        SELECT held.client_id, held.product_code, :day, 0, p.asset_class
+        FROM (SELECT DISTINCT s.client_id, x.product_code
+              FROM temp.stg s JOIN positions x ON x.client_id = s.client_id
+              WHERE s.as_of = :day
+                AND s.client_id NOT IN (SELECT value FROM json_each(:keep_open))) held
+        JOIN positions p ON p.client_id = held.client_id AND p.product_code = held.product_code
+         AND p.as_of = (SELECT MAX(y.as_of) FROM positions y
+                        WHERE y.client_id = held.client_id AND y.product_code = held.product_code
+                          AND y.as_of <= :day)
+        WHERE p.balance <> 0
+          AND NOT EXISTS (SELECT 1 FROM temp.stg s WHERE s.client_id = held.client_id
+                          AND s.product_code = held.product_code AND s.as_of = :day)
         ON CONFLICT (client_id, product_code, as_of) DO UPDATE SET balance = 0
-    """).rowcount
-    conn.execute("DROP TABLE temp.to_close")
-    return closed
+    """, {"day": day, "keep_open": json.dumps(sorted(keep_open))}).rowcount
 
 
 _FRESHNESS = {"positions": "as_of", "transactions": "date", "navs": "date"}
