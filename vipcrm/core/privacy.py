@@ -9,16 +9,23 @@ def mask_phone(phone: str | None) -> str | None:
     """138****1234: the first 3 and last 4 digits stay, enough to tell two numbers apart."""
     if not phone:
         return phone
-    if len(phone) <= 7:
-        return "*" * max(len(phone) - 2, 0) + phone[-2:]
-    return phone[:3] + "****" + phone[-4:]
+    if len(phone) >= 11:
+        return phone[:3] + "****" + phone[-4:]
+    return _mask_short(phone)
 
 
 def mask_id(id_number: str | None) -> str | None:
     """Only the last 4 characters of an ID number are shown."""
     if not id_number:
         return id_number
-    return "*" * max(len(id_number) - 4, 4) + id_number[-4:]
+    if len(id_number) >= 8:
+        return "*" * (len(id_number) - 4) + id_number[-4:]
+    return _mask_short(id_number)
+
+
+def _mask_short(value: str) -> str:
+    # Too short to show 4 characters without giving most of it away.
+    return "****" + (value[-2:] if len(value) > 4 else "")
 
 
 def neutralise(text: str) -> str:

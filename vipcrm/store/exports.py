@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from typing import Iterator, TextIO
 
 from sqlite_utils import Database
@@ -26,6 +25,10 @@ def _fixed(value: int, places: int) -> str:
     return f"{sign}{whole}.{frac:0{places}d}"
 
 
+# Integer columns written as decimals: the same text in CSV and, unquoted, as JSON numbers.
+_DECIMALS = {"money": yuan, "nav": lambda v: _fixed(v, 6), "ratio": lambda v: _fixed(v, 4)}
+
+
 def export_rows(db: Database, kind: Kind, unmask: bool) -> Iterator[dict]:
     names = kind.column_names
     order = ", ".join(kind.key)
@@ -39,43 +42,46 @@ def export_rows(db: Database, kind: Kind, unmask: bool) -> Iterator[dict]:
         yield row
 
 
-def _cell(kind: Kind, name: str, value, for_json: bool):
+def _csv_cell(kind: Kind, name: str, value) -> object:
     if value is None:
-        return None if for_json else ""
+        return ""
     column_type = kind.column(name).type
-    if column_type == "money":
-        return f"__fen__{value}" if for_json else yuan(value)
-    if column_type == "nav":
-        return _fixed(value, 6) if not for_json else f"__fixed6__{value}"
-    if column_type == "ratio":
-        return _fixed(value, 4) if not for_json else f"__fixed4__{value}"
+    if column_type in _DECIMALS:
+        return _DECIMALS[column_type](value)
     if column_type == "bool":
-        return bool(value) if for_json else ("true" if value else "false")
-    if isinstance(value, str) and not for_json:
+        return "true" if value else "false"
+    if isinstance(value, str):
         return neutralise(value)
     return value
+
+
+def _json_value(kind: Kind, name: str, value) -> str:
+    """JSON is for programs: text stays exactly as stored, amounts are numbers."""
+    if value is None:
+        return "null"
+    column_type = kind.column(name).type
+    if column_type in _DECIMALS:
+        return _DECIMALS[column_type](value)
+    if column_type == "bool":
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def write_export(db: Database, kind_name: str, out: TextIO, fmt: str, unmask: bool) -> int:
     kind = KINDS[kind_name]
     count = 0
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        # CRLF line ends (RFC 4180) make the writer quote any cell holding a CR or an LF.
+        writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(kind.column_names)
         for row in export_rows(db, kind, unmask):
-            writer.writerow([_cell(kind, k, v, False) for k, v in row.items()])
+            writer.writerow([_csv_cell(kind, k, v) for k, v in row.items()])
             count += 1
         return count
-    tokens = re.compile(r'"__(fen|fixed6|fixed4)__(-?\d+)"')
-
-    def number(match: re.Match) -> str:
-        what, value = match.group(1), int(match.group(2))
-        return yuan(value) if what == "fen" else _fixed(value, 6 if what == "fixed6" else 4)
-
     out.write("[")
     for row in export_rows(db, kind, unmask):
-        record = {k: _cell(kind, k, v, True) for k, v in row.items()}
-        out.write(("," if count else "") + "\n  " + tokens.sub(number, json.dumps(record, ensure_ascii=False)))
+        fields = ", ".join(f"{json.dumps(k)}: {_json_value(kind, k, v)}" for k, v in row.items())
+        out.write(("," if count else "") + "\n  {" + fields + "}")
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
