@@ -1,0 +1,429 @@
+"""Tier recompute, set-based over the change-point positions table (DOMAIN §1).
+
+A recompute as of day d runs in four steps, each one SQL statement over all clients:
+
+1. the basis per client: for `daily_avg`, each position's balance intervals (a change point
+   holds until the next one) intersected with the window give the window's sum of daily AUM;
+   for `point`, the latest change point of each position on or before d;
+2. the tier that basis qualifies for, compared exactly in fen (sum ≥ floor × days);
+3. for the clients whose basis is below their current tier's floor only, the peak daily AUM
+   over that tier's grace period, from the client's daily AUM as a step function (the running
+   sum of the positions' balance changes): the grace period has passed when the peak is below
+   the floor;
+4. the decision of `vipcrm.core.tiering.decide`, asked once per distinct combination of
+   (current tier, status, qualifying tier, grace passed, eligible) — a few dozen — and joined
+   back to every client, then applied as set-based writes to `tiers`, `tier_history` and
+   `tier_runs`.
+
+Clients below gold have no `tiers` row; the history records their way in and out with a
+NULL tier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from vipcrm.core.config import ASSET_CLASSES, TIERS
+from vipcrm.core.tiering import (DOWNGRADE, NEW, RECOVERED, UNTIERED, UPGRADE, WATCHED,
+                                 TierRules, decide, rank, window_start)
+from vipcrm.store.audit import record
+from vipcrm.store.db import transaction
+
+TIER_CHANGES = (NEW, UPGRADE, DOWNGRADE)
+
+
+class TieringRefused(ValueError):
+    """A recompute that must not run; the message says why and how to proceed."""
+
+
+@dataclass
+class RecomputeResult:
+    as_of: dt.date
+    basis: str
+    dry_run: bool
+    replayed: list[dt.date] = field(default_factory=list)  # earlier run dates replayed first
+    summary: list[dict] = field(default_factory=list)  # per tier, the state after and the diff
+    clients: int = 0
+    changes: int = 0
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _classes_sql(classes) -> str:
+    # Classes come from the validated configuration; inlining them keeps the query plan simple.
+    bad = [c for c in classes if c not in ASSET_CLASSES]
+    if bad:
+        raise ValueError(f"unknown asset classes {bad}")
+    return "(" + ", ".join(f"'{c}'" for c in classes) + ")"
+
+
+def _value_sql(classes) -> str:
+    """A position row's contribution to AUM: its balance if counted and positive, else 0."""
+    return f"CASE WHEN asset_class IN {_classes_sql(classes)} AND balance > 0 THEN balance ELSE 0 END"
+
+
+def daily_avg_basis_sql(classes) -> str:
+    """(client_id, basis_sum, days, aum) for parameters :d, :w0 (window start), :after (d + 1).
+
+    `+as_of` keeps the planner on the primary key, whose order the window function needs.
+    """
+    counted = f"asset_class IN {_classes_sql(classes)}"
+    return f"""
+        SELECT client_id, basis_sum,
+               CASE WHEN first IS NULL THEN 0
+                    ELSE CAST(julianday(:d) - julianday(MAX(first, :w0)) AS INTEGER) + 1 END AS days,
+               aum
+        FROM (
+            SELECT client_id,
+                   SUM(CASE WHEN nxt > :w0 THEN v * CAST(julianday(nxt) - julianday(MAX(as_of, :w0))
+                                                         AS INTEGER) ELSE 0 END) AS basis_sum,
+                   SUM(CASE WHEN nxt = :after THEN v ELSE 0 END) AS aum,
+                   MIN(CASE WHEN counted THEN as_of END) AS first
+            FROM (
+                SELECT client_id, as_of, {_value_sql(classes)} AS v, {counted} AS counted,
+                       LEAD(as_of, 1, :after) OVER (PARTITION BY client_id, product_code
+                                                    ORDER BY as_of) AS nxt
+                FROM positions WHERE +as_of <= :d
+            )
+            GROUP BY client_id
+        )
+    """
+
+
+def point_basis_sql(classes) -> str:
+    """(client_id, basis_sum, days, aum) on :d; the latest change point of each position wins.
+
+    SQLite gives the bare columns of an aggregate query with a single MAX() the values of the
+    row holding that maximum: here, the position's latest row on or before :d.
+    """
+    counted = f"asset_class IN {_classes_sql(classes)}"
+    return f"""
+        SELECT client_id, SUM(v) AS basis_sum, MAX(counted) AS days, SUM(v) AS aum
+        FROM (
+            SELECT client_id, MAX(as_of), {_value_sql(classes)} AS v, {counted} AS counted
+            FROM positions WHERE +as_of <= :d
+            GROUP BY client_id, product_code
+        )
+        GROUP BY client_id
+    """
+
+
+def _grace_sql(classes) -> str:
+    """Whether each candidate's daily AUM stayed below its floor all over [g0, :d] (temp.tier_cand).
+
+    Daily AUM is a step function: every change point adds (new value − previous value of the
+    same position); the running sum per client, per change date, is the AUM from that date on.
+    """
+    return f"""
+        WITH deltas AS (
+            SELECT client_id, as_of,
+                   v - LAG(v, 1, 0) OVER (PARTITION BY client_id, product_code ORDER BY as_of) AS dv
+            FROM (SELECT p.client_id, p.product_code, p.as_of, {_value_sql(classes)} AS v
+                  FROM temp.tier_cand c JOIN positions p
+                    ON p.client_id = c.client_id AND p.as_of <= :d)
+        ), steps AS (
+            SELECT client_id, as_of, SUM(dv) AS dv FROM deltas GROUP BY client_id, as_of
+        ), levels AS (
+            SELECT client_id,
+                   SUM(dv) OVER (PARTITION BY client_id ORDER BY as_of ROWS UNBOUNDED PRECEDING)
+                       AS level,
+                   LEAD(as_of, 1, :after) OVER (PARTITION BY client_id ORDER BY as_of) AS nxt
+            FROM steps
+        )
+        SELECT c.client_id, COALESCE(MAX(l.level), 0) < c.floor AS passed
+        FROM temp.tier_cand c LEFT JOIN levels l ON l.client_id = c.client_id AND l.nxt > c.g0
+        GROUP BY c.client_id
+    """
+
+
+def last_run(conn) -> dt.date | None:
+    value = conn.execute("SELECT MAX(as_of) FROM tier_runs").fetchone()[0]
+    return dt.date.fromisoformat(value) if value else None
+
+
+def recompute(db: Database, as_of: dt.date, rules: TierRules, *, today: dt.date, user: str,
+              dry_run: bool = False, rebuild: bool = False) -> RecomputeResult:
+    """Recompute every client's tier as of `as_of`; with `rebuild`, replay later runs too.
+
+    Refuses an as-of date after `today`, and one before the last run unless `rebuild`: that
+    rolls the tiers back to the eve of `as_of` from the history, then recomputes `as_of` and
+    every later date that had a run, in order, with the current data and configuration.
+    """
+    if as_of > today:
+        raise TieringRefused(f"as-of date {as_of} is after today ({today}); "
+                             "tiers can only be computed from data already seen")
+    conn = db.conn
+    last = last_run(conn)
+    if last and as_of < last and not rebuild:
+        raise TieringRefused(
+            f"tiers were last recomputed as of {last}; recomputing the earlier date {as_of} "
+            "would rewrite history: add --rebuild to replay it from that date")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    with _writing(db, dry_run):
+        replay: list[dt.date] = []
+        if rebuild and last and as_of <= last:
+            replay = [dt.date.fromisoformat(d) for (d,) in conn.execute(
+                "SELECT as_of FROM tier_runs WHERE as_of > ? ORDER BY as_of", [_iso(as_of)])]
+            _roll_back_to(conn, as_of)
+        dates = [as_of, *replay]
+        result = RecomputeResult(as_of=dates[-1], basis=rules.basis, dry_run=dry_run,
+                                 replayed=dates[:-1])
+        for index, day in enumerate(dates):
+            _evaluate(conn, day, rules)
+            if index < len(dates) - 1 or not dry_run:
+                clients, changes = _apply(conn, day, rules.basis)
+            else:
+                clients, changes = conn.execute(
+                    "SELECT COUNT(*), COUNT(reason) FROM temp.tier_outcome").fetchone()
+            result.clients = clients
+            result.changes += changes
+        result.summary = _summary(conn)
+        if not dry_run:
+            record(db, user, "tier --recompute" + (" --rebuild" if rebuild else ""),
+                   {"as_of": _iso(as_of), "basis": rules.basis, "clients": result.clients,
+                    "changes": result.changes, "replayed": [_iso(d) for d in replay]})
+        _drop_temp(conn)
+    return result
+
+
+class _writing:
+    """The recompute's transaction: IMMEDIATE and committed, or for a dry run DEFERRED (no
+    write lock while a nightly run writes) and always rolled back."""
+
+    def __init__(self, db: Database, dry_run: bool):
+        self.db, self.dry_run = db, dry_run
+        self.inner = None if dry_run else transaction(db)
+
+    def __enter__(self):
+        if self.inner:
+            return self.inner.__enter__()
+        self.db.conn.execute("BEGIN")
+        return self.db.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.inner:
+            return self.inner.__exit__(exc_type, exc, tb)
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+        return False
+
+
+def _drop_temp(conn) -> None:
+    for name in ("tier_basis", "tier_eval", "tier_cand", "tier_decide", "tier_outcome",
+                 "tier_ranks"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
+    """temp.tier_outcome: every client with positions or a tier, before and after."""
+    _drop_temp(conn)
+    params = {"d": _iso(day), "after": _iso(day + dt.timedelta(days=1)),
+              "w0": _iso(window_start(day, rules.window_days))}
+    basis_sql = (daily_avg_basis_sql if rules.basis == "daily_avg" else point_basis_sql)(
+        rules.asset_classes)
+    conn.execute(f"CREATE TEMP TABLE tier_basis AS {basis_sql}", params)
+    conn.execute("CREATE UNIQUE INDEX temp.tier_basis_client ON tier_basis(client_id)")
+
+    conn.execute("CREATE TEMP TABLE tier_ranks (tier TEXT PRIMARY KEY, rank INTEGER, "
+                 "floor INTEGER, grace INTEGER)")
+    conn.executemany("INSERT INTO temp.tier_ranks VALUES (?, ?, ?, ?)",
+                     [(t, rank(t), rules.floors_fen[t], rules.grace_days[t]) for t in TIERS])
+    # Exact comparison of the window's sum with floor × days; the floors are whole numbers
+    # from the configuration.
+    qualifying = "CASE " + " ".join(
+        f"WHEN b.basis_sum >= {int(rules.floors_fen[t])} * b.days THEN '{t}'" for t in TIERS
+    ) + " END"
+    eligible = "(c.segment = 'retail' AND (c.closed_on IS NULL OR c.closed_on > :d))"
+    conn.execute(f"""
+        CREATE TEMP TABLE tier_eval AS
+        SELECT b.client_id, b.basis_sum, b.days, b.aum,
+               CASE WHEN b.days > 0 THEN b.basis_sum / b.days ELSE 0 END AS basis_aum,
+               {eligible} AS eligible,
+               t.tier AS cur_tier, t.status AS cur_status, t.since AS cur_since,
+               CASE WHEN b.days > 0 THEN {qualifying} END AS qual,
+               NULL AS grace_passed
+        FROM temp.tier_basis b JOIN clients c ON c.client_id = b.client_id
+        LEFT JOIN tiers t ON t.client_id = b.client_id
+    """, params)
+    # A tiered client with no position on or before d still has to be decided.
+    conn.execute(f"""
+        INSERT INTO temp.tier_eval
+        SELECT t.client_id, 0, 0, 0, 0, {eligible}, t.tier, t.status, t.since, NULL, NULL
+        FROM tiers t JOIN clients c ON c.client_id = t.client_id
+        WHERE NOT EXISTS (SELECT 1 FROM temp.tier_basis b WHERE b.client_id = t.client_id)
+    """, params)
+    conn.execute("CREATE UNIQUE INDEX temp.tier_eval_client ON tier_eval(client_id)")
+
+    conn.execute("""
+        CREATE TEMP TABLE tier_cand (client_id TEXT PRIMARY KEY, g0 TEXT, floor INTEGER)
+        WITHOUT ROWID
+    """)
+    conn.execute("""
+        INSERT INTO temp.tier_cand
+        SELECT e.client_id, date(:d, '-' || (cur.grace - 1) || ' days'), cur.floor
+        FROM temp.tier_eval e JOIN temp.tier_ranks cur ON cur.tier = e.cur_tier
+        LEFT JOIN temp.tier_ranks q ON q.tier = e.qual
+        WHERE e.eligible AND COALESCE(q.rank, 0) < cur.rank
+    """, params)
+    conn.execute(f"""
+        UPDATE temp.tier_eval SET grace_passed = g.passed
+        FROM ({_grace_sql(rules.asset_classes)}) g
+        WHERE temp.tier_eval.client_id = g.client_id
+    """, params)
+
+    key = ("COALESCE(cur_tier, '') || '/' || COALESCE(cur_status, '') || '/' || "
+           "COALESCE(qual, '') || '/' || COALESCE(grace_passed, '') || '/' || eligible")
+    conn.execute("CREATE TEMP TABLE tier_decide (key TEXT PRIMARY KEY, new_tier TEXT, "
+                 "new_status TEXT, reason TEXT) WITHOUT ROWID")
+    combos = conn.execute(
+        f"SELECT DISTINCT {key}, cur_tier, cur_status, qual, grace_passed, eligible "
+        "FROM temp.tier_eval").fetchall()
+    decisions = []
+    for combo, cur_tier, cur_status, qual, grace_passed, is_eligible in combos:
+        decision = decide(cur_tier, cur_status, qual,
+                          None if grace_passed is None else bool(grace_passed),
+                          eligible=bool(is_eligible))
+        decisions.append((combo, decision.tier, decision.status, decision.reason))
+    conn.executemany("INSERT INTO temp.tier_decide VALUES (?, ?, ?, ?)", decisions)
+    conn.execute(f"""
+        CREATE TEMP TABLE tier_outcome AS
+        SELECT e.client_id, e.basis_aum, e.aum, e.eligible, e.cur_tier, e.cur_status,
+               e.cur_since, d.new_tier, d.new_status, d.reason
+        FROM temp.tier_eval e JOIN temp.tier_decide d ON d.key = ({key})
+    """)
+
+
+def _apply(conn, day: dt.date, basis: str) -> tuple[int, int]:
+    """Write temp.tier_outcome: history rows for the changes, the tiers table, the run."""
+    d = _iso(day)
+    changes = conn.execute("""
+        INSERT INTO tier_history (client_id, effective, from_tier, to_tier, status, basis_aum,
+                                  reason)
+        SELECT client_id, ?, cur_tier, new_tier, new_status, basis_aum, reason
+        FROM temp.tier_outcome WHERE reason IS NOT NULL ORDER BY client_id
+    """, [d]).rowcount
+    conn.execute("""
+        DELETE FROM tiers WHERE client_id IN
+            (SELECT client_id FROM temp.tier_outcome WHERE new_tier IS NULL AND cur_tier IS NOT NULL)
+    """)
+    changed_tier = ", ".join(f"'{r}'" for r in TIER_CHANGES)
+    conn.execute(f"""
+        INSERT INTO tiers (client_id, tier, status, basis_aum, aum, since, as_of)
+        SELECT client_id, new_tier, new_status, basis_aum, aum,
+               CASE WHEN reason IN ({changed_tier}) THEN :d ELSE cur_since END, :d
+        FROM temp.tier_outcome WHERE new_tier IS NOT NULL ORDER BY client_id
+        ON CONFLICT (client_id) DO UPDATE SET
+            tier = excluded.tier, status = excluded.status, basis_aum = excluded.basis_aum,
+            aum = excluded.aum, since = excluded.since, as_of = excluded.as_of
+    """, {"d": d})
+    clients = conn.execute("SELECT COUNT(*) FROM temp.tier_outcome").fetchone()[0]
+    # A second run for the same date adds its changes to the first one's.
+    conn.execute("""
+        INSERT INTO tier_runs (as_of, basis, ran_at, clients, changes)
+        VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'), ?, ?)
+        ON CONFLICT (as_of) DO UPDATE SET basis = excluded.basis, ran_at = excluded.ran_at,
+            clients = excluded.clients, changes = tier_runs.changes + excluded.changes
+    """, [d, basis, clients, changes])
+    return clients, changes
+
+
+def _summary(conn) -> list[dict]:
+    """Per tier (highest first, then `none`): clients, watch, AUM, and what moved into it."""
+    rows = conn.execute(f"""
+        SELECT COALESCE(new_tier, 'none') AS tier,
+               SUM(eligible) AS clients,
+               SUM(new_status IS 'watch') AS watch,
+               SUM(CASE WHEN eligible THEN basis_aum ELSE 0 END) AS basis_aum,
+               SUM(CASE WHEN eligible THEN aum ELSE 0 END) AS aum,
+               SUM(reason IS '{NEW}') AS new,
+               SUM(reason IS '{UPGRADE}') AS upgraded,
+               SUM(reason IS '{DOWNGRADE}') AS downgraded,
+               SUM(reason IS '{WATCHED}') AS new_watch,
+               SUM(reason IS '{RECOVERED}') AS recovered,
+               SUM(reason IS '{UNTIERED}') AS untiered
+        FROM temp.tier_outcome GROUP BY 1
+    """)
+    names = [c[0] for c in rows.description]
+    found = {row[0]: dict(zip(names, row)) for row in rows}
+    empty = {name: 0 for name in names}
+    return [found.get(tier, {**empty, "tier": tier}) for tier in (*TIERS, "none")]
+
+
+def _roll_back_to(conn, day: dt.date) -> None:
+    """Put every client back in the tier and status it held at the end of the eve of `day`."""
+    d = _iso(day)
+    conn.execute("DROP TABLE IF EXISTS temp.tier_redo")
+    conn.execute("CREATE TEMP TABLE tier_redo AS "
+                 "SELECT DISTINCT client_id FROM tier_history WHERE effective >= ?", [d])
+    conn.execute("DELETE FROM tiers WHERE client_id IN (SELECT client_id FROM temp.tier_redo)")
+    conn.execute("""
+        INSERT INTO tiers (client_id, tier, status, basis_aum, aum, since, as_of)
+        SELECT h.client_id, h.to_tier, h.status, h.basis_aum, h.basis_aum,
+               (SELECT MAX(s.effective) FROM tier_history s
+                 WHERE s.client_id = h.client_id AND s.effective < :d
+                   AND s.from_tier IS NOT s.to_tier),
+               h.effective
+        FROM temp.tier_redo r JOIN tier_history h ON h.id = (
+            SELECT x.id FROM tier_history x WHERE x.client_id = r.client_id AND x.effective < :d
+            ORDER BY x.effective DESC, x.id DESC LIMIT 1)
+        WHERE h.to_tier IS NOT NULL
+    """, {"d": d})
+    conn.execute("DELETE FROM tier_history WHERE effective >= ?", [d])
+    conn.execute("DELETE FROM tier_runs WHERE as_of >= ?", [d])
+    conn.execute("DROP TABLE temp.tier_redo")
+
+
+# --- reading -------------------------------------------------------------------------------
+
+_RANK_SQL = "CASE t.tier " + " ".join(f"WHEN '{t}' THEN {rank(t)}" for t in TIERS) + " END"
+_LIST_SQL = f"""
+    SELECT t.client_id, c.name, t.tier, t.status, t.basis_aum, t.aum, t.since, t.as_of,
+           COALESCE(o.branch, c.home_branch) AS branch
+    FROM tiers t JOIN clients c ON c.client_id = t.client_id
+    LEFT JOIN ownership o ON o.client_id = t.client_id
+"""
+
+
+def _dicts(cursor) -> list[dict]:
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def list_tiers(conn, *, tiers: list[str] | None = None, branch: str | None = None,
+               status: str | None = None) -> list[dict]:
+    """Tiered clients, highest tier first, then highest basis AUM, then client id."""
+    where, params = [], []
+    if tiers:
+        where.append(f"t.tier IN ({', '.join('?' * len(tiers))})")
+        params += tiers
+    if branch:
+        where.append("COALESCE(o.branch, c.home_branch) = ?")
+        params.append(branch)
+    if status:
+        where.append("t.status = ?")
+        params.append(status)
+    sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    sql += f" ORDER BY {_RANK_SQL} DESC, t.basis_aum DESC, t.client_id"
+    return _dicts(conn.execute(sql, params))
+
+
+def client_tier(conn, client_id: str) -> dict | None:
+    """The client's tier row joined with its name and branch; None if it holds no tier."""
+    rows = _dicts(conn.execute(_LIST_SQL + " WHERE t.client_id = ?", [client_id]))
+    return rows[0] if rows else None
+
+
+def client_history(conn, client_id: str) -> list[dict]:
+    return _dicts(conn.execute(
+        "SELECT effective, from_tier, to_tier, status, basis_aum, reason FROM tier_history "
+        "WHERE client_id = ? ORDER BY effective, id", [client_id]))
+
+
+def freshness(conn) -> dict[str, str]:
+    """The latest position snapshot and transaction dates seen by the imports (DOMAIN §10)."""
+    return dict(conn.execute("SELECT feed, latest FROM freshness"))
