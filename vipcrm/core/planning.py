@@ -1,0 +1,170 @@
+"""An RM's day (DOMAIN §4): one line per client merging its open tasks, ordered and capped.
+
+Carry-over needs no stored state: a task nobody contacted stays open, so it competes again the
+next working day. A week is planned by assuming each day's lines are contacted that day.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import heapq
+from dataclasses import dataclass
+from typing import Iterable, Mapping, NamedTuple, Sequence
+
+from vipcrm.core.calendar import WorkCalendar
+from vipcrm.core.config import TIERS
+from vipcrm.core.profile import completeness
+from vipcrm.core.suitability import assessment_expires, assessment_valid
+from vipcrm.core.tasks import (CHANNEL_STRENGTH, Client, Contact, DayContext, Task, aum_on,
+                               open_tasks)
+
+TIER_RANK = {tier: i for i, tier in enumerate(TIERS)}
+MISSING_SHOWN = 3
+AUM_POINT = "AUM "  # the talking point holding a balance; calendars leave it out
+NOTE_CHARS = 80
+
+
+class PlanLine(NamedTuple):
+    plan_date: dt.date
+    rm_id: str | None
+    client_id: str
+    name: str
+    tier: str | None
+    channel: str
+    priority: int
+    reasons: tuple[str, ...]
+    due: dt.date
+    overdue: bool
+    talking_points: tuple[str, ...]
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class RmDay:
+    """One RM's plan for one day: the lines shown, and how many open lines wait."""
+    plan_date: dt.date
+    rm_id: str | None
+    capacity: int | None  # None: not capped (the unassigned list of a branch)
+    lines: tuple[PlanLine, ...]
+    waiting: int
+
+
+def order_key(line: PlanLine) -> tuple:
+    """Best priority class, overdue first, earliest due, highest tier, client id."""
+    return (line.priority, not line.overdue, line.due, TIER_RANK.get(line.tier, len(TIERS)),
+            line.client_id)
+
+
+def _money(fen: int) -> str:
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
+
+
+def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tuple[str, ...]:
+    """Tier and AUM, risk level and validity, the tasks' facts (maturities, NAV moves, …), the
+    top missing profile fields and the last contact's note."""
+    day, config = ctx.day, ctx.config
+    points = []
+    standing = client.tier or ("big corporate" if client.big_corporate else "no tier")
+    if client.watch:
+        standing += " (watch)"
+    points.append(standing)
+    points.append(f"{AUM_POINT}{_money(aum_on(client, day, config['aum.asset_classes']))}")
+    if client.risk_level and client.risk_assessed_on:
+        until = assessment_expires(client.risk_assessed_on, config)
+        state = "valid until" if assessment_valid(client.risk_assessed_on, day, config) else "expired"
+        points.append(f"risk {client.risk_level} {state} {until}")
+    else:
+        points.append("no risk assessment")
+    seen = set()
+    for task in tasks:
+        if task.detail and task.detail not in seen:
+            seen.add(task.detail)
+            points.append(task.detail)
+    profile = dict(client.profile, risk_level=client.risk_level,
+                   risk_assessed_on=client.risk_assessed_on)
+    missing = completeness(profile, day, config).top_missing(MISSING_SHOWN)
+    if missing:
+        points.append("ask for: " + ", ".join(f.replace("_", " ") for f in missing))
+    last = None
+    for contact in client.contacts:
+        if contact.day <= day:
+            last = contact
+    if last is not None:
+        note = (last.note or "").strip().replace("\n", " ")
+        if len(note) > NOTE_CHARS:
+            note = note[:NOTE_CHARS - 1] + "…"
+        points.append(f"last contact {last.day} {last.channel} {last.outcome}"
+                      + (f": {note}" if note else ""))
+    else:
+        points.append("never contacted")
+    return tuple(points)
+
+
+def plan_line(client: Client, ctx: DayContext) -> PlanLine | None:
+    """The client's line on ctx.day, or None without open tasks."""
+    tasks = open_tasks(client, ctx)
+    if not tasks:
+        return None
+    tasks.sort(key=lambda t: (t.priority, t.due, t.reason, t.reference))
+    reasons = tuple(dict.fromkeys(t.reason for t in tasks))
+    due = min(t.due for t in tasks)
+    channel = max((t.channel for t in tasks), key=CHANNEL_STRENGTH.__getitem__)
+    return PlanLine(ctx.day, client.rm_id, client.client_id, client.name, client.tier, channel,
+                    min(t.priority for t in tasks), reasons, due, due < ctx.day,
+                    talking_points(client, tasks, ctx), tuple(tasks))
+
+
+def rm_day(clients: Iterable[Client], ctx: DayContext, rm_id: str | None,
+           capacity: int | None) -> RmDay:
+    """The day of one RM: the best `capacity` lines; the rest wait for the next working day."""
+    lines = [line for line in (plan_line(c, ctx) for c in clients) if line is not None]
+    if capacity is None or len(lines) <= capacity:
+        shown = sorted(lines, key=order_key)
+    else:
+        shown = heapq.nsmallest(capacity, lines, key=order_key)
+    return RmDay(ctx.day, rm_id, capacity, tuple(shown), len(lines) - len(shown))
+
+
+def rm_days(clients: Sequence[Client], contexts: Sequence[DayContext], rm_id: str | None,
+            capacity: int | None) -> list[RmDay]:
+    """Several days in a row, each assuming the lines of the days before were contacted then."""
+    clients = list(clients)
+    days = []
+    for ctx in contexts:
+        plan = rm_day(clients, ctx, rm_id, capacity)
+        days.append(plan)
+        contacted = {line.client_id: line.channel for line in plan.lines}
+        if contacted:
+            clients = [_with_contact(c, ctx.day, contacted[c.client_id])
+                       if c.client_id in contacted else c for c in clients]
+    return days
+
+
+def _with_contact(client: Client, day: dt.date, channel: str) -> Client:
+    planned = Contact(day, "reached", channel=channel, note="(planned)",
+                      followup_id=f"planned {day}")
+    return dataclasses.replace(client, contacts=client.contacts + (planned,))
+
+
+def plan_day(asked: dt.date, cal: WorkCalendar, include_non_working: bool) -> dt.date:
+    """The day a plan asked for `asked` is made for: the next working day unless told."""
+    if include_non_working:
+        return asked
+    return cal.on_or_after(asked)
+
+
+def week_days(start: dt.date, cal: WorkCalendar, include_non_working: bool) -> list[dt.date]:
+    """The working days among the seven days from `start` (every day with include_non_working)."""
+    days = [start + dt.timedelta(days=i) for i in range(7)]
+    return days if include_non_working else [d for d in days if cal.is_working_day(d)]
+
+
+def stale_feeds(latest: Mapping[str, dt.date | None], today: dt.date, cal: WorkCalendar,
+                stale_after: int) -> list[str]:
+    """Feeds whose latest data is older than `stale_after` working days before today (§10)."""
+    limit = today
+    for _ in range(stale_after):
+        limit = cal.previous_working_day(limit)
+    return [feed for feed, day in latest.items() if day is None or day < limit]

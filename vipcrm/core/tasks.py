@@ -1,0 +1,653 @@
+"""Contact tasks as a function of one client's data and a day (DOMAIN §4).
+
+A task is (client, reason, reference) with a window start, a due date, the last day it stays
+open, a channel and a priority class. Nothing is stored: the same data and day always give the
+same tasks. A task is open on day D once its window has started, until a covering contact
+(outcome other than no_answer, on or after the window start and on or before D) makes it done,
+or D passes due + expiry and it is missed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+
+from vipcrm.core.calendar import ONE_DAY, WorkCalendar
+from vipcrm.core.config import TIERS
+from vipcrm.core.suitability import assessment_expires, suitable
+
+CLASS_BY_REASON = {
+    "risk_expiry": 1, "id_expiry": 1, "maturity": 1, "nav_drop": 1, "aum_outflow": 1,
+    "followup_due": 1, "corporate_visit": 1, "birthday": 2, "anniversary": 2, "holiday": 2,
+    "period_end": 2, "cadence": 3, "new_product": 3,
+}
+# What a client who agreed to service contacts only still hears about (PIPL art. 24).
+SERVICE_REASONS = frozenset({"risk_expiry", "id_expiry", "maturity", "nav_drop", "followup_due"})
+CHANNEL_STRENGTH = {"visit": 3, "phone": 2, "sms": 1}
+KEY_TIERS = TIERS[:3]  # served by visits at key times
+LOWER_TIERS = TIERS[3:]  # platinum and below
+CORPORATE_LEVELS = ("leadership", "technical", "business")
+
+# Window lengths of DOMAIN §4's table (days before the reference date the window opens).
+RISK_WINDOW = 30
+ID_WINDOW, ID_LEAD = 90, 30
+CELEBRATION_LEAD = 3  # birthdays and anniversaries of key tiers
+HOLIDAY_WORKING_DAYS = 5
+# Calendar days from the earliest a greeting window can open to the festival's first day: five
+# working days, their weekends, a holiday run between and the walk back to the period start.
+HOLIDAY_REACH = 30
+PERIOD_WORKING_DAYS = 10
+CADENCE_WINDOW = 14
+NAV_DUE, OUTFLOW_DUE, NEW_PRODUCT_DUE = 2, 3, 7
+LOOKBACK = 30  # NAV high and AUM comparison
+AFTER_SALE = (7, 30)
+# Upper bounds used to skip rules that cannot apply on a day, before asking the calendar.
+_SLACK = 20  # longest shift of a due date off a holiday run, with a margin
+
+
+class PositionPoint(NamedTuple):
+    as_of: dt.date
+    balance: int  # fen
+    asset_class: str
+    maturity: dt.date | None
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One (client, product) position as its change points, oldest first."""
+    product_code: str
+    points: tuple[PositionPoint, ...]
+    _days: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_days", tuple(p.as_of for p in self.points))
+
+    def point_on(self, day: dt.date) -> PositionPoint | None:
+        i = bisect.bisect_right(self._days, day)
+        return self.points[i - 1] if i else None
+
+    def balance_on(self, day: dt.date) -> int:
+        point = self.point_on(day)
+        return point.balance if point else 0
+
+    def held_on(self, day: dt.date) -> bool:
+        return self.balance_on(day) > 0
+
+
+class Contact(NamedTuple):
+    day: dt.date
+    outcome: str = "reached"
+    stage: str | None = None
+    next_date: dt.date | None = None
+    channel: str = "phone"
+    note: str | None = None
+    visit_level: str | None = None
+    followup_id: str = ""
+
+    @property
+    def counts(self) -> bool:
+        """A contact that completes tasks: anything but an unanswered attempt."""
+        return self.outcome != "no_answer"
+
+
+class Product(NamedTuple):
+    product_code: str
+    name: str
+    asset_class: str
+    risk_level: str | None = None
+    launch_date: dt.date | None = None
+    maturity_date: dt.date | None = None
+    status: str = "on_sale"
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    name: str
+    segment: str = "retail"
+    tier: str | None = None  # a code of TIERS, or None below gold
+    watch: bool = False
+    tier_since: dt.date | None = None
+    rm_id: str | None = None
+    pinned: bool = False
+    big_corporate: bool = False
+    consent: str = "all"
+    closed_on: dt.date | None = None
+    birth_date: dt.date | None = None
+    wedding_date: dt.date | None = None
+    id_expiry: dt.date | None = None
+    risk_level: str | None = None
+    risk_assessed_on: dt.date | None = None
+    product_preferences: str | None = None
+    profile: Mapping[str, Any] = field(default_factory=dict)  # the §7 fields, for talking points
+    holdings: tuple[Holding, ...] = ()
+    # Oldest first. Complete history, or (from the store) every contact the rules of the
+    # planned days can read: see `data_since`.
+    contacts: tuple[Contact, ...] = ()
+
+
+class Task(NamedTuple):
+    client_id: str
+    reason: str
+    reference: str
+    window_start: dt.date
+    due: dt.date
+    expires: dt.date | None  # the last day it is open; None: never missed
+    channel: str
+    priority: int
+    detail: str = ""  # what the RM needs to know, for the talking points
+    covers: str | None = None  # only a contact at this visit level completes it
+
+
+class NavDrop(NamedTuple):
+    day: dt.date
+    nav: int  # millionths
+    high: int  # highest NAV of the LOOKBACK days before
+
+
+@dataclass(frozen=True)
+class HolidayWindow:
+    festival: str
+    start: dt.date  # first day of the holiday period
+    window_start: dt.date
+    due: dt.date
+
+
+@dataclass(frozen=True)
+class PeriodWindow:
+    kind: str  # month, quarter, year
+    reference: str
+    window_start: dt.date
+    due: dt.date
+
+
+@dataclass
+class DayContext:
+    """What every client's rules share on one day."""
+    day: dt.date
+    config: Mapping
+    calendar: WorkCalendar
+    products: Mapping[str, Product] = field(default_factory=dict)
+    nav_drops: Mapping[str, Sequence[NavDrop]] = field(default_factory=dict)  # first per month
+    holidays: Sequence[HolidayWindow] = ()
+    periods: Mapping[str, Sequence[PeriodWindow]] = field(default_factory=dict)
+    new_products: Sequence[Product] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+def data_since(day: dt.date, config: Mapping) -> dt.date:
+    """The earliest day whose positions, NAVs and contacts the rules of `day` read, besides a
+    client's latest contact, latest covering contact and this year's corporate visits.
+
+    Every task that can still be open on `day` and can be missed starts its window after it:
+    AUM outflows and NAV drops with their LOOKBACK, follow-ups and after-sale care.
+    """
+    return min(outflow_since(day, config) - _days(LOOKBACK + 1),
+               nav_since(day, config) - _days(LOOKBACK + 1),
+               followup_since(day, config) - _days(max(AFTER_SALE)),
+               month_start(day - _days(120)))
+
+
+def outflow_since(day: dt.date, config: Mapping) -> dt.date:
+    """The first month whose outflow task can still be open on `day`."""
+    return month_start(day - _days(config["plan.expiry_days.aum_outflow"] + OUTFLOW_DUE + _SLACK))
+
+
+def nav_since(day: dt.date, config: Mapping) -> dt.date:
+    """The first month whose NAV drop task can still be open on `day`."""
+    return month_start(day - _days(config["plan.expiry_days.nav_drop"] + NAV_DUE + _SLACK))
+
+
+def followup_since(day: dt.date, config: Mapping) -> dt.date:
+    """The earliest follow-up date whose task can still be open on `day`."""
+    return day - _days(config["plan.expiry_days.followup_due"] + 2 * _SLACK)
+
+
+def new_product_since(day: dt.date, config: Mapping) -> dt.date:
+    """The earliest launch whose new_product task can still be open on `day`."""
+    return day - _days(config["plan.expiry_days.new_product"] + NEW_PRODUCT_DUE + _SLACK)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - ONE_DAY
+
+
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * quarter - 2, 1)
+    return start, month_end(dt.date(year, 3 * quarter, 1))
+
+
+def anniversary_in(original: dt.date, year: int) -> dt.date:
+    """The date's anniversary in `year`; Feb 29 falls on Feb 28 in common years."""
+    try:
+        return original.replace(year=year)
+    except ValueError:
+        return dt.date(year, 2, 28)
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Task state
+
+def task_state(task: Task, contacts: Iterable[Contact], day: dt.date) -> str:
+    """future, open, done or missed on `day`, against the client's contacts."""
+    if task.window_start > day:
+        return "future"
+    last = day if task.expires is None else min(day, task.expires)
+    for contact in contacts:
+        if (task.window_start <= contact.day <= last and contact.counts
+                and (task.covers is None or contact.visit_level == task.covers)):
+            return "done"
+    if task.expires is not None and day > task.expires:
+        return "missed"
+    return "open"
+
+
+def open_tasks(client: Client, ctx: DayContext) -> list[Task]:
+    contacts = [c for c in client.contacts if c.day <= ctx.day]
+    return [t for t in client_tasks(client, ctx) if task_state(t, contacts, ctx.day) == "open"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Who gets which reasons
+
+def allowed_reasons(client: Client, day: dt.date) -> frozenset[str]:
+    if client.closed_on is not None and client.closed_on <= day:
+        return frozenset()
+    if client.consent == "none":
+        return frozenset()
+    if client.segment == "corporate":
+        reasons = frozenset({"corporate_visit"}) if client.big_corporate else frozenset()
+    elif client.tier in TIERS:
+        reasons = frozenset(CLASS_BY_REASON) - {"corporate_visit"}
+    elif client.pinned:
+        reasons = frozenset(r for r, c in CLASS_BY_REASON.items() if c == 1) - {"corporate_visit"}
+    else:
+        reasons = frozenset()
+    if client.consent == "service_only":
+        reasons &= SERVICE_REASONS
+    return reasons
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+
+class _Builder:
+    """Makes tasks of one client on one day, moving due dates off non-working days."""
+
+    def __init__(self, client: Client, ctx: DayContext):
+        self.client, self.ctx, self.cal = client, ctx, ctx.calendar
+        self.tasks: list[Task] = []
+        self._next_working: dt.date | None = None
+
+    def add(self, reason: str, reference: str, window_start: dt.date, due: dt.date,
+            channel: str, detail: str = "", covers: str | None = None) -> None:
+        day = self.ctx.day
+        if window_start > day and due > day:
+            # Not started unless the move off non-working days brings the due date back to
+            # `day`; decided without asking the calendar about later dates, whose year may not
+            # be known yet.
+            if self._next_working is None:
+                self._next_working = self.cal.next_working_day(day)
+            if self._next_working <= due:
+                return
+        due = self.cal.on_or_before(due)
+        window_start = min(window_start, due)
+        if window_start > self.ctx.day:
+            return
+        expiry = self.ctx.config[f"plan.expiry_days.{reason}"]
+        expires = None if expiry < 0 else due + _days(expiry)
+        self.tasks.append(Task(self.client.client_id, reason, reference, window_start, due,
+                               expires, channel, CLASS_BY_REASON[reason], detail, covers))
+
+
+def client_tasks(client: Client, ctx: DayContext) -> list[Task]:
+    """Every task of the client whose window has started by ctx.day and that can still matter
+    (open, done or recently missed), in a stable order."""
+    allowed = allowed_reasons(client, ctx.day)
+    if not allowed:
+        return []
+    b = _Builder(client, ctx)
+    for reason, rule in _RULES:
+        if reason in allowed:
+            rule(b)
+    return b.tasks
+
+
+def _risk_expiry(b: _Builder) -> None:
+    c = b.client
+    expires = assessment_expires(c.risk_assessed_on, b.ctx.config)
+    if expires is None or expires - _days(RISK_WINDOW + _SLACK) > b.ctx.day:
+        return
+    # No detail: the risk level and its validity are always among the talking points.
+    b.add("risk_expiry", expires.isoformat(), expires - _days(RISK_WINDOW),
+          expires - ONE_DAY, "phone")
+
+
+def _id_expiry(b: _Builder) -> None:
+    e = b.client.id_expiry
+    if e is None or e - _days(ID_WINDOW + _SLACK) > b.ctx.day:
+        return
+    b.add("id_expiry", e.isoformat(), e - _days(ID_WINDOW), e - _days(ID_LEAD), "phone",
+          f"ID document expires {e}")
+
+
+def _maturity(b: _Builder) -> None:
+    day, lead = b.ctx.day, b.ctx.config["plan.maturity_lead_days"]
+    for holding in b.client.holdings:
+        seen = set()
+        for point in holding.points:
+            product = b.ctx.products.get(holding.product_code)
+            m = point.maturity or (product.maturity_date if product else None)
+            if m is None or m in seen or not (day - _days(2 * _SLACK) <= m <= day + _days(lead + _SLACK)):
+                continue
+            seen.add(m)
+            # Held now, or on the due date once that has passed (a matured position may close).
+            if not holding.held_on(min(day, b.cal.on_or_before(m - ONE_DAY))):
+                continue
+            name = product.name if product else holding.product_code
+            b.add("maturity", f"{holding.product_code} {m}", m - _days(lead), m - ONE_DAY,
+                  "phone", f"matures {m}: {holding.product_code} {name}")
+
+
+def _nav_drop(b: _Builder) -> None:
+    for holding in b.client.holdings:
+        for drop in b.ctx.nav_drops.get(holding.product_code, ()):
+            if drop.day > b.ctx.day or not holding.held_on(drop.day):
+                continue
+            pct = 100 * (drop.high - drop.nav) / drop.high
+            b.add("nav_drop", f"{holding.product_code} {drop.day:%Y-%m}", drop.day,
+                  drop.day + _days(NAV_DUE), "phone",
+                  f"NAV {holding.product_code} -{pct:.1f}% from its {LOOKBACK}-day high on {drop.day}")
+
+
+def aum_on(client: Client, day: dt.date, classes: Sequence[str]) -> int:
+    """AUM in fen on `day` (DOMAIN §1): counted classes only, negative balances count 0."""
+    total = 0
+    for holding in client.holdings:
+        point = holding.point_on(day)
+        if point is not None and point.balance > 0 and point.asset_class in classes:
+            total += point.balance
+    return total
+
+
+def outflow_days(client: Client, day: dt.date, config: Mapping) -> dict[str, dt.date]:
+    """Month (YYYY-MM) -> the first day of that month, up to `day`, whose AUM is at least
+    plan.outflow_pct below the AUM LOOKBACK days earlier; months whose tasks may be open."""
+    classes, pct = config["aum.asset_classes"], config["plan.outflow_pct"]
+    changes = sorted({p.as_of for h in client.holdings for p in h.points})
+    first_month = outflow_since(day, config)
+    found: dict[str, dt.date] = {}
+    month = first_month
+    while month <= day:
+        end = min(month_end(month), day)
+        # AUM(d) and AUM(d - LOOKBACK) only change on a change point or LOOKBACK days after one.
+        candidates = {month} | {c for c in changes if month <= c <= end}
+        candidates |= {c + _days(LOOKBACK) for c in changes if month <= c + _days(LOOKBACK) <= end}
+        for d in sorted(candidates):
+            before = aum_on(client, d - _days(LOOKBACK), classes)
+            if before > 0 and aum_on(client, d, classes) * 100 <= before * (100 - pct):
+                found[f"{d:%Y-%m}"] = d
+                break
+        month = month_end(month) + ONE_DAY
+    return found
+
+
+def _aum_outflow(b: _Builder) -> None:
+    c, day = b.client, b.ctx.day
+    days = outflow_days(c, day, b.ctx.config)
+    if c.watch:
+        # The tier is kept under watch: one visit or call a month until it recovers.
+        this_month = f"{day:%Y-%m}"
+        days[this_month] = min(days.get(this_month, day), month_start(day))
+    channel = "visit" if c.tier in KEY_TIERS else "phone"
+    for month, d in sorted(days.items()):
+        detail = f"AUM fell {b.ctx.config['plan.outflow_pct']}%+ in {LOOKBACK} days by {d}"
+        if c.watch and month == f"{day:%Y-%m}":
+            detail = "tier under watch: AUM below its floor"
+        b.add("aum_outflow", month, d, d + _days(OUTFLOW_DUE), channel, detail)
+
+
+def _followup_due(b: _Builder) -> None:
+    day = b.ctx.day
+    horizon = followup_since(day, b.ctx.config)
+    for contact in b.client.contacts:
+        if contact.day > day:
+            break
+        if contact.next_date is not None and horizon <= contact.next_date <= day + _days(_SLACK):
+            b.add("followup_due", f"{contact.followup_id} next", contact.next_date,
+                  contact.next_date, "phone", f"follow-up set on {contact.day}")
+        if contact.stage == "sale" and contact.counts:
+            for offset in AFTER_SALE:
+                n = contact.day + _days(offset)
+                if horizon <= n <= day + _days(_SLACK):
+                    b.add("followup_due", f"{contact.followup_id} +{offset}", n, n, "phone",
+                          f"after-sale care (+{offset} days) for the sale of {contact.day}")
+
+
+def _corporate_visit(b: _Builder) -> None:
+    day = b.ctx.day
+    quarter = quarter_of(day)
+    start, end = quarter_bounds(day.year, quarter)
+    for level in CORPORATE_LEVELS:
+        per_year = b.ctx.config[f"corporate.visits.{level}"]
+        needed = math.ceil(per_year * quarter / 4)
+        done = sum(1 for c in b.client.contacts
+                   if c.visit_level == level and c.counts and dt.date(day.year, 1, 1) <= c.day < start)
+        if done < needed:
+            b.add("corporate_visit", f"{level} {day.year}-Q{quarter}", start, end, "visit",
+                  f"{level} visit: {done} of {needed} due by {end}", covers=level)
+
+
+def _celebration(b: _Builder, reason: str, original: dt.date | None, what: str) -> None:
+    if original is None:
+        return
+    key = b.client.tier in KEY_TIERS
+    lead = CELEBRATION_LEAD if key else 0
+    for year in (b.ctx.day.year - 1, b.ctx.day.year, b.ctx.day.year + 1):
+        when = anniversary_in(original, year)
+        if abs((when - b.ctx.day).days) > lead + _SLACK:
+            continue
+        b.add(reason, str(year), when - _days(lead), when, "visit" if key else "sms",
+              f"{what} on {when}")
+
+
+def _birthday(b: _Builder) -> None:
+    _celebration(b, "birthday", b.client.birth_date, "birthday")
+
+
+def _anniversary(b: _Builder) -> None:
+    _celebration(b, "anniversary", b.client.wedding_date, "wedding anniversary")
+
+
+def _holiday(b: _Builder) -> None:
+    channel = "visit" if b.client.tier in KEY_TIERS else "sms"
+    for window in b.ctx.holidays:
+        b.add("holiday", window.start.isoformat(), window.window_start, window.due, channel,
+              f"{window.festival.replace('_', ' ')} holiday from {window.start}")
+
+
+PERIOD_OF_TIER = {"black_gold": "month", "diamond": "quarter", "premier_platinum": "quarter",
+                  "platinum": "year", "premier_gold": "year", "gold": "year"}
+
+
+def _period_end(b: _Builder) -> None:
+    tier = b.client.tier
+    kind = PERIOD_OF_TIER.get(tier)
+    for window in b.ctx.periods.get(kind, ()):
+        channel = "phone" if kind == "year" and tier in LOWER_TIERS else "visit"
+        b.add("period_end", window.reference, window.window_start, window.due, channel,
+              f"{kind} end {window.reference}")
+
+
+def _cadence(b: _Builder) -> None:
+    c, day = b.client, b.ctx.day
+    cadence = b.ctx.config[f"tiers.{c.tier}.cadence_days"]
+    last = None
+    for contact in c.contacts:
+        if contact.day > day:
+            break
+        if contact.counts:
+            last = contact.day
+    if last is not None:
+        due = last + _days(cadence)
+        b.add("cadence", due.isoformat(), due - _days(CADENCE_WINDOW), due, "phone",
+              f"no contact since {last} ({cadence}-day cadence)")
+    elif c.tier_since is not None:
+        b.add("cadence", c.tier_since.isoformat(), c.tier_since, c.tier_since, "phone",
+              "never contacted since entering the tier")
+
+
+# Asset classes as clients name them in product preferences.
+CLASS_WORDS = {
+    "deposit": ("deposit", "存款", "储蓄"), "wealth": ("wealth", "理财"), "fund": ("fund", "基金"),
+    "insurance": ("insurance", "保险"), "bond": ("bond", "债"), "metal": ("metal", "gold bar", "贵金属", "黄金"),
+    "custody": ("custody", "存管", "证券"),
+}
+
+
+def preferred_classes(text: str | None) -> frozenset[str]:
+    if not text:
+        return frozenset()
+    lowered = text.lower()
+    return frozenset(cls for cls, words in CLASS_WORDS.items() if any(w in lowered for w in words))
+
+
+def _new_product(b: _Builder) -> None:
+    c, day, config = b.client, b.ctx.day, b.ctx.config
+    if not b.ctx.new_products:
+        return
+    held_products, held_classes = set(), set()
+    for holding in c.holdings:
+        point = holding.point_on(day)
+        if point is not None and point.balance > 0:
+            held_products.add(holding.product_code)
+            held_classes.add(point.asset_class)
+    wanted = held_classes | preferred_classes(c.product_preferences)
+    channel = "sms" if c.tier in LOWER_TIERS else "phone"
+    for product in b.ctx.new_products:
+        if (product.asset_class not in wanted or product.product_code in held_products
+                or not suitable(c.risk_level, c.risk_assessed_on, product.risk_level, day, config)):
+            continue
+        launch = product.launch_date
+        b.add("new_product", product.product_code, launch, launch + _days(NEW_PRODUCT_DUE),
+              channel, f"new {product.asset_class}: {product.product_code} {product.name} "
+                       f"({product.risk_level or 'R5'})")
+
+
+_RULES = (
+    ("risk_expiry", _risk_expiry), ("id_expiry", _id_expiry), ("maturity", _maturity),
+    ("nav_drop", _nav_drop), ("aum_outflow", _aum_outflow), ("followup_due", _followup_due),
+    ("corporate_visit", _corporate_visit), ("birthday", _birthday), ("anniversary", _anniversary),
+    ("holiday", _holiday), ("period_end", _period_end), ("cadence", _cadence),
+    ("new_product", _new_product),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# What all clients share on a day
+
+def nav_drops(series: Sequence[tuple[dt.date, int]], pct: int,
+              since: dt.date) -> list[NavDrop]:
+    """The first day of each month on or after `since` whose NAV is at least `pct`% below the
+    highest NAV of the LOOKBACK days before it. `series` is (date, nav) oldest first."""
+    days = [d for d, _ in series]
+    found: dict[tuple[int, int], NavDrop] = {}
+    for i, (d, nav) in enumerate(series):
+        if d < since or (d.year, d.month) in found:
+            continue
+        lo = bisect.bisect_left(days, d - _days(LOOKBACK))
+        window = [v for _, v in series[lo:i]]
+        if window:
+            high = max(window)
+            if high > 0 and nav * 100 <= high * (100 - pct):
+                found[(d.year, d.month)] = NavDrop(d, nav, high)
+    return list(found.values())
+
+
+def holiday_windows(day: dt.date, cal: WorkCalendar, config: Mapping) -> list[HolidayWindow]:
+    """Holiday periods whose greeting window can be open on `day` (one per period start)."""
+    expiry = config["plan.expiry_days.holiday"]
+    windows: dict[dt.date, HolidayWindow] = {}
+    for festival, year in cal.festivals_near(day, before=expiry + _SLACK, after=HOLIDAY_REACH):
+        first = cal.festival_day(festival, year)
+        if first is None or first - _days(HOLIDAY_REACH) > day:
+            continue
+        start = cal.holiday_start(festival, year)
+        if start is None or start in windows:
+            continue
+        due = cal.nth_working_day_before(start, 1)
+        window_start = cal.nth_working_day_before(start, HOLIDAY_WORKING_DAYS)
+        windows[start] = HolidayWindow(festival, start, window_start, due)
+    return sorted(windows.values(), key=lambda w: w.start)
+
+
+def _periods(kind: str, day: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The period of `kind` containing `day` and the one before: (reference, start, end)."""
+    out = []
+    if kind == "month":
+        start = month_start(day)
+        prev = month_start(start - ONE_DAY)
+        for s in (prev, start):
+            out.append((f"{s:%Y-%m}", s, month_end(s)))
+    elif kind == "quarter":
+        q = quarter_of(day)
+        prev = (day.year, q - 1) if q > 1 else (day.year - 1, 4)
+        for y, qq in (prev, (day.year, q)):
+            s, e = quarter_bounds(y, qq)
+            out.append((f"{y}-Q{qq}", s, e))
+    else:
+        for y in (day.year - 1, day.year):
+            out.append((str(y), dt.date(y, 1, 1), dt.date(y, 12, 31)))
+    return out
+
+
+def period_windows(day: dt.date, cal: WorkCalendar, config: Mapping) -> dict[str, list[PeriodWindow]]:
+    expiry = config["plan.expiry_days.period_end"]
+    result: dict[str, list[PeriodWindow]] = {}
+    for kind in ("month", "quarter", "year"):
+        windows = []
+        for reference, start, end in _periods(kind, day):
+            # The window opens within the period's last weeks and closes days after it ends.
+            if end - _days(3 * PERIOD_WORKING_DAYS) > day or end + _days(expiry + _SLACK) < day:
+                continue
+            windows.append(PeriodWindow(
+                kind, reference, cal.nth_last_working_day(start, end, PERIOD_WORKING_DAYS),
+                cal.nth_last_working_day(start, end, 1)))
+        result[kind] = windows
+    return result
+
+
+def day_context(day: dt.date, config: Mapping, cal: WorkCalendar, *,
+                products: Mapping[str, Product] | None = None,
+                navs: Mapping[str, Sequence[tuple[dt.date, int]]] | None = None) -> DayContext:
+    """Everything shared by all clients on `day`. `navs`: product -> (date, nav) oldest first,
+    from at least LOOKBACK days before nav_since(day, config)."""
+    products = products or {}
+    since = nav_since(day, config)
+    drops = {code: [d for d in nav_drops(series, config["plan.nav_drop_pct"], since) if d.day <= day]
+             for code, series in (navs or {}).items()}
+    launched_after = new_product_since(day, config)
+    fresh = sorted((p for p in products.values()
+                    if p.status == "on_sale" and p.launch_date is not None
+                    and launched_after <= p.launch_date <= day),
+                   key=lambda p: p.product_code)
+    return DayContext(day, config, cal, products, {k: v for k, v in drops.items() if v},
+                      holiday_windows(day, cal, config), period_windows(day, cal, config), fresh)
