@@ -31,8 +31,11 @@ def show(ctx: typer.Context,
                       Field("meaning")], fmt)
 
 
-@config_app.command("set")
-def set_(ctx: typer.Context, key: str = typer.Argument(...), value: str = typer.Argument(...)) -> None:
+# Negative numbers (`plan.expiry_days.cadence -1`) are values, not options.
+@config_app.command("set", context_settings={"ignore_unknown_options": True})
+def set_(ctx: typer.Context,
+         key: str = typer.Argument(..., help="A key listed by `config show`."),
+         value: str = typer.Argument(..., help="Its new value.")) -> None:
     """Change one key.
 
     Example: vipcrm config set plan.daily_capacity 15
@@ -62,7 +65,11 @@ def load(ctx: typer.Context, file: Path = typer.Argument(..., help="A TOML file 
         raise Refused(f"{file}: no such file; check the path") from None
     except tomllib.TOMLDecodeError as exc:
         raise Refused(f"{file}: not valid TOML ({exc}); fix the file") from None
-    values = dict(_flatten(data))
+    values: dict = {}
+    for name, value in _flatten(data):
+        if name in values:
+            raise Refused(f"{file}: {name} is given twice; keep one")
+        values[name] = value
     if not values:
         raise Refused(f"{file}: no settings found")
     save_settings(st.db(), values, st.user(), f"config load {file.name}")
