@@ -14,6 +14,11 @@ def demo_command(
 ) -> None:
     """Create a deterministic demo bank dated around --today.
 
+    Four branches with RMs of every grade, retail clients in every tier and below, corporate
+    clients, products, 90 days of holdings and NAVs, a year of transactions, contact history
+    and timesheets, written as the bank's extracts and imported like real files. Running it
+    again with the same seed and --today changes nothing.
+
     Example: vipcrm --db demo.db demo && vipcrm --db demo.db plan today
     """
     from vipcrm.demo import load_demo
@@ -22,7 +27,7 @@ def demo_command(
     summary = load_demo(st.db(), st.today, clients=clients, seed=seed, user=st.user(),
                         info=st.info)
     for kind, counts in summary.items():
-        st.info(f"{kind}: {counts}")
+        st.info(f"{kind}: " + " ".join(f"{name}={count}" for name, count in counts.items()))
 
 
 def register(app: typer.Typer) -> None:

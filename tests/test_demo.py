@@ -1,0 +1,344 @@
+"""`vipcrm demo`: a deterministic bank that gives every rule something to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections import Counter
+
+import pytest
+
+from conftest import EXAMPLES
+from vipcrm.core.config import GRADES, TIERS, Config
+from vipcrm.demo import load_demo, write_extract
+from vipcrm.demo.people import id_check_digit
+from vipcrm.formats.kinds import IMPORT_ORDER
+from vipcrm.store.aum import aum_on
+from vipcrm.store.db import open_db
+
+TODAY = dt.date(2026, 11, 27)  # a Friday, a working day
+DATA_TABLES = ("rms", "products", "clients", "positions", "navs", "transactions", "followups",
+               "timesheets", "corporates", "freshness")
+CONFIG = Config()
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The default demo bank, loaded twice: (connection, first summary, second summary)."""
+    db = open_db(tmp_path_factory.mktemp("demo") / "demo.db")
+    first = load_demo(db, TODAY)
+    second = load_demo(db, TODAY)
+    yield db.conn, first, second
+    db.conn.close()
+
+
+def _tables(path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}"), key=repr) for t in DATA_TABLES}
+    finally:
+        conn.close()
+
+
+def _tier(aum: int) -> str:
+    return next((t for t in TIERS if aum >= CONFIG.floor_fen(t)), "none")
+
+
+def _retail_aum(conn, day: dt.date) -> dict[str, int]:
+    aum = aum_on(conn, day, CONFIG["aum.asset_classes"])
+    retail = [r[0] for r in conn.execute(
+        "SELECT client_id FROM clients WHERE segment = 'retail' AND closed_on IS NULL")]
+    return {c: aum.get(c, 0) for c in retail}
+
+
+def test_every_kind_loads_without_rejects(demo):
+    _, first, _ = demo
+    assert [k for k in IMPORT_ORDER if k in first] == list(first)
+    assert set(first) == set(IMPORT_ORDER) - {"calendar"}
+    for kind, counts in first.items():
+        assert counts["rejected"] == 0, kind
+        assert counts["inserted"] > 0, kind
+
+
+def test_rerunning_the_demo_changes_nothing(demo):
+    _, first, second = demo
+    for kind, counts in second.items():
+        assert (counts["inserted"], counts["updated"], counts["rejected"]) == (0, 0, 0), kind
+        assert counts["read"] == first[kind]["read"]
+
+
+def test_same_seed_and_day_give_the_same_bank_another_seed_another(tmp_path):
+    paths = []
+    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
+        path = tmp_path / f"{name}.db"
+        db = open_db(path)
+        load_demo(db, TODAY, clients=120, seed=seed)
+        db.conn.close()
+        paths.append(path)
+    a, b, c = (_tables(p) for p in paths)
+    assert a == b
+    assert a["clients"] != c["clients"] and a["positions"] != c["positions"]
+
+
+def test_snapshots_cover_90_days_and_store_only_changes(demo):
+    conn, first, _ = demo
+    low, high = conn.execute("SELECT MIN(as_of), MAX(as_of) FROM positions").fetchone()
+    assert high == TODAY.isoformat()
+    assert TODAY - _days(90) <= dt.date.fromisoformat(low) <= TODAY - _days(85)
+    assert first["positions"]["unchanged"] > 0  # repeated balances were not stored again
+    assert conn.execute("SELECT latest FROM freshness WHERE feed = 'positions'").fetchone() == (
+        TODAY.isoformat(),)
+
+
+def test_snapshots_end_on_the_last_working_day_before_a_weekend(tmp_path):
+    sunday = dt.date(2026, 11, 29)
+    db = open_db(tmp_path / "sunday.db")
+    summary = load_demo(db, sunday, clients=50, seed=1)
+    assert all(counts["rejected"] == 0 for counts in summary.values())
+    assert db.execute("SELECT MAX(as_of) FROM positions").fetchone() == ("2026-11-27",)
+    assert db.execute("SELECT MAX(date) FROM followups").fetchone()[0] < sunday.isoformat()
+
+
+def test_every_tier_has_clients_and_some_are_below_gold(demo):
+    conn, _, _ = demo
+    tiers = Counter(_tier(aum) for aum in _retail_aum(conn, TODAY).values())
+    for tier in TIERS:
+        assert tiers[tier] >= 1, tier
+    assert tiers["none"] >= 1
+    # A pyramid: more gold than black gold.
+    assert tiers["gold"] > tiers["black_gold"]
+
+
+def test_loans_are_held_but_do_not_count_in_aum(demo):
+    conn, _, _ = demo
+    assert "loan" not in CONFIG["aum.asset_classes"]
+    client, balance = conn.execute(
+        "SELECT client_id, balance FROM positions WHERE asset_class = 'loan' LIMIT 1").fetchone()
+    assert balance < 0
+    with_loan = aum_on(conn, TODAY, CONFIG["aum.asset_classes"] + ("loan",))
+    assert aum_on(conn, TODAY, CONFIG["aum.asset_classes"])[client] == with_loan[client]
+
+
+def test_an_outflow_a_slide_under_the_floor_and_a_rise(demo):
+    conn, _, _ = demo
+    now, before = _retail_aum(conn, TODAY), _retail_aum(conn, TODAY - _days(30))
+    rank = {t: i for i, t in enumerate(TIERS + ("none",))}
+    outflows = [c for c in now if before[c] and now[c] <= before[c] * 0.7]
+    slides = [c for c in now if before[c] and now[c] > before[c] * 0.7
+              and rank[_tier(now[c])] > rank[_tier(before[c])]]
+    risers = [c for c in now if rank[_tier(now[c])] < rank[_tier(before[c])]]
+    assert outflows and slides and risers
+
+
+def test_rms_of_every_grade_at_every_branch_and_the_special_ones(demo):
+    conn, _, _ = demo
+    staffed = set(conn.execute(
+        "SELECT branch, grade FROM rms WHERE active AND exam_passed OR grade = 'trainee'"))
+    branches = {b for b, _ in staffed}
+    assert len(branches) >= 4
+    assert staffed >= {(b, g) for b in branches for g in GRADES}
+    assert conn.execute(
+        "SELECT COUNT(*) FROM rms WHERE grade = 'l2' AND NOT exam_passed AND active"
+    ).fetchone()[0] == 1
+    assert conn.execute("SELECT COUNT(*) FROM rms WHERE NOT active").fetchone()[0] == 1
+
+
+def test_books_roughly_fit_the_rm_capacities(demo):
+    conn, _, _ = demo
+    tiers = Counter(_tier(aum) for aum in _retail_aum(conn, TODAY).values())
+    capacity = Counter()
+    for grade, exam_passed in conn.execute("SELECT grade, exam_passed FROM rms WHERE active"):
+        capacity[grade if exam_passed else "trainee"] += CONFIG.capacity(
+            grade if exam_passed else "trainee")
+    for tier, grade in zip(TIERS, GRADES):
+        assert tiers[tier] <= capacity[grade], (tier, grade)
+
+
+def test_products_span_risk_levels_launches_and_maturities(demo):
+    conn, _, _ = demo
+    risks = {r for (r,) in conn.execute("SELECT DISTINCT risk_level FROM products")}
+    assert risks >= {"R1", "R2", "R3", "R4", "R5", None}
+    classes = {c for (c,) in conn.execute("SELECT DISTINCT asset_class FROM products")}
+    assert classes >= set(CONFIG["aum.asset_classes"]) | {"loan"}
+    launched = conn.execute(
+        "SELECT COUNT(*) FROM products WHERE status = 'on_sale' AND launch_date BETWEEN ? AND ?",
+        [(TODAY - _days(7)).isoformat(), TODAY.isoformat()]).fetchone()[0]
+    assert launched >= 2
+    maturing_held = conn.execute(
+        """SELECT COUNT(DISTINCT p.product_code) FROM products p JOIN positions x USING (product_code)
+           WHERE p.maturity_date > ? AND p.maturity_date <= ? AND x.balance > 0""",
+        [TODAY.isoformat(), (TODAY + _days(10)).isoformat()]).fetchone()[0]
+    assert maturing_held >= 2
+
+
+def test_a_held_fund_nav_fell_five_percent_from_its_month_high(demo):
+    conn, _, _ = demo
+    navs: dict[str, list[tuple[dt.date, int]]] = {}
+    for code, day, nav in conn.execute("SELECT product_code, date, nav FROM navs ORDER BY 1, 2"):
+        navs.setdefault(code, []).append((dt.date.fromisoformat(day), nav))
+    dropped = set()
+    for code, series in navs.items():
+        for day, nav in series:
+            if day < TODAY - _days(5):
+                continue
+            high = max((n for d, n in series if day - _days(30) <= d < day), default=None)
+            if high and nav * 100 <= high * 95:
+                dropped.add(code)
+    assert dropped
+    held = {c for (c,) in conn.execute("SELECT DISTINCT product_code FROM positions")}
+    assert dropped & held
+
+
+def test_some_clients_transact_mostly_at_another_branch(demo):
+    conn, _, _ = demo
+    counts: dict[str, Counter] = {}
+    for client, branch, n in conn.execute(
+            "SELECT client_id, branch, COUNT(*) FROM transactions WHERE date > ? GROUP BY 1, 2",
+            [(TODAY - _days(365)).isoformat()]):
+        counts.setdefault(client, Counter())[branch] = n
+    home = dict(conn.execute("SELECT client_id, home_branch FROM clients"))
+    elsewhere = [c for c, branches in counts.items()
+                 if branches.most_common(1)[0][0] != home[c]]
+    assert len(elsewhere) >= 0.10 * len(home)
+    assert len({b for c in counts.values() for b in c}) >= 4
+
+
+def test_key_dates_in_the_coming_week_and_a_leap_day_birthday(demo):
+    conn, _, _ = demo
+    week = {(TODAY + _days(k)).strftime("%m-%d") for k in range(8)}
+
+    def within(column: str) -> int:
+        return sum(1 for (d,) in conn.execute(f"SELECT {column} FROM clients WHERE {column} "
+                                              "IS NOT NULL") if d[5:] in week)
+
+    assert within("birth_date") >= 5
+    assert within("wedding_date") >= 2
+    assert conn.execute(
+        "SELECT COUNT(*) FROM clients WHERE birth_date LIKE '%-02-29'").fetchone()[0] >= 1
+    assert conn.execute("SELECT COUNT(*) FROM clients WHERE wedding_date > ?",
+                        [TODAY.isoformat()]).fetchone()[0] == 0
+
+
+def test_phones_and_id_numbers_look_real(demo):
+    conn, _, _ = demo
+    rows = conn.execute("SELECT phone, id_number, birth_date, gender FROM clients "
+                        "WHERE segment = 'retail'").fetchall()
+    phones = [p for p, *_ in rows if p]
+    assert len(phones) == len(set(phones))
+    assert all(re.fullmatch(r"1[358]\d{9}", p) for p in phones)
+    for _, id_number, birth, gender in rows:
+        assert len(id_number) == 18
+        assert id_number[6:14] == birth.replace("-", "")
+        assert id_number[17] == id_check_digit(id_number[:17])
+        assert int(id_number[16]) % 2 == (1 if gender == "M" else 0)
+
+
+def test_expiries_consent_profiles_and_closed_clients(demo):
+    conn, _, _ = demo
+
+    def count(where: str, *params) -> int:
+        return conn.execute(f"SELECT COUNT(*) FROM clients WHERE segment = 'retail' AND {where}",
+                            params).fetchone()[0]
+
+    today = TODAY.isoformat()
+    assert count("id_expiry > ? AND id_expiry <= ?", today, (TODAY + _days(90)).isoformat())
+    year_ago = (TODAY - _days(365)).isoformat()
+    assert count("risk_assessed_on > ? AND risk_assessed_on <= ?", year_ago,
+                 (TODAY - _days(335)).isoformat())  # expires within 30 days
+    assert count("risk_assessed_on <= ?", year_ago)
+    assert count("risk_level IS NULL")
+    consents = Counter(c for (c,) in conn.execute("SELECT contact_consent FROM clients"))
+    assert consents["all"] > consents["service_only"] > consents["none"] > 0
+    assert count("closed_on < ?", today) >= 2
+    filled = [sum(v is not None for v in row) for row in conn.execute(
+        "SELECT occupation, marital_status, family, hobbies, product_preferences, wealth_source, "
+        "preferred_channel, address FROM clients WHERE segment = 'retail'")]
+    assert min(filled) == 0 and max(filled) == 8
+
+
+def test_contact_history_covers_channels_outcomes_and_stages(demo):
+    conn, _, _ = demo
+
+    def values(column: str) -> set:
+        return {v for (v,) in conn.execute(f"SELECT DISTINCT {column} FROM followups")}
+
+    assert values("channel") == {"phone", "sms", "visit", "event", "wechat", "email"}
+    assert values("outcome") == {"reached", "no_answer", "declined", "callback"}
+    assert values("stage") == {"plan", "assess", "sale", "after_sale", "celebrate"}
+    low, high = conn.execute("SELECT MIN(date), MAX(date) FROM followups").fetchone()
+    assert low >= (TODAY - _days(120)).isoformat() and high < TODAY.isoformat()
+    assert conn.execute("SELECT COUNT(*) FROM followups WHERE next_date > ? AND next_date <= ?",
+                        [TODAY.isoformat(), (TODAY + _days(7)).isoformat()]).fetchone()[0]
+    assert conn.execute("SELECT COUNT(*) FROM followups WHERE stage = 'sale' "
+                        "AND product_code IS NOT NULL AND amount > 0").fetchone()[0]
+    assert conn.execute("SELECT COUNT(*) FROM followups WHERE note LIKE '%转介绍%'").fetchone()[0]
+    assert conn.execute("SELECT COUNT(*) FROM followups WHERE visit_level IS NOT NULL").fetchone()[0]
+    assert conn.execute("SELECT COUNT(*) FROM followups WHERE joint_rm_id IS NOT NULL").fetchone()[0]
+    contacted = {c for (c,) in conn.execute("SELECT DISTINCT client_id FROM followups")}
+    tiered = [c for c, aum in _retail_aum(conn, TODAY).items() if _tier(aum) != "none"]
+    assert any(c not in contacted for c in tiered)
+
+
+def test_timesheets_put_rms_on_both_sides_of_the_vip_time_target(demo):
+    conn, _, _ = demo
+    target = CONFIG["kpi.vip_time_target_pct"]
+    shares = [vip * 100 / total for vip, total in conn.execute(
+        "SELECT SUM(CASE WHEN category = 'vip' THEN minutes ELSE 0 END), SUM(minutes) "
+        "FROM timesheets GROUP BY rm_id")]
+    assert any(s >= target for s in shares) and any(s < target for s in shares)
+    days = conn.execute("SELECT COUNT(DISTINCT date) FROM timesheets").fetchone()[0]
+    assert 25 <= days <= 35
+    assert {c for (c,) in conn.execute("SELECT DISTINCT category FROM timesheets")} == {
+        "vip", "non_vip", "admin", "training"}
+
+
+def test_corporate_clients_have_two_years_of_metrics_one_missing(demo):
+    conn, _, _ = demo
+    corporates = conn.execute(
+        "SELECT COUNT(*) FROM clients WHERE segment = 'corporate'").fetchone()[0]
+    assert corporates >= 20
+    years = dict(conn.execute("SELECT review_year, COUNT(*) FROM corporates GROUP BY 1"))
+    assert years == {TODAY.year - 1: corporates, TODAY.year: corporates}
+    assert conn.execute("SELECT COUNT(*) FROM corporates WHERE profit IS NULL OR revenue IS NULL "
+                        "OR credit_rating IS NULL").fetchone()[0] >= 1
+
+
+def test_some_extracts_are_written_in_gbk_with_chinese_headers(tmp_path):
+    rows = [{"client_id": "C1", "name": "王芳", "gender": "F", "home_branch": "BJ01",
+             "birth_date": dt.date(1970, 2, 3), "contact_consent": "service_only"}]
+    raw = write_extract(tmp_path, "clients", rows).read_bytes()
+    header, line = raw.decode("gbk").splitlines()
+    assert header.startswith("客户号,姓名,")
+    assert "王芳" in line and "女" in line and "19700203" in line and "仅服务" in line
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+
+
+def test_cli_prints_one_line_per_kind(cli, sql):
+    result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50", "--seed", "2")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    for kind in ("rms", "products", "clients", "positions", "navs", "transactions", "followups",
+                 "timesheets", "corporates"):
+        assert any(re.match(rf"{kind}: read=\d+ inserted=\d+ updated=0 unchanged=\d+ "
+                            r"rejected=0( |$)", line) for line in lines), kind
+    assert result.stdout == ""
+    assert sql("SELECT COUNT(*) FROM clients WHERE segment = 'retail'") == [(50,)]
+
+
+def test_demo_upserts_into_a_database_that_has_other_data(cli, sql):
+    for kind in ("rms", "products", "clients", "positions"):
+        assert cli("import", kind, EXAMPLES / f"{kind}.csv").exit_code == 0
+    before = sql("SELECT client_id, name FROM clients ORDER BY 1")
+    result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    assert result.exit_code == 0
+    rejected = re.findall(r"rejected=(\d+)", result.stderr)
+    assert len(rejected) == 9 and set(rejected) == {"0"}
+    kept = sql("SELECT client_id, name FROM clients WHERE client_id IN "
+               f"({', '.join('?' * len(before))}) ORDER BY 1", [c for c, _ in before])
+    assert kept == before
