@@ -11,7 +11,7 @@ from vipcrm.core.config import TIERS
 from vipcrm.formats.i18n import TIER_NAMES
 from vipcrm.formats.output import Field
 
-tier_app = typer.Typer(invoke_without_command=True, help="Retail tiers and corporate big clients.")
+tier_app = typer.Typer(invoke_without_command=True)
 
 STATUS_ZH = {"ok": "正常", "watch": "关注"}
 REVIEW_ZH = {"entered": "新进", "stayed": "保持", "left": "退出"}
@@ -46,9 +46,10 @@ def tier(
                                       "tiers back to it and replay every later run."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
 ) -> None:
-    """Recompute tiers from AUM (upgrade at once, downgrade after the grace period).
+    """Retail tiers by AUM, and corporate big clients.
 
-    The basis is `tiering.basis`: daily_avg (mean daily AUM over `tiering.window_days`, from
+    `tier --recompute` recomputes every retail client's tier: upgrade at once, downgrade only
+    after the grace period. The basis is `tiering.basis`: daily_avg (mean daily AUM over `tiering.window_days`, from
     the client's first snapshot on) or point (AUM on the as-of date). A client whose basis falls
     below its tier's floor keeps the tier with status `watch` until its daily AUM has been below
     the floor on every day of the tier's grace period (`tiers.<tier>.grace_days`), then moves to
@@ -294,6 +295,10 @@ def corporate(
                     "(scored 0 on those factors)")
     records = outcome.records
     _localise(records, fmt, st.lang, "review", REVIEW_ZH)
+    if fmt == "table":
+        for record in records:
+            if record["score"] is not None:
+                record["score"] = f"{record['score']:.2f}"
     threshold = st.config()["corporate.big_client_score"]
     st.emit(records, CORPORATE_FIELDS, fmt,
             title=f"Corporate rating {outcome.year} (big client: score ≥ {threshold})")

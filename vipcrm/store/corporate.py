@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from sqlite_utils import Database
 
@@ -59,8 +61,10 @@ def _previous_big(conn, year: int, config: Config) -> tuple[list[str], str | Non
     return [], None
 
 
-def _score(value) -> float:
-    return round(float(value), 2)
+def _score(value: Fraction) -> float:
+    """The score to show: 2 decimals, halves rounded up (the stored score keeps full precision)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def rate_year(db: Database, config: Config, year: int | None, *, user: str) -> YearOutcome:
