@@ -112,6 +112,21 @@ def test_bad_byte_after_the_detection_sample_refuses_the_whole_file(cli, sql, db
     assert contents(db_path) == before
 
 
+def test_chinese_text_first_met_after_the_detection_sample(cli, sql, db_path, tmp_path):
+    lines = [b"client_id,name,home_branch\n"]
+    lines += [b"C%06d,Client %d,BJ01\n" % (i, i) for i in range(45_000)]
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"".join(lines) + "C9,王建国,BJ01\n".encode("gbk"))
+
+    refused = cli("import", "clients", path)
+    accepted = cli("import", "clients", path, "--encoding", "gb18030")
+
+    assert refused.exit_code == 1
+    assert "import again with --encoding gb18030" in refused.stderr
+    assert accepted.exit_code == 0, accepted.stderr
+    assert sql("SELECT name FROM clients WHERE client_id = 'C9'") == [("王建国",)]
+
+
 def test_utf16_file_is_refused_with_the_fix(cli, tmp_path):
     path = tmp_path / "unicode.csv"
     path.write_bytes("client_id\tname\thome_branch\r\nC1\tA\tB\r\n".encode("utf-16"))

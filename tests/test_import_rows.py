@@ -42,6 +42,14 @@ def test_bad_rows_are_rejected_and_good_rows_loaded(cli, sql, tmp_path, bad_file
     assert f"rejected rows written to {tmp_path / 'clients.rejects.csv'}" in result.stderr
 
 
+def test_the_summary_shows_the_first_five_rejects(cli, tmp_path):
+    rows = [CLIENT_HEADER] + [[f"C{i}", "", "BJ01", "", ""] for i in range(8)]
+    result = cli("import", "clients", write_csv(tmp_path / "c.csv", rows))
+    assert result.stderr.count("rejected line") == 5
+    assert "… and 3 more rejected row(s)" in result.stderr
+    assert len(rejects_of(tmp_path / "c.rejects.csv")) == 9
+
+
 def test_rejects_file_names_line_and_column_and_holds_the_original_row(bad_file, cli, tmp_path):
     cli("import", "clients", bad_file)
     path = tmp_path / "clients.rejects.csv"

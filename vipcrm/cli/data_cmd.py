@@ -64,6 +64,8 @@ def import_command(
         st.warn(warning)
     for line in result.first_rejects:
         st.info(f"  rejected {line}")
+    if result.rejected > len(result.first_rejects):
+        st.info(f"  … and {result.rejected - len(result.first_rejects)} more rejected row(s)")
     counts = result.counts()
     summary = " ".join(f"{k}={v}" for k, v in counts.items())
     mode = " (dry run: nothing written)" if dry_run else ""

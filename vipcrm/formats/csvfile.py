@@ -120,7 +120,7 @@ class CsvSource:
                 except UnicodeDecodeError as exc:
                     raise FileRefused(
                         f"{self.path.name}: undecodable byte at offset {offset + exc.start} "
-                        f"for encoding {self.encoding}; fix the file or pass --encoding"
+                        f"for encoding {self.encoding}; {_encoding_fix(raw, self.encoding)}"
                     ) from None
                 offset += len(raw)
                 self.bytes_read = offset
@@ -129,6 +129,13 @@ class CsvSource:
                     if skip_header:
                         continue
                 yield text
+
+
+def _encoding_fix(raw: bytes, encoding: str) -> str:
+    # Detection reads only the start of the file: Chinese text may first appear further on.
+    if encoding.startswith("utf") and _first_error(raw, "gb18030") is None:
+        return "this line reads as GB18030/GBK: import again with --encoding gb18030"
+    return "fix the file or pass --encoding"
 
 
 def open_csv(path: str | os.PathLike, encoding: str | None = None) -> CsvSource:
