@@ -140,6 +140,23 @@ def test_dry_run_reports_and_writes_nothing_at_all(cli, db_path, tmp_path, bad_f
     assert not (tmp_path / "clients.rejects.csv").exists()
 
 
+def test_dry_run_does_not_even_open_a_rejects_file(cli, tmp_path, bad_file):
+    result = cli("import", "clients", bad_file, "--dry-run", "--rejects",
+                 tmp_path / "no-such-folder" / "r.csv")
+    assert result.exit_code == 3
+    assert "line 3: birth_date" in result.stderr
+
+
+def test_strict_dry_run_refuses_and_writes_nothing(cli, db_path, tmp_path, bad_file):
+    cli("config", "show")
+    before = contents(db_path)
+    result = cli("import", "clients", bad_file, "--dry-run", "--strict")
+    assert result.exit_code == 1
+    assert "--strict: nothing imported; fix the rows and import again" in result.stderr
+    assert contents(db_path) == before
+    assert not (tmp_path / "clients.rejects.csv").exists()
+
+
 def test_dry_run_of_positions_creates_no_product(cli, db_path, tmp_path):
     load_samples(cli, tmp_path, upto="positions")
     before = contents(db_path)

@@ -76,13 +76,15 @@ class _Rejects:
     """Rejected rows, written as they come to a private temporary file beside the target.
 
     The file is created at the first rejected row, so a clean import writes nothing and works
-    from a read-only inbox. `clients` collects the client ids of rejected rows (--full-snapshot
+    from a read-only inbox; a dry run never writes it. `clients` collects the client ids of rejected rows (--full-snapshot
     must not close positions whose row was bad rather than absent).
     """
 
-    def __init__(self, header: list[str], target: Path, client_index: int | None = None):
+    def __init__(self, header: list[str], target: Path, client_index: int | None = None,
+                 write: bool = True):
         self.header = header
         self.target = target
+        self.write = write
         self.client_index = client_index
         self.clients: set[str] = set()
         self.count = 0
@@ -92,7 +94,7 @@ class _Rejects:
         self.writer = None
 
     def add(self, line: int, cells: list[str], errors: list[str]) -> None:
-        if self.handle is None:
+        if self.handle is None and self.write:
             fd, name = tempfile.mkstemp(prefix=".vipcrm-rejects-", dir=self.target.parent)
             os.fchmod(fd, 0o600)
             self.tmp = Path(name)
@@ -107,7 +109,8 @@ class _Rejects:
             client = cells[self.client_index].strip()
             if client:
                 self.clients.add(client)
-        self.writer.writerow([line, reason, *cells])
+        if self.writer is not None:
+            self.writer.writerow([line, reason, *cells])
 
     def finish(self, keep: bool) -> Path | None:
         """Move the rejects to the target (keep) or drop them; safe to call more than once."""
@@ -139,7 +142,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
         result.warnings.append(f"ignored column(s) not used by {kind.name}: {', '.join(header.ignored)}")
     rejects_path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
     client_index = header.positions["client_id"] if options.full_snapshot else None
-    rejects = _Rejects(source.header, rejects_path, client_index)
+    rejects = _Rejects(source.header, rejects_path, client_index, write=not options.dry_run)
     started = now_iso()
     conn = db.conn
     try:
@@ -170,16 +173,17 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
                 raise _DryRun()
     except _StrictRefusal:
         kept = rejects.finish(keep=True)
+        listed = f" listed in {kept}" if kept else ""
         raise FileRefused(
             f"{source.path.name}: {rejects.count} bad row(s) and --strict: nothing imported; "
-            f"fix the rows listed in {kept} and import again"
+            f"fix the rows{listed} and import again"
         ) from None
     except _DryRun:
         pass
     except BaseException:
         rejects.finish(keep=False)
         raise
-    result.rejects_path = rejects.finish(keep=not options.dry_run)
+    result.rejects_path = rejects.finish(keep=True)
     if options.full_snapshot and rejects.clients:
         shown = ", ".join(sorted(rejects.clients)[:10])
         more = f" and {len(rejects.clients) - 10} more" if len(rejects.clients) > 10 else ""
