@@ -470,10 +470,10 @@ def _close_absent(conn, day: str, keep_open: set[str]) -> int:
     return conn.execute("""
         INSERT INTO positions (client_id, product_code, as_of, balance, asset_class)
         SELECT held.client_id, held.product_code, :day, 0, p.asset_class
-        FROM (SELECT DISTINCT s.client_id, x.product_code
-              FROM temp.stg s JOIN positions x ON x.client_id = s.client_id
-              WHERE s.as_of = :day
-                AND s.client_id NOT IN (SELECT value FROM json_each(:keep_open))) held
+        FROM (SELECT DISTINCT x.client_id, x.product_code
+              FROM (SELECT DISTINCT client_id FROM temp.stg WHERE as_of = :day) listed
+              JOIN positions x ON x.client_id = listed.client_id
+              WHERE listed.client_id NOT IN (SELECT value FROM json_each(:keep_open))) held
         JOIN positions p ON p.client_id = held.client_id AND p.product_code = held.product_code
          AND p.as_of = (SELECT MAX(y.as_of) FROM positions y
                         WHERE y.client_id = held.client_id AND y.product_code = held.product_code
