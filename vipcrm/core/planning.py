@@ -112,18 +112,29 @@ def plan_line(client: Client, ctx: DayContext) -> PlanLine | None:
     due = min(t.due for t in tasks)
     channel = max((t.channel for t in tasks), key=CHANNEL_STRENGTH.__getitem__)
     return PlanLine(ctx.day, client.rm_id, client.client_id, client.name, client.tier, channel,
-                    min(t.priority for t in tasks), reasons, due, due < ctx.day,
-                    talking_points(client, tasks, ctx), tuple(tasks))
+                    min(t.priority for t in tasks), reasons, due, due < ctx.day, (), tuple(tasks))
+
+
+def with_talking_points(line: PlanLine, client: Client, ctx: DayContext) -> PlanLine:
+    return line._replace(talking_points=talking_points(client, line.tasks, ctx))
 
 
 def rm_day(clients: Iterable[Client], ctx: DayContext, rm_id: str | None,
            capacity: int | None) -> RmDay:
     """The day of one RM: the best `capacity` lines; the rest wait for the next working day."""
-    lines = [line for line in (plan_line(c, ctx) for c in clients) if line is not None]
+    by_id = {}
+    lines = []
+    for client in clients:
+        line = plan_line(client, ctx)
+        if line is not None:
+            lines.append(line)
+            by_id[client.client_id] = client
     if capacity is None or len(lines) <= capacity:
         shown = sorted(lines, key=order_key)
     else:
         shown = heapq.nsmallest(capacity, lines, key=order_key)
+    # Talking points only for the lines shown: they cost more than the ranking.
+    shown = [with_talking_points(line, by_id[line.client_id], ctx) for line in shown]
     return RmDay(ctx.day, rm_id, capacity, tuple(shown), len(lines) - len(shown))
 
 

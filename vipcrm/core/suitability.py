@@ -45,12 +45,18 @@ def assessment_valid(assessed_on: dt.date | None, day: dt.date, config: Mapping)
     return day < assessment_expires(assessed_on, config)
 
 
-def suitable(client_risk: str | None, assessed_on: dt.date | None, product_risk_level: str | None,
-             day: dt.date, config: Mapping) -> bool:
+def suitable_limit(client_risk: str | None, assessed_on: dt.date | None, day: dt.date,
+                   config: Mapping) -> int:
+    """The riskiest product level (1-5) suitable for the client on `day`; 0 for none."""
     client = risk_number(client_risk, "C")
     if client is None or not assessment_valid(assessed_on, day, config):
-        return False
-    return product_risk(product_risk_level) <= client
+        return 0
+    return client
+
+
+def suitable(client_risk: str | None, assessed_on: dt.date | None, product_risk_level: str | None,
+             day: dt.date, config: Mapping) -> bool:
+    return product_risk(product_risk_level) <= suitable_limit(client_risk, assessed_on, day, config)
 
 
 def age_on(birth_date: dt.date | None, day: dt.date) -> int | None:

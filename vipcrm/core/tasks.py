@@ -13,11 +13,12 @@ import bisect
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from vipcrm.core.calendar import ONE_DAY, WorkCalendar
 from vipcrm.core.config import TIERS
-from vipcrm.core.suitability import assessment_expires, suitable
+from vipcrm.core.suitability import assessment_expires, product_risk, suitable_limit
 
 CLASS_BY_REASON = {
     "risk_expiry": 1, "id_expiry": 1, "maturity": 1, "nav_drop": 1, "aum_outflow": 1,
@@ -175,6 +176,7 @@ class DayContext:
     holidays: Sequence[HolidayWindow] = ()
     periods: Mapping[str, Sequence[PeriodWindow]] = field(default_factory=dict)
     new_products: Sequence[Product] = ()
+    product_risks: Mapping[str, int] = field(default_factory=dict)  # of new_products, 1-5
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,7 +241,9 @@ def anniversary_in(original: dt.date, year: int) -> dt.date:
         return dt.date(year, 2, 28)
 
 
+@lru_cache(maxsize=None)
 def _days(n: int) -> dt.timedelta:
+    # Cached: the rules ask for the same few spans for every client.
     return dt.timedelta(days=n)
 
 
@@ -388,25 +392,68 @@ def aum_on(client: Client, day: dt.date, classes: Sequence[str]) -> int:
     return total
 
 
+def aum_steps(client: Client, classes: Sequence[str], start: dt.date,
+              end: dt.date) -> tuple[list[dt.date], list[int]]:
+    """AUM as a step function over [start, end]: its value on `start` and on each later day it
+    changes, in one pass over the change points."""
+    current, events, total = [], [], 0
+    for i, holding in enumerate(client.holdings):
+        point = holding.point_on(start)
+        value = point.balance if point and point.balance > 0 and point.asset_class in classes else 0
+        current.append(value)
+        total += value
+        for p in holding.points:
+            if start < p.as_of <= end:
+                events.append((p.as_of, i, p.balance if p.balance > 0 and p.asset_class in classes else 0))
+    days, values = [start], [total]
+    for d, i, value in sorted(events):
+        total += value - current[i]
+        current[i] = value
+        if d == days[-1]:
+            values[-1] = total
+        else:
+            days.append(d)
+            values.append(total)
+    return days, values
+
+
 def outflow_days(client: Client, day: dt.date, config: Mapping) -> dict[str, dt.date]:
     """Month (YYYY-MM) -> the first day of that month, up to `day`, whose AUM is at least
     plan.outflow_pct below the AUM LOOKBACK days earlier; months whose tasks may be open."""
     classes, pct = config["aum.asset_classes"], config["plan.outflow_pct"]
-    changes = sorted({p.as_of for h in client.holdings for p in h.points})
     first_month = outflow_since(day, config)
+    start = first_month - _days(LOOKBACK)
     found: dict[str, dt.date] = {}
+    # If even the lowest AUM the span can have is above the threshold of the highest it can
+    # have, no day shows an outflow: a cheap bound from each holding's own low and high.
+    low = high = 0
+    for holding in client.holdings:
+        point = holding.point_on(start)
+        values = [point.balance if point and point.balance > 0 and point.asset_class in classes else 0]
+        values += [p.balance if p.balance > 0 and p.asset_class in classes else 0
+                   for p in holding.points if start < p.as_of <= day]
+        low += min(values)
+        high += max(values)
+    if low * 100 > high * (100 - pct):
+        return found
+    days, values = aum_steps(client, classes, start, day)
+
+    def aum(d: dt.date) -> int:
+        return values[bisect.bisect_right(days, d) - 1]
+
+    lookback = _days(LOOKBACK)
     month = first_month
     while month <= day:
         end = min(month_end(month), day)
         # AUM(d) and AUM(d - LOOKBACK) only change on a change point or LOOKBACK days after one.
-        candidates = {month} | {c for c in changes if month <= c <= end}
-        candidates |= {c + _days(LOOKBACK) for c in changes if month <= c + _days(LOOKBACK) <= end}
+        candidates = {month} | {c for c in days if month <= c <= end}
+        candidates |= {c + lookback for c in days if month <= c + lookback <= end}
         for d in sorted(candidates):
-            before = aum_on(client, d - _days(LOOKBACK), classes)
-            if before > 0 and aum_on(client, d, classes) * 100 <= before * (100 - pct):
+            before = aum(d - lookback)
+            if before > 0 and aum(d) * 100 <= before * (100 - pct):
                 found[f"{d:%Y-%m}"] = d
                 break
-        month = month_end(month) + ONE_DAY
+        month = end + ONE_DAY
     return found
 
 
@@ -461,7 +508,15 @@ def _celebration(b: _Builder, reason: str, original: dt.date | None, what: str) 
         return
     key = b.client.tier in KEY_TIERS
     lead = CELEBRATION_LEAD if key else 0
-    for year in (b.ctx.day.year - 1, b.ctx.day.year, b.ctx.day.year + 1):
+    day = b.ctx.day
+    # Only a celebration within weeks of the day matters: the year before or after only
+    # around New Year.
+    years = [day.year]
+    if day.month == 1:
+        years.insert(0, day.year - 1)
+    elif day.month == 12:
+        years.append(day.year + 1)
+    for year in years:
         when = anniversary_in(original, year)
         if abs((when - b.ctx.day).days) > lead + _SLACK:
             continue
@@ -523,6 +578,7 @@ CLASS_WORDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def preferred_classes(text: str | None) -> frozenset[str]:
     if not text:
         return frozenset()
@@ -542,10 +598,13 @@ def _new_product(b: _Builder) -> None:
             held_classes.add(point.asset_class)
     wanted = held_classes | preferred_classes(c.product_preferences)
     channel = "sms" if c.tier in LOWER_TIERS else "phone"
+    limit = suitable_limit(c.risk_level, c.risk_assessed_on, day, config)
+    if not limit:
+        return  # nothing is suitable (§5)
     for product in b.ctx.new_products:
         if (product.asset_class not in wanted or product.product_code in held_products
-                or not suitable(c.risk_level, c.risk_assessed_on, product.risk_level, day, config)):
-            continue
+                or b.ctx.product_risks[product.product_code] > limit):
+            continue  # untargeted, or unsuitable: never proposed (§5)
         launch = product.launch_date
         b.add("new_product", product.product_code, launch, launch + _days(NEW_PRODUCT_DUE),
               channel, f"new {product.asset_class}: {product.product_code} {product.name} "
@@ -650,4 +709,5 @@ def day_context(day: dt.date, config: Mapping, cal: WorkCalendar, *,
                     and launched_after <= p.launch_date <= day),
                    key=lambda p: p.product_code)
     return DayContext(day, config, cal, products, {k: v for k, v in drops.items() if v},
-                      holiday_windows(day, cal, config), period_windows(day, cal, config), fresh)
+                      holiday_windows(day, cal, config), period_windows(day, cal, config), fresh,
+                      {p.product_code: product_risk(p.risk_level) for p in fresh})
