@@ -304,3 +304,20 @@ def test_stale_data_is_warned(cli, bank):
     result = cli("--today", MONDAY, "plan", "today")
     assert "Data as of: positions 2026-11-20, transactions 2026-11-27" in result.stderr
     assert "stale data: positions" in result.stderr
+
+
+def test_the_whole_bank_in_parallel_gives_the_serial_plan(cli, bank, monkeypatch):
+    from vipcrm.store import planning
+
+    for r in range(6):
+        bank.rm(f"RM{r}", branch=f"B{r % 3}", capacity=3)
+    for i in range(60):
+        bank.client(f"C{i:02d}", rm=f"RM{i % 6}" if i % 10 else None, branch=f"B{i % 3}",
+                    since=f"2026-11-{i % 28 + 1:02d}", birth_date=f"1970-12-{i % 9 + 1:02d}")
+    bank.commit()
+    monkeypatch.setattr(planning, "PARALLEL_FROM_RMS", 10_000)
+    serial = cli("--today", MONDAY, "plan", "today", "-f", "json").stdout
+    monkeypatch.setattr(planning, "PARALLEL_FROM_RMS", 1)
+    monkeypatch.setattr(planning.os, "cpu_count", lambda: 2)
+    parallel = cli("--today", MONDAY, "plan", "today", "-f", "json").stdout
+    assert parallel == serial and len(json.loads(serial)) > 10

@@ -137,6 +137,10 @@ class WorkCalendar:
     def estimated_years(self) -> frozenset[int]:
         return frozenset(self._estimated_years)
 
+    def note_estimated(self, years: Iterable[int]) -> None:
+        """Years another copy of this calendar had to compute (plans made in parallel)."""
+        self._estimated_years.update(years)
+
     # -- days -------------------------------------------------------------------------------
     def is_working_day(self, day: dt.date) -> bool:
         kind = self._overrides.get(day)

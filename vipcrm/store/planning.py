@@ -9,6 +9,9 @@ stays flat in the number of clients.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import sqlite3
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -313,26 +316,81 @@ def _unassigned(conn, branch: str, ids: Sequence[str], days: Sequence[dt.date], 
     return Group(None, branch, rm_days(clients, shared, None, None))
 
 
+# Below this many RMs one process is quicker than starting workers.
+PARALLEL_FROM_RMS = 200
+
+
 def branch_plans(conn, branch: str | None, days: Sequence[dt.date], config: Mapping,
-                 cal: WorkCalendar) -> Iterator[Group]:
+                 cal: WorkCalendar, workers: int | None = None) -> Iterator[Group]:
     """Every active RM's days, then each branch's unassigned clients, branch by branch.
 
-    Without a branch: the whole bank, streamed RM by RM.
+    Without a branch: the whole bank, streamed RM by RM. `workers` processes share the work
+    (default: one per core for a big bank); the order and the result do not change.
     """
+    jobs = _jobs(conn, branch, days[0])
+    if workers is None:
+        workers = os.cpu_count() or 1
+    rms = conn.execute("SELECT COUNT(*) FROM rms WHERE active = 1").fetchone()[0]
+    if workers > 1 and rms >= PARALLEL_FROM_RMS and branch is None:
+        # The job list is read here: a connection may only be used by the thread that made it.
+        yield from _parallel(conn, list(jobs), days, config, cal, workers)
+        return
     shared = contexts(conn, days, config, cal, None) if branch is None else None
+    for job in jobs:
+        yield _run_job(conn, job, days, config, cal, shared)
+
+
+def _jobs(conn, branch: str | None, day: dt.date) -> Iterator[tuple]:
+    """("rm", Rm) and ("unassigned", branch, client ids) in output order."""
     rms = active_rms(conn, branch)
-    unassigned = groupby(unassigned_client_ids(conn, days[0], branch), key=lambda r: r[0])
+    unassigned = groupby(unassigned_client_ids(conn, day, branch), key=lambda r: r[0])
     pending = next(unassigned, None)
     for rm_branch, branch_rms in groupby(rms, key=lambda rm: rm.branch):
         # Branches with unassigned clients but no active RM come in branch order too.
         while pending is not None and pending[0] < rm_branch:
-            yield _unassigned(conn, pending[0], [r[1] for r in pending[1]], days, config, cal, shared)
+            yield ("unassigned", pending[0], [r[1] for r in pending[1]])
             pending = next(unassigned, None)
         for rm in branch_rms:
-            yield rm_plan(conn, rm, days, config, cal, shared)
+            yield ("rm", rm)
         if pending is not None and pending[0] == rm_branch:
-            yield _unassigned(conn, rm_branch, [r[1] for r in pending[1]], days, config, cal, shared)
+            yield ("unassigned", rm_branch, [r[1] for r in pending[1]])
             pending = next(unassigned, None)
     while pending is not None:
-        yield _unassigned(conn, pending[0], [r[1] for r in pending[1]], days, config, cal, shared)
+        yield ("unassigned", pending[0], [r[1] for r in pending[1]])
         pending = next(unassigned, None)
+
+
+def _run_job(conn, job: tuple, days, config, cal, shared) -> Group:
+    if job[0] == "rm":
+        return rm_plan(conn, job[1], days, config, cal, shared)
+    return _unassigned(conn, job[1], job[2], days, config, cal, shared)
+
+
+# -- workers: each opens the file read-only and builds its own shared contexts once ----------
+_worker: dict = {}
+
+
+def _worker_start(path: str, days: Sequence[dt.date], overrides: Mapping) -> None:
+    from vipcrm.core.config import Config
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    config = Config(overrides)
+    cal = load_calendar(conn)
+    _worker.update(conn=conn, config=config, cal=cal, days=days,
+                   shared=contexts(conn, days, config, cal, None))
+
+
+def _worker_job(job: tuple) -> tuple[Group, frozenset[int]]:
+    w = _worker
+    group = _run_job(w["conn"], job, w["days"], w["config"], w["cal"], w["shared"])
+    return group, w["cal"].estimated_years
+
+
+def _parallel(conn, jobs, days, config, cal, workers: int) -> Iterator[Group]:
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    overrides = {name: config[name] for name in config if not config.is_default(name)}
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers, _worker_start, (path, list(days), overrides)) as pool:
+        for group, estimated in pool.imap(_worker_job, jobs, chunksize=16):
+            cal.note_estimated(estimated)
+            yield group
