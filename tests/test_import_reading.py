@@ -157,7 +157,8 @@ def test_quoted_fields_with_commas_and_newlines_keep_line_numbers_right(cli, sql
         'C2,Qian,BJ01,"say ""hi""",03/04/1980\n'  # line 5: bad date
         '\n'  # line 6: blank, skipped
         'C3,"Sun\r\nHao",BJ01,,1980-02-30\n'  # lines 7-8: bad date
-        'C4,Li,BJ01,,1990-01-01\n',  # line 9
+        'C4,Li,BJ01,,1990-01-01\n'  # line 9
+        'C1,"Zhao\nagain",BJ01,,1970-01-01\n',  # lines 10-11: duplicate key, found in SQL
         encoding="utf-8", newline="")
 
     result = cli("import", "clients", path)
@@ -167,9 +168,11 @@ def test_quoted_fields_with_commas_and_newlines_keep_line_numbers_right(cli, sql
         ("C1", "Zhao, Lei", "1 Road\nBuilding 2\nRoom 3"), ("C4", "Li", None)]
     rejects = rejects_of(tmp_path / "c.rejects.csv")
     assert [(r["_line"], r["client_id"], r["address"]) for r in rejects] == [
-        ("5", "C2", 'say "hi"'), ("7", "C3", "")]
+        ("5", "C2", 'say "hi"'), ("7", "C3", ""), ("10", "C1", "")]
     assert rejects[1]["name"] == "Sun\r\nHao"
+    assert rejects[2]["name"] == "Zhao\nagain"
     assert "line 5: birth_date" in result.stderr and "line 7: birth_date" in result.stderr
+    assert "line 10: duplicate key client_id (first on line 2)" in result.stderr
 
 
 def test_unbalanced_quote_rejects_the_row_it_swallows(cli, db_path, tmp_path):
