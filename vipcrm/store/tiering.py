@@ -214,7 +214,7 @@ class _writing:
 
 
 def _drop_temp(conn) -> None:
-    for name in ("tier_basis", "tier_eval", "tier_cand", "tier_decide", "tier_outcome",
+    for name in ("tier_eval", "tier_cand", "tier_decide", "tier_outcome",
                  "tier_ranks"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
@@ -226,9 +226,6 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
               "w0": _iso(window_start(day, rules.window_days))}
     basis_sql = (daily_avg_basis_sql if rules.basis == "daily_avg" else point_basis_sql)(
         rules.asset_classes)
-    conn.execute(f"CREATE TEMP TABLE tier_basis AS {basis_sql}", params)
-    conn.execute("CREATE UNIQUE INDEX temp.tier_basis_client ON tier_basis(client_id)")
-
     conn.execute("CREATE TEMP TABLE tier_ranks (tier TEXT PRIMARY KEY, rank INTEGER, "
                  "floor INTEGER, grace INTEGER)")
     conn.executemany("INSERT INTO temp.tier_ranks VALUES (?, ?, ?, ?)",
@@ -239,6 +236,7 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
         f"WHEN b.basis_sum >= {int(rules.floors_fen[t])} * b.days THEN '{t}'" for t in TIERS
     ) + " END"
     eligible = "(c.segment = 'retail' AND (c.closed_on IS NULL OR c.closed_on > :d))"
+    # CROSS JOIN keeps the basis (one pass over the positions) as the outer loop.
     conn.execute(f"""
         CREATE TEMP TABLE tier_eval AS
         SELECT b.client_id, b.basis_sum, b.days, b.aum,
@@ -247,17 +245,17 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
                t.tier AS cur_tier, t.status AS cur_status, t.since AS cur_since,
                CASE WHEN b.days > 0 THEN {qualifying} END AS qual,
                NULL AS grace_passed
-        FROM temp.tier_basis b JOIN clients c ON c.client_id = b.client_id
+        FROM ({basis_sql}) b CROSS JOIN clients c ON c.client_id = b.client_id
         LEFT JOIN tiers t ON t.client_id = b.client_id
     """, params)
+    conn.execute("CREATE UNIQUE INDEX temp.tier_eval_client ON tier_eval(client_id)")
     # A tiered client with no position on or before d still has to be decided.
     conn.execute(f"""
         INSERT INTO temp.tier_eval
         SELECT t.client_id, 0, 0, 0, 0, {eligible}, t.tier, t.status, t.since, NULL, NULL
         FROM tiers t JOIN clients c ON c.client_id = t.client_id
-        WHERE NOT EXISTS (SELECT 1 FROM temp.tier_basis b WHERE b.client_id = t.client_id)
+        WHERE NOT EXISTS (SELECT 1 FROM temp.tier_eval e WHERE e.client_id = t.client_id)
     """, params)
-    conn.execute("CREATE UNIQUE INDEX temp.tier_eval_client ON tier_eval(client_id)")
 
     conn.execute("""
         CREATE TEMP TABLE tier_cand (client_id TEXT PRIMARY KEY, g0 TEXT, floor INTEGER)
