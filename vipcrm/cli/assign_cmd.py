@@ -1,9 +1,292 @@
-"""Commands of this area register on the app here."""
+"""`vipcrm assign`: ownership branches and RM assignment (DOMAIN §3)."""
 
 from __future__ import annotations
 
+import json
+from typing import Optional
+
 import typer
+
+from vipcrm.cli.common import FormatOption, Refused, check_format, state
+from vipcrm.formats.output import Field, yuan, yuan_grouped
+
+assign_app = typer.Typer(
+    invoke_without_command=True,
+    help="""Give every tiered client an RM of matching grade at the branch it transacts at.
+
+    Without a subcommand: the assignment run. It refreshes each client's ownership branch (most
+    transactions over ownership.window_days, ties to the most recent, then the smaller branch
+    code; no transaction: the home branch), keeps what is still valid and pins while their RM is
+    active, then places the rest by tier and AUM with the lowest sufficient grade, then the
+    lowest load ratio, then RM id. When only a lower grade has room the client goes to the
+    highest grade with room, flagged grade_gap; when nobody has room it stays unassigned with
+    the reason. Prints the changes per branch (--details: per client).
+
+    Example: vipcrm assign --dry-run --details
+    """,
+)
+
+_SUMMARY = [Field("branch"), Field("new", "int", True), Field("moved", "int", True),
+            Field("unassigned", "int", True), Field("grade_gaps", "int", True),
+            Field("released", "int", True), Field("ownership_in", "int", True),
+            Field("ownership_out", "int", True)]
+_DETAILS = [Field("client_id"), Field("branch"), Field("tier", "tier"), Field("change"),
+            Field("from_rm"), Field("to_rm"), Field("reason"), Field("grade_gap", "bool")]
+_LIST = [Field("client_id"), Field("rm_id"), Field("branch"), Field("tier", "tier"),
+         Field("grade_gap", "bool"), Field("pinned", "bool"), Field("reason"), Field("since")]
+_TIER_FIELDS = [Field(t, "int", True) for t in
+                ("black_gold", "diamond", "premier_platinum", "platinum", "premier_gold", "gold",
+                 "untiered")]
+_LOAD = ([Field("rm_id"), Field("name"), Field("branch"), Field("grade", "grade"),
+          Field("active", "bool"), Field("capacity", "int", True), Field("load", "int", True),
+          Field("used_pct", "pct")] + _TIER_FIELDS
+         + [Field("grade_gaps", "int", True), Field("pinned", "int", True)])
+_BRANCH_LOAD = [Field("branch"), Field("rms", "int", True), Field("capacity", "int", True),
+                Field("load", "int", True), Field("used_pct", "pct"),
+                Field("unassigned", "int", True), Field("grade_gaps", "int", True)]
+
+
+@assign_app.callback()
+def assign(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the changes; write nothing."),
+    details: bool = typer.Option(False, "--details", help="One line per changed client."),
+    fmt: str = FormatOption,
+) -> None:
+    """The assignment run (see `vipcrm assign --help`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from vipcrm.store.assignment import assign_all
+
+    st = state(ctx)
+    fmt = check_format(fmt)
+    result = assign_all(st.db(), st.config(), st.today, dry_run=dry_run, user=st.user())
+    changes = result.outcome.changes
+    if details:
+        records = [{"client_id": c.client_id, "branch": c.branch, "tier": c.tier,
+                    "change": c.kind, "from_rm": c.from_rm, "to_rm": c.to_rm,
+                    "reason": c.reason, "grade_gap": c.grade_gap}
+                   for c in sorted(changes, key=lambda c: (c.branch, c.client_id))]
+        fields, totals = _DETAILS, False
+    else:
+        records, fields, totals = _per_branch(result), _SUMMARY, True
+    if records or fmt != "table":  # an empty table says less than the summary line below
+        st.emit(records, fields, fmt, title=_title(dry_run), totals=totals)
+    counts = {kind: sum(1 for c in changes if c.kind == kind)
+              for kind in ("new", "moved", "unassigned", "grade_gap", "released")}
+    st.info(f"ownership: {len(result.ownership.moves)} client(s) moved branch "
+            f"(window {result.ownership.start} to {result.ownership.end})")
+    st.info(f"assign: kept {result.outcome.kept}, new {counts['new']}, moved {counts['moved']}, "
+            f"unassigned {counts['unassigned']}, grade gap changes {counts['grade_gap']}, "
+            f"released {counts['released']}"
+            + (" (dry run: nothing written)" if dry_run else ""))
+
+
+def _title(dry_run: bool) -> str:
+    return "Assignment changes (dry run: nothing written)" if dry_run else "Assignment changes"
+
+
+def _per_branch(result) -> list[dict]:
+    rows: dict[str, dict] = {}
+
+    def row(branch: str) -> dict:
+        return rows.setdefault(branch, {f.key: 0 for f in _SUMMARY} | {"branch": branch})
+
+    for change in result.outcome.changes:
+        entry = row(change.branch)
+        if change.kind != "grade_gap":
+            entry[change.kind] += 1
+        entry["grade_gaps"] += change.grade_gap
+    for move in result.ownership.moves:
+        row(move.to_branch)["ownership_in"] += 1
+        row(move.from_branch)["ownership_out"] += 1
+    return [rows[b] for b in sorted(rows)]
+
+
+@assign_app.command("set")
+def set_(
+    ctx: typer.Context,
+    client: str = typer.Argument(..., help="The client id."),
+    rm: str = typer.Argument(..., help="The RM id."),
+    pin: bool = typer.Option(False, "--pin",
+                             help="Keep the client with this RM while the RM is active, whatever "
+                                  "the run's rules say (required for corporate clients)."),
+) -> None:
+    """Give a client to an RM by hand (reason `manual`).
+
+    Without --pin the next run checks it like any other assignment (and an existing pin is
+    lifted); with --pin it stays while the RM is active.
+
+    Example: vipcrm assign set C0001 RM002 --pin
+    """
+    from vipcrm.store.assignment import AssignRefused, set_assignment
+
+    st = state(ctx)
+    try:
+        result = set_assignment(st.db(), st.config(), st.today, client, rm, pin=pin,
+                                user=st.user())
+    except AssignRefused as exc:
+        raise Refused(str(exc)) from None
+    for warning in result.warnings:
+        st.warn(warning)
+    if not result.changed:
+        st.info(f"{client} is already with {rm}{' (pinned)' if pin else ''}; nothing changed")
+        return
+    flags = "".join([" (pinned)" if result.pinned else "",
+                     " (grade gap)" if result.grade_gap else ""])
+    st.info(f"{client}: {result.from_rm or 'no RM'} -> {rm}{flags}")
+
+
+@assign_app.command("list")
+def list_(
+    ctx: typer.Context,
+    rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM's clients."),
+    branch: Optional[str] = typer.Option(None, "--branch", help="Only clients of this branch."),
+    fmt: str = FormatOption,
+) -> None:
+    """List assignments, including tiered clients left without an RM (rm_id empty, reason).
+
+    JSON keys: client_id, rm_id, branch, tier, grade_gap, pinned, reason, since.
+
+    Example: vipcrm assign list --rm RM001 --format csv
+    """
+    from vipcrm.store.assignment import list_assignments
+
+    st = state(ctx)
+    fmt = check_format(fmt)
+    st.emit(list_assignments(st.db().conn, rm, branch), _LIST, fmt, title="Assignments")
+
+
+@assign_app.command("load")
+def load(
+    ctx: typer.Context,
+    branch: Optional[str] = typer.Option(None, "--branch", help="Only this branch."),
+    by_branch: bool = typer.Option(False, "--by-branch",
+                                   help="One line per branch, with its unassigned clients."),
+    fmt: str = FormatOption,
+) -> None:
+    """RM books: capacity, clients by tier, load ratio, grade gaps and pins; per branch with
+    --by-branch, adding the tiered clients no RM had room for (hire) and the grade gaps
+    (promote).
+
+    Example: vipcrm assign load --by-branch
+    """
+    from vipcrm.store.assignment import branch_loads, rm_loads
+
+    st = state(ctx)
+    fmt = check_format(fmt)
+    conn = st.db().conn
+    if by_branch:
+        st.emit(branch_loads(conn, st.config(), branch), _BRANCH_LOAD, fmt, title="Branch load",
+                totals=True)
+    else:
+        st.emit(rm_loads(conn, st.config(), branch), _LOAD, fmt, title="RM load", totals=True)
+
+
+@assign_app.command("explain")
+def explain(
+    ctx: typer.Context,
+    client: str = typer.Argument(..., help="The client id."),
+    fmt: str = FormatOption,
+) -> None:
+    """Why a client is where it is: transactions per branch, tier, RM, history.
+
+    Example: vipcrm assign explain C0001
+    """
+    from vipcrm.store.assignment import explain as explain_client
+
+    st = state(ctx)
+    fmt = check_format(fmt, ("table", "json"))
+    facts = explain_client(st.db().conn, st.config(), st.today, client)
+    if facts is None:
+        raise Refused(f"unknown client {client!r}; check the id")
+    facts["why"] = _why(facts)
+    if fmt == "json":
+        st.out.file.write(_json(facts) + "\n")
+    else:
+        for line in _lines(facts):
+            st.out.print(line, markup=False, highlight=False)
+
+
+def _json(facts: dict) -> str:
+    """One JSON array holding the client's record; money in CNY with 2 decimals, exactly."""
+    out = dict(facts)
+    for key in ("pinned", "grade_gap"):
+        if out.get(key) is not None:
+            out[key] = bool(out[key])
+    fen = out.get("basis_aum")
+    if fen is not None:
+        out["basis_aum"] = "__basis_aum__"
+    text = json.dumps([out], ensure_ascii=False, indent=2)
+    return text.replace('"__basis_aum__"', yuan(fen)) if fen is not None else text
+
+
+def _why(f: dict) -> str:
+    if f["closed_on"] is not None and f["rm_id"] is None:
+        return f"closed on {f['closed_on']}: closed clients have no RM"
+    if f["rm_id"] is None:
+        if f["reason"] == "no_rm":
+            return f"no active RM works at {f['branch']}"
+        if f["reason"] == "no_capacity":
+            return f"no RM at {f['branch']} has room (capacity full)"
+        if f["reason"] == "rm_inactive":
+            return "its RM left; a corporate client waits for `assign set --pin`"
+        if f["segment"] == "corporate":
+            return "corporate clients are assigned by hand (`assign set --pin`)"
+        if f["tier"] is None:
+            return "no tier (below gold): not assigned unless pinned"
+        return "not assigned yet: run `vipcrm assign`"
+    rm = f["rm"] or {}
+    if f["pinned"]:
+        return f"pinned by hand to {f['rm_id']}: kept while the RM is active"
+    if f["grade_gap"]:
+        return (f"{f['tier']} needs grade {f['required_grade']} or higher; no such RM at "
+                f"{f['branch']} had room, so the highest grade with room ({rm.get('grade')}) "
+                "took it (grade_gap)")
+    grade = f" ({f['required_grade']} or higher needed)" if f["required_grade"] else ""
+    return (f"{f['rm_id']} is a {rm.get('grade')} RM at {f['branch']}, the ownership branch, "
+            f"with a sufficient grade for {f['tier'] or 'an untiered client'}{grade}; "
+            f"last change: {f['reason']} on {f['since']}")
+
+
+def _lines(f: dict) -> list[str]:
+    aum = yuan_grouped(f["basis_aum"]) if f["basis_aum"] is not None else "-"
+    lines = [f"Client {f['client_id']} {f['name']} ({f['segment']})",
+             f"  tier: {f['tier'] or 'none'}"
+             + (f" ({f['tier_status']}, since {f['tier_since']}), basis AUM {aum}"
+                if f["tier"] else ""),
+             f"  home branch: {f['home_branch']}",
+             f"  ownership: {f['branch'] or 'not computed yet'}"
+             + (f" ({f['ownership_basis']}, since {f['ownership_since']})"
+                if f["branch"] else ""),
+             f"  transactions {f['window_start']} to {f['window_end']}:"]
+    if f["transactions"]:
+        lines += [f"    {t['branch']}: {t['count']} (last {t['last']})"
+                  for t in f["transactions"]]
+    else:
+        lines.append("    none: owned by the home branch")
+    if f["ownership_now"] != f["branch"] or f["ownership_now_basis"] != f["ownership_basis"]:
+        lines.append(f"    today's data gives {f['ownership_now']} ({f['ownership_now_basis']}); "
+                     "the next `vipcrm assign` applies it")
+    rm = f["rm"]
+    if rm:
+        lines.append(f"  RM: {rm['rm_id']} at {rm['branch']}, grade {rm['grade']}, "
+                     f"{'active' if rm['active'] else 'inactive'}, {rm['load']}/{rm['capacity']} "
+                     "clients" + (", pinned" if f["pinned"] else "")
+                     + (", grade gap" if f["grade_gap"] else ""))
+    else:
+        lines.append(f"  RM: none ({f['reason'] or 'no assignment'})")
+    lines.append(f"  why: {f['why']}")
+    if f["history"]:
+        lines.append("  assignment history:")
+        lines += [f"    {h['changed_on']}: {h['from_rm'] or '-'} -> {h['to_rm'] or '-'} "
+                  f"({h['reason']})" for h in f["history"]]
+    if f["ownership_history"]:
+        lines.append("  ownership history:")
+        lines += [f"    {h['changed_on']}: {h['from_branch']} -> {h['to_branch']} ({h['reason']})"
+                  for h in f["ownership_history"]]
+    return lines
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(assign_app, name="assign")
