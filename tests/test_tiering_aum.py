@@ -28,6 +28,14 @@ def basis(sql):
 POINT = {"tiering.basis": "point"}
 
 
+@pytest.fixture(autouse=True, params=["one_pass", "split"])
+def daily_avg_plan(request, monkeypatch):
+    """Every case under both query plans of the daily_avg basis (see SPLIT_BELOW)."""
+    import vipcrm.store.tiering as store
+
+    monkeypatch.setattr(store, "SPLIT_BELOW", 0 if request.param == "one_pass" else 2)
+
+
 @pytest.mark.parametrize("basis_key", ["point", "daily_avg"])
 def test_exactly_each_floor_and_one_fen_below(cli, sql, tmp_path, basis_key):
     floors = [10, 5, 3, 1, 0.5, 0.2]

@@ -93,9 +93,14 @@ def expected(snapshots):
     return result
 
 
-@pytest.mark.parametrize("basis", ["point", "daily_avg"])
+@pytest.mark.parametrize("basis, split_below", [("point", 0.5), ("daily_avg", 0), ("daily_avg", 2)],
+                         ids=["point", "daily_avg-one-pass", "daily_avg-split"])
 def test_every_client_matches_the_independent_computation(cli, sql, tmp_path, snapshots,
-                                                          expected, basis):
+                                                          expected, basis, split_below,
+                                                          monkeypatch):
+    import vipcrm.store.tiering as store
+
+    monkeypatch.setattr(store, "SPLIT_BELOW", split_below)
     config = {f"tiers.{tier}.floor": floor for tier, floor in FLOORS_CZK.items()}
     config["tiering.basis"] = basis
     load_bank(cli, tmp_path, berka_clients(BERKA, {c for c, *_ in snapshots}), [], config)

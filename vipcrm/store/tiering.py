@@ -3,8 +3,10 @@
 A recompute as of day d runs in four steps, each one SQL statement over all clients:
 
 1. the basis per client: for `daily_avg`, each position's balance intervals (a change point
-   holds until the next one) intersected with the window give the window's sum of daily AUM;
-   for `point`, the latest change point of each position on or before d;
+   holds until the next one) intersected with the window give the window's sum of daily AUM
+   (when most rows lie before the window, only the window's rows go through the window
+   function and older rows only give the balance carried in); for `point`, the latest change
+   point of each position on or before d;
 2. the tier that basis qualifies for, compared exactly in fen (sum ≥ floor × days);
 3. for the clients whose basis is below their current tier's floor only, the peak daily AUM
    over that tier's grace period, from the client's daily AUM as a step function (the running
@@ -62,22 +64,28 @@ def _classes_sql(classes) -> str:
     return "(" + ", ".join(f"'{c}'" for c in classes) + ")"
 
 
-def _value_sql(classes) -> str:
+def _value_sql(classes, row: str = "") -> str:
     """A position row's contribution to AUM: its balance if counted and positive, else 0."""
-    return f"CASE WHEN asset_class IN {_classes_sql(classes)} AND balance > 0 THEN balance ELSE 0 END"
+    return (f"CASE WHEN {row}asset_class IN {_classes_sql(classes)} AND {row}balance > 0 "
+            f"THEN {row}balance ELSE 0 END")
+
+
+_BASIS_COLUMNS = """
+        SELECT client_id, basis_sum,
+               CASE WHEN first IS NULL THEN 0
+                    ELSE CAST(julianday(:d) - julianday(MAX(first, :w0)) AS INTEGER) + 1 END AS days,
+               aum
+"""
 
 
 def daily_avg_basis_sql(classes) -> str:
     """(client_id, basis_sum, days, aum) for parameters :d, :w0 (window start), :after (d + 1).
 
-    `+as_of` keeps the planner on the primary key, whose order the window function needs.
+    One pass over every position row up to :d, in primary-key order (`+as_of` keeps the planner
+    on it), which the window function needs: best when most rows fall in the window.
     """
     counted = f"asset_class IN {_classes_sql(classes)}"
-    return f"""
-        SELECT client_id, basis_sum,
-               CASE WHEN first IS NULL THEN 0
-                    ELSE CAST(julianday(:d) - julianday(MAX(first, :w0)) AS INTEGER) + 1 END AS days,
-               aum
+    return _BASIS_COLUMNS + f"""
         FROM (
             SELECT client_id,
                    SUM(CASE WHEN nxt > :w0 THEN v * CAST(julianday(nxt) - julianday(MAX(as_of, :w0))
@@ -93,6 +101,64 @@ def daily_avg_basis_sql(classes) -> str:
             GROUP BY client_id
         )
     """
+
+
+def daily_avg_split_basis_sql(classes) -> str:
+    """The same result for a long history: the window function only sees the window's rows.
+
+    Rows before the window are only grouped per position (a cheap streaming pass): their latest
+    row is the balance carried into the window, from :w0 until the position's first row in it.
+    """
+    counted = f"asset_class IN {_classes_sql(classes)}"
+    value = _value_sql(classes, "p.")
+    return _BASIS_COLUMNS + f"""
+        FROM (
+            SELECT client_id, SUM(s) AS basis_sum, SUM(aum) AS aum, MIN(first) AS first
+            FROM (
+                SELECT client_id, v * CAST(julianday(nxt) - julianday(as_of) AS INTEGER) AS s,
+                       CASE WHEN nxt = :after THEN v ELSE 0 END AS aum,
+                       CASE WHEN counted THEN as_of END AS first
+                FROM (
+                    SELECT client_id, as_of, {_value_sql(classes)} AS v, {counted} AS counted,
+                           LEAD(as_of, 1, :after) OVER (PARTITION BY client_id, product_code
+                                                        ORDER BY as_of) AS nxt
+                    FROM positions WHERE as_of >= :w0 AND as_of <= :d
+                )
+                UNION ALL
+                SELECT o.client_id,
+                       {value} * CAST(julianday(COALESCE(o.first_in, :after)) - julianday(:w0)
+                                      AS INTEGER),
+                       CASE WHEN o.first_in IS NULL THEN {value} ELSE 0 END,
+                       o.first
+                FROM (
+                    SELECT client_id, product_code, MAX(as_of) AS carried,
+                           MIN(CASE WHEN {counted} THEN as_of END) AS first,
+                           (SELECT MIN(r.as_of) FROM positions r
+                             WHERE r.client_id = x.client_id AND r.product_code = x.product_code
+                               AND r.as_of >= :w0 AND r.as_of <= :d) AS first_in
+                    FROM positions x WHERE +as_of < :w0
+                    GROUP BY client_id, product_code
+                ) o
+                JOIN positions p ON p.client_id = o.client_id
+                                AND p.product_code = o.product_code AND p.as_of = o.carried
+            )
+            GROUP BY client_id
+        )
+    """
+
+
+# The split plan pays a sort of the window's rows to skip the window function over older ones;
+# it wins once fewer than this share of the rows up to the as-of date fall in the window.
+SPLIT_BELOW = 0.5
+
+
+def _daily_avg_plan(conn, classes, params) -> str:
+    recent = conn.execute("SELECT COUNT(*) FROM positions WHERE as_of >= :w0 AND as_of <= :d",
+                          params).fetchone()[0]
+    total = conn.execute("SELECT COUNT(*) FROM positions WHERE as_of <= :d", params).fetchone()[0]
+    if recent < SPLIT_BELOW * total:
+        return daily_avg_split_basis_sql(classes)
+    return daily_avg_basis_sql(classes)
 
 
 def point_basis_sql(classes) -> str:
@@ -224,8 +290,10 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
     _drop_temp(conn)
     params = {"d": _iso(day), "after": _iso(day + dt.timedelta(days=1)),
               "w0": _iso(window_start(day, rules.window_days))}
-    basis_sql = (daily_avg_basis_sql if rules.basis == "daily_avg" else point_basis_sql)(
-        rules.asset_classes)
+    if rules.basis == "daily_avg":
+        basis_sql = _daily_avg_plan(conn, rules.asset_classes, params)
+    else:
+        basis_sql = point_basis_sql(rules.asset_classes)
     conn.execute("CREATE TEMP TABLE tier_ranks (tier TEXT PRIMARY KEY, rank INTEGER, "
                  "floor INTEGER, grace INTEGER)")
     conn.executemany("INSERT INTO temp.tier_ranks VALUES (?, ?, ?, ?)",
