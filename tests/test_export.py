@@ -151,6 +151,13 @@ def test_empty_table_exports_a_header_or_an_empty_array(cli):
 
 
 def test_unmasked_csv_of_every_kind_imports_back_identically(bank, cli, db_path, tmp_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE clients SET name = ?, address = ?, family = ?, hobbies = ?, "
+                 "occupation = ? WHERE client_id = 'C0001'",
+                 ("=1+2", "\tTabbed", "\rReturned", "'=not a formula",
+                  'a "quoted", comma; semi\r\nline'))
+    conn.commit()
+    conn.close()
     folder = tmp_path / "exported"
     folder.mkdir()
     for kind in IMPORT_ORDER:

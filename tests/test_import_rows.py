@@ -279,6 +279,7 @@ def test_masked_phone_or_id_is_refused(cli, sql, tmp_path, column, masked):
     ("'plain", "'plain"),
     ("O'Brien", "O'Brien"),
     ("'", "'"),
+    ("''=x", "'=x"),
 ])
 def test_leading_quote_before_a_formula_character_is_stripped(cli, sql, tmp_path, cell, stored):
     path = write_csv(tmp_path / "c.csv", [["client_id", "name", "home_branch", "phone"],

@@ -29,14 +29,18 @@ def _mask_short(value: str) -> str:
 
 
 def neutralise(text: str) -> str:
-    """A text cell that a spreadsheet would run as a formula gets a leading quote."""
-    if text and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    """A text cell that a spreadsheet would run as a formula gets a leading quote.
+
+    So does a text whose leading quotes come before such a character: the import strips exactly
+    one quote, and every text comes back as it was.
+    """
+    return "'" + text if _runs_as_formula(text) else text
 
 
 def neutralised_strip(text: str) -> str:
     """Undo `neutralise` on import: the quote vipcrm's export put before = + - @ goes again."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
+    return text[1:] if text[:1] == "'" and _runs_as_formula(text[1:]) else text
+
+
+def _runs_as_formula(text: str) -> bool:
+    return text.lstrip("'").startswith(_FORMULA_START)
