@@ -12,8 +12,6 @@ branch was chosen, so a report can explain every move:
 from __future__ import annotations
 
 import datetime as dt
-from itertools import groupby
-from operator import itemgetter
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 class BranchCount(NamedTuple):
@@ -57,18 +55,23 @@ def owners(rows: Iterable[tuple[str, str, int]],
     cheaper than a last date for every client and branch). A client without rows is not
     yielded: its owner is its home branch.
     """
-    for client_id, group in groupby(rows, key=itemgetter(0)):
-        _, leader, most = next(group)
-        tied = False
-        for _, branch, count in group:
-            if count > most:
-                leader, most, tied = branch, count, False
-            elif count == most:
-                tied = True
+    def decided(client_id: str, leader: str, tied: bool) -> tuple[str, Ownership]:
         if tied:
-            yield client_id, choose_branch(counts_of(client_id), "")
-        else:
-            yield client_id, Ownership(leader, "transactions")
+            return client_id, choose_branch(counts_of(client_id), "")
+        return client_id, Ownership(leader, "transactions")
+
+    client = None
+    for client_id, branch, count in rows:
+        if client_id != client:
+            if client is not None:
+                yield decided(client, leader, tied)
+            client, leader, most, tied = client_id, branch, count, False
+        elif count > most:
+            leader, most, tied = branch, count, False
+        elif count == most:
+            tied = True
+    if client is not None:
+        yield decided(client, leader, tied)
 
 
 class OwnershipChange(NamedTuple):
