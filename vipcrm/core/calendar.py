@@ -69,20 +69,21 @@ class _Year:
 
 @lru_cache(maxsize=64)
 def _library_year(year: int) -> _Year:
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    off = frozenset(chinese_calendar.get_holidays(start, end, include_weekends=False))
-    on = frozenset(d for d in chinese_calendar.get_workdays(start, end, include_weekends=True)
-                   if d.weekday() >= 5)
+    # The package's own tables (date -> holiday name) of the official schedule; reading them
+    # directly costs a fraction of asking day by day.
+    off = frozenset(d for d in chinese_calendar.holidays if d.year == year and d.weekday() < 5)
+    on = frozenset(d for d in chinese_calendar.workdays if d.year == year and d.weekday() >= 5)
     anchors: dict[str, dt.date] = {}
     wanted = {names[0]: festival for festival, names in LUNAR.items()}
-    day = start
-    while day <= end:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-        festival = wanted.get(name) if is_holiday else None
+    for day in sorted(d for d in chinese_calendar.holidays if d.year == year):
+        festival = wanted.get(_name(chinese_calendar.holidays[day]))
         if festival and festival not in anchors:
             anchors[festival] = day
-        day += ONE_DAY
     return _Year(off, on, anchors)
+
+
+def _name(holiday) -> str:
+    return getattr(holiday, "value", holiday)
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,175 @@
+"""`vipcrm plan` at bank scale: the nightly whole-bank day and one RM's morning plan.
+
+    python benchmarks/bench_plan.py N [--runs 5] [--dir DIR]
+    python benchmarks/bench_plan.py --scale small|full      (N = 20,000 | 1,000,000)
+
+Generates (plan_data.py) a bank of N clients, N/200 RMs and 3N position rows, and a reference
+bank of 10,000 clients, both dated 2026-06-30 (a day whose tasks stay within the years the
+installed calendar data covers). Then times whole subprocesses, medians of the runs:
+
+- `vipcrm plan DAY --format csv` over the whole bank (the nightly `--outbox` workload);
+  target ≤ 60 s at N = 1,000,000;
+- `vipcrm plan DAY --rm R` for one RM (the same RM id at both sizes); target ≤ 1.2× the same
+  command on the reference bank and ≤ 1.5× `vipcrm --version`;
+- the same RM command on 2026-11-30, whose due dates reach into a year the calendar data does
+  not cover, for the one-off cost of the computed calendar (no target);
+- peak memory (the child's max RSS) of each, which must stay flat as N grows.
+
+The table goes to stdout, progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plan_data import DEFAULT_SEED, rm_id  # noqa: E402
+
+SCALES = {"small": 20_000, "full": 1_000_000}
+REFERENCE = 10_000
+AS_OF = dt.date(2026, 6, 30)
+LATE_DAY = dt.date(2026, 11, 30)
+RM = rm_id(7)
+BANK_TARGET_S = 60.0
+RM_TO_REFERENCE = 1.2
+RM_TO_VERSION = 1.5
+VIPCRM = str(Path(sys.executable).parent / "vipcrm")
+GENERATOR = Path(__file__).resolve().parent / "plan_data.py"
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+class Timing(NamedTuple):
+    seconds: float
+    cpu: float
+    peak_mb: float
+
+
+def timed(args: list[str]) -> Timing:
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise BenchError(f"{' '.join(args)} failed:\n{err.read().decode()[-2000:]}")
+    return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def median_of(args: list[str], runs: int, label: str) -> Timing:
+    results = []
+    for run in range(runs):
+        results.append(timed(args))
+        log(f"{label} run {run + 1}/{runs}: {results[-1].seconds:.2f}s "
+            f"cpu {results[-1].cpu:.2f}s {results[-1].peak_mb:.0f}MB")
+    return Timing(statistics.median(r.seconds for r in results),
+                  statistics.median(r.cpu for r in results),
+                  max(r.peak_mb for r in results))
+
+
+def bank(root: Path, n: int) -> Path:
+    path = root / f"plan-{n}.db"
+    if not path.exists():
+        log(f"generating {n:,} clients into {path} …")
+        start = time.perf_counter()
+        # In a child process: the peak memory measured below is the children's own, and a
+        # large parent would be counted in it.
+        subprocess.run([sys.executable, str(GENERATOR), str(path), str(n), "--as-of",
+                        AS_OF.isoformat(), "--seed", str(DEFAULT_SEED)], check=True)
+        log(f"generated in {time.perf_counter() - start:.0f}s")
+    return path
+
+
+def plan(db: Path, day: dt.date, *extra: str) -> list[str]:
+    return [VIPCRM, "--db", str(db), "--today", day.isoformat(), "--quiet", "plan",
+            day.isoformat(), *extra]
+
+
+def bench(n: int, runs: int, root: Path) -> list[tuple]:
+    big, ref = bank(root, n), bank(root, REFERENCE)
+    version = median_of([VIPCRM, "--version"], runs, "version")
+    rm_big = median_of(plan(big, AS_OF, "--rm", RM, "--format", "json"), runs, f"rm N={n:,}")
+    rm_ref = median_of(plan(ref, AS_OF, "--rm", RM, "--format", "json"), runs,
+                       f"rm N={REFERENCE:,}")
+    rm_late = median_of(plan(big, LATE_DAY, "--rm", RM, "--format", "json"), runs,
+                        f"rm N={n:,} on {LATE_DAY}")
+    bank_runs = max(1, min(runs, 3))
+    whole = median_of(plan(big, AS_OF, "--format", "csv"), bank_runs, f"bank N={n:,}")
+    whole_ref = median_of(plan(ref, AS_OF, "--format", "csv"), bank_runs,
+                          f"bank N={REFERENCE:,}")
+    ok = lambda good: "yes" if good else "NO"  # noqa: E731
+    return [
+        ("vipcrm --version", "", version, "", ""),
+        (f"plan --rm (N={REFERENCE:,})", "", rm_ref, "", ""),
+        (f"plan --rm (N={n:,})", f"{rm_big.seconds / rm_ref.seconds:.2f}× ref, "
+         f"{rm_big.seconds / version.seconds:.2f}× version",
+         rm_big, f"≤{RM_TO_REFERENCE}× ref, ≤{RM_TO_VERSION}× version",
+         ok(rm_big.seconds <= RM_TO_REFERENCE * rm_ref.seconds
+            and rm_big.seconds <= RM_TO_VERSION * version.seconds)),
+        (f"plan --rm on {LATE_DAY} (computed 2027 calendar)",
+         f"{rm_late.seconds / rm_big.seconds:.2f}× the same on {AS_OF}", rm_late, "", ""),
+        (f"plan, whole bank (N={REFERENCE:,})", "", whole_ref, "", ""),
+        (f"plan, whole bank (N={n:,})",
+         f"peak {whole.peak_mb / whole_ref.peak_mb:.2f}× ref", whole,
+         f"≤{BANK_TARGET_S:.0f}s, flat memory",
+         ok(whole.seconds <= BANK_TARGET_S and whole.peak_mb <= 1.5 * whole_ref.peak_mb)),
+    ]
+
+
+def table(rows: list[tuple], runs: int, n: int) -> str:
+    header = ("case", "wall s", "cpu s", "peak MB", "ratio", "target", "ok")
+    cells = [header] + [(case, f"{t.seconds:.2f}", f"{t.cpu:.2f}", f"{t.peak_mb:.0f}", ratio,
+                         target, good) for case, ratio, t, target, good in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    load = os.getloadavg()[0]
+    lines = [f"plan: N={n:,} clients, {n // 200:,} RMs; medians of {runs} runs of whole commands "
+             f"(whole bank: up to 3), load average {load:.1f} on {os.cpu_count()} cores"]
+    for row in cells:
+        lines.append("  ".join(cell.ljust(w) if i in (0, 4, 5) else cell.rjust(w)
+                               for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+    return "\n".join(lines)
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("size", nargs="?", type=int, metavar="N", help="number of clients")
+    parser.add_argument("--scale", choices=sorted(SCALES), help="small: 20,000; full: 1,000,000")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5)")
+    parser.add_argument("--dir", type=Path, help="keep the generated banks here and reuse them")
+    args = parser.parse_args()
+    n = args.size or (SCALES[args.scale] if args.scale else None)
+    if not n or args.runs < 1:
+        parser.error("give N (clients) or --scale small|full, and --runs of at least 1")
+    root = args.dir or Path(tempfile.mkdtemp(prefix="vipcrm-bench-plan-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = bench(n, args.runs, root)
+    except BenchError as exc:
+        log(f"bench_plan: {exc}")
+        return 1
+    finally:
+        if args.dir is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(table(rows, args.runs, n))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
