@@ -20,13 +20,15 @@ def aum_on_sql(classes: Sequence[str]) -> tuple[str, list[str]]:
     The date is the first parameter; clients without any counted position are absent.
     """
     class_sql, params = _class_filter(classes)
+    # With a single MAX() aggregate, SQLite takes the bare columns from the row holding the
+    # maximum: each position's latest point on or before the date, in one streaming pass in
+    # primary-key order (`+as_of` keeps the planner off the as_of index, which would need a sort).
     sql = f"""
         SELECT client_id, SUM(MAX(balance, 0)) AS aum FROM (
-            SELECT client_id, balance, asset_class,
-                   ROW_NUMBER() OVER (PARTITION BY client_id, product_code
-                                      ORDER BY as_of DESC) AS rn
-            FROM positions WHERE as_of <= ?
-        ) WHERE rn = 1 AND {class_sql}
+            SELECT client_id, MAX(as_of) AS as_of, balance, asset_class
+            FROM positions WHERE +as_of <= ?
+            GROUP BY client_id, product_code
+        ) WHERE {class_sql}
         GROUP BY client_id
     """
     return sql, params
