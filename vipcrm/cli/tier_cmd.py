@@ -77,7 +77,7 @@ def tier(
 
 def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str) -> None:
     from vipcrm.core.tiering import TierRules
-    from vipcrm.store.tiering import TieringRefused, freshness, recompute
+    from vipcrm.store.tiering import TieringRefused, recompute
 
     st = state(ctx)
     day = as_of or st.today
@@ -104,17 +104,26 @@ def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str) -> None:
 
 
 def _state_freshness(st, conn, day) -> None:
-    """Say which data the tiers rest on (DOMAIN §10)."""
-    from vipcrm.store.tiering import freshness
+    """Say which data the tiers rest on, and warn when it is stale (DOMAIN §10)."""
+    from vipcrm.core.planning import stale_feeds
+    from vipcrm.store.planning import freshness, load_calendar
 
-    seen = freshness(conn)
-    positions = seen.get("positions")
+    latest = freshness(conn)
+    positions = latest.get("positions")
     if positions is None:
         st.warn("no positions imported yet: no client can hold a tier")
         return
-    st.info(f"positions up to {positions}, transactions up to {seen.get('transactions', '-')}")
-    if positions < day.isoformat():
+    st.info("data as of: " + ", ".join(f"{feed} {seen or 'none'}" for feed, seen in latest.items()))
+    if positions < day:
         st.info(f"balances after {positions} are carried forward to {day}")
+    calendar = load_calendar(conn)
+    limit = st.config()["data.stale_after_days"]
+    stale = stale_feeds(latest, st.today, calendar, limit)
+    if stale:
+        st.warn(f"stale data: {', '.join(stale)} older than {limit} working day(s) before "
+                "today; import the latest extracts before relying on the tiers")
+    for problem in calendar.problems():
+        st.debug(problem)
 
 
 def _tier_code(text: str) -> str:

@@ -489,7 +489,3 @@ def client_history(conn, client_id: str) -> list[dict]:
         "SELECT effective, from_tier, to_tier, status, basis_aum, reason FROM tier_history "
         "WHERE client_id = ? ORDER BY effective, id", [client_id]))
 
-
-def freshness(conn) -> dict[str, str]:
-    """The latest position snapshot and transaction dates seen by the imports (DOMAIN §10)."""
-    return dict(conn.execute("SELECT feed, latest FROM freshness"))
