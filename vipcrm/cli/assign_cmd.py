@@ -243,10 +243,10 @@ def _why(f: dict) -> str:
         return (f"{f['tier']} needs grade {f['required_grade']} or higher; no such RM at "
                 f"{f['branch']} had room, so the highest grade with room ({rm.get('grade')}) "
                 "took it (grade_gap)")
-    grade = f" ({f['required_grade']} or higher needed)" if f["required_grade"] else ""
-    return (f"{f['rm_id']} is a {rm.get('grade')} RM at {f['branch']}, the ownership branch, "
-            f"with a sufficient grade for {f['tier'] or 'an untiered client'}{grade}; "
-            f"last change: {f['reason']} on {f['since']}")
+    need = (f"{f['tier']} needs {f['required_grade']} or higher" if f["required_grade"]
+            else "any grade will do")
+    return (f"{f['rm_id']} (grade {rm.get('grade')}) works at {f['branch']}, the ownership "
+            f"branch, and {need}; last change: {f['reason']} on {f['since']}")
 
 
 def _lines(f: dict) -> list[str]:
