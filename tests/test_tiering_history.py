@@ -217,3 +217,14 @@ def test_each_run_is_recorded_and_audited(bank, cli, sql):
         (day(10).isoformat(), "point", 3, 3)]
     (details,), = sql("SELECT details FROM audit_log WHERE command LIKE 'tier%'")
     assert json.loads(details)["changes"] == 3
+
+
+def test_a_dry_run_rebuild_writes_nothing(bank, cli, sql):
+    run(bank, 0, 100, 200)
+    before = snapshot(sql), sql("SELECT as_of, clients, changes FROM tier_runs")
+    result = cli("--today", day(200), "tier", "--recompute", "--as-of", day(50), "--rebuild",
+                 "--dry-run", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = {row["tier"]: row for row in json.loads(result.stdout)}
+    assert rows["premier_platinum"]["clients"] == 1 and rows["diamond"]["clients"] == 2
+    assert (snapshot(sql), sql("SELECT as_of, clients, changes FROM tier_runs")) == before
