@@ -110,7 +110,7 @@ def plan_command(
         sys.stdout.buffer.write(plan_calendar(lines, name))
         sys.stdout.flush()
     else:
-        _records_out(fmt, (_record(line) for g in groups for d in g.days for line in d.lines))
+        _records_out(fmt, (plan_record(line) for g in groups for d in g.days for line in d.lines))
 
     for problem in cal.problems():
         st.warn(problem)
@@ -126,7 +126,7 @@ def _say_freshness(st, latest, cal, config, stale_feeds) -> None:
                 "and holdings")
 
 
-def _record(line) -> dict:
+def plan_record(line) -> dict:
     return {
         "plan_date": line.plan_date.isoformat(), "rm_id": line.rm_id,
         "client_id": line.client_id, "name": line.name, "tier": line.tier,
@@ -179,7 +179,7 @@ def _tables(st, groups, config) -> None:
                 table.add_column(_label(f.key, st.lang), overflow="fold",
                                  justify="right" if f.type == "int" else "left")
             for line in plan.lines:
-                record = _record(line)
+                record = plan_record(line)
                 cells = [table_cell(record[f.key], f, st.lang) for f in FIELDS[2:]]
                 cells[-1] = "\n".join(line.talking_points)
                 table.add_row(*cells)
