@@ -181,11 +181,13 @@ def list_(
 
 
 def _known_client(conn, client_id: str) -> dict:
-    row = conn.execute("SELECT client_id, name, segment, closed_on FROM clients "
-                       "WHERE client_id = ?", [client_id]).fetchone()
+    row = conn.execute("SELECT c.client_id, c.name, c.segment, c.closed_on, "
+                       "COALESCE(o.branch, c.home_branch) FROM clients c "
+                       "LEFT JOIN ownership o ON o.client_id = c.client_id "
+                       "WHERE c.client_id = ?", [client_id]).fetchone()
     if row is None:
         raise Refused(f"unknown client {client_id!r}; check the id or import clients first")
-    return dict(zip(("client_id", "name", "segment", "closed_on"), row))
+    return dict(zip(("client_id", "name", "segment", "closed_on", "branch"), row))
 
 
 @tier_app.command("show")
@@ -212,7 +214,7 @@ def show(
         last = last_run(conn)
         record = {"client_id": client, "name": known["name"], "tier": "none", "status": None,
                   "basis_aum": None, "aum": None, "since": None,
-                  "as_of": last.isoformat() if last else None, "branch": None}
+                  "as_of": last.isoformat() if last else None, "branch": known["branch"]}
         if known["segment"] == "corporate":
             st.info(f"{client} is a corporate client: not tiered by AUM (see `tier corporate`)")
         elif known["closed_on"]:
