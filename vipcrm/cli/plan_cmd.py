@@ -127,6 +127,7 @@ def _say_freshness(st, latest, cal, config, stale_feeds) -> None:
 
 
 def plan_record(line) -> dict:
+    """A plan line as the JSON/CSV record of CLI.md (also for writing plan files)."""
     return {
         "plan_date": line.plan_date.isoformat(), "rm_id": line.rm_id,
         "client_id": line.client_id, "name": line.name, "tier": line.tier,
