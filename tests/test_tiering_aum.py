@@ -30,10 +30,10 @@ POINT = {"tiering.basis": "point"}
 
 @pytest.fixture(autouse=True, params=["one_pass", "split"])
 def daily_avg_plan(request, monkeypatch):
-    """Every case under both query plans of the daily_avg basis (see SPLIT_BELOW)."""
+    """Every case under both query plans of the daily_avg basis."""
     import vipcrm.store.tiering as store
 
-    monkeypatch.setattr(store, "SPLIT_BELOW", 0 if request.param == "one_pass" else 2)
+    monkeypatch.setattr(store, "_prefer_split", lambda conn, params: request.param == "split")
 
 
 @pytest.mark.parametrize("basis_key", ["point", "daily_avg"])

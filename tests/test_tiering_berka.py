@@ -93,14 +93,14 @@ def expected(snapshots):
     return result
 
 
-@pytest.mark.parametrize("basis, split_below", [("point", 0.5), ("daily_avg", 0), ("daily_avg", 2)],
+@pytest.mark.parametrize("basis, split", [("point", False), ("daily_avg", False), ("daily_avg", True)],
                          ids=["point", "daily_avg-one-pass", "daily_avg-split"])
 def test_every_client_matches_the_independent_computation(cli, sql, tmp_path, snapshots,
-                                                          expected, basis, split_below,
+                                                          expected, basis, split,
                                                           monkeypatch):
     import vipcrm.store.tiering as store
 
-    monkeypatch.setattr(store, "SPLIT_BELOW", split_below)
+    monkeypatch.setattr(store, "_prefer_split", lambda conn, params: split)
     config = {f"tiers.{tier}.floor": floor for tier, floor in FLOORS_CZK.items()}
     config["tiering.basis"] = basis
     load_bank(cli, tmp_path, berka_clients(BERKA, {c for c, *_ in snapshots}), [], config)

@@ -228,3 +228,17 @@ def test_a_dry_run_rebuild_writes_nothing(bank, cli, sql):
     rows = {row["tier"]: row for row in json.loads(result.stdout)}
     assert rows["premier_platinum"]["clients"] == 1 and rows["diamond"]["clients"] == 2
     assert (snapshot(sql), sql("SELECT as_of, clients, changes FROM tier_runs")) == before
+
+
+@pytest.mark.parametrize("older, recent, split", [(0, 5, False), (5, 5, False), (6, 5, True),
+                                                  (365, 30, True)])
+def test_the_split_plan_is_chosen_when_most_rows_predate_the_window(older, recent, split):
+    import sqlite3
+
+    from vipcrm.store.tiering import _prefer_split
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE positions (as_of TEXT)")
+    conn.executemany("INSERT INTO positions VALUES (?)",
+                     [("2025-01-01",)] * older + [("2025-03-15",)] * recent + [("2025-04-01",)] * 9)
+    assert _prefer_split(conn, {"w0": "2025-03-02", "d": "2025-03-31"}) is split

@@ -147,16 +147,22 @@ def daily_avg_split_basis_sql(classes) -> str:
     """
 
 
-# The split plan pays a sort of the window's rows to skip the window function over older ones;
-# it wins once fewer than this share of the rows up to the as-of date fall in the window.
-SPLIT_BELOW = 0.5
+def _prefer_split(conn, params) -> bool:
+    """Whether most rows up to the as-of date lie before the window.
+
+    The split plan then pays a sort of the window's rows to keep the window function off the
+    older ones. Counting stops as soon as the answer is known, so a window that holds most rows
+    (the nightly case with a short history) costs a glance at the index.
+    """
+    older = conn.execute("SELECT COUNT(*) FROM positions WHERE as_of < :w0", params).fetchone()[0]
+    recent = conn.execute(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM positions WHERE as_of >= :w0 AND as_of <= :d "
+        "LIMIT :older)", {**params, "older": older}).fetchone()[0]
+    return recent < older
 
 
 def _daily_avg_plan(conn, classes, params) -> str:
-    recent = conn.execute("SELECT COUNT(*) FROM positions WHERE as_of >= :w0 AND as_of <= :d",
-                          params).fetchone()[0]
-    total = conn.execute("SELECT COUNT(*) FROM positions WHERE as_of <= :d", params).fetchone()[0]
-    if recent < SPLIT_BELOW * total:
+    if _prefer_split(conn, params):
         return daily_avg_split_basis_sql(classes)
     return daily_avg_basis_sql(classes)
 
