@@ -83,24 +83,20 @@ def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str) -> None:
     day = as_of or st.today
     rules = TierRules.from_config(st.config())
     db = st.db()
-    _state_freshness(st, db.conn, day)
     try:
         result = recompute(db, day, rules, today=st.today, user=st.user(), dry_run=dry_run,
                            rebuild=rebuild)
     except TieringRefused as exc:
         raise Refused(str(exc)) from None
+    _state_freshness(st, db.conn, result.as_of)
     for replayed in result.replayed:
         st.info(f"replayed {replayed}")
     window = f", {rules.window_days}-day window" if rules.basis == "daily_avg" else ""
     mode = " (dry run: nothing written)" if dry_run else ""
     st.info(f"tiers as of {result.as_of}, basis {rules.basis}{window}: {result.clients} "
             f"client(s) evaluated, {result.changes} change(s){mode}")
-    records = result.summary
-    if fmt == "table":
-        title = f"Tiers as of {result.as_of}" + (" — dry run" if dry_run else "")
-        st.emit(records, SUMMARY_FIELDS, fmt, title=title, totals=True)
-    else:
-        st.emit(records, SUMMARY_FIELDS, fmt)
+    title = f"Tiers as of {result.as_of}" + (" — dry run" if dry_run else "")
+    st.emit(result.summary, SUMMARY_FIELDS, fmt, title=title, totals=True)
 
 
 def _state_freshness(st, conn, day) -> None:

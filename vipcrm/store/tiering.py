@@ -230,13 +230,13 @@ def recompute(db: Database, as_of: dt.date, rules: TierRules, *, today: dt.date,
         raise TieringRefused(f"as-of date {as_of} is after today ({today}); "
                              "tiers can only be computed from data already seen")
     conn = db.conn
-    last = last_run(conn)
-    if last and as_of < last and not rebuild:
-        raise TieringRefused(
-            f"tiers were last recomputed as of {last}; recomputing the earlier date {as_of} "
-            "would rewrite history: add --rebuild to replay it from that date")
     conn.execute("PRAGMA temp_store = MEMORY")
     with _writing(db, dry_run):
+        last = last_run(conn)
+        if last and as_of < last and not rebuild:
+            raise TieringRefused(
+                f"tiers were last recomputed as of {last}; recomputing the earlier date {as_of} "
+                "would rewrite history: add --rebuild to replay it from that date")
         replay: list[dt.date] = []
         if rebuild and last and as_of <= last:
             replay = [dt.date.fromisoformat(d) for (d,) in conn.execute(
@@ -268,7 +268,7 @@ class _writing:
     write lock while a nightly run writes) and always rolled back."""
 
     def __init__(self, db: Database, dry_run: bool):
-        self.db, self.dry_run = db, dry_run
+        self.db = db
         self.inner = None if dry_run else transaction(db)
 
     def __enter__(self):
