@@ -1,9 +1,722 @@
-"""Commands of this area register on the app here."""
+"""`vipcrm report`: what supervisors and branch managers look at (DOMAIN §8), read-only."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Optional, Sequence
+
 import typer
+
+from vipcrm.cli.common import Refused, check_format, parse_date_option, state
+from vipcrm.core.config import TIERS
+from vipcrm.core.kpi import pct1
+from vipcrm.core.reports import BAND_KEYS, DIMENSIONS, MOVE_KINDS, TIER_ORDER
+from vipcrm.formats.output import Field
+
+report_app = typer.Typer(
+    no_args_is_help=True,
+    help="""Reports and KPIs: tiers, migration, coverage, books, VIP time, the sales funnel,
+    scorecards, the grade review, profile completeness, segments, big clients, a dashboard.
+
+    Every report covers a period, by default the current month up to today (--from/--to choose
+    another), and can be narrowed to a branch (--branch: the clients' ownership branch, or the
+    RMs' own branch for RM reports) or an RM (--rm). Nothing is written.
+
+    Example: vipcrm report tiers --from 2026-01-01 --branch BJ01
+    """,
+)
+
+FROM = typer.Option(None, "--from", help="First day of the period (default: the 1st of the month).")
+TO = typer.Option(None, "--to", help="Last day of the period (default: today).")
+BRANCH = typer.Option(None, "--branch", help="Only this branch.")
+RM = typer.Option(None, "--rm", help="Only this RM (its current clients, its contacts).")
+FORMAT = typer.Option("table", "--format", "-f", help="table, csv or json.", case_sensitive=False)
+
+# Chinese headers for the reports' keys; the shared labels (formats.i18n) cover the rest.
+LABELS_ZH = {
+    "watch": "关注", "clients_pct": "客户占比%", "aum_pct": "资产占比%", "clients_start": "期初客户",
+    "aum_start": "期初资产", "clients_change": "客户变化", "aum_change": "资产变化",
+    "from_tier": "原等级", "stayed": "不变", "upgraded": "升级", "downgraded": "降级",
+    "entered": "新进", "exited": "退出", "eligible": "应覆盖", "covered": "已覆盖",
+    "coverage_pct": "覆盖率%", "never_contacted": "从未联系", "overdue_tasks": "逾期任务",
+    "missed_tasks": "错过任务", "active": "在岗", "untiered": "未分层", "grade_gaps": "职级不足",
+    "tasks_due": "到期任务", "tasks_done": "完成任务", "plan_completion_pct": "计划完成率%",
+    "contacts": "联系次数", "converted": "转化客户", "conversion_pct": "转化率%", "amount": "金额",
+    "referrals": "转介绍", "overrides": "适当性例外", "after_sale_due": "售后应回访",
+    "after_sale_on_time": "售后按时回访", "after_sale_on_time_pct": "售后按时率%",
+    "exam_passed": "通过考试", "results": "业绩", "process": "流程", "teamwork": "协作",
+    "feedback": "客户反馈", "aum_growth": "资产净增", "sales": "销售额", "upgrades": "客户升级",
+    "tasks_on_time_pct": "任务按时率%", "completeness_pct": "资料完整度%",
+    "after_sale_on_time_pct": "售后按时率%", "joint_visits": "联合拜访", "satisfaction": "满意度",
+    "position": "名次", "action": "建议", "proposed_grade": "建议职级", "avg_pct": "平均完整度%",
+    "at_target": "达标客户", "at_target_pct": "达标率%", "most_missing": "最常缺失",
+    "risk_level": "风险等级", "age_band": "年龄段", "life_stage": "人生阶段",
+    "product_mix": "主要资产", "engagement": "联系情况", "avg_aum": "户均资产", "big": "大客户",
+    "review": "评审", "score_change": "得分变化", "previous_rank": "上次排名", "missing": "缺失指标",
+    "contract_volume": "合同量", "unit_price": "单价", "revenue": "销售收入",
+    "collection_rate": "回款率", "profit": "利润", "quality_loss": "质量损失",
+    "industry_influence": "行业影响力", "credit_rating": "商业信誉",
+    "leadership_visits": "高层拜访", "leadership_min": "高层最低", "technical_visits": "技术拜访",
+    "technical_min": "技术最低", "business_visits": "商务拜访", "business_min": "商务最低",
+    "visits_short": "拜访欠缺", "pinned": "锁定",
+    **{key: f"完整度{key[5:].replace('_', '-')}%" for key in BAND_KEYS},
+}
+# Codes shown in Chinese tables (CSV and JSON keep the codes).
+CODES_ZH = {
+    "plan": "更新计划", "assess": "需求评估", "sale": "执行销售", "after_sale": "售后跟进",
+    "celebrate": "庆祝成功", "promote": "晋级", "demote": "降级", "keep": "保持",
+    "top_share": "前20%", "bottom_share": "后10%", "trainee_passed": "见习通过考试且不低于中位数",
+    "exam_not_passed": "未通过考试", "trainee_below_median": "低于中位数", "highest_grade": "已是最高级",
+    "lowest_grade": "已是最低级", "middle": "居中", "entered": "新进", "stayed": "保持",
+    "left": "退出", "within_cadence": "周期内已联系", "lapsed": "超期未联系", "never": "从未联系",
+    "no_cadence": "无联系周期", "unknown": "未知", "single": "单身期", "forming": "家庭形成期",
+    "growing": "家庭成长期", "mature": "家庭成熟期", "retired": "退休期", "none": "无",
+    "under_30": "30岁以下",
+}
+
+
+@dataclass
+class Ask:
+    """What every report starts from: the state, the period and the scope."""
+    st: object
+    conn: object
+    config: object
+    start: dt.date
+    end: dt.date
+    scope: object
+
+
+def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: Optional[str],
+         rm: Optional[str]) -> Ask:
+    from vipcrm.core.planning import stale_feeds
+    from vipcrm.core.reports import default_period
+    from vipcrm.store import reports as store
+
+    st = state(ctx)
+    end_day = parse_date_option(end, "--to") or st.today
+    if end_day > st.today:
+        raise typer.BadParameter(f"{end_day} is after today ({st.today}); reports cover data "
+                                 "already seen", param_hint="--to")
+    start_day = parse_date_option(start, "--from") or default_period(end_day)[0]
+    if start_day > end_day:
+        raise typer.BadParameter(f"{start_day} is after the end of the period ({end_day})",
+                                 param_hint="--from")
+    conn = st.db().conn
+    if rm is not None:
+        found = store.known_rm(conn, rm)
+        if found is None:
+            raise Refused(f"unknown RM {rm!r}; `vipcrm export rms` lists the RM ids")
+        if branch is not None and found["branch"] != branch:
+            raise Refused(f"RM {rm} works at branch {found['branch']}, not {branch}; "
+                          "drop --branch or choose that branch")
+    if branch is not None and not store.known_branch(conn, branch):
+        raise Refused(f"unknown branch {branch!r}; no RM or client belongs to it")
+    config = st.config()
+    latest = store.freshness(conn)
+    st.info(f"Period {start_day} to {end_day}; data as of: "
+            + ", ".join(f"{feed} {day or 'none'}" for feed, day in latest.items()))
+    stale = stale_feeds(latest, st.today, store.calendar(conn), config["data.stale_after_days"])
+    if stale:
+        st.warn(f"stale data: {', '.join(stale)} older than {config['data.stale_after_days']} "
+                "working day(s) before today; import the latest extracts first")
+    return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm))
+
+
+def _note_history(ask: Ask, day: dt.date) -> None:
+    from vipcrm.store.reports import first_tier_run
+
+    first = first_tier_run(ask.conn)
+    if first is None:
+        ask.st.warn("no tier recompute yet, so no client holds a tier; run `vipcrm tier "
+                    "--recompute` first")
+    elif day < first:
+        ask.st.info(f"the tier history starts with the first recompute on {first}; earlier "
+                    "days count in the tiers of that run")
+
+
+def _label(key: str, lang: str) -> str:
+    from vipcrm.formats.i18n import header, tier_name
+
+    if key in TIER_ORDER:
+        return tier_name(key, lang)
+    if lang == "zh" and key in LABELS_ZH:
+        return LABELS_ZH[key]
+    return header(key, lang)
+
+
+def _cell(value, f: Field, lang: str) -> str:
+    from vipcrm.formats.output import table_cell
+
+    if f.type == "code":
+        return "" if value is None else (CODES_ZH.get(value, value) if lang == "zh" else value)
+    if f.type == "list" and lang == "zh" and value:
+        return "; ".join(LABELS_ZH.get(v, v) for v in value)
+    return table_cell(value, f, lang)
+
+
+def _totals(records: Sequence[dict], fields: Sequence[Field],
+            ratios: Mapping[str, tuple[str, str]]) -> dict:
+    """Sums of the summed fields; a ratio field is the ratio of its two sums, not a sum."""
+    total = {f.key: sum(r.get(f.key) or 0 for r in records) for f in fields if f.total}
+    for key, (part, whole) in ratios.items():
+        total[key] = pct1(sum(r.get(part) or 0 for r in records),
+                          sum(r.get(whole) or 0 for r in records))
+    return total
+
+
+def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, title: str, *,
+          ratios: Mapping[str, tuple[str, str]] | None = None, totals: bool = True,
+          flag: Callable[[dict], bool] | None = None, caption: str | None = None) -> None:
+    """CSV and JSON: the records alone. Table: labels in the chosen language, a total row and
+    flagged rows in bold red."""
+    st = ask.st
+    if fmt != "table":
+        st.emit(records, fields, fmt)
+        return
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption, title_justify="left")
+    for f in fields:
+        table.add_column(_label(f.key, st.lang), overflow="fold",
+                         justify="right" if f.type in ("money", "int", "pct", "num") else "left")
+    for record in records:
+        table.add_row(*(_cell(record.get(f.key), f, st.lang) for f in fields),
+                      style="bold red" if flag and flag(record) else None)
+    if totals and records:
+        total = _totals(records, fields, ratios or {})
+        first = "合计" if st.lang == "zh" else "Total"
+        table.add_section()
+        table.add_row(*((_cell(total[f.key], f, st.lang) if f.key in total
+                         else (first if i == 0 else "")) for i, f in enumerate(fields)),
+                      style="bold")
+    console = st.out
+    if not sys.stdout.isatty():
+        # Piped output is read by programs and people alike: never fold a number.
+        from rich.console import Console
+        from rich.measure import Measurement
+
+        from vipcrm.cli.common import plain
+
+        width = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
+        if width > console.width:
+
+            console = Console(file=sys.stdout, no_color=plain(), highlight=False, width=width,
+                              soft_wrap=False)
+    console.print(table)
+
+
+def _title(ask: Ask, name: str, zh: str, *, period: bool = True) -> str:
+    when = f"{ask.start} – {ask.end}" if period else f"{ask.end}"
+    where = " · ".join(x for x in (ask.scope.branch, ask.scope.rm_id) if x)
+    label = zh if ask.st.lang == "zh" else name
+    return f"{label}  {when}" + (f"  {where}" if where else "")
+
+
+# -----------------------------------------------------------------------------------------
+# 1. tiers
+
+def _tier_fields(per_branch: bool) -> list[Field]:
+    return [*([Field("branch")] if per_branch else []), Field("tier", "tier"),
+            Field("clients", "int", True), Field("watch", "int", True),
+            Field("aum", "money", True), Field("clients_pct", "pct"), Field("aum_pct", "pct"),
+            Field("clients_start", "int", True), Field("aum_start", "money", True),
+            Field("clients_change", "int", True), Field("aum_change", "money", True)]
+
+
+@report_app.command("tiers")
+def tiers(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+          branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+          per_branch: bool = typer.Option(False, "--per-branch", help="One block of rows per branch."),
+          fmt: str = FORMAT) -> None:
+    """Clients and AUM per tier at the end of the period, and how that changed since its start.
+
+    Counts retail clients open on --to that hold a tier there (from the tier history), plus a
+    `none` row for clients below gold who hold assets; AUM is each client's AUM on the day
+    (DOMAIN §1: counted asset classes, carried-forward balances). `watch` counts clients kept in
+    their tier while below its floor. The start is the end of the day before --from; shares are
+    of the whole scope (of the branch with --per-branch).
+
+    JSON/CSV keys: [branch,] tier, clients, watch, aum, clients_pct, aum_pct, clients_start,
+    aum_start, clients_change, aum_change (money in CNY).
+
+    Example: vipcrm report tiers --from 2026-01-01 --per-branch
+    """
+    from vipcrm.core.reports import eve
+    from vipcrm.store.reports import tiers_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    _note_history(ask, eve(ask.start))
+    records = tiers_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, per_branch)
+    _show(ask, records, _tier_fields(per_branch), fmt, _title(ask, "Tiers", "客户分层"),
+          ratios={"clients_pct": ("clients", "clients"), "aum_pct": ("aum", "aum")})
+
+
+# -----------------------------------------------------------------------------------------
+# 2. migration
+
+MIGRATION_FIELDS = [Field("from_tier", "tier"), Field("clients", "int", True),
+                    *(Field(t, "int", True) for t in TIER_ORDER),
+                    *(Field(k, "int", True) for k in MOVE_KINDS)]
+
+
+@report_app.command("migration")
+def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+              fmt: str = FORMAT) -> None:
+    """The tier migration matrix: each client's tier at the start (rows) against at the end.
+
+    Rebuilt from the tier history: the start is the end of the day before --from, the end is
+    --to; `none` is below gold (a closed client holds no tier). Each row gives the clients that
+    held that tier at the start, where they are at the end (one column per tier), and sums its
+    cells as stayed, upgraded, downgraded, entered (from below gold: the `none` row) and exited
+    (to below gold). Clients below gold at both dates are left out.
+
+    JSON/CSV keys: from_tier, clients, black_gold, diamond, premier_platinum, platinum,
+    premier_gold, gold, none, stayed, upgraded, downgraded, entered, exited.
+
+    Example: vipcrm report migration --from 2026-01-01 --to 2026-03-31
+    """
+    from vipcrm.core.reports import eve
+    from vipcrm.store.reports import migration_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    _note_history(ask, eve(ask.start))
+    records = migration_report(ask.conn, ask.start, ask.end, ask.scope)
+    _show(ask, records, MIGRATION_FIELDS, fmt, _title(ask, "Tier migration", "等级迁移"))
+
+
+# -----------------------------------------------------------------------------------------
+# 3. coverage
+
+COVERAGE_COUNTS = [Field("clients", "int", True), Field("eligible", "int", True),
+                   Field("covered", "int", True), Field("coverage_pct", "pct"),
+                   Field("never_contacted", "int", True), Field("overdue_tasks", "int", True),
+                   Field("missed_tasks", "int", True)]
+GROUP_FIELDS = {"tier": [Field("tier", "tier")], "rm": [Field("rm_id"), Field("name")],
+                "branch": [Field("branch")]}
+
+
+def _choice(value: str, choices: Sequence[str], option: str) -> str:
+    value = value.strip().lower()
+    if value not in choices:
+        raise typer.BadParameter(f"{value!r}; choose one of {', '.join(choices)}",
+                                 param_hint=option)
+    return value
+
+
+@report_app.command("coverage")
+def coverage(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+             branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+             by: str = typer.Option("tier", "--by", help="tier, rm or branch: one row per each."),
+             fmt: str = FORMAT) -> None:
+    """Who was contacted within their tier's cadence, who never was, and which tasks slipped.
+
+    Over the retail clients tiered on --to: `eligible` have been in their tier for at least one
+    cadence (tiers.<tier>.cadence_days); `covered` are those of them with a `reached` contact on
+    or after --to minus the cadence; coverage_pct = covered / eligible. never_contacted: no
+    reached contact at all. Tasks follow the planning rules (DOMAIN §4) for the clients' current
+    tier and contacts: overdue_tasks are open on --to past their due date, missed_tasks passed
+    due + expiry undone during the period. Clients without an active RM form the empty rm row.
+
+    JSON/CSV keys: tier | rm_id, name | branch, clients, eligible, covered, coverage_pct,
+    never_contacted, overdue_tasks, missed_tasks.
+
+    Example: vipcrm report coverage --by rm --branch BJ01
+    """
+    from vipcrm.store.reports import COVERAGE_GROUPS, coverage_report
+
+    fmt = check_format(fmt)
+    by = _choice(by, COVERAGE_GROUPS, "--by")
+    ask = _ask(ctx, start, end, branch, rm)
+    _note_history(ask, ask.end)
+    records = coverage_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, by)
+    _show(ask, records, [*GROUP_FIELDS[by], *COVERAGE_COUNTS], fmt,
+          _title(ask, "Coverage", "客户覆盖"), ratios={"coverage_pct": ("covered", "eligible")})
+
+
+# -----------------------------------------------------------------------------------------
+# 4. rm
+
+RM_FIELDS = [Field("rm_id"), Field("name"), Field("branch"), Field("grade", "grade"),
+             Field("active", "bool"), Field("capacity", "int", True), Field("load", "int", True),
+             Field("used_pct", "pct"), *(Field(t, "int", True) for t in TIERS),
+             Field("untiered", "int", True), Field("grade_gaps", "int", True),
+             Field("pinned", "int", True), Field("aum", "money", True),
+             Field("tasks_due", "int", True), Field("tasks_done", "int", True),
+             Field("plan_completion_pct", "pct")]
+
+
+@report_app.command("rm")
+def rm_book(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+            branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+            fmt: str = FORMAT) -> None:
+    """Each RM's book: clients by tier, AUM, capacity used, grade gaps and plan completion.
+
+    The book is the RM's current assignments (active RMs, and inactive ones still holding
+    clients); grade is the effective grade (trainee while the exam is not passed) and capacity
+    its book size (grades.<grade>.capacity), used_pct = load / capacity. AUM is the book's AUM on --to. Plan
+    completion: of the tasks of its clients due in the period (the planning rules, DOMAIN §4),
+    the share done by --to. --branch is the RMs' own branch.
+
+    JSON/CSV keys: rm_id, name, branch, grade, active, capacity, load, used_pct, black_gold,
+    diamond, premier_platinum, platinum, premier_gold, gold, untiered, grade_gaps, pinned, aum,
+    tasks_due, tasks_done, plan_completion_pct.
+
+    Example: vipcrm report rm --branch BJ01
+    """
+    from vipcrm.store.reports import rm_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    records = rm_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+    _show(ask, records, RM_FIELDS, fmt, _title(ask, "RM books", "客户经理名下客户"),
+          ratios={"used_pct": ("load", "capacity"),
+                  "plan_completion_pct": ("tasks_done", "tasks_due")})
+
+
+# -----------------------------------------------------------------------------------------
+# 5. timeshare
+
+TIMESHARE_FIELDS = [Field("rm_id"), Field("name"), Field("vip_minutes", "int", True),
+                    Field("total_minutes", "int", True), Field("vip_share_pct", "pct"),
+                    Field("on_target", "bool")]
+
+
+@report_app.command("timeshare")
+def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+              fmt: str = FORMAT) -> None:
+    """Each RM's share of time spent on VIP clients over the period, against the target.
+
+    vip_minutes = minutes of the RM's contacts with clients that held a tier on the contact's
+    date (the tier history) + its timesheet `vip` minutes; total_minutes = all its contact
+    minutes + all its timesheet minutes. vip_share_pct = 100 × vip / total (one decimal);
+    on_target when 100 × vip ≥ kpi.vip_time_target_pct (70) × total, compared exactly, so
+    exactly 70.0% is on target. RMs below target are shown in bold red; an RM with no time
+    recorded has no share and is not on target. Lists active RMs and any RM with time.
+
+    JSON/CSV keys: rm_id, name, vip_minutes, total_minutes, vip_share_pct (0-100), on_target.
+
+    Example: vipcrm report timeshare --branch BJ01 --format json
+    """
+    from vipcrm.store.reports import timeshare_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    _note_history(ask, ask.start)
+    records = timeshare_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+    target = ask.config["kpi.vip_time_target_pct"]
+    _show(ask, records, TIMESHARE_FIELDS, fmt, _title(ask, "VIP time share", "VIP时间占比"),
+          ratios={"vip_share_pct": ("vip_minutes", "total_minutes")},
+          flag=lambda r: not r["on_target"], caption=f"target ≥ {target}%")
+
+
+# -----------------------------------------------------------------------------------------
+# 6. pipeline
+
+PIPELINE_FIELDS = [Field("stage", "code"), Field("contacts", "int", True),
+                   Field("clients", "int"), Field("converted", "int"), Field("conversion_pct", "pct"),
+                   Field("amount", "money", True), Field("referrals", "int", True),
+                   Field("overrides", "int", True), Field("after_sale_due", "int", True),
+                   Field("after_sale_on_time", "int", True), Field("after_sale_on_time_pct", "pct")]
+
+
+@report_app.command("pipeline")
+def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+             branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+             fmt: str = FORMAT) -> None:
+    """The five-step sales funnel of the period (seed §1.3): plan, assess, sale, after_sale,
+    celebrate.
+
+    Per stage: contacts logged with that stage (any outcome); clients reached in it; converted:
+    those of them reached in the next stage on or after their first contact in this one, and
+    conversion_pct = converted / clients; amount (the sales' amounts); referrals and suitability
+    overrides logged with the stage. The after_sale row adds the after-sale calls (+7 and +30
+    days after a sale, DOMAIN §4) due in the period for the scope's sales, those made on their
+    due day, and the share. --branch and --rm select the RMs who logged the contacts.
+
+    JSON/CSV keys: stage, contacts, clients, converted, conversion_pct, amount, referrals,
+    overrides, after_sale_due, after_sale_on_time, after_sale_on_time_pct.
+
+    Example: vipcrm report pipeline --rm RM001
+    """
+    from vipcrm.store.reports import pipeline_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    records = pipeline_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+    _show(ask, records, PIPELINE_FIELDS, fmt, _title(ask, "Sales pipeline", "销售流程"),
+          ratios={"after_sale_on_time_pct": ("after_sale_on_time", "after_sale_due")})
+
+
+# -----------------------------------------------------------------------------------------
+# 7. kpi and 8. review
+
+METRIC_FIELDS = [Field("results", "pct"), Field("process", "pct"), Field("teamwork", "pct"),
+                 Field("feedback", "pct"), Field("aum_growth", "money"), Field("sales", "money"),
+                 Field("upgrades", "int"), Field("tasks_on_time_pct", "pct"),
+                 Field("completeness_pct", "pct"), Field("after_sale_on_time_pct", "pct"),
+                 Field("referrals", "int"), Field("joint_visits", "int"),
+                 Field("satisfaction", "num")]
+KPI_FIELDS = [Field("rank", "int"), Field("rm_id"), Field("name"), Field("branch"),
+              Field("grade", "grade"), Field("score", "pct"), *METRIC_FIELDS]
+
+@report_app.command("kpi")
+def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+        branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
+    """The RM scorecard of DOMAIN §8: results 50, process 20, teamwork 15, feedback 15.
+
+    Sub-metrics per active RM over the period: results = net AUM growth of the current
+    book (AUM on --to minus AUM on the eve of --from), sales amount (reached `sale` contacts),
+    tier upgrades of its clients (moves up, entries from below gold; not the first recompute);
+    process = share of its clients' tasks due in the period done by their due date (DOMAIN §4),
+    average profile completeness of the book (§7), share of after-sale calls of its sales made
+    on their due day; teamwork = referrals logged, joint visits (led with a joint RM or joined);
+    feedback = average satisfaction (1-5). Each sub-metric becomes a percentile rank among all
+    active RMs: 100 × (rank − 1) / (n − 1) with the lowest value ranked 1, equal values sharing
+    the average rank, a lone RM 100. A component is the mean of its sub-metrics' ranks (a
+    sub-metric without data, e.g. no rated contact, is left out); score = Σ weight × component
+    / Σ weights (kpi.weights.results/process/teamwork/feedback, 50/20/15/15; a component with
+    no data is left out of both sums). Ranks are bank-wide; --branch and --rm select the rows.
+
+    JSON/CSV keys: rank, rm_id, name, branch, grade, score, results, process, teamwork,
+    feedback (0-100), aum_growth, sales (CNY), upgrades, tasks_on_time_pct, completeness_pct,
+    after_sale_on_time_pct, referrals, joint_visits, satisfaction.
+
+    Example: vipcrm report kpi --from 2026-01-01 --to 2026-03-31
+    """
+    from vipcrm.store.reports import kpi_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    records = _kpi(ask, kpi_report)
+    _show(ask, records, KPI_FIELDS, fmt, _title(ask, "RM scorecard", "客户经理考核"), totals=False)
+
+
+def _kpi(ask: Ask, build):
+    try:
+        return build(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
+
+
+REVIEW_FIELDS = [Field("position", "int"), Field("rm_id"), Field("name"), Field("branch"),
+                 Field("grade", "grade"), Field("exam_passed", "bool"), Field("score", "pct"),
+                 Field("action", "code"), Field("proposed_grade", "grade"),
+                 Field("reason", "code"), *METRIC_FIELDS]
+
+
+@report_app.command("review")
+def review(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+           branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
+    """The year-end grade review proposal (seed §2.5, DOMAIN §8), with each RM's evidence.
+
+    Active RMs are ordered by their scorecard score over the period (see `report kpi`; equal
+    scores by RM id). The top 20% are proposed one grade up (reason top_share; a senior RM
+    stays: highest_grade), the bottom 10% one grade down (bottom_share), both rounded down and
+    at least one each from 5 RMs on. An RM who has not passed the exam works as a trainee and
+    is not moved (exam_not_passed); a trainee who passed it becomes l4 when its score is at or
+    above the median of all active RMs (trainee_passed), else stays (trainee_below_median, or
+    lowest_grade in the bottom 10%). Others keep their grade (middle). Use a whole year as the
+    period: --from YYYY-01-01 --to YYYY-12-31. The evidence is the score, its components and
+    the sub-metrics of `report kpi`.
+
+    JSON/CSV keys: position, rm_id, name, branch, grade, exam_passed, score, action (promote,
+    demote, keep), proposed_grade, reason, then the components and sub-metrics of `report kpi`.
+
+    Example: vipcrm report review --from 2026-01-01 --to 2026-12-31
+    """
+    from vipcrm.core.kpi import round1
+    from vipcrm.store.reports import review_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    records, median = _kpi(ask, review_report)
+    shown = "-" if median is None else f"{round1(median):.1f}"
+    ask.st.info(f"median score of the active RMs: {shown}")
+    _show(ask, records, REVIEW_FIELDS, fmt, _title(ask, "Grade review", "职级评审"), totals=False,
+          caption=f"median score {shown}")
+
+
+# -----------------------------------------------------------------------------------------
+# 9. completeness
+
+COMPLETENESS_COUNTS = [Field("clients", "int", True), Field("avg_pct", "pct"),
+                       Field("at_target", "int", True), Field("at_target_pct", "pct"),
+                       *(Field(k, "int", True) for k in BAND_KEYS), Field("most_missing", "list")]
+
+
+@report_app.command("completeness")
+def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] = BRANCH,
+                 rm: Optional[str] = RM,
+                 by: str = typer.Option("tier", "--by", help="tier or rm: one row per each."),
+                 fmt: str = FORMAT) -> None:
+    """Profile completeness (DOMAIN §7) of the tiered clients on --to, per tier or per RM.
+
+    Each client's completeness is the weighted share of its filled profile fields
+    (profile.weights.*; a risk level counts only while its assessment is valid). Per row:
+    clients, avg_pct, at_target (at or above profile.target_pct, 80) and its share, the
+    distribution in 20-point bands (band_80_100 includes 100), and the three fields most often
+    missing. The rm rows use the current assignment; clients without an active RM form the empty
+    row.
+
+    JSON/CSV keys: tier | rm_id, name, clients, avg_pct, at_target, at_target_pct, band_0_20,
+    band_20_40, band_40_60, band_60_80, band_80_100, most_missing (list).
+
+    Example: vipcrm report completeness --by rm --branch SH01
+    """
+    from vipcrm.store.reports import COMPLETENESS_GROUPS, completeness_report
+
+    fmt = check_format(fmt)
+    by = _choice(by, COMPLETENESS_GROUPS, "--by")
+    ask = _ask(ctx, None, end, branch, rm)
+    records = completeness_report(ask.conn, ask.config, ask.end, ask.scope, by)
+    _show(ask, records, [*GROUP_FIELDS[by], *COMPLETENESS_COUNTS], fmt,
+          _title(ask, "Profile completeness", "客户资料完整度", period=False),
+          ratios={"at_target_pct": ("at_target", "clients")})
+
+
+# -----------------------------------------------------------------------------------------
+# 10. segments
+
+def _dims(text: str) -> list[str]:
+    dims = [d.strip().lower() for d in text.split(",") if d.strip()]
+    unknown = [d for d in dims if d not in DIMENSIONS]
+    if unknown or not 1 <= len(dims) <= 3 or len(set(dims)) != len(dims):
+        raise typer.BadParameter(f"{text!r}; give one to three different dimensions of "
+                                 f"{', '.join(DIMENSIONS)}, e.g. tier,risk_level",
+                                 param_hint="--by")
+    return dims
+
+
+@report_app.command("segments")
+def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] = BRANCH,
+             rm: Optional[str] = RM,
+             by: str = typer.Option("tier,risk_level", "--by",
+                                    help="Two or three of: " + ", ".join(DIMENSIONS) + "."),
+             fmt: str = FORMAT) -> None:
+    """Multi-dimensional tiering (seed §1.1): clients and AUM on --to cross-tabulated by up to
+    three dimensions, to pick target groups and their contact, service and sales strategy.
+
+    Covers retail clients open on --to that hold a tier or assets (tier `none`: below gold).
+    Dimensions: tier; risk_level (C1-C5 as recorded, unknown); age_band (under_30, 30_39,
+    40_49, 50_59, 60 to the elderly age of suitability.elderly_age, then <age>_plus, unknown);
+    life_stage (single or forming a family under 35 by marital status or wedding date, growing
+    35-49, mature 50 to the elderly age, retired from it); branch (ownership branch);
+    product_mix (the asset class holding most of the client's AUM, none); engagement
+    (within_cadence: reached within its tier's cadence, lapsed, never, no_cadence below gold).
+    Per combination present: clients, clients_pct, aum, aum_pct (of the whole) and avg_aum.
+
+    JSON/CSV keys: the chosen dimensions, then clients, clients_pct, aum, aum_pct, avg_aum.
+
+    Example: vipcrm report segments --by tier,age_band,engagement
+    """
+    from vipcrm.store.reports import segments_report
+
+    fmt = check_format(fmt)
+    dims = _dims(by)
+    ask = _ask(ctx, None, end, branch, rm)
+    records = segments_report(ask.conn, ask.config, ask.end, ask.scope, dims)
+    fields = [*(Field(d, "tier" if d == "tier" else "code") for d in dims),
+              Field("clients", "int", True), Field("clients_pct", "pct"),
+              Field("aum", "money", True), Field("aum_pct", "pct"), Field("avg_aum", "money")]
+    _show(ask, records, fields, fmt, _title(ask, "Segments", "多维客户分层", period=False),
+          ratios={"clients_pct": ("clients", "clients"), "aum_pct": ("aum", "aum")})
+
+
+# -----------------------------------------------------------------------------------------
+# 11. corporates
+
+def _corporate_fields() -> list[Field]:
+    from vipcrm.core.config import CORPORATE_FACTORS
+    from vipcrm.store.reports import VISIT_LEVELS
+
+    return [Field("rank", "int"), Field("client_id"), Field("name"), Field("score", "num"),
+            Field("big", "bool"), Field("review", "code"), Field("score_change", "num"),
+            Field("previous_rank", "int"), *(Field(f, "num") for f in CORPORATE_FACTORS),
+            Field("missing", "list"),
+            *(Field(f"{level}_{what}", "int") for level in VISIT_LEVELS
+              for what in ("visits", "min")),
+            Field("visits_short", "int", True)]
+
+
+@report_app.command("corporates")
+def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] = BRANCH,
+               rm: Optional[str] = RM,
+               year: Optional[int] = typer.Option(None, "--year",
+                                                  help="Review year (default: the latest rated "
+                                                       "year up to --to's)."),
+               everyone: bool = typer.Option(False, "--all", help="Every rated client, not only "
+                                                                 "the big-client list."),
+               fmt: str = FORMAT) -> None:
+    """The big-client list of a review year (DOMAIN §2) and the year's visits against the
+    minimums.
+
+    From the stored rating (`vipcrm tier corporate`): rank, score, big, each factor's 0-100
+    score and the missing metrics; review (entered, stayed, left) and score_change and
+    previous_rank against the previous rated year; clients that left the list are listed too.
+    Visits are the corporate contacts with a visit level (any outcome but no_answer) from
+    1 January of the year to --to, per level against corporate.visits.<level> (1/2/4 a year);
+    visits_short sums what a big client still lacks.
+
+    JSON/CSV keys: rank, client_id, name, score, big, review, score_change, previous_rank,
+    contract_volume, unit_price, revenue, collection_rate, profit, quality_loss,
+    industry_influence, credit_rating, missing (list), leadership_visits, leadership_min,
+    technical_visits, technical_min, business_visits, business_min, visits_short.
+
+    Example: vipcrm report corporates --year 2026
+    """
+    from vipcrm.store.reports import corporates_report, rated_years
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, None, end, branch, rm)
+    years = [y for y in rated_years(ask.conn) if y <= ask.end.year]
+    if year is None:
+        if not years:
+            raise Refused("no corporate rating up to this year; import `corporates` metrics and "
+                          "run `vipcrm tier corporate` first")
+        year = years[-1]
+    elif year not in rated_years(ask.conn):
+        raise Refused(f"review year {year} has not been rated; run `vipcrm tier corporate "
+                      f"--year {year}` first")
+    records, previous = corporates_report(ask.conn, ask.config, year, ask.end, ask.scope, everyone)
+    ask.st.info(f"review year {year}" + (f", compared with {previous}" if previous
+                                         else ", no earlier rated year to compare with"))
+    title = f"{'大客户' if ask.st.lang == 'zh' else 'Big clients'}  {year}"
+    _show(ask, records, _corporate_fields(), fmt, title)
+
+
+# -----------------------------------------------------------------------------------------
+# 12. dashboard
+
+@report_app.command("dashboard")
+def dashboard(ctx: typer.Context,
+              output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
+              start: Optional[str] = FROM, end: Optional[str] = TO,
+              branch: Optional[str] = BRANCH) -> None:
+    """One self-contained HTML page of charts for a branch manager.
+
+    Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier,
+    each RM's VIP time share against the target line, the sales funnel and profile
+    completeness per tier, drawn as inline SVG: no script, no network, opens anywhere. Numbers
+    are those of the reports of the same name (coverage without the task counts).
+
+    Example: vipcrm report dashboard -o dashboard.html --branch BJ01
+    """
+    from vipcrm.formats.dashboard import render_dashboard
+    from vipcrm.store.reports import dashboard_data
+
+    ask = _ask(ctx, start, end, branch, None)
+    data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+    html = render_dashboard(data, ask.st.lang)
+    output.write_text(html, encoding="utf-8")
+    ask.st.info(f"dashboard written to {output}")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(report_app, name="report")

@@ -1,0 +1,184 @@
+"""KPI rules (DOMAIN §8): VIP time share, percentile ranks, the scorecard and the grade review."""
+
+from fractions import Fraction as F
+
+import pytest
+
+from vipcrm.core.kpi import (ReviewInput, pct1, percentile_ranks, review, review_counts,
+                             review_median, round1, scorecard, time_share)
+
+
+@pytest.mark.parametrize("vip, total, share, on_target", [
+    (420, 600, 70.0, True),  # exactly 70.0% is on target
+    (419, 600, 69.8, False),
+    (7, 10, 70.0, True),
+    (699_999, 1_000_000, 70.0, False),  # rounds to 70.0 but is below: compared exactly
+    (600, 600, 100.0, True),
+    (0, 600, 0.0, False),
+    (0, 0, None, False),  # no time recorded: no share, not on target
+])
+def test_time_share_against_the_70_pct_target(vip, total, share, on_target):
+    result = time_share("R1", "Ann", vip, total, 70)
+    assert (result.vip_share_pct, result.on_target) == (share, on_target)
+
+
+def test_time_share_follows_the_configured_target():
+    assert time_share("R1", "Ann", 420, 600, 71).on_target is False
+    assert time_share("R1", "Ann", 426, 600, 71).on_target is True
+
+
+@pytest.mark.parametrize("part, whole, expected", [
+    (1, 8, 12.5), (1, 6, 16.7), (1, 3, 33.3), (2, 3, 66.7), (1, 2000, 0.1), (1, 2001, 0.0),
+    (0, 5, 0.0), (5, 5, 100.0), (3, 0, None),
+])
+def test_pct1_rounds_half_up_from_the_exact_value(part, whole, expected):
+    assert pct1(part, whole) == expected
+
+
+def test_round1():
+    assert round1(F(145, 2)) == 72.5
+    assert round1(F(1, 20)) == 0.1
+    assert round1(F(4999, 100)) == 50.0
+
+
+def test_percentile_ranks_lowest_0_highest_100():
+    assert percentile_ranks({"a": 10, "b": 30, "c": 20}) == {"a": 0, "b": 100, "c": 50}
+
+
+def test_percentile_ranks_ties_share_the_average_rank():
+    # Ranks 1 and 2 tie: both 1.5 -> 100 × 0.5 / 2 = 25.
+    assert percentile_ranks({"a": 10, "b": 10, "c": 30}) == {"a": 25, "b": 25, "c": 100}
+    assert percentile_ranks({"a": 5, "b": 5, "c": 5}) == {"a": 50, "b": 50, "c": 50}
+    ranks = percentile_ranks({"a": 0, "b": 0, "c": 0, "d": 6})
+    assert ranks == {"a": F(100, 3), "b": F(100, 3), "c": F(100, 3), "d": 100}
+
+
+def test_percentile_ranks_lone_value_scores_100_and_missing_values_are_left_out():
+    assert percentile_ranks({"a": -5}) == {"a": 100}
+    assert percentile_ranks({"a": 1, "b": None, "c": 2}) == {"a": 0, "b": None, "c": 100}
+    assert percentile_ranks({"a": None}) == {"a": None}
+    assert percentile_ranks({}) == {}
+
+
+def test_percentile_ranks_compare_exact_fractions():
+    assert percentile_ranks({"a": F(2, 3), "b": F(4, 6)}) == {"a": 50, "b": 50}
+
+
+WEIGHTS = {"results": 50, "process": 20, "teamwork": 15, "feedback": 15}
+
+
+def metrics(aum_growth=0, sales=0, upgrades=0, tasks_on_time=None, completeness=None,
+            after_sale_on_time=None, referrals=0, joint_visits=0, satisfaction=None):
+    return dict(aum_growth=aum_growth, sales=sales, upgrades=upgrades, tasks_on_time=tasks_on_time,
+                completeness=completeness, after_sale_on_time=after_sale_on_time,
+                referrals=referrals, joint_visits=joint_visits, satisfaction=satisfaction)
+
+
+def test_scorecard_components_and_weighted_total():
+    scores = {s.rm_id: s for s in scorecard({
+        "A": metrics(aum_growth=300, sales=10, upgrades=2, tasks_on_time=F(1), completeness=F(80),
+                     after_sale_on_time=F(1), referrals=1, joint_visits=2, satisfaction=F(5)),
+        "B": metrics(aum_growth=100, sales=10, upgrades=0, tasks_on_time=F(1, 2),
+                     completeness=F(60), after_sale_on_time=F(0), referrals=1, joint_visits=0,
+                     satisfaction=F(4)),
+    }, WEIGHTS)}
+    a, b = scores["A"], scores["B"]
+    # A: aum 100, sales 50 (tie), upgrades 100 -> results 250/3.
+    assert a.components["results"] == F(250, 3)
+    assert b.components["results"] == F(50, 3)
+    assert a.components["process"] == 100 and b.components["process"] == 0
+    assert a.components["teamwork"] == 75 and b.components["teamwork"] == 25
+    assert a.components["feedback"] == 100 and b.components["feedback"] == 0
+    assert a.total == (50 * F(250, 3) + 20 * 100 + 15 * 75 + 15 * 100) / 100
+    assert b.total == (50 * F(50, 3) + 15 * 25) / 100
+    assert (a.rank, b.rank) == (1, 2)
+
+
+def test_scorecard_leaves_out_what_cannot_be_measured():
+    scores = {s.rm_id: s for s in scorecard({
+        "A": metrics(aum_growth=5, satisfaction=F(3)),
+        "B": metrics(aum_growth=1),  # nothing rated, no task due
+    }, WEIGHTS)}
+    b = scores["B"]
+    assert b.components["feedback"] is None and b.components["process"] is None
+    assert b.percentiles["satisfaction"] is None
+    # Only results and teamwork measured: weights 50 and 15.
+    assert b.components["results"] == F(100, 3)  # aum 0, sales 50, upgrades 50
+    assert b.components["teamwork"] == 50
+    assert b.total == (50 * F(100, 3) + 15 * 50) / 65
+
+
+def test_scorecard_lone_rm_scores_100():
+    [only] = scorecard({"A": metrics(satisfaction=F(2), tasks_on_time=F(0),
+                                     completeness=F(0), after_sale_on_time=F(0))}, WEIGHTS)
+    assert only.total == 100 and only.rank == 1
+
+
+def test_scorecard_equal_totals_share_a_rank_and_weights_follow_the_configuration():
+    scores = scorecard({"A": metrics(sales=1), "B": metrics(sales=1), "C": metrics(sales=0)},
+                       {**WEIGHTS, "teamwork": 0})
+    assert [s.rank for s in scores] == [1, 1, 3]
+    with pytest.raises(ValueError, match="kpi.weights"):
+        scorecard({"A": metrics()}, dict.fromkeys(WEIGHTS, 0))
+
+
+@pytest.mark.parametrize("n, promoted, demoted", [
+    (1, 0, 0), (4, 0, 0), (5, 1, 1), (9, 1, 1), (10, 2, 1), (19, 3, 1), (20, 4, 2), (31, 6, 3),
+])
+def test_review_counts_round_down_at_least_one_from_five_rms(n, promoted, demoted):
+    assert review_counts(n) == (promoted, demoted)
+
+
+def _rms(*specs):
+    return [ReviewInput(f"R{i}", grade, exam, None if score is None else F(score))
+            for i, (grade, exam, score) in enumerate(specs, start=1)]
+
+
+def test_review_promotes_the_top_20_and_demotes_the_bottom_10_percent():
+    rms = _rms(("l4", True, 90), ("l2", True, 80), ("l3", True, 70), ("l1", True, 60),
+               ("l4", True, 50), ("l3", True, 40), ("l2", True, 30), ("l4", True, 20),
+               ("l1", True, 10), ("l3", True, 5))
+    proposals = {p.rm_id: p for p in review(rms)}
+    assert proposals["R1"][1:] == (1, "promote", "l3", "top_share")
+    assert proposals["R2"][1:] == (2, "promote", "l1", "top_share")
+    assert proposals["R3"][1:] == (3, "keep", "l3", "middle")
+    assert proposals["R10"][1:] == (10, "demote", "l4", "bottom_share")
+    assert sum(p.action == "demote" for p in proposals.values()) == 1
+
+
+def test_review_senior_stays_and_l4_is_demoted_to_trainee():
+    rms = _rms(("senior", True, 90), ("l1", True, 50), ("l2", True, 40), ("l3", True, 30),
+               ("l4", True, 10))
+    proposals = {p.rm_id: p for p in review(rms)}
+    assert proposals["R1"][2:] == ("keep", "senior", "highest_grade")
+    assert proposals["R5"][2:] == ("demote", "trainee", "bottom_share")
+
+
+def test_review_trainee_with_the_exam_and_at_the_median_becomes_l4():
+    # Scores 90, 50, 50, 10: median 50.
+    rms = _rms(("l2", True, 90), ("trainee", True, 50), ("l3", True, 50), ("trainee", True, 10))
+    assert review_median(rms) == 50
+    proposals = {p.rm_id: p for p in review(rms)}
+    assert proposals["R2"][2:] == ("promote", "l4", "trainee_passed")
+    assert proposals["R4"][2:] == ("keep", "trainee", "trainee_below_median")
+
+
+def test_review_exam_not_passed_keeps_whatever_the_score():
+    rms = _rms(("l2", False, 99), ("trainee", False, 90), ("l3", True, 50), ("l3", True, 40),
+               ("l4", True, 30))
+    proposals = {p.rm_id: p for p in review(rms)}
+    assert proposals["R1"][2:] == ("keep", "l2", "exam_not_passed")
+    assert proposals["R2"][2:] == ("keep", "trainee", "exam_not_passed")
+    assert proposals["R5"][2:] == ("demote", "trainee", "bottom_share")
+
+
+def test_review_trainee_in_the_bottom_stays_at_the_lowest_grade():
+    rms = _rms(("l1", True, 90), ("l2", True, 80), ("l3", True, 70), ("l4", True, 60),
+               ("trainee", True, 1))
+    assert review(rms)[-1][2:] == ("keep", "trainee", "lowest_grade")
+
+
+def test_review_orders_equal_scores_by_rm_id_and_unscored_last():
+    rms = _rms(("l3", True, 50), ("l3", True, None), ("l3", True, 50))
+    assert [p.rm_id for p in review(rms)] == ["R1", "R3", "R2"]
+    assert review_median(_rms(("l3", True, None))) is None

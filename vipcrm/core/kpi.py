@@ -1,0 +1,205 @@
+"""KPIs and RM grading (DOMAIN §8): VIP time share, the percentile scorecard, the grade review.
+
+Every comparison that decides something (on target, ranks, promotion cut-offs) is made on
+integers or exact fractions; floats appear only in what is shown, rounded to one decimal.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, NamedTuple, Sequence
+
+from vipcrm.core.config import GRADES
+
+Number = int | Fraction
+
+# The scorecard of DOMAIN §8: each component is the mean of its sub-metrics' percentile ranks.
+SUB_METRICS: dict[str, tuple[str, ...]] = {
+    "results": ("aum_growth", "sales", "upgrades"),
+    "process": ("tasks_on_time", "completeness", "after_sale_on_time"),
+    "teamwork": ("referrals", "joint_visits"),
+    "feedback": ("satisfaction",),
+}
+COMPONENTS = tuple(SUB_METRICS)
+
+# Year-end review (DOMAIN §8, seed §2.5).
+PROMOTE_SHARE = Fraction(20, 100)
+DEMOTE_SHARE = Fraction(10, 100)
+REVIEW_MINIMUM_RMS = 5  # from this many RMs on, at least one is promoted and one demoted
+
+
+def round1(value: Number) -> float:
+    """One decimal, rounded half up from the exact value."""
+    return math.floor(Fraction(value) * 10 + Fraction(1, 2)) / 10
+
+
+def pct1(part: Number, whole: Number) -> float | None:
+    """100 × part / whole with one decimal, rounded half up exactly; None when whole is 0."""
+    if not whole:
+        return None
+    return round1(Fraction(100) * part / whole)
+
+
+def on_target(vip_minutes: int, total_minutes: int, target_pct: int) -> bool:
+    """VIP time share ≥ target, compared exactly: 100·vip ≥ target·total; no time is not on target."""
+    return total_minutes > 0 and 100 * vip_minutes >= target_pct * total_minutes
+
+
+class TimeShare(NamedTuple):
+    rm_id: str
+    name: str
+    vip_minutes: int
+    total_minutes: int
+    vip_share_pct: float | None
+    on_target: bool
+
+
+def time_share(rm_id: str, name: str, vip_minutes: int, total_minutes: int,
+               target_pct: int) -> TimeShare:
+    """One RM's VIP time share: (VIP contact minutes + timesheet `vip` minutes) over all minutes."""
+    return TimeShare(rm_id, name, vip_minutes, total_minutes, pct1(vip_minutes, total_minutes),
+                     on_target(vip_minutes, total_minutes, target_pct))
+
+
+def percentile_ranks(values: Mapping[str, Number | None]) -> dict[str, Fraction | None]:
+    """Each key's percentile rank (0-100, higher value is better) among the keys with a value.
+
+    The lowest value ranks 0 and the highest 100: 100 × (rank − 1) / (n − 1), where equal values
+    share the average of their ranks; a lone value scores 100. Keys without a value get None.
+    """
+    present = sorted(((v, k) for k, v in values.items() if v is not None), key=lambda p: p[0])
+    out: dict[str, Fraction | None] = {k: None for k in values}
+    n = len(present)
+    if n == 1:
+        out[present[0][1]] = Fraction(100)
+        return out
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and present[j + 1][0] == present[i][0]:
+            j += 1
+        average_rank = Fraction(i + 1 + j + 1, 2)
+        for _, key in present[i:j + 1]:
+            out[key] = 100 * (average_rank - 1) / (n - 1)
+        i = j + 1
+    return out
+
+
+@dataclass(frozen=True)
+class Score:
+    rm_id: str
+    total: Fraction | None  # 0-100; None when no component could be measured
+    rank: int | None  # 1 = best; equal totals share a rank
+    components: Mapping[str, Fraction | None]
+    percentiles: Mapping[str, Fraction | None]  # per sub-metric
+
+
+def _mean(values: Sequence[Fraction]) -> Fraction | None:
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def scorecard(metrics: Mapping[str, Mapping[str, Number | None]],
+              weights: Mapping[str, int]) -> list[Score]:
+    """The scorecard of every RM in `metrics` (rm_id -> sub-metric -> value, None: not measured).
+
+    A sub-metric an RM has no value for (no rated contact, no task due) is left out of its
+    component rather than counted as the worst; a component with no measured sub-metric is left
+    out of the total, whose weights are then spread over the components that were measured.
+    """
+    if sum(weights[c] for c in COMPONENTS) <= 0:
+        raise ValueError("the KPI weights (kpi.weights.*) sum to 0; give at least one a weight")
+    percentiles = {rm_id: {} for rm_id in metrics}
+    for names in SUB_METRICS.values():
+        for name in names:
+            ranked = percentile_ranks({rm_id: m.get(name) for rm_id, m in metrics.items()})
+            for rm_id, value in ranked.items():
+                percentiles[rm_id][name] = value
+    scores = []
+    for rm_id in metrics:
+        ranks = percentiles[rm_id]
+        components = {c: _mean([ranks[n] for n in names if ranks[n] is not None])
+                      for c, names in SUB_METRICS.items()}
+        measured = [c for c in COMPONENTS if components[c] is not None and weights[c] > 0]
+        weight = sum(weights[c] for c in measured)
+        total = (sum((weights[c] * components[c] for c in measured), Fraction(0)) / weight
+                 if weight else None)
+        scores.append(Score(rm_id, total, None, components, ranks))
+    totals = sorted((s.total for s in scores if s.total is not None), reverse=True)
+    return [Score(s.rm_id, s.total, None if s.total is None else totals.index(s.total) + 1,
+                  s.components, s.percentiles) for s in scores]
+
+
+# -----------------------------------------------------------------------------------------
+# Year-end grade review
+
+class ReviewInput(NamedTuple):
+    rm_id: str
+    grade: str  # as recorded
+    exam_passed: bool
+    score: Fraction | None
+
+
+class Proposal(NamedTuple):
+    rm_id: str
+    position: int  # 1 = best score
+    action: str  # promote, demote or keep
+    proposed_grade: str
+    reason: str
+
+
+REVIEW_REASONS = ("top_share", "bottom_share", "trainee_passed", "exam_not_passed",
+                  "trainee_below_median", "highest_grade", "lowest_grade", "middle")
+
+
+def review_counts(n: int) -> tuple[int, int]:
+    """How many RMs are promoted and demoted among n: 20% and 10% rounded down, at least one
+    each from REVIEW_MINIMUM_RMS RMs on."""
+    promote, demote = int(n * PROMOTE_SHARE), int(n * DEMOTE_SHARE)
+    if n >= REVIEW_MINIMUM_RMS:
+        promote, demote = max(promote, 1), max(demote, 1)
+    return promote, demote
+
+
+def review_median(rms: Sequence[ReviewInput]) -> Fraction | None:
+    scores = [r.score for r in rms if r.score is not None]
+    return Fraction(statistics.median(scores)) if scores else None
+
+
+def review(rms: Sequence[ReviewInput]) -> list[Proposal]:
+    """The year-end proposal for each RM, best score first (equal scores: by RM id).
+
+    The top 20% move one grade up and the bottom 10% one grade down (see `review_counts`). An
+    RM who has not passed the exam works as a trainee whatever grade is recorded and is not
+    moved; a trainee who passed the exam and scores at or above the median becomes l4.
+    """
+    ordered = sorted(rms, key=lambda r: (r.score is None, -(r.score or 0), r.rm_id))
+    promote, demote = review_counts(len(ordered))
+    median = review_median(ordered)
+    proposals = []
+    for position, rm in enumerate(ordered, start=1):
+        top = position <= promote
+        bottom = position > len(ordered) - demote
+        proposals.append(_proposal(rm, position, top, bottom, median))
+    return proposals
+
+
+def _proposal(rm: ReviewInput, position: int, top: bool, bottom: bool,
+              median: Fraction | None) -> Proposal:
+    index = GRADES.index(rm.grade)
+    if not rm.exam_passed:
+        return Proposal(rm.rm_id, position, "keep", rm.grade, "exam_not_passed")
+    if rm.grade == "trainee":
+        if rm.score is not None and median is not None and rm.score >= median:
+            return Proposal(rm.rm_id, position, "promote", "l4", "trainee_passed")
+        return Proposal(rm.rm_id, position, "keep", rm.grade,
+                        "lowest_grade" if bottom else "trainee_below_median")
+    if top:
+        if index == 0:
+            return Proposal(rm.rm_id, position, "keep", rm.grade, "highest_grade")
+        return Proposal(rm.rm_id, position, "promote", GRADES[index - 1], "top_share")
+    if bottom:
+        return Proposal(rm.rm_id, position, "demote", GRADES[index + 1], "bottom_share")
+    return Proposal(rm.rm_id, position, "keep", rm.grade, "middle")

@@ -1,0 +1,393 @@
+"""The dashboard: one self-contained HTML page of inline SVG charts (no script, no network).
+
+Each chart is an `<svg class="chart" id="chart-…">` drawn here from the records of the reports
+of the same name, so the page opens in any browser, prints, and can be mailed as one file.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Iterable, Sequence
+
+from vipcrm.core.config import TIERS
+from vipcrm.core.followup import STAGES
+from vipcrm.core.reports import BAND_KEYS, NONE, TIER_ORDER, Dashboard
+from vipcrm.formats.i18n import tier_name
+
+CHARTS = ("tiers", "migration", "coverage", "timeshare", "funnel", "completeness")
+
+TIER_COLOURS = {
+    "black_gold": "#2b2b2b", "diamond": "#3f6fb5", "premier_platinum": "#6d8299",
+    "platinum": "#9fb0c3", "premier_gold": "#c9962a", "gold": "#e3bf55", NONE: "#c9c9c9",
+}
+BAND_COLOURS = ("#d7301f", "#fc8d59", "#fdcc8a", "#a1d99b", "#31a354")
+GOOD, BAD, MUTED, INK, GRID = "#2e8b57", "#d7301f", "#8a8a8a", "#222222", "#e6e6e6"
+FONT = "-apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Microsoft YaHei', Arial, sans-serif"
+
+TEXT = {
+    "en": {
+        "title": "VIP client service", "period": "Period", "data": "Data as of",
+        "bank": "whole bank", "tiers": "Tier distribution", "clients": "clients", "aum": "AUM",
+        "migration": "Tier migration (start → end of period)", "from": "from", "to": "to",
+        "coverage": "Coverage: reached within the tier's cadence",
+        "timeshare": "VIP time share per RM", "target": "target",
+        "funnel": "Five-step sales funnel (clients reached)", "conversion": "to next",
+        "completeness": "Profile completeness per tier", "avg": "avg",
+        "no_data": "no data for this period", "vip_clients": "VIP clients",
+        "vip_aum": "VIP AUM", "coverage_tile": "coverage", "on_target": "RMs on VIP-time target",
+        "sales": "sales", "never": "never reached", "upgrades": "up", "downgrades": "down",
+        "entries": "in", "exits": "out", "change": "since start",
+        "stages": {"plan": "plan", "assess": "assess", "sale": "sale",
+                   "after_sale": "after-sale", "celebrate": "celebrate"},
+        "bands": ("0-20%", "20-40%", "40-60%", "60-80%", "80-100%"),
+    },
+    "zh": {
+        "title": "VIP客户服务", "period": "期间", "data": "数据日期", "bank": "全行",
+        "tiers": "客户分层", "clients": "客户数", "aum": "资产",
+        "migration": "等级迁移(期初 → 期末)", "from": "期初", "to": "期末",
+        "coverage": "覆盖率:联系周期内已联系", "timeshare": "客户经理VIP时间占比",
+        "target": "目标", "funnel": "五步销售流程(联系到的客户)", "conversion": "转化",
+        "completeness": "客户资料完整度", "avg": "平均", "no_data": "本期无数据",
+        "vip_clients": "VIP客户", "vip_aum": "VIP资产", "coverage_tile": "覆盖率",
+        "on_target": "VIP时间达标的客户经理", "sales": "销售额", "never": "从未联系",
+        "upgrades": "升", "downgrades": "降", "entries": "进", "exits": "出", "change": "较期初",
+        "stages": {"plan": "更新计划", "assess": "需求评估", "sale": "执行销售",
+                   "after_sale": "售后跟进", "celebrate": "庆祝成功"},
+        "bands": ("0-20%", "20-40%", "40-60%", "60-80%", "80-100%"),
+    },
+}
+
+
+def render_dashboard(data: Dashboard, lang: str = "en") -> str:
+    t = TEXT[lang]
+    charts = {
+        "tiers": _tiers(data, lang), "migration": _migration(data, lang),
+        "coverage": _coverage(data, lang), "timeshare": _timeshare(data, lang),
+        "funnel": _funnel(data, lang), "completeness": _completeness(data, lang),
+    }
+    titles = {"tiers": t["tiers"], "migration": t["migration"], "coverage": t["coverage"],
+              "timeshare": f"{t['timeshare']} ({t['target']} ≥ {data.target_pct}%)",
+              "funnel": t["funnel"], "completeness": t["completeness"]}
+    cards = "\n".join(
+        f'<section class="card"><h2>{escape(titles[name])}</h2>{charts[name]}</section>'
+        for name in CHARTS)
+    as_of = ", ".join(f"{feed} {day or '-'}" for feed, day in data.data_as_of.items())
+    scope = data.scope or t["bank"]
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(t['title'])} · {escape(scope)} · {data.start} – {data.end}</title>
+<style>
+body {{ font-family: {FONT}; color: {INK}; background: #f4f5f7; margin: 0; padding: 24px; }}
+header {{ display: flex; justify-content: space-between; align-items: baseline;
+          flex-wrap: wrap; margin-bottom: 16px; }}
+h1 {{ font-size: 22px; margin: 0; }}
+.meta {{ color: {MUTED}; font-size: 13px; }}
+.tiles {{ display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; margin-bottom: 16px; }}
+.tile {{ background: #fff; border-radius: 8px; padding: 12px 16px;
+         box-shadow: 0 1px 2px rgba(0,0,0,.08); }}
+.tile b {{ display: block; font-size: 22px; }}
+.tile span {{ color: {MUTED}; font-size: 12px; }}
+.grid {{ display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }}
+.card {{ background: #fff; border-radius: 8px; padding: 12px 16px 16px;
+         box-shadow: 0 1px 2px rgba(0,0,0,.08); }}
+.card h2 {{ font-size: 15px; margin: 0 0 8px; font-weight: 600; }}
+svg.chart {{ width: 100%; height: auto; display: block; }}
+svg text {{ font-family: {FONT}; }}
+</style>
+</head>
+<body>
+<header>
+<h1>{escape(t['title'])} · {escape(scope)}</h1>
+<div class="meta">{escape(t['period'])} {data.start} – {data.end} · {escape(t['data'])}: {escape(as_of)}</div>
+</header>
+{_tiles(data, lang)}
+<main class="grid">
+{cards}
+</main>
+</body>
+</html>
+"""
+
+
+# -----------------------------------------------------------------------------------------
+# Small pieces
+
+def _num(value: float | int | None, decimals: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{decimals}f}"
+
+
+def money_short(fen: int, lang: str) -> str:
+    """CNY for a chart label: 万/亿 in Chinese, K/M/B in English."""
+    yuan = fen / 100
+    if lang == "zh":
+        if abs(yuan) >= 1e8:
+            return f"{yuan / 1e8:,.2f}亿"
+        if abs(yuan) >= 1e4:
+            return f"{yuan / 1e4:,.0f}万"
+        return f"{yuan:,.0f}"
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(yuan) >= size:
+            return f"{yuan / size:,.1f}{unit}"
+    return f"{yuan:,.0f}"
+
+
+def _svg(name: str, width: int, height: int, body: Iterable[str], label: str) -> str:
+    return (f'<svg class="chart" id="chart-{name}" xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
+            f'<title>{escape(label)}</title>' + "".join(body) + "</svg>")
+
+
+def _text(x: float, y: float, text: str, *, size: int = 12, anchor: str = "start",
+          fill: str = INK, weight: str = "normal") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+            f'fill="{fill}" font-weight="{weight}">{escape(text)}</text>')
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, title: str = "") -> str:
+    tip = f"<title>{escape(title)}</title>" if title else ""
+    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" '
+            f'fill="{fill}" rx="2">{tip}</rect>')
+
+
+def _empty(name: str, lang: str) -> str:
+    return _svg(name, 600, 80, [_text(300, 45, TEXT[lang]["no_data"], anchor="middle",
+                                      fill=MUTED)], TEXT[lang]["no_data"])
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else (f"{n}" if n < 0 else "±0")
+
+
+# -----------------------------------------------------------------------------------------
+# Summary tiles
+
+def _tiles(data: Dashboard, lang: str) -> str:
+    t = TEXT[lang]
+    vip = [r for r in data.tiers if r["tier"] in TIERS]
+    clients = sum(r["clients"] for r in vip)
+    aum = sum(r["aum"] for r in vip)
+    eligible = sum(r["eligible"] for r in data.coverage)
+    covered = sum(r["covered"] for r in data.coverage)
+    with_time = [r for r in data.timeshare if r["total_minutes"]]
+    on_target = sum(1 for r in with_time if r["on_target"])
+    sales = sum(r["amount"] for r in data.pipeline if r["stage"] == "sale")
+    tiles = [
+        (f"{clients:,}", t["vip_clients"]), (money_short(aum, lang), t["vip_aum"]),
+        (f"{100 * covered / eligible:.1f}%" if eligible else "–", t["coverage_tile"]),
+        (f"{on_target} / {len(with_time)}", t["on_target"]),
+        (money_short(sales, lang), t["sales"]),
+    ]
+    return '<div class="tiles">' + "".join(
+        f'<div class="tile"><b>{escape(v)}</b><span>{escape(k)}</span></div>' for v, k in tiles
+    ) + "</div>"
+
+
+# -----------------------------------------------------------------------------------------
+# The charts
+
+def _tiers(data: Dashboard, lang: str) -> str:
+    t = TEXT[lang]
+    rows = data.tiers
+    if not any(r["clients"] for r in rows):
+        return _empty("tiers", lang)
+    width, label_w, row_h, top = 640, 130, 30, 30
+    half = (width - label_w - 30) / 2
+    height = top + row_h * len(rows) + 10
+    most_clients = max(r["clients"] for r in rows) or 1
+    most_aum = max(r["aum"] for r in rows) or 1
+    body = [_text(label_w, 16, t["clients"], size=11, fill=MUTED),
+            _text(label_w + half + 20, 16, t["aum"], size=11, fill=MUTED)]
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        name = tier_name(r["tier"], lang)
+        colour = TIER_COLOURS[r["tier"]]
+        body.append(_text(label_w - 8, y + 16, name, anchor="end"))
+        w = (half - 60) * r["clients"] / most_clients
+        body.append(_rect(label_w, y + 4, w, row_h - 10, colour,
+                          f"{name}: {r['clients']} ({_signed(r['clients_change'])})"))
+        body.append(_text(label_w + w + 4, y + 16,
+                          f"{r['clients']:,} ({_signed(r['clients_change'])})", size=11))
+        x = label_w + half + 20
+        w = (half - 70) * max(r["aum"], 0) / most_aum
+        body.append(_rect(x, y + 4, w, row_h - 10, colour, f"{name}: {money_short(r['aum'], lang)}"))
+        body.append(_text(x + w + 4, y + 16, money_short(r["aum"], lang), size=11))
+    return _svg("tiers", width, height, body, t["tiers"])
+
+
+def _migration(data: Dashboard, lang: str) -> str:
+    t = TEXT[lang]
+    rows = data.migration
+    moved = sum(r["clients"] for r in rows)
+    if not moved:
+        return _empty("migration", lang)
+    cell, label_w, top = 64, 120, 70
+    n = len(TIER_ORDER)
+    width, height = label_w + cell * n + 20, top + cell * n + 40
+    biggest = max((r[target] for r in rows for target in TIER_ORDER
+                   if r["from_tier"] != target), default=0) or 1
+    body = [_text(label_w + cell * n / 2, 14, f"{t['to']} →", anchor="middle", size=11,
+                  fill=MUTED),
+            _text(12, top + cell * n / 2, f"{t['from']} ↓", size=11, fill=MUTED)]
+    for j, target in enumerate(TIER_ORDER):
+        x = label_w + j * cell + cell / 2
+        body.append(_text(x, top - 10, tier_name(target, lang), anchor="middle", size=10))
+    for i, r in enumerate(rows):
+        source = r["from_tier"]
+        y = top + i * cell
+        body.append(_text(label_w - 8, y + cell / 2 + 4, tier_name(source, lang), anchor="end",
+                          size=11))
+        for j, target in enumerate(TIER_ORDER):
+            x = label_w + j * cell
+            count = r[target]
+            if source == target:
+                fill = "#eeeeee" if source != NONE else "#fafafa"
+            elif count == 0:
+                fill = "#fafafa"
+            else:
+                up = j < i  # columns run from the highest tier down
+                strength = 0.25 + 0.75 * count / biggest
+                fill = (f"rgba(46,139,87,{strength:.2f})" if up
+                        else f"rgba(215,48,31,{strength:.2f})")
+            body.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" '
+                        f'fill="{fill}"><title>{escape(tier_name(source, lang))} → '
+                        f'{escape(tier_name(target, lang))}: {count}</title></rect>')
+            if not (source == target == NONE):
+                body.append(_text(x + cell / 2, y + cell / 2 + 5, str(count), anchor="middle",
+                                  size=13, fill=INK if count else MUTED))
+    ups = sum(r["upgraded"] for r in rows)
+    downs = sum(r["downgraded"] for r in rows)
+    entries = sum(r["entered"] for r in rows)
+    exits = sum(r["exited"] for r in rows)
+    summary = (f"▲ {t['upgrades']} {ups}   ▼ {t['downgrades']} {downs}   "
+               f"+ {t['entries']} {entries}   − {t['exits']} {exits}")
+    body.append(_text(label_w, height - 12, summary, size=12))
+    return _svg("migration", width, height, body, t["migration"])
+
+
+def _coverage(data: Dashboard, lang: str) -> str:
+    t = TEXT[lang]
+    rows = [r for r in data.coverage if r["clients"]]
+    if not rows:
+        return _empty("coverage", lang)
+    width, label_w, row_h, top = 640, 130, 32, 16
+    bar_w = width - label_w - 170
+    height = top + row_h * len(rows) + 24
+    body = []
+    for k in (0, 50, 100):
+        x = label_w + bar_w * k / 100
+        body.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 20}" stroke="{GRID}"/>')
+        body.append(_text(x, height - 6, f"{k}%", size=10, anchor="middle", fill=MUTED))
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        name = tier_name(r["tier"], lang)
+        pct = r["coverage_pct"]
+        body.append(_text(label_w - 8, y + 17, name, anchor="end"))
+        body.append(_rect(label_w, y + 5, bar_w, row_h - 12, "#f0f0f0"))
+        if pct is not None:
+            body.append(_rect(label_w, y + 5, bar_w * pct / 100, row_h - 12,
+                              TIER_COLOURS[r["tier"]], f"{name}: {pct:.1f}%"))
+        shown = "–" if pct is None else f"{pct:.1f}%"
+        body.append(_text(label_w + bar_w + 8, y + 17,
+                          f"{shown}  {r['covered']}/{r['eligible']} · {t['never']} "
+                          f"{r['never_contacted']}", size=11))
+    return _svg("coverage", width, height, body, t["coverage"])
+
+
+def _timeshare(data: Dashboard, lang: str) -> str:
+    t = TEXT[lang]
+    rows = data.timeshare
+    if not rows:
+        return _empty("timeshare", lang)
+    width, label_w, row_h, top = 640, 150, 22, 20
+    bar_w = width - label_w - 70
+    height = top + row_h * len(rows) + 26
+    body = []
+    for k in (0, 25, 50, 75, 100):
+        x = label_w + bar_w * k / 100
+        body.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 20}" stroke="{GRID}"/>')
+        body.append(_text(x, height - 6, f"{k}%", size=10, anchor="middle", fill=MUTED))
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        pct = r["vip_share_pct"]
+        body.append(_text(label_w - 8, y + 14, f"{r['rm_id']} {r['name']}", anchor="end", size=11))
+        if pct is not None:
+            colour = GOOD if r["on_target"] else BAD
+            body.append(_rect(label_w, y + 3, bar_w * pct / 100, row_h - 7, colour,
+                              f"{r['rm_id']}: {pct:.1f}% ({r['vip_minutes']}/{r['total_minutes']} min)"))
+        body.append(_text(label_w + bar_w * (pct or 0) / 100 + 4, y + 14,
+                          "–" if pct is None else f"{pct:.1f}%", size=10))
+    x = label_w + bar_w * data.target_pct / 100
+    body.append(f'<line id="target-line" x1="{x}" y1="{top - 8}" x2="{x}" y2="{height - 20}" '
+                f'stroke="{INK}" stroke-width="2" stroke-dasharray="6 4"/>')
+    body.append(_text(x + 4, top - 8, f"{t['target']} {data.target_pct}%", size=11,
+                      weight="bold"))
+    return _svg("timeshare", width, height, body, t["timeshare"])
+
+
+def _funnel(data: Dashboard, lang: str) -> str:
+    t = TEXT[lang]
+    rows = {r["stage"]: r for r in data.pipeline}
+    if not any(r["contacts"] for r in rows.values()):
+        return _empty("funnel", lang)
+    width, row_h, top = 640, 46, 10
+    height = top + row_h * len(STAGES) + 10
+    centre, widest = width / 2 - 40, width - 260
+    most = max(r["clients"] for r in rows.values()) or 1
+    colours = ("#9ecae1", "#6baed6", "#3182bd", "#08519c", "#c9962a")
+    body = []
+    for i, stage in enumerate(STAGES):
+        r = rows[stage]
+        y = top + i * row_h
+        w = max(widest * r["clients"] / most, 2)
+        label = t["stages"][stage]
+        body.append(_rect(centre - w / 2, y, w, row_h - 14, colours[i],
+                          f"{label}: {r['clients']} / {r['contacts']}"))
+        text = f"{label}  {r['clients']:,}"
+        if stage == "sale":
+            text += f" · {money_short(r['amount'], lang)}"
+        body.append(_text(centre, y + (row_h - 14) / 2 + 5, text, anchor="middle", size=12,
+                          fill="#ffffff" if i >= 2 and w > 120 else INK, weight="bold"))
+        if r["conversion_pct"] is not None:
+            body.append(_text(width - 120, y + row_h - 8,
+                              f"↓ {t['conversion']} {r['conversion_pct']:.1f}%", size=11,
+                              fill=MUTED))
+    return _svg("funnel", width, height, body, t["funnel"])
+
+
+def _completeness(data: Dashboard, lang: str) -> str:
+    t = TEXT[lang]
+    rows = [r for r in data.completeness if r["clients"]]
+    if not rows:
+        return _empty("completeness", lang)
+    width, label_w, row_h, top = 640, 130, 30, 34
+    bar_w = width - label_w - 90
+    height = top + row_h * len(rows) + 24
+    body = []
+    for k, (colour, label) in enumerate(zip(BAND_COLOURS, t["bands"])):
+        x = label_w + k * 95
+        body.append(_rect(x, 4, 12, 12, colour))
+        body.append(_text(x + 16, 14, label, size=10, fill=MUTED))
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        name = tier_name(r["tier"], lang)
+        body.append(_text(label_w - 8, y + 16, name, anchor="end"))
+        x = label_w
+        for key, colour in zip(BAND_KEYS, BAND_COLOURS):
+            w = bar_w * r[key] / r["clients"]
+            body.append(_rect(x, y + 4, w, row_h - 10, colour, f"{name} {key}: {r[key]}"))
+            x += w
+        body.append(_text(label_w + bar_w + 8, y + 16, f"{t['avg']} {_num(r['avg_pct'], 1)}%",
+                          size=11))
+    body.append(_text(label_w, height - 6, f"{t['target']} ≥ {data.profile_target_pct}%: "
+                      f"{sum(r['at_target'] for r in rows):,} / "
+                      f"{sum(r['clients'] for r in rows):,} {t['clients']}", size=11, fill=MUTED))
+    return _svg("completeness", width, height, body, t["completeness"])
+
+
+def chart_ids() -> Sequence[str]:
+    return [f"chart-{name}" for name in CHARTS]

@@ -1,0 +1,810 @@
+"""Reading what the reports need (DOMAIN §8): read-only queries, no transaction, no write lock.
+
+Whom a report covers (its scope) is decided by today's facts: a client's branch is its
+ownership branch (else its home branch) and its RM the current assignment. What a client was on
+a date is read from the history: its tier is the `to_tier` of its latest tier-history row on or
+before the date. The history starts with the first tier recompute; a date before it is read as
+that first run, so that contacts and balances imported from before vipcrm was set up still count
+in the tier their client was first given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import groupby
+from typing import Iterator, Mapping, Sequence
+
+from vipcrm.core.calendar import WorkCalendar
+from vipcrm.core.config import CORPORATE_FACTORS, TIERS, Config
+from vipcrm.core.corporate import Rating
+from vipcrm.core.corporate import review as corporate_review
+from vipcrm.core.kpi import (COMPONENTS, ReviewInput, pct1, review, review_median, round1,
+                             scorecard, time_share)
+from vipcrm.core.profile import completeness
+from vipcrm.core.reports import (NONE, CompletenessTally, Dashboard, CoverageClient, SegmentClient,
+                                 StageContact, TaskRecord, TaskTally, TierCount, client_ledger,
+                                 coverage, crosstab, eve, evaluation_days, funnel, is_married,
+                                 migration, segment_values, tier_distribution, tier_position)
+from vipcrm.core.tasks import AFTER_SALE, day_context
+from vipcrm.store import planning
+from vipcrm.store.assignment import rm_loads
+from vipcrm.store.aum import aum_on_sql
+
+BRANCH_SQL = "COALESCE(o.branch, c.home_branch)"
+_JOINS = """
+    LEFT JOIN ownership o ON o.client_id = c.client_id
+    LEFT JOIN assignments a ON a.client_id = c.client_id
+    LEFT JOIN rms r ON r.rm_id = a.rm_id
+"""
+# An RM holds a client only while active; an inactive RM's clients count as unassigned.
+RM_SQL = "CASE WHEN r.active = 1 THEN a.rm_id END"
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which clients, RMs and contacts a report covers: a branch, an RM, or the whole bank."""
+    branch: str | None = None
+    rm_id: str | None = None
+
+    def clients(self) -> tuple[str, list]:
+        """A condition on clients `c` joined as in _JOINS."""
+        where, params = ["1"], []
+        if self.branch is not None:
+            where.append(f"{BRANCH_SQL} = ?")
+            params.append(self.branch)
+        if self.rm_id is not None:
+            where.append(f"{RM_SQL} = ?")
+            params.append(self.rm_id)
+        return " AND ".join(where), params
+
+    def rms(self, alias: str = "r") -> tuple[str, list]:
+        """A condition on RMs `r` (their own branch)."""
+        where, params = ["1"], []
+        if self.branch is not None:
+            where.append(f"{alias}.branch = ?")
+            params.append(self.branch)
+        if self.rm_id is not None:
+            where.append(f"{alias}.rm_id = ?")
+            params.append(self.rm_id)
+        return " AND ".join(where), params
+
+
+# -----------------------------------------------------------------------------------------
+# What the reports rest on
+
+def first_tier_run(conn) -> dt.date | None:
+    return _date(conn.execute("SELECT MIN(as_of) FROM tier_runs").fetchone()[0])
+
+
+def history_day(conn, day: dt.date) -> dt.date:
+    """The day whose tiers stand for `day`: the first run for any earlier day."""
+    first = first_tier_run(conn)
+    return max(day, first) if first else day
+
+
+def known_rm(conn, rm_id: str) -> dict | None:
+    row = conn.execute("SELECT rm_id, name, branch, active FROM rms WHERE rm_id = ?",
+                       [rm_id]).fetchone()
+    return dict(zip(("rm_id", "name", "branch", "active"), row)) if row else None
+
+
+def known_branch(conn, branch: str) -> bool:
+    return planning.branch_known(conn, branch)
+
+
+def calendar(conn) -> WorkCalendar:
+    return planning.load_calendar(conn)
+
+
+def freshness(conn) -> dict[str, dt.date | None]:
+    return planning.freshness(conn)
+
+
+def _tier_on_sql() -> str:
+    """(client_id, tier, status, since) of every client tiered at the end of day `?`.
+
+    `since` is the day it entered that tier: its latest history row that changed the tier.
+    """
+    return """
+        SELECT client_id, to_tier AS tier, status, since FROM (
+            SELECT client_id, to_tier, status,
+                   ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY effective DESC, id DESC) AS rn,
+                   MAX(CASE WHEN from_tier IS NOT to_tier THEN effective END)
+                       OVER (PARTITION BY client_id) AS since
+            FROM tier_history WHERE effective <= ?
+        ) WHERE rn = 1 AND to_tier IS NOT NULL
+    """
+
+
+def _open(day_param: str = "?") -> str:
+    return f"(c.closed_on IS NULL OR c.closed_on > {day_param})"
+
+
+# -----------------------------------------------------------------------------------------
+# 1. tiers
+
+def tier_counts(conn, config: Config, day: dt.date, scope: Scope,
+                per_branch: bool) -> list[TierCount]:
+    """Retail clients open on `day` with a tier or assets, per (branch,) tier: count, watch, AUM."""
+    aum_sql, class_params = aum_on_sql(config["aum.asset_classes"])
+    where, params = scope.clients()
+    branch = BRANCH_SQL if per_branch else "NULL"
+    rows = conn.execute(f"""
+        WITH t AS ({_tier_on_sql()}), m AS ({aum_sql})
+        SELECT {branch}, COALESCE(t.tier, '{NONE}'), COUNT(*), COALESCE(SUM(t.status = 'watch'), 0),
+               COALESCE(SUM(m.aum), 0)
+        FROM clients c {_JOINS}
+        LEFT JOIN t ON t.client_id = c.client_id
+        LEFT JOIN m ON m.client_id = c.client_id
+        WHERE c.segment = 'retail' AND {_open()} AND (t.tier IS NOT NULL OR m.aum > 0) AND {where}
+        GROUP BY 1, 2
+    """, [_iso(history_day(conn, day)), _iso(day), *class_params, _iso(day), *params])
+    return [TierCount(*row) for row in rows]
+
+
+# -----------------------------------------------------------------------------------------
+# 2. migration
+
+def tier_moves(conn, start: dt.date, end: dt.date, scope: Scope) -> dict[tuple[str, str], int]:
+    """(tier at the eve of start, tier at end) -> clients; a closed client holds no tier."""
+    where, params = scope.clients()
+    before, after = eve(start), end
+    rows = conn.execute(f"""
+        WITH s AS ({_tier_on_sql()}), e AS ({_tier_on_sql()})
+        SELECT CASE WHEN {_open()} THEN COALESCE(s.tier, '{NONE}') ELSE '{NONE}' END AS f,
+               CASE WHEN {_open()} THEN COALESCE(e.tier, '{NONE}') ELSE '{NONE}' END AS t,
+               COUNT(*)
+        FROM clients c {_JOINS}
+        LEFT JOIN s ON s.client_id = c.client_id
+        LEFT JOIN e ON e.client_id = c.client_id
+        WHERE c.segment = 'retail' AND (s.tier IS NOT NULL OR e.tier IS NOT NULL) AND {where}
+        GROUP BY 1, 2
+    """, [_iso(history_day(conn, before)), _iso(history_day(conn, after)), _iso(before),
+          _iso(after), *params])
+    return {(f, t): n for f, t, n in rows if not f == t == NONE}
+
+
+# -----------------------------------------------------------------------------------------
+# 3. coverage (and the tiered clients of other reports)
+
+@dataclass(frozen=True)
+class TieredClient:
+    client_id: str
+    tier: str
+    since: dt.date | None
+    rm_id: str | None
+    branch: str
+    last_reached: dt.date | None
+
+
+def tiered_clients(conn, day: dt.date, scope: Scope) -> Iterator[TieredClient]:
+    """Retail clients tiered and open on `day`, with their latest reached contact by then."""
+    where, params = scope.clients()
+    rows = conn.execute(f"""
+        WITH t AS ({_tier_on_sql()})
+        SELECT c.client_id, t.tier, t.since, {RM_SQL}, {BRANCH_SQL},
+               (SELECT MAX(f.date) FROM followups f WHERE f.client_id = c.client_id
+                AND f.outcome = 'reached' AND f.date <= ?)
+        FROM clients c {_JOINS} JOIN t ON t.client_id = c.client_id
+        WHERE c.segment = 'retail' AND {_open()} AND {where}
+        ORDER BY c.client_id
+    """, [_iso(history_day(conn, day)), _iso(day), _iso(day), *params])
+    for client_id, tier, since, rm_id, branch, last in rows:
+        yield TieredClient(client_id, tier, _date(since), rm_id, branch, _date(last))
+
+
+def coverage_clients(clients: Sequence[TieredClient], group) -> Iterator[CoverageClient]:
+    for c in clients:
+        yield CoverageClient(group(c), c.tier, c.since, c.last_reached)
+
+
+def cadence_days(config: Config) -> dict[str, int]:
+    return {tier: config.tier_value(tier, "cadence_days") for tier in TIERS}
+
+
+# -----------------------------------------------------------------------------------------
+# The task ledger (planning rules over the period)
+
+def ledger(conn, config: Config, client_ids: Sequence[str], start: dt.date,
+           end: dt.date) -> Iterator[TaskRecord]:
+    """Every task of these clients seen in the period, by the planning rules (DOMAIN §4),
+    read in chunks so memory stays flat in the number of clients."""
+    if not client_ids:
+        return
+    cal = calendar(conn)
+    first = start - dt.timedelta(days=max(AFTER_SALE))
+    shared: dict[dt.date, object] = {}
+    products, navs = None, None
+    for i in range(0, len(client_ids), planning.CHUNK):
+        clients = planning.load_clients(conn, client_ids[i:i + planning.CHUNK], first, end, config)
+        days = sorted({d for c in clients for d in evaluation_days(c, start, end)} - set(shared))
+        if days:
+            if products is None:
+                products = planning.load_products(conn, None, first, end, config)
+                navs = planning.load_navs(conn, None, first, end, config)
+            for day in days:
+                shared[day] = day_context(day, config, cal, products=products, navs=navs)
+        for client in clients:
+            yield from client_ledger(client, shared, start, end)
+
+
+def book_clients(conn, scope: Scope) -> dict[str, str]:
+    """client_id -> RM of every client held by an active RM of the scope (the RM's branch)."""
+    where, params = scope.rms()
+    return dict(conn.execute(f"""
+        SELECT a.client_id, a.rm_id FROM assignments a JOIN rms r ON r.rm_id = a.rm_id
+        WHERE r.active = 1 AND {where} ORDER BY a.client_id
+    """, params))
+
+
+# -----------------------------------------------------------------------------------------
+# 4. rm
+
+def rm_books(conn, config: Config, scope: Scope) -> list[dict]:
+    """Each RM's book now (store.assignment.rm_loads), with its AUM on `day` added later."""
+    books = rm_loads(conn, config, scope.branch)
+    return [b for b in books if scope.rm_id is None or b["rm_id"] == scope.rm_id]
+
+
+def book_aum(conn, config: Config, day: dt.date) -> dict[str, int]:
+    """AUM on `day` of each active RM's current book."""
+    aum_sql, class_params = aum_on_sql(config["aum.asset_classes"])
+    return dict(conn.execute(f"""
+        WITH m AS ({aum_sql})
+        SELECT a.rm_id, SUM(m.aum) FROM assignments a JOIN m ON m.client_id = a.client_id
+        WHERE a.rm_id IS NOT NULL GROUP BY a.rm_id
+    """, [_iso(day), *class_params]))
+
+
+# -----------------------------------------------------------------------------------------
+# 5. timeshare
+
+def _tiered_on_contact_sql() -> str:
+    """Whether contact `f` was with a client tiered on its date (the first run before it)."""
+    return """(SELECT h.to_tier FROM tier_history h WHERE h.client_id = f.client_id
+               AND h.effective <= MAX(f.date, COALESCE(?, f.date))
+               ORDER BY h.effective DESC, h.id DESC LIMIT 1) IS NOT NULL"""
+
+
+def minutes(conn, start: dt.date, end: dt.date, scope: Scope) -> list[tuple]:
+    """(rm_id, name, vip minutes, all minutes) per RM active or with time in the period.
+
+    Contact minutes belong to the logging RM (a joint RM's time is on its own timesheet)."""
+    first = first_tier_run(conn)
+    where, params = scope.rms()
+    period = [_iso(start), _iso(end)]
+    return conn.execute(f"""
+        SELECT r.rm_id, r.name,
+               COALESCE(cm.vip, 0) + COALESCE(ts.vip, 0),
+               COALESCE(cm.total, 0) + COALESCE(ts.total, 0)
+        FROM rms r
+        LEFT JOIN (SELECT f.rm_id,
+                          SUM(CASE WHEN {_tiered_on_contact_sql()} THEN COALESCE(f.minutes, 0)
+                              ELSE 0 END) AS vip,
+                          SUM(COALESCE(f.minutes, 0)) AS total
+                   FROM followups f WHERE f.date BETWEEN ? AND ? GROUP BY f.rm_id) cm
+               ON cm.rm_id = r.rm_id
+        LEFT JOIN (SELECT rm_id, SUM(CASE WHEN category = 'vip' THEN minutes ELSE 0 END) AS vip,
+                          SUM(minutes) AS total
+                   FROM timesheets WHERE date BETWEEN ? AND ? GROUP BY rm_id) ts
+               ON ts.rm_id = r.rm_id
+        WHERE (r.active = 1 OR cm.total > 0 OR ts.total > 0) AND {where}
+        ORDER BY r.branch, r.rm_id
+    """, [_iso(first) if first else None, *period, *period, *params]).fetchall()
+
+
+# -----------------------------------------------------------------------------------------
+# 6. pipeline
+
+def stage_contacts(conn, start: dt.date, end: dt.date, scope: Scope) -> list[StageContact]:
+    """Contacts with a stage in the period, by RMs of the scope."""
+    where, params = scope.rms()
+    rows = conn.execute(f"""
+        SELECT f.client_id, f.date, f.stage, f.outcome, f.amount, f.referral IS NOT NULL,
+               f.override_reason IS NOT NULL
+        FROM followups f JOIN rms r ON r.rm_id = f.rm_id
+        WHERE f.stage IS NOT NULL AND f.date BETWEEN ? AND ? AND {where}
+        ORDER BY f.date, f.followup_id
+    """, [_iso(start), _iso(end), *params])
+    return [StageContact(c, _date(d), s, o, a, bool(ref), bool(ov))
+            for c, d, s, o, a, ref, ov in rows]
+
+
+def sales_for_after_sale(conn, start: dt.date, end: dt.date, scope: Scope) -> dict[str, str]:
+    """followup_id -> selling RM of the sales whose after-sale calls can fall due in the period
+    (a due date moves at most a few weeks earlier off a holiday run)."""
+    where, params = scope.rms()
+    since = start - dt.timedelta(days=max(AFTER_SALE) + 31)
+    return dict(conn.execute(f"""
+        SELECT f.followup_id, f.rm_id FROM followups f JOIN rms r ON r.rm_id = f.rm_id
+        WHERE f.stage = 'sale' AND f.outcome != 'no_answer' AND f.date BETWEEN ? AND ? AND {where}
+    """, [_iso(since), _iso(end), *params]))
+
+
+def sale_clients(conn, sale_ids: Sequence[str]) -> list[str]:
+    ids = sorted(set(sale_ids))
+    out: set[str] = set()
+    for i in range(0, len(ids), planning.CHUNK):
+        chunk = ids[i:i + planning.CHUNK]
+        out.update(r[0] for r in conn.execute(
+            f"SELECT client_id FROM followups WHERE followup_id IN ({', '.join('?' * len(chunk))})",
+            chunk))
+    return sorted(out)
+
+
+def sale_of(task: TaskRecord) -> str:
+    """The followup id of the sale an after-sale task is for (its reference is `<id> +<days>`)."""
+    return task.reference.rsplit(" +", 1)[0]
+
+
+# -----------------------------------------------------------------------------------------
+# 7. kpi and 8. review
+
+def active_rms(conn) -> list[dict]:
+    keys = ("rm_id", "name", "branch", "grade", "exam_passed")
+    return [dict(zip(keys, row)) for row in conn.execute(
+        "SELECT rm_id, name, branch, grade, exam_passed FROM rms WHERE active = 1 "
+        "ORDER BY branch, rm_id")]
+
+
+def contact_metrics(conn, start: dt.date, end: dt.date) -> dict[str, dict]:
+    """Per RM over the period: sales amount, referrals, joint visits (led or joined), and the
+    sum and count of satisfaction ratings."""
+    period = [_iso(start), _iso(end)]
+    out: dict[str, dict] = {}
+    for rm_id, sales, referrals, rated, satisfaction in conn.execute("""
+        SELECT rm_id,
+               SUM(CASE WHEN stage = 'sale' AND outcome = 'reached' THEN COALESCE(amount, 0)
+                   ELSE 0 END),
+               SUM(referral IS NOT NULL), COUNT(satisfaction), SUM(satisfaction)
+        FROM followups WHERE date BETWEEN ? AND ? GROUP BY rm_id
+    """, period):
+        out[rm_id] = {"sales": sales, "referrals": referrals,
+                      "satisfaction": Fraction(satisfaction, rated) if rated else None,
+                      "joint_visits": 0}
+    for rm_id, joint in conn.execute("""
+        SELECT rm, COUNT(*) FROM (
+            SELECT rm_id AS rm FROM followups
+            WHERE joint_rm_id IS NOT NULL AND date BETWEEN ? AND ?
+            UNION ALL
+            SELECT joint_rm_id FROM followups
+            WHERE joint_rm_id IS NOT NULL AND date BETWEEN ? AND ?
+        ) GROUP BY rm
+    """, period + period):
+        out.setdefault(rm_id, {"sales": 0, "referrals": 0, "satisfaction": None})
+        out[rm_id]["joint_visits"] = joint
+    return out
+
+
+def aum_growth(conn, config: Config, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Per active RM: AUM of its current book at the end minus at the eve of the start."""
+    aum_sql, class_params = aum_on_sql(config["aum.asset_classes"])
+    return dict(conn.execute(f"""
+        WITH b AS ({aum_sql}), e AS ({aum_sql})
+        SELECT a.rm_id, SUM(COALESCE(e.aum, 0) - COALESCE(b.aum, 0))
+        FROM assignments a JOIN rms r ON r.rm_id = a.rm_id AND r.active = 1
+        LEFT JOIN b ON b.client_id = a.client_id LEFT JOIN e ON e.client_id = a.client_id
+        GROUP BY a.rm_id
+    """, [_iso(eve(start)), *class_params, _iso(end), *class_params]))
+
+
+def upgrades(conn, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Per active RM: its current clients' moves into a higher tier in the period (entries from
+    below gold included, the first recompute's initial tiering not)."""
+    first = first_tier_run(conn)
+    return dict(conn.execute("""
+        SELECT a.rm_id, COUNT(*) FROM tier_history h
+        JOIN assignments a ON a.client_id = h.client_id
+        JOIN rms r ON r.rm_id = a.rm_id AND r.active = 1
+        WHERE h.reason IN ('new', 'upgrade') AND h.effective BETWEEN ? AND ?
+          AND h.effective != COALESCE(?, '')
+        GROUP BY a.rm_id
+    """, [_iso(start), _iso(end), _iso(first) if first else None]))
+
+
+# -----------------------------------------------------------------------------------------
+# 9. completeness
+
+_PROFILE_NAMES = (*planning.PROFILE_COLUMNS, "risk_level", "risk_assessed_on")
+_PROFILE_SQL = ", ".join(f"c.{col}" for col in _PROFILE_NAMES)
+
+
+def _profile(row: Sequence) -> dict:
+    profile = dict(zip(_PROFILE_NAMES, row))
+    profile["risk_assessed_on"] = _date(profile["risk_assessed_on"])
+    return profile
+
+
+def tiered_profiles(conn, day: dt.date, scope: Scope) -> Iterator[tuple[str, str | None, dict]]:
+    """(tier, RM, profile) of the retail clients tiered and open on `day`."""
+    where, params = scope.clients()
+    for row in conn.execute(f"""
+        WITH t AS ({_tier_on_sql()})
+        SELECT t.tier, {RM_SQL}, {_PROFILE_SQL}
+        FROM clients c {_JOINS} JOIN t ON t.client_id = c.client_id
+        WHERE c.segment = 'retail' AND {_open()} AND {where} ORDER BY c.client_id
+    """, [_iso(history_day(conn, day)), _iso(day), *params]):
+        yield row[0], row[1], _profile(row[2:])
+
+
+def book_profiles(conn) -> Iterator[tuple[str, dict]]:
+    """(RM, profile) of every client held by an active RM."""
+    for row in conn.execute(f"""
+        SELECT a.rm_id, {_PROFILE_SQL} FROM assignments a
+        JOIN rms r ON r.rm_id = a.rm_id AND r.active = 1
+        JOIN clients c ON c.client_id = a.client_id ORDER BY a.client_id
+    """):
+        yield row[0], _profile(row[1:])
+
+
+def book_completeness(conn, config: Config, day: dt.date) -> dict[str, CompletenessTally]:
+    """Per active RM: completeness of every client in its current book."""
+    tallies: dict[str, CompletenessTally] = {}
+    for rm_id, profile in book_profiles(conn):
+        tallies.setdefault(rm_id, CompletenessTally()).add(
+            completeness(profile, day, config), config["profile.target_pct"])
+    return tallies
+
+
+# -----------------------------------------------------------------------------------------
+# 10. segments
+
+def segment_clients(conn, config: Config, day: dt.date,
+                    scope: Scope) -> Iterator[tuple[SegmentClient, int]]:
+    """Retail clients open on `day` with a tier or assets: their segment facts and AUM."""
+    classes = list(config["aum.asset_classes"])
+    marks = ", ".join("?" * len(classes))
+    where, params = scope.clients()
+    balances = conn.execute(f"""
+        SELECT client_id, asset_class, SUM(MAX(balance, 0)) FROM (
+            SELECT client_id, balance, asset_class,
+                   ROW_NUMBER() OVER (PARTITION BY client_id, product_code ORDER BY as_of DESC) AS rn
+            FROM positions WHERE as_of <= ?
+        ) WHERE rn = 1 AND asset_class IN ({marks})
+        GROUP BY client_id, asset_class ORDER BY client_id
+    """, [_iso(day), *classes])
+    held = groupby(balances, key=lambda r: r[0])
+    pending = next(held, None)
+    rows = conn.execute(f"""
+        WITH t AS ({_tier_on_sql()})
+        SELECT c.client_id, COALESCE(t.tier, '{NONE}'), c.risk_level, c.birth_date,
+               c.marital_status, c.wedding_date, {BRANCH_SQL},
+               (SELECT MAX(f.date) FROM followups f WHERE f.client_id = c.client_id
+                AND f.outcome = 'reached' AND f.date <= ?)
+        FROM clients c {_JOINS} LEFT JOIN t ON t.client_id = c.client_id
+        WHERE c.segment = 'retail' AND {_open()} AND {where}
+        ORDER BY c.client_id
+    """, [_iso(history_day(conn, day)), _iso(day), _iso(day), *params])
+    for client_id, tier, risk, birth, marital, wedding, branch, last in rows:
+        while pending is not None and pending[0] < client_id:
+            pending = next(held, None)
+        mix: dict[str, int] = {}
+        if pending is not None and pending[0] == client_id:
+            mix = {cls: fen for _, cls, fen in pending[1]}
+            pending = next(held, None)
+        aum = sum(mix.values())
+        if tier == NONE and aum <= 0:
+            continue
+        yield SegmentClient(tier, risk, _date(birth), is_married(marital, wedding), branch, mix,
+                            _date(last)), aum
+
+
+# -----------------------------------------------------------------------------------------
+# 11. corporates
+
+def rated_years(conn) -> list[int]:
+    return [r[0] for r in conn.execute(
+        "SELECT DISTINCT review_year FROM corporate_ratings ORDER BY review_year")]
+
+
+def corporate_ratings(conn, year: int, scope: Scope) -> list[dict]:
+    where, params = scope.clients()
+    keys = ("client_id", "name", "score", "rank", "big", "factors", "missing")
+    rows = conn.execute(f"""
+        SELECT cr.client_id, c.name, cr.score, cr.rank, cr.big, cr.factors, cr.missing
+        FROM corporate_ratings cr JOIN clients c ON c.client_id = cr.client_id {_JOINS}
+        WHERE cr.review_year = ? AND {where} ORDER BY cr.rank, cr.client_id
+    """, [year, *params])
+    out = []
+    for row in rows:
+        record = dict(zip(keys, row))
+        record["factors"] = json.loads(record["factors"])
+        record["missing"] = record["missing"].split(",") if record["missing"] else []
+        out.append(record)
+    return out
+
+
+def visits(conn, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
+    """Corporate visits per client and level in the period (reached, declined or callback)."""
+    out: dict[str, dict[str, int]] = {}
+    for client_id, level, n in conn.execute("""
+        SELECT client_id, visit_level, COUNT(*) FROM followups
+        WHERE visit_level IS NOT NULL AND outcome != 'no_answer' AND date BETWEEN ? AND ?
+        GROUP BY 1, 2
+    """, [_iso(start), _iso(end)]):
+        out.setdefault(client_id, {})[level] = n
+    return out
+
+
+def previous_ratings(conn, year: int) -> tuple[int | None, Mapping[str, tuple]]:
+    """The latest rated year before `year` and its (score, rank, big) per client."""
+    row = conn.execute("SELECT MAX(review_year) FROM corporate_ratings WHERE review_year < ?",
+                       [year]).fetchone()
+    if row[0] is None:
+        return None, {}
+    return row[0], {cid: (score, rank, bool(big)) for cid, score, rank, big in conn.execute(
+        "SELECT client_id, score, rank, big FROM corporate_ratings WHERE review_year = ?",
+        [row[0]])}
+
+
+# -----------------------------------------------------------------------------------------
+# The reports: each one reads its rows and hands them to the core's arithmetic
+
+def tiers_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope,
+                 per_branch: bool = False) -> list[dict]:
+    return tier_distribution(tier_counts(conn, config, end, scope, per_branch),
+                             tier_counts(conn, config, eve(start), scope, per_branch))
+
+
+def migration_report(conn, start: dt.date, end: dt.date, scope: Scope) -> list[dict]:
+    return migration(tier_moves(conn, start, end, scope))
+
+
+COVERAGE_GROUPS = ("tier", "rm", "branch")
+
+
+def coverage_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope,
+                    by: str = "tier", tasks: bool = True) -> list[dict]:
+    """Coverage per tier, RM or branch on `end`; with `tasks`, the overdue tasks at the end and
+    the tasks missed in the period (the planning rules over the period)."""
+    group = {"tier": lambda c: c.tier, "rm": lambda c: c.rm_id, "branch": lambda c: c.branch}[by]
+    clients = list(tiered_clients(conn, end, scope))
+    tallies = coverage(coverage_clients(clients, group), end, cadence_days(config))
+    if tasks:
+        of_client = {c.client_id: group(c) for c in clients}
+        task_tallies: dict = {}
+        for task in ledger(conn, config, sorted(of_client), start, end):
+            task_tallies.setdefault(of_client[task.client_id], TaskTally()).add(task, start, end)
+        for key, tally in task_tallies.items():
+            tallies[key].overdue_tasks, tallies[key].missed_tasks = tally.overdue, tally.missed
+    records = [{by if by != "rm" else "rm_id": key, **tally.record()}
+               for key, tally in tallies.items()]
+    if by == "tier":
+        return sorted(records, key=lambda r: tier_position(r["tier"]))
+    if by == "rm":
+        rm_names = dict(conn.execute("SELECT rm_id, name FROM rms"))
+        for record in records:
+            record["name"] = rm_names.get(record["rm_id"])
+        return sorted(records, key=lambda r: (r["rm_id"] is None, r["rm_id"] or ""))
+    return sorted(records, key=lambda r: r["branch"])
+
+
+def rm_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope) -> list[dict]:
+    """Each RM's book (rm_loads) with its AUM on `end` and its plan completion in the period."""
+    books = rm_books(conn, config, scope)
+    aum = book_aum(conn, config, end)
+    held = book_clients(conn, scope)
+    tallies: dict[str, TaskTally] = {}
+    for task in ledger(conn, config, sorted(held), start, end):
+        tallies.setdefault(held[task.client_id], TaskTally()).add(task, start, end)
+    for book in books:
+        tally = tallies.get(book["rm_id"], TaskTally())
+        book.update(aum=aum.get(book["rm_id"], 0) if book["active"] else 0,
+                    used_pct=None if book["used_pct"] is None else round1(
+                        Fraction(100 * book["load"], book["capacity"])),
+                    tasks_due=tally.due, tasks_done=tally.done,
+                    plan_completion_pct=pct1(tally.done, tally.due))
+    return books
+
+
+def timeshare_report(conn, config: Config, start: dt.date, end: dt.date,
+                     scope: Scope) -> list[dict]:
+    target = config["kpi.vip_time_target_pct"]
+    return [time_share(rm_id, name, vip, total, target)._asdict()
+            for rm_id, name, vip, total in minutes(conn, start, end, scope)]
+
+
+def pipeline_report(conn, config: Config, start: dt.date, end: dt.date,
+                    scope: Scope) -> list[dict]:
+    sales = sales_for_after_sale(conn, start, end, scope)
+    after_sale = TaskTally()
+    for task in ledger(conn, config, sale_clients(conn, list(sales)), start, end):
+        if task.after_sale and sale_of(task) in sales:
+            after_sale.add(task, start, end)
+    return funnel(stage_contacts(conn, start, end, scope), after_sale)
+
+
+def kpi_metrics(conn, config: Config, start: dt.date,
+                end: dt.date) -> dict[str, dict[str, object]]:
+    """The sub-metrics of DOMAIN §8 for every active RM (None: nothing to measure)."""
+    rms = [rm["rm_id"] for rm in active_rms(conn)]
+    contacts = contact_metrics(conn, start, end)
+    growth = aum_growth(conn, config, start, end)
+    upgraded = upgrades(conn, start, end)
+    held = book_clients(conn, Scope())
+    sales = sales_for_after_sale(conn, start, end, Scope())
+    tasks: dict[str, TaskTally] = {}
+    after_sale: dict[str, TaskTally] = {}
+    clients = sorted(set(held).union(sale_clients(conn, list(sales))))
+    for task in ledger(conn, config, clients, start, end):
+        if task.client_id in held:
+            tasks.setdefault(held[task.client_id], TaskTally()).add(task, start, end)
+        if task.after_sale and sale_of(task) in sales:
+            after_sale.setdefault(sales[sale_of(task)], TaskTally()).add(task, start, end)
+    profiles = book_completeness(conn, config, end)
+    metrics = {}
+    for rm_id in rms:
+        c = contacts.get(rm_id, {})
+        t, a, p = tasks.get(rm_id), after_sale.get(rm_id), profiles.get(rm_id)
+        metrics[rm_id] = {
+            "aum_growth": growth.get(rm_id, 0), "sales": c.get("sales", 0),
+            "upgrades": upgraded.get(rm_id, 0),
+            "tasks_on_time": Fraction(t.on_time, t.due) if t and t.due else None,
+            "completeness": p.average if p else None,
+            "after_sale_on_time": (Fraction(a.after_sale_on_time, a.after_sale_due)
+                                   if a and a.after_sale_due else None),
+            "referrals": c.get("referrals", 0), "joint_visits": c.get("joint_visits", 0),
+            "satisfaction": c.get("satisfaction"),
+        }
+    return metrics
+
+
+def _share(value: Fraction | None) -> float | None:
+    return None if value is None else round1(100 * value)
+
+
+def kpi_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope) -> list[dict]:
+    """Every active RM's scorecard, ranked among all active RMs; rows of the scope, best first."""
+    metrics = kpi_metrics(conn, config, start, end)
+    weights = {c: config[f"kpi.weights.{c}"] for c in COMPONENTS}
+    scores = {s.rm_id: s for s in scorecard(metrics, weights)}
+    where, params = scope.rms()
+    records = []
+    for rm_id, name, branch, grade, exam_passed in conn.execute(
+            f"SELECT rm_id, name, branch, grade, exam_passed FROM rms r "
+            f"WHERE active = 1 AND {where}", params):
+        score, m = scores[rm_id], metrics[rm_id]
+        records.append({
+            "rm_id": rm_id, "name": name, "branch": branch, "grade": grade,
+            "exam_passed": bool(exam_passed),
+            "score": None if score.total is None else round1(score.total), "rank": score.rank,
+            **{c: None if score.components[c] is None else round1(score.components[c])
+               for c in COMPONENTS},
+            "aum_growth": m["aum_growth"], "sales": m["sales"], "upgrades": m["upgrades"],
+            "tasks_on_time_pct": _share(m["tasks_on_time"]),
+            "completeness_pct": None if m["completeness"] is None else round1(m["completeness"]),
+            "after_sale_on_time_pct": _share(m["after_sale_on_time"]),
+            "referrals": m["referrals"], "joint_visits": m["joint_visits"],
+            "satisfaction": None if m["satisfaction"] is None else float(
+                round(m["satisfaction"], 2)),
+            "_score": score.total,
+        })
+    return sorted(records, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["rm_id"]))
+
+
+def review_report(conn, config: Config, start: dt.date, end: dt.date,
+                  scope: Scope) -> tuple[list[dict], Fraction | None]:
+    """The grade review proposal of every active RM (ranked bank-wide) and the median score."""
+    everyone = kpi_report(conn, config, start, end, Scope())
+    inputs = [ReviewInput(r["rm_id"], r["grade"], r["exam_passed"], r["_score"]) for r in everyone]
+    proposals = {p.rm_id: p for p in review(inputs)}
+    where, params = scope.rms()
+    shown = {row[0] for row in conn.execute(
+        f"SELECT rm_id FROM rms r WHERE active = 1 AND {where}", params)}
+    records = []
+    for r in everyone:
+        if r["rm_id"] not in shown:
+            continue
+        p = proposals[r["rm_id"]]
+        records.append({**r, "position": p.position, "action": p.action,
+                        "proposed_grade": p.proposed_grade, "reason": p.reason})
+    records.sort(key=lambda r: r["position"])
+    return records, review_median(inputs)
+
+
+COMPLETENESS_GROUPS = ("tier", "rm")
+
+
+def completeness_report(conn, config: Config, end: dt.date, scope: Scope,
+                        by: str = "tier") -> list[dict]:
+    target = config["profile.target_pct"]
+    tallies: dict = {}
+    for tier, rm_id, profile in tiered_profiles(conn, end, scope):
+        key = tier if by == "tier" else rm_id
+        tallies.setdefault(key, CompletenessTally()).add(completeness(profile, end, config), target)
+    if by == "tier":
+        return [{"tier": key, **tallies[key].record()}
+                for key in sorted(tallies, key=tier_position)]
+    rm_names = dict(conn.execute("SELECT rm_id, name FROM rms"))
+    return [{"rm_id": key, "name": rm_names.get(key), **tallies[key].record()}
+            for key in sorted(tallies, key=lambda k: (k is None, k or ""))]
+
+
+def segments_report(conn, config: Config, end: dt.date, scope: Scope,
+                    dims: Sequence[str]) -> list[dict]:
+    cadence = cadence_days(config)
+    elderly = config["suitability.elderly_age"]
+    rows = ((segment_values(client, end, cadence, elderly), aum)
+            for client, aum in segment_clients(conn, config, end, scope))
+    return crosstab(rows, dims, elderly)
+
+
+VISIT_LEVELS = ("leadership", "technical", "business")
+
+
+def corporates_report(conn, config: Config, year: int, end: dt.date, scope: Scope,
+                      everyone: bool = False) -> tuple[list[dict], int | None]:
+    """The year's big-client list (or every rated client) with the change since the previous
+    rated year and the year's visits per level against the yearly minimums."""
+    rated = corporate_ratings(conn, year, scope)
+    previous_year, previous = previous_ratings(conn, year)
+    outcome = corporate_review(
+        [cid for cid, (_, _, big) in previous.items() if big],
+        [Rating(r["client_id"], Fraction(r["score"]), r["rank"], bool(r["big"]), {}, ())
+         for r in rated])
+    status = {cid: kind for kind in ("entered", "stayed", "left")
+              for cid in getattr(outcome, kind)} if previous_year else {}
+    last_day = min(end, dt.date(year, 12, 31))
+    done = visits(conn, dt.date(year, 1, 1), last_day)
+    minimum = {level: config[f"corporate.visits.{level}"] for level in VISIT_LEVELS}
+    left_absent = _left_absent(conn, outcome.left_absent, scope) if previous_year else []
+    records = []
+    for r in [*rated, *left_absent]:
+        if not (everyone or r["big"] or status.get(r["client_id"]) == "left"):
+            continue
+        before = previous.get(r["client_id"])
+        made = done.get(r["client_id"], {})
+        records.append({
+            "rank": r["rank"], "client_id": r["client_id"], "name": r["name"],
+            "score": None if r["score"] is None else round(r["score"], 2), "big": bool(r["big"]),
+            "review": status.get(r["client_id"]),
+            "score_change": None if before is None or r["score"] is None
+            else round(r["score"] - before[0], 2),
+            "previous_rank": before[1] if before else None,
+            **{f: r["factors"].get(f) for f in CORPORATE_FACTORS},
+            "missing": r["missing"],
+            **{k: v for level in VISIT_LEVELS for k, v in (
+                (f"{level}_visits", made.get(level, 0)), (f"{level}_min", minimum[level]))},
+            "visits_short": sum(max(0, minimum[lv] - made.get(lv, 0)) for lv in VISIT_LEVELS)
+            if r["big"] else None,
+        })
+    return records, previous_year
+
+
+def _left_absent(conn, client_ids: Sequence[str], scope: Scope) -> list[dict]:
+    if not client_ids:
+        return []
+    where, params = scope.clients()
+    marks = ", ".join("?" * len(client_ids))
+    return [{"client_id": cid, "name": name, "score": None, "rank": None, "big": False,
+             "factors": {}, "missing": []}
+            for cid, name in conn.execute(
+                f"SELECT c.client_id, c.name FROM clients c {_JOINS} "
+                f"WHERE c.client_id IN ({marks}) AND {where} ORDER BY c.client_id",
+                [*client_ids, *params])]
+
+
+def dashboard_data(conn, config: Config, start: dt.date, end: dt.date, scope: Scope) -> Dashboard:
+    return Dashboard(
+        start=start, end=end, scope=" · ".join(x for x in (scope.branch, scope.rm_id) if x),
+        data_as_of=freshness(conn),
+        tiers=tiers_report(conn, config, start, end, scope),
+        migration=migration_report(conn, start, end, scope),
+        coverage=coverage_report(conn, config, start, end, scope, "tier", tasks=False),
+        timeshare=timeshare_report(conn, config, start, end, scope),
+        target_pct=config["kpi.vip_time_target_pct"],
+        pipeline=pipeline_report(conn, config, start, end, scope),
+        completeness=completeness_report(conn, config, end, scope, "tier"),
+        profile_target_pct=config["profile.target_pct"],
+    )
