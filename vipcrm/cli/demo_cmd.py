@@ -21,13 +21,25 @@ def demo_command(
 
     Example: vipcrm --db demo.db demo && vipcrm --db demo.db plan today
     """
+    import datetime as dt
+
     from vipcrm.demo import load_demo
+    from vipcrm.jobs.refresh import refresh
 
     st = state(ctx)
     summary = load_demo(st.db(), st.today, clients=clients, seed=seed, user=st.user(),
                         info=st.info)
     for kind, counts in summary.items():
         st.info(f"{kind}: " + " ".join(f"{name}={count}" for name, count in counts.items()))
+    # Tiers as the nightly runs would have left them over the last two months, so the demo
+    # shows upgrades, clients on watch and their history, then today's assignment.
+    history = [st.today - dt.timedelta(days=days) for days in (60, 30)]
+    done = refresh(st.db(), st.config(), st.today, st.user(), history)
+    for result in done.tiers:
+        st.info(f"tiers as of {result.as_of}: {result.clients} client(s), {result.changes} change(s)")
+    outcome = done.assignment.outcome
+    st.info(f"assignment: {outcome.kept} kept, {len(outcome.changes)} change(s)")
+    st.info("next: vipcrm plan today")
 
 
 def register(app: typer.Typer) -> None:
