@@ -131,3 +131,25 @@ def render(records: Sequence[dict], fields: Sequence[Field], fmt: str, *, consol
         table.add_section()
         table.add_row(*row, style="bold")
     console.print(table)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in fen inside free-form records (views); prints as CNY with 2 decimals."""
+
+    fen: int
+
+    def __str__(self) -> str:
+        return yuan_grouped(self.fen)
+
+
+def dumps(obj: Any) -> str:
+    """JSON of nested records in which `Money` becomes a number with exactly 2 decimals."""
+
+    def default(value: Any) -> Any:
+        if isinstance(value, Money):
+            return f"__fen__{value.fen}"
+        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+    text = json.dumps(obj, ensure_ascii=False, indent=2, default=default)
+    return _MONEY_TOKEN.sub(lambda m: yuan(int(m.group(1))), text)

@@ -19,8 +19,9 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.planning import RmDay, rm_days
-from vipcrm.core.tasks import (Client, Contact, DayContext, Holding, PositionPoint, Product,
-                               data_since, day_context, nav_since, new_product_since, LOOKBACK)
+from vipcrm.core.tasks import (Client, Contact, DayContext, Holding, PositionPoint, Product, Task,
+                               data_since, day_context, nav_since, new_product_since, open_tasks,
+                               LOOKBACK)
 
 CHUNK = 500  # clients per query, well under SQLite's limit on parameters
 _TIER_LIST = ", ".join(f"'{t}'" for t in TIERS)
@@ -394,3 +395,28 @@ def _parallel(conn, jobs, days, config, cal, workers: int) -> Iterator[Group]:
         for group, estimated in pool.imap(_worker_job, jobs, chunksize=16):
             cal.note_estimated(estimated)
             yield group
+
+
+# -------------------------------------------------------------------------------------------
+# One client's tasks (follow-up logging and the client view)
+
+def client_open_tasks(db, config: Mapping, client_id: str, day: dt.date) -> list[Task]:
+    """The client's open tasks on `day`, by the same rules and data as `plan`."""
+    conn = db.conn
+    clients = load_clients(conn, [client_id], day, day, config)
+    if not clients:
+        return []
+    cal = load_calendar(conn)
+    ctx = contexts(conn, [day], config, cal, _held_codes(clients))[0]
+    return sorted(open_tasks(clients[0], ctx), key=lambda t: (t.priority, t.due, t.reason))
+
+
+def open_task_reasons(db, config: Mapping, client_id: str, day: dt.date) -> set[str]:
+    return {task.reason for task in client_open_tasks(db, config, client_id, day)}
+
+
+def open_tasks_of(db, config: Mapping, client_id: str, day: dt.date) -> list[dict]:
+    return [{"reason": t.reason, "reference": t.reference, "window_start": t.window_start.isoformat(),
+             "due": t.due.isoformat(), "overdue": t.due < day, "channel": t.channel,
+             "priority": t.priority, "detail": t.detail}
+            for t in client_open_tasks(db, config, client_id, day)]
