@@ -1,0 +1,66 @@
+"""Deleting the personal data of clients whose relationship ended (PIPL minimisation, DOMAIN §9).
+
+A purged client keeps its numbers (balances, transactions, contacts, tiers) under a pseudonym so
+that aggregates and past KPIs stay true, but nothing that identifies the person remains: the
+client id is replaced everywhere by a one-way pseudonym and every personal field is erased.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlite_utils import Database
+
+PERSONAL_FIELDS = (
+    "gender", "birth_date", "wedding_date", "phone", "email", "id_number", "id_expiry",
+    "risk_level", "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
+    "product_preferences", "wealth_source", "preferred_channel", "address",
+)
+# Every table with a column that holds a client id.
+CLIENT_REFERENCES = (
+    ("positions", "client_id"), ("transactions", "client_id"), ("followups", "client_id"),
+    ("corporates", "client_id"), ("tiers", "client_id"), ("tier_history", "client_id"),
+    ("corporate_ratings", "client_id"), ("ownership", "client_id"),
+    ("ownership_history", "client_id"), ("assignments", "client_id"),
+    ("assignment_history", "client_id"), ("prospects", "referred_by"),
+)
+
+
+def purge_ended(conn, ended_before: dt.date) -> int:
+    """Pseudonymise every client whose closed_on is before the date; returns how many.
+
+    Runs inside the caller's transaction.
+    """
+    ids = [row[0] for row in conn.execute(
+        "SELECT client_id FROM clients WHERE closed_on IS NOT NULL AND closed_on < ? "
+        "AND name <> '(purged)'", [ended_before.isoformat()])]
+    if not ids:
+        return 0
+    # A random salt per run: the pseudonym cannot be recomputed from a known client id.
+    salt = secrets.token_bytes(16)
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    conn.execute("CREATE TEMP TABLE purge_map (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
+    conn.executemany(
+        "INSERT INTO temp.purge_map VALUES (?, ?)",
+        [(old, "P-" + hashlib.sha256(salt + old.encode()).hexdigest()[:16]) for old in ids],
+    )
+    blanks = ", ".join(f"{field} = NULL" for field in PERSONAL_FIELDS)
+    conn.execute(
+        f"UPDATE clients SET name = '(purged)', {blanks}, "
+        "client_id = (SELECT new FROM temp.purge_map WHERE old = clients.client_id) "
+        "WHERE client_id IN (SELECT old FROM temp.purge_map)"
+    )
+    for table, column in CLIENT_REFERENCES:
+        conn.execute(
+            f"UPDATE {table} SET {column} = (SELECT new FROM temp.purge_map WHERE old = {column}) "
+            f"WHERE {column} IN (SELECT old FROM temp.purge_map)"
+        )
+    # Free text about the person goes too.
+    conn.execute(
+        "UPDATE followups SET note = NULL, referral = NULL WHERE client_id IN "
+        "(SELECT new FROM temp.purge_map)"
+    )
+    conn.execute("DROP TABLE temp.purge_map")
+    return len(ids)
