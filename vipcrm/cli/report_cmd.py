@@ -711,6 +711,8 @@ def dashboard(ctx: typer.Context,
     from vipcrm.formats.dashboard import render_dashboard
     from vipcrm.store.reports import dashboard_data
 
+    if not output.parent.is_dir():
+        raise Refused(f"{output.parent} is not a folder; create it or choose another path for -o")
     ask = _ask(ctx, start, end, branch, None)
     data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     html = render_dashboard(data, ask.st.lang)

@@ -22,7 +22,8 @@ TIER_COLOURS = {
 }
 BAND_COLOURS = ("#d7301f", "#fc8d59", "#fdcc8a", "#a1d99b", "#31a354")
 GOOD, BAD, MUTED, INK, GRID = "#2e8b57", "#d7301f", "#8a8a8a", "#222222", "#e6e6e6"
-FONT = "-apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Microsoft YaHei', Arial, sans-serif"
+FONT = ("-apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', "
+        "'WenQuanYi Micro Hei', Arial, sans-serif")
 
 TEXT = {
     "en": {
@@ -225,7 +226,7 @@ def _migration(data: Dashboard, lang: str) -> str:
     moved = sum(r["clients"] for r in rows)
     if not moved:
         return _empty("migration", lang)
-    cell, label_w, top = 64, 120, 70
+    cell, label_w, top = 56, 120, 64
     n = len(TIER_ORDER)
     width, height = label_w + cell * n + 20, top + cell * n + 40
     biggest = max((r[target] for r in rows for target in TIER_ORDER
@@ -235,7 +236,10 @@ def _migration(data: Dashboard, lang: str) -> str:
             _text(12, top + cell * n / 2, f"{t['from']} ↓", size=11, fill=MUTED)]
     for j, target in enumerate(TIER_ORDER):
         x = label_w + j * cell + cell / 2
-        body.append(_text(x, top - 10, tier_name(target, lang), anchor="middle", size=10))
+        words = tier_name(target, lang).split(" ")
+        for k, word in enumerate(words):  # "Premier Platinum" on two lines
+            body.append(_text(x, top - 8 - 13 * (len(words) - 1 - k), word, anchor="middle",
+                              size=10))
     for i, r in enumerate(rows):
         source = r["from_tier"]
         y = top + i * cell
@@ -347,7 +351,7 @@ def _funnel(data: Dashboard, lang: str) -> str:
         label = t["stages"][stage]
         body.append(_rect(centre - w / 2, y, w, row_h - 14, colours[i],
                           f"{label}: {r['clients']} / {r['contacts']}"))
-        text = f"{label}  {r['clients']:,}"
+        text = f"{label} {r['clients']:,}"
         if stage == "sale":
             text += f" · {money_short(r['amount'], lang)}"
         body.append(_text(centre, y + (row_h - 14) / 2 + 5, text, anchor="middle", size=12,

@@ -68,14 +68,14 @@ class Scope:
             params.append(self.rm_id)
         return " AND ".join(where), params
 
-    def rms(self, alias: str = "r") -> tuple[str, list]:
+    def rms(self) -> tuple[str, list]:
         """A condition on RMs `r` (their own branch)."""
         where, params = ["1"], []
         if self.branch is not None:
-            where.append(f"{alias}.branch = ?")
+            where.append("r.branch = ?")
             params.append(self.branch)
         if self.rm_id is not None:
-            where.append(f"{alias}.rm_id = ?")
+            where.append("r.rm_id = ?")
             params.append(self.rm_id)
         return " AND ".join(where), params
 
@@ -111,12 +111,9 @@ def freshness(conn) -> dict[str, dt.date | None]:
     return planning.freshness(conn)
 
 
-def _tier_on_sql() -> str:
-    """(client_id, tier, status, since) of every client tiered at the end of day `?`.
-
-    `since` is the day it entered that tier: its latest history row that changed the tier.
-    """
-    return """
+# (client_id, tier, status, since) of every client tiered at the end of day `?`; `since` is the
+# day it entered that tier (its latest history row that changed the tier).
+_TIER_ON = """
         SELECT client_id, to_tier AS tier, status, since FROM (
             SELECT client_id, to_tier, status,
                    ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY effective DESC, id DESC) AS rn,
@@ -124,11 +121,9 @@ def _tier_on_sql() -> str:
                        OVER (PARTITION BY client_id) AS since
             FROM tier_history WHERE effective <= ?
         ) WHERE rn = 1 AND to_tier IS NOT NULL
-    """
-
-
-def _open(day_param: str = "?") -> str:
-    return f"(c.closed_on IS NULL OR c.closed_on > {day_param})"
+"""
+# The client `c` is still a client at the end of day `?`.
+_OPEN = "(c.closed_on IS NULL OR c.closed_on > ?)"
 
 
 # -----------------------------------------------------------------------------------------
@@ -141,13 +136,13 @@ def tier_counts(conn, config: Config, day: dt.date, scope: Scope,
     where, params = scope.clients()
     branch = BRANCH_SQL if per_branch else "NULL"
     rows = conn.execute(f"""
-        WITH t AS ({_tier_on_sql()}), m AS ({aum_sql})
+        WITH t AS ({_TIER_ON}), m AS ({aum_sql})
         SELECT {branch}, COALESCE(t.tier, '{NONE}'), COUNT(*), COALESCE(SUM(t.status = 'watch'), 0),
                COALESCE(SUM(m.aum), 0)
         FROM clients c {_JOINS}
         LEFT JOIN t ON t.client_id = c.client_id
         LEFT JOIN m ON m.client_id = c.client_id
-        WHERE c.segment = 'retail' AND {_open()} AND (t.tier IS NOT NULL OR m.aum > 0) AND {where}
+        WHERE c.segment = 'retail' AND {_OPEN} AND (t.tier IS NOT NULL OR m.aum > 0) AND {where}
         GROUP BY 1, 2
     """, [_iso(history_day(conn, day)), _iso(day), *class_params, _iso(day), *params])
     return [TierCount(*row) for row in rows]
@@ -161,9 +156,9 @@ def tier_moves(conn, start: dt.date, end: dt.date, scope: Scope) -> dict[tuple[s
     where, params = scope.clients()
     before, after = eve(start), end
     rows = conn.execute(f"""
-        WITH s AS ({_tier_on_sql()}), e AS ({_tier_on_sql()})
-        SELECT CASE WHEN {_open()} THEN COALESCE(s.tier, '{NONE}') ELSE '{NONE}' END AS f,
-               CASE WHEN {_open()} THEN COALESCE(e.tier, '{NONE}') ELSE '{NONE}' END AS t,
+        WITH s AS ({_TIER_ON}), e AS ({_TIER_ON})
+        SELECT CASE WHEN {_OPEN} THEN COALESCE(s.tier, '{NONE}') ELSE '{NONE}' END AS f,
+               CASE WHEN {_OPEN} THEN COALESCE(e.tier, '{NONE}') ELSE '{NONE}' END AS t,
                COUNT(*)
         FROM clients c {_JOINS}
         LEFT JOIN s ON s.client_id = c.client_id
@@ -192,21 +187,16 @@ def tiered_clients(conn, day: dt.date, scope: Scope) -> Iterator[TieredClient]:
     """Retail clients tiered and open on `day`, with their latest reached contact by then."""
     where, params = scope.clients()
     rows = conn.execute(f"""
-        WITH t AS ({_tier_on_sql()})
+        WITH t AS ({_TIER_ON})
         SELECT c.client_id, t.tier, t.since, {RM_SQL}, {BRANCH_SQL},
                (SELECT MAX(f.date) FROM followups f WHERE f.client_id = c.client_id
                 AND f.outcome = 'reached' AND f.date <= ?)
         FROM clients c {_JOINS} JOIN t ON t.client_id = c.client_id
-        WHERE c.segment = 'retail' AND {_open()} AND {where}
+        WHERE c.segment = 'retail' AND {_OPEN} AND {where}
         ORDER BY c.client_id
     """, [_iso(history_day(conn, day)), _iso(day), _iso(day), *params])
     for client_id, tier, since, rm_id, branch, last in rows:
         yield TieredClient(client_id, tier, _date(since), rm_id, branch, _date(last))
-
-
-def coverage_clients(clients: Sequence[TieredClient], group) -> Iterator[CoverageClient]:
-    for c in clients:
-        yield CoverageClient(group(c), c.tier, c.since, c.last_reached)
 
 
 def cadence_days(config: Config) -> dict[str, int]:
@@ -252,13 +242,13 @@ def book_clients(conn, scope: Scope) -> dict[str, str]:
 # 4. rm
 
 def rm_books(conn, config: Config, scope: Scope) -> list[dict]:
-    """Each RM's book now (store.assignment.rm_loads), with its AUM on `day` added later."""
+    """Each RM's book now (store.assignment.rm_loads)."""
     books = rm_loads(conn, config, scope.branch)
     return [b for b in books if scope.rm_id is None or b["rm_id"] == scope.rm_id]
 
 
 def book_aum(conn, config: Config, day: dt.date) -> dict[str, int]:
-    """AUM on `day` of each active RM's current book."""
+    """AUM on `day` of each RM's current book."""
     aum_sql, class_params = aum_on_sql(config["aum.asset_classes"])
     return dict(conn.execute(f"""
         WITH m AS ({aum_sql})
@@ -270,9 +260,9 @@ def book_aum(conn, config: Config, day: dt.date) -> dict[str, int]:
 # -----------------------------------------------------------------------------------------
 # 5. timeshare
 
-def _tiered_on_contact_sql() -> str:
-    """Whether contact `f` was with a client tiered on its date (the first run before it)."""
-    return """(SELECT h.to_tier FROM tier_history h WHERE h.client_id = f.client_id
+# Whether contact `f` was with a client tiered on its date; `?` is the first run, which stands
+# for the days before it.
+_TIERED_ON_CONTACT = """(SELECT h.to_tier FROM tier_history h WHERE h.client_id = f.client_id
                AND h.effective <= MAX(f.date, COALESCE(?, f.date))
                ORDER BY h.effective DESC, h.id DESC LIMIT 1) IS NOT NULL"""
 
@@ -290,7 +280,7 @@ def minutes(conn, start: dt.date, end: dt.date, scope: Scope) -> list[tuple]:
                COALESCE(cm.total, 0) + COALESCE(ts.total, 0)
         FROM rms r
         LEFT JOIN (SELECT f.rm_id,
-                          SUM(CASE WHEN {_tiered_on_contact_sql()} THEN COALESCE(f.minutes, 0)
+                          SUM(CASE WHEN {_TIERED_ON_CONTACT} THEN COALESCE(f.minutes, 0)
                               ELSE 0 END) AS vip,
                           SUM(COALESCE(f.minutes, 0)) AS total
                    FROM followups f WHERE f.date BETWEEN ? AND ? GROUP BY f.rm_id) cm
@@ -430,10 +420,10 @@ def tiered_profiles(conn, day: dt.date, scope: Scope) -> Iterator[tuple[str, str
     """(tier, RM, profile) of the retail clients tiered and open on `day`."""
     where, params = scope.clients()
     for row in conn.execute(f"""
-        WITH t AS ({_tier_on_sql()})
+        WITH t AS ({_TIER_ON})
         SELECT t.tier, {RM_SQL}, {_PROFILE_SQL}
         FROM clients c {_JOINS} JOIN t ON t.client_id = c.client_id
-        WHERE c.segment = 'retail' AND {_open()} AND {where} ORDER BY c.client_id
+        WHERE c.segment = 'retail' AND {_OPEN} AND {where} ORDER BY c.client_id
     """, [_iso(history_day(conn, day)), _iso(day), *params]):
         yield row[0], row[1], _profile(row[2:])
 
@@ -477,13 +467,13 @@ def segment_clients(conn, config: Config, day: dt.date,
     held = groupby(balances, key=lambda r: r[0])
     pending = next(held, None)
     rows = conn.execute(f"""
-        WITH t AS ({_tier_on_sql()})
+        WITH t AS ({_TIER_ON})
         SELECT c.client_id, COALESCE(t.tier, '{NONE}'), c.risk_level, c.birth_date,
                c.marital_status, c.wedding_date, {BRANCH_SQL},
                (SELECT MAX(f.date) FROM followups f WHERE f.client_id = c.client_id
                 AND f.outcome = 'reached' AND f.date <= ?)
         FROM clients c {_JOINS} LEFT JOIN t ON t.client_id = c.client_id
-        WHERE c.segment = 'retail' AND {_open()} AND {where}
+        WHERE c.segment = 'retail' AND {_OPEN} AND {where}
         ORDER BY c.client_id
     """, [_iso(history_day(conn, day)), _iso(day), _iso(day), *params])
     for client_id, tier, risk, birth, marital, wedding, branch, last in rows:
@@ -570,7 +560,8 @@ def coverage_report(conn, config: Config, start: dt.date, end: dt.date, scope: S
     the tasks missed in the period (the planning rules over the period)."""
     group = {"tier": lambda c: c.tier, "rm": lambda c: c.rm_id, "branch": lambda c: c.branch}[by]
     clients = list(tiered_clients(conn, end, scope))
-    tallies = coverage(coverage_clients(clients, group), end, cadence_days(config))
+    tallies = coverage((CoverageClient(group(c), c.tier, c.since, c.last_reached)
+                        for c in clients), end, cadence_days(config))
     if tasks:
         of_client = {c.client_id: group(c) for c in clients}
         task_tallies: dict = {}
@@ -600,7 +591,7 @@ def rm_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope) 
         tallies.setdefault(held[task.client_id], TaskTally()).add(task, start, end)
     for book in books:
         tally = tallies.get(book["rm_id"], TaskTally())
-        book.update(aum=aum.get(book["rm_id"], 0) if book["active"] else 0,
+        book.update(aum=aum.get(book["rm_id"], 0),
                     used_pct=None if book["used_pct"] is None else round1(
                         Fraction(100 * book["load"], book["capacity"])),
                     tasks_due=tally.due, tasks_done=tally.done,
