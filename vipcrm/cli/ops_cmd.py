@@ -1,9 +1,150 @@
-"""Commands of this area register on the app here."""
+"""Operations: `nightly` (cron), `backup`, `audit` and `purge`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from vipcrm.cli.common import EXIT_LOCKED, Refused, check_format, parse_date_option, state
+from vipcrm.formats.output import Field
+
+
+def nightly_command(
+    ctx: typer.Context,
+    inbox: Optional[Path] = typer.Option(None, "--inbox",
+                                         help="Folder of extracts named after their kind "
+                                              "(clients*.csv, positions*.csv, …)."),
+    outbox: Optional[Path] = typer.Option(None, "--outbox",
+                                          help="Write each RM's plan (CSV and ICS) here."),
+    backup_dir: Optional[Path] = typer.Option(None, "--backup-dir",
+                                              help="Take a dated backup here first."),
+    keep: int = typer.Option(7, "--keep", min=1, help="Backups to keep in --backup-dir."),
+) -> None:
+    """The unattended nightly chain, for cron.
+
+    Backup (with --backup-dir), import every inbox file in dependency order (each in its own
+    transaction, then moved to done/ or failed/ with a reason), recompute tiers as of today,
+    run the assignment, and write tomorrow morning's plans (with --outbox). One summary line
+    per step on stdout. Exit 0 when all went well, 3 when rows were rejected, 1 when a file or
+    a step failed, 4 when another nightly run holds the lock. After a crash, run it again: it
+    finishes the job and imports nothing twice.
+
+    Example: VIPCRM_DB=/data/vipcrm.db vipcrm nightly --inbox /data/inbox --outbox /data/plans
+    """
+    from vipcrm.jobs.lock import Locked, RunLock
+    from vipcrm.jobs.nightly import NightlyOptions, exit_code, run_nightly
+
+    st = state(ctx)
+    options = NightlyOptions(inbox=inbox, outbox=outbox, backup_dir=backup_dir,
+                             keep_backups=keep)
+    try:
+        with RunLock(st.db_path.resolve()):
+            steps = run_nightly(st.db(), st.config, st.today, st.user(), options,
+                                say=lambda step: print(step.line(), flush=True))
+    except Locked as exc:
+        raise Refused(str(exc), EXIT_LOCKED) from None
+    code = exit_code(steps)
+    if code:
+        raise typer.Exit(code)
+
+
+def backup_command(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="The backup file to write."),
+) -> None:
+    """A consistent copy of the live database (readers and writers may go on), mode 0600.
+
+    Example: vipcrm backup /backups/vipcrm-2026-11-29.db
+    """
+    from vipcrm.store.audit import record
+    from vipcrm.store.backup import backup_to
+    from vipcrm.store.db import transaction
+
+    st = state(ctx)
+    db = st.db()
+    if path.resolve() == st.db_path.resolve():
+        raise Refused("the backup path is the database itself; choose another file")
+    if not path.parent.is_dir():
+        raise Refused(f"folder {path.parent} does not exist; create it first")
+    with transaction(db):
+        record(db, st.user(), "backup", {"path": str(path)})
+    backup_to(db, path)
+    st.info(f"backup written to {path}")
+
+
+AUDIT_FIELDS = [Field("id", "int"), Field("at"), Field("user"), Field("command"), Field("details")]
+
+
+def audit_command(
+    ctx: typer.Context,
+    date_from: Optional[str] = typer.Option(None, "--from", help="From this day (YYYY-MM-DD)."),
+    command: Optional[str] = typer.Option(None, "--command", help="Only commands starting so."),
+    limit: int = typer.Option(200, "--limit", min=1, help="The newest N entries."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+) -> None:
+    """Read the audit log: every write, who ran it, when, and what it changed.
+
+    Example: vipcrm audit --from 2026-11-01 --command import
+    """
+    st = state(ctx)
+    fmt = check_format(fmt)
+    where, params = [], []
+    start = parse_date_option(date_from, "--from")
+    if start:
+        where.append("substr(at, 1, 10) >= ?")
+        params.append(start.isoformat())
+    if command:
+        where.append("command LIKE ? || '%'")
+        params.append(command)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    rows = st.db().conn.execute(
+        f"SELECT id, at, user, command, details FROM audit_log {clause} "
+        f"ORDER BY id DESC LIMIT ?", [*params, limit]).fetchall()
+    records = [dict(zip(("id", "at", "user", "command", "details"), row)) for row in reversed(rows)]
+    st.emit(records, AUDIT_FIELDS, fmt, title=f"{len(records)} audit entr(ies)")
+
+
+def purge_command(
+    ctx: typer.Context,
+    ended_before: str = typer.Option(..., "--ended-before",
+                                     help="Clients whose relationship ended before this day."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count them; change nothing."),
+) -> None:
+    """Delete the personal data of clients whose relationship ended (PIPL minimisation).
+
+    Their names, contact details, IDs and profile are erased and their id is replaced by a
+    pseudonym everywhere, so balances, contacts and tiers still count in aggregates and past
+    KPIs but nothing identifies the person any more. This cannot be undone: take a backup first.
+
+    Example: vipcrm purge --ended-before 2021-12-31
+    """
+    from vipcrm.store.audit import record
+    from vipcrm.store.db import transaction
+    from vipcrm.store.purge import purge_ended
+
+    st = state(ctx)
+    cutoff = parse_date_option(ended_before, "--ended-before")
+    if cutoff > st.today:
+        raise Refused(f"--ended-before {cutoff} is after today; relationships cannot end in "
+                      "the future")
+    db = st.db()
+    conn = db.conn
+    if dry_run:
+        count = conn.execute(
+            "SELECT COUNT(*) FROM clients WHERE closed_on IS NOT NULL AND closed_on < ? "
+            "AND name <> '(purged)'", [cutoff.isoformat()]).fetchone()[0]
+        st.info(f"{count} client(s) would be purged (dry run: nothing changed)")
+        return
+    with transaction(db):
+        count = purge_ended(conn, cutoff)
+        record(db, st.user(), "purge", {"ended_before": cutoff.isoformat(), "clients": count})
+    st.info(f"{count} client(s) purged: personal data erased, ids pseudonymised")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("nightly")(nightly_command)
+    app.command("backup")(backup_command)
+    app.command("audit")(audit_command)
+    app.command("purge")(purge_command)
