@@ -4,7 +4,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from vipcrm.core.kpi import (ReviewInput, pct1, percentile_ranks, review, review_counts,
+from vipcrm.core.kpi import (KpiError, ReviewInput, pct1, percentile_ranks, review, review_counts,
                              review_median, round1, scorecard, time_share)
 
 
@@ -118,7 +118,7 @@ def test_scorecard_equal_totals_share_a_rank_and_weights_follow_the_configuratio
     scores = scorecard({"A": metrics(sales=1), "B": metrics(sales=1), "C": metrics(sales=0)},
                        {**WEIGHTS, "teamwork": 0})
     assert [s.rank for s in scores] == [1, 1, 3]
-    with pytest.raises(ValueError, match="kpi.weights"):
+    with pytest.raises(KpiError, match="kpi.weights"):
         scorecard({"A": metrics()}, dict.fromkeys(WEIGHTS, 0))
 
 

@@ -399,6 +399,15 @@ def test_kpi_weights_come_from_the_configuration(report, cli):
     assert r3["score"] == 44.9
 
 
+def test_kpi_refuses_weights_that_sum_to_zero(report, cli):
+    for component in ("results", "process", "teamwork", "feedback"):
+        assert cli("config", "set", f"kpi.weights.{component}", "0").exit_code == 0
+    for name in ("kpi", "review"):
+        result = cli("--today", TODAY, "report", name)
+        assert result.exit_code == 1
+        assert "Error: the KPI weights (kpi.weights.*) sum to 0" in result.stderr
+
+
 def test_review_proposal(report, cli):
     rows = report("review", *MARCH)
     assert [(r["position"], r["rm_id"], r["action"], r["proposed_grade"], r["reason"])

@@ -62,6 +62,11 @@ LABELS_ZH = {
     "leadership_visits": "高层拜访", "leadership_min": "高层最低", "technical_visits": "技术拜访",
     "technical_min": "技术最低", "business_visits": "商务拜访", "business_min": "商务最低",
     "visits_short": "拜访欠缺", "pinned": "锁定",
+    # Profile fields (DOMAIN §7), listed as the most often missing.
+    "phone": "手机号", "birth_date": "出生日期", "gender": "性别", "occupation": "职业",
+    "marital_status": "婚姻状况", "family": "家庭情况", "hobbies": "兴趣爱好",
+    "product_preferences": "产品偏好", "wealth_source": "财富来源", "preferred_channel": "偏好渠道",
+    "address": "地址",
     **{key: f"完整度{key[5:].replace('_', '-')}%" for key in BAND_KEYS},
 }
 # Codes shown in Chinese tables (CSV and JSON keep the codes).
@@ -90,7 +95,7 @@ class Ask:
 
 
 def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: Optional[str],
-         rm: Optional[str]) -> Ask:
+         rm: Optional[str], *, period: bool = True) -> Ask:
     from vipcrm.core.planning import stale_feeds
     from vipcrm.core.reports import default_period
     from vipcrm.store import reports as store
@@ -116,7 +121,8 @@ def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: O
         raise Refused(f"unknown branch {branch!r}; no RM or client belongs to it")
     config = st.config()
     latest = store.freshness(conn)
-    st.info(f"Period {start_day} to {end_day}; data as of: "
+    when = f"Period {start_day} to {end_day}" if period else f"As of {end_day}"
+    st.info(f"{when}; data as of: "
             + ", ".join(f"{feed} {day or 'none'}" for feed, day in latest.items()))
     stale = stale_feeds(latest, st.today, store.calendar(conn), config["data.stale_after_days"])
     if stale:
@@ -202,7 +208,6 @@ def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, 
 
         width = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
         if width > console.width:
-
             console = Console(file=sys.stdout, no_color=plain(), highlight=False, width=width,
                               soft_wrap=False)
     console.print(table)
@@ -499,9 +504,11 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
 
 
 def _kpi(ask: Ask, build):
+    from vipcrm.core.kpi import KpiError
+
     try:
         return build(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    except ValueError as exc:
+    except KpiError as exc:
         raise Refused(str(exc)) from None
 
 
@@ -574,7 +581,7 @@ def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[s
 
     fmt = check_format(fmt)
     by = _choice(by, COMPLETENESS_GROUPS, "--by")
-    ask = _ask(ctx, None, end, branch, rm)
+    ask = _ask(ctx, None, end, branch, rm, period=False)
     records = completeness_report(ask.conn, ask.config, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COMPLETENESS_COUNTS], fmt,
           _title(ask, "Profile completeness", "客户资料完整度", period=False),
@@ -620,7 +627,7 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
 
     fmt = check_format(fmt)
     dims = _dims(by)
-    ask = _ask(ctx, None, end, branch, rm)
+    ask = _ask(ctx, None, end, branch, rm, period=False)
     records = segments_report(ask.conn, ask.config, ask.end, ask.scope, dims)
     fields = [*(Field(d, "tier" if d == "tier" else "code") for d in dims),
               Field("clients", "int", True), Field("clients_pct", "pct"),
@@ -674,7 +681,7 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
     from vipcrm.store.reports import corporates_report, rated_years
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, None, end, branch, rm)
+    ask = _ask(ctx, None, end, branch, rm, period=False)
     years = [y for y in rated_years(ask.conn) if y <= ask.end.year]
     if year is None:
         if not years:

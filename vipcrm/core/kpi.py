@@ -31,6 +31,10 @@ DEMOTE_SHARE = Fraction(10, 100)
 REVIEW_MINIMUM_RMS = 5  # from this many RMs on, at least one is promoted and one demoted
 
 
+class KpiError(ValueError):
+    """The configuration cannot produce a scorecard."""
+
+
 def round1(value: Number) -> float:
     """One decimal, rounded half up from the exact value."""
     return math.floor(Fraction(value) * 10 + Fraction(1, 2)) / 10
@@ -110,7 +114,8 @@ def scorecard(metrics: Mapping[str, Mapping[str, Number | None]],
     out of the total, whose weights are then spread over the components that were measured.
     """
     if sum(weights[c] for c in COMPONENTS) <= 0:
-        raise ValueError("the KPI weights (kpi.weights.*) sum to 0; give at least one a weight")
+        raise KpiError("the KPI weights (kpi.weights.*) sum to 0; give at least one a weight "
+                       "(vipcrm config set kpi.weights.results 50)")
     percentiles = {rm_id: {} for rm_id in metrics}
     for names in SUB_METRICS.values():
         for name in names:
