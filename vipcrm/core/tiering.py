@@ -18,12 +18,10 @@ from typing import Mapping, NamedTuple
 from vipcrm.core.config import TIERS, Config
 
 OK, WATCH = "ok", "watch"
-BASES = ("daily_avg", "point")
 # Reasons recorded in the tier history.
 NEW, UPGRADE, DOWNGRADE, WATCHED, RECOVERED, UNTIERED = (
     "new", "upgrade", "downgrade", "watch", "recovered", "untiered",
 )
-HISTORY_REASONS = (NEW, UPGRADE, DOWNGRADE, WATCHED, RECOVERED, UNTIERED)
 
 
 def rank(tier: str | None) -> int:
@@ -82,10 +80,6 @@ class Decision:
     tier: str | None
     status: str | None  # ok or watch when tiered, None when not
     reason: str | None  # what to record in the history; None: nothing changed
-
-    @property
-    def changed(self) -> bool:
-        return self.reason is not None
 
 
 def decide(current: str | None, status: str | None, qualifying: str | None,
