@@ -1,8 +1,9 @@
 """Reading a bank's CSV extract: encoding, delimiter, header mapping (DATA.md "Reading a file").
 
-The file is streamed line by line in binary and decoded per line, so a bad byte is reported with
-its exact offset and a file of any size is read in constant memory. In UTF-8 and GB18030 the
-byte 0x0A never occurs inside a multi-byte character, so splitting on it is safe.
+The file is streamed through Python's own (C) decoder and CSV reader in constant memory, hashed
+as it is read. A bad byte stops the import; the file is then scanned again line by line in
+binary to report the byte's exact offset (in UTF-8 and GB18030 the byte 0x0A never occurs inside
+a multi-byte character, so splitting on it is safe).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,40 +97,60 @@ class CsvSource:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line number of the row's first line, cells) for every data row; blank lines skipped."""
-        reader = csv.reader(self._lines(skip_header=True), delimiter=self.delimiter)
-        last_line = 1
-        try:
-            for cells in reader:
-                line = last_line + 1
-                last_line = reader.line_num + 1
-                if not cells or (len(cells) == 1 and not cells[0].strip()):
-                    continue
-                yield line, cells
-        except csv.Error as exc:
-            raise FileRefused(f"{self.path.name}: line {last_line + 1}: {exc}; check the quotes") from None
+        self._hash = hashlib.sha256()
+        self.bytes_read = 0
+        with open(self.path, "rb", buffering=0) as handle:
+            raw = _Hashing(handle, self)
+            text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding=self.encoding,
+                                    newline="")
+            last_line = 1
+            try:
+                text.readline()  # the header, read by open_csv
+                reader = csv.reader(text, delimiter=self.delimiter)
+                for cells in reader:
+                    line = last_line + 1
+                    last_line = reader.line_num + 1
+                    if not cells or (len(cells) == 1 and not cells[0].strip()):
+                        continue
+                    yield line, cells
+            except csv.Error as exc:
+                raise FileRefused(
+                    f"{self.path.name}: line {last_line + 1}: {exc}; check the quotes") from None
+            except UnicodeDecodeError:
+                raise FileRefused(self._decode_problem()) from None
         self.sha256 = self._hash.hexdigest()
 
-    def _lines(self, skip_header: bool) -> Iterator[str]:
+    def _decode_problem(self) -> str:
+        """Find the first undecodable byte again, line by line, to name its offset."""
         decode = codecs.getdecoder(self.encoding)
         offset = 0
-        first = True
         with open(self.path, "rb") as handle:
             for raw in handle:
-                self._hash.update(raw)
                 try:
-                    text = decode(raw)[0]
+                    decode(raw)
                 except UnicodeDecodeError as exc:
-                    raise FileRefused(
-                        f"{self.path.name}: undecodable byte at offset {offset + exc.start} "
-                        f"for encoding {self.encoding}; {_encoding_fix(raw, self.encoding)}"
-                    ) from None
+                    return (f"{self.path.name}: undecodable byte at offset {offset + exc.start} "
+                            f"for encoding {self.encoding}; {_encoding_fix(raw, self.encoding)}")
                 offset += len(raw)
-                self.bytes_read = offset
-                if first:
-                    first = False
-                    if skip_header:
-                        continue
-                yield text
+        return f"{self.path.name}: cannot be decoded as {self.encoding}; pass --encoding"
+
+
+class _Hashing(io.RawIOBase):
+    """Hashes and counts the bytes as the text layer reads them."""
+
+    def __init__(self, handle, source: CsvSource):
+        self.handle = handle
+        self.source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.handle.readinto(buffer)
+        if n:
+            self.source._hash.update(memoryview(buffer)[:n])
+            self.source.bytes_read += n
+        return n
 
 
 def _encoding_fix(raw: bytes, encoding: str) -> str:

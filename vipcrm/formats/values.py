@@ -26,6 +26,11 @@ _MIDNIGHT = re.compile(r"[ T]0{1,2}:00(:00(\.0+)?)?$")
 
 
 def parse_date(text: str) -> str:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:  # the common ISO form, checked in C
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
     candidate = _MIDNIGHT.sub("", text)
     for form in _DATE_FORMS:
         match = form.fullmatch(candidate)

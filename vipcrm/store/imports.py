@@ -14,23 +14,20 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
-from vipcrm.core.privacy import neutralised_strip
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
-from vipcrm.formats.kinds import KINDS, RANGES, Column, Kind
-from vipcrm.formats.values import BadValue
+from vipcrm.formats.kinds import KINDS, Kind
+from vipcrm.formats.rows import RowErrors, RowParser
 from vipcrm.store.audit import now_iso, record
 from vipcrm.store.db import create_private, transaction
 
-BATCH = 5_000
-MEMO_LIMIT = 200_000
-MEMO_TYPES = {"date", "bool"}
 
 
 @dataclass
@@ -112,6 +109,14 @@ class _Rejects:
         if self.writer is not None:
             self.writer.writerow([line, reason, *cells])
 
+    def reset(self) -> None:
+        """Forget everything: the rows are read again from the start."""
+        self.finish(keep=False)
+        self.clients.clear()
+        self.count = 0
+        self.first = []
+        self.handle = self.writer = None
+
     def finish(self, keep: bool) -> Path | None:
         """Move the rejects to the target (keep) or drop them; safe to call more than once."""
         if self.handle is None or self.tmp is None:
@@ -147,17 +152,22 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     conn = db.conn
     try:
         with transaction(db):
-            _stage(conn, kind, source, header.positions, rejects, result, options)
-            _reject_in_sql(conn, kind, source, rejects, options)
+            direct = _insert_directly(conn, kind, source, header.positions, rejects, result,
+                                      options)
+            if not direct:
+                _stage(conn, kind, source, header.positions, rejects, result, options)
+                _reject_in_sql(conn, kind, source, rejects, options)
             result.rejected = rejects.count
             result.first_rejects = rejects.first
             if options.strict and rejects.count:
                 raise _StrictRefusal()
-            if kind.name == "positions":
+            if direct:
+                pass
+            elif kind.name == "positions":
                 _apply_positions(conn, result, options, rejects.clients)
             else:
                 _apply_keyed(conn, kind, list(header.positions), result, options)
-            _record_freshness(conn, kind)
+            _record_freshness(conn, kind, kind.table if direct else "temp.stg")
             result.sha256 = source.sha256
             conn.execute(
                 "INSERT INTO import_log(kind, file, sha256, user, started_at, finished_at, read, "
@@ -168,7 +178,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
             )
             record(db, options.user, f"import {kind.name}",
                    {"file": source.path.name, **result.counts()})
-            conn.execute("DROP TABLE temp.stg")
+            conn.execute("DROP TABLE IF EXISTS temp.stg")
             if options.dry_run:
                 raise _DryRun()
     except _StrictRefusal:
@@ -208,86 +218,92 @@ def _options_summary(options: ImportOptions) -> dict:
             "encoding": options.encoding, "map": options.mapping}
 
 
-def _converter(column: Column, kind: Kind) -> Callable[[str], object]:
-    parse = column.parser
-    bounds = RANGES.get((kind.name, column.name))
-    if column.type in ("guarded", "text") and column.choices is None:
-        if column.type == "text":
-            return neutralised_strip
+def _parser(conn, kind: Kind, positions: dict[str, int], width: int,
+            defaults: bool) -> RowParser:
+    fill = None
+    if kind.name == "positions":
+        # A position's class defaults to its product's: the catalogue is small, read it once.
+        fill = {"asset_class": ("product_code",
+                                dict(conn.execute("SELECT product_code, asset_class FROM products")))}
+    return RowParser(kind, positions, width, defaults=defaults, fill=fill)
 
-        def guarded(text: str) -> object:
-            return parse(neutralised_strip(text))
 
-        return guarded
-    if bounds:
-        low, high = bounds
-
-        def bounded(text: str) -> object:
-            value = parse(text)
-            if not low <= value <= high:  # type: ignore[operator]
-                raise BadValue(f"{text!r} is outside {low}-{high}")
-            return value
-
-        return bounded
-    if column.type in MEMO_TYPES or column.choices is not None:
-        memo: dict[str, object] = {}
-
-        def memoised(text: str) -> object:
+def _good_rows(source, parser: RowParser, rejects: _Rejects, result: ImportResult,
+               options: ImportOptions, lines: bool = True) -> Iterator[tuple]:
+    """(line, *values) of every row that parses (values alone without `lines`); the others go
+    to the rejects."""
+    fast, detailed = parser.fast, parser.detailed
+    progress = options.progress
+    for line, cells in source.rows():
+        result.read += 1
+        try:
+            values = fast(cells)
+        except Exception:  # any problem: the plain path names it (or finds the row good)
             try:
-                return memo[text]
-            except KeyError:
-                value = parse(text)
-                if len(memo) < MEMO_LIMIT:
-                    memo[text] = value
-                return value
+                values = detailed(cells)
+            except RowErrors as exc:
+                rejects.add(line, cells, exc.errors)
+                continue
+        if progress is not None and not result.read % 50_000:
+            progress(source.bytes_read, source.size)
+        yield (line, *values) if lines else values
+    if progress is not None:
+        progress(source.size, source.size)
 
-        return memoised
-    return parse
+
+# Kinds whose every reference the schema's foreign keys check (corporates also need the
+# client to be corporate, which only the staged path checks).
+_DIRECT_KINDS = {"clients", "positions", "products", "navs", "rms", "transactions", "followups",
+                 "timesheets", "calendar"}
+
+
+class _NotDirect(Exception):
+    pass
+
+
+def _insert_directly(conn, kind: Kind, source, positions: dict[str, int], rejects: _Rejects,
+                     result: ImportResult, options: ImportOptions) -> bool:
+    """Insert the rows straight into their table when all of them are new: the common case of
+    a first load and of daily transactions. Any key that exists already, duplicate key, unknown
+    reference (foreign keys) or, for positions, any stored history undoes it (a savepoint) and
+    the staged path does the work instead, with its rejects and counts.
+    """
+    if kind.name not in _DIRECT_KINDS or options.full_snapshot:
+        return False
+    if kind.name == "positions" and conn.execute("SELECT EXISTS (SELECT 1 FROM positions)").fetchone()[0]:
+        return False  # change points must be compared with the stored history
+    parser = _parser(conn, kind, positions, len(source.header), defaults=True)
+    insert = (f"INSERT INTO {kind.table} ({', '.join(parser.columns)}) "
+              f"VALUES ({', '.join('?' * len(parser.columns))})")
+    conn.execute("SAVEPOINT direct")
+    try:
+        inserted = conn.executemany(
+            insert, _good_rows(source, parser, rejects, result, options, lines=False)
+        ).rowcount
+        if kind.name == "positions" and conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM positions GROUP BY client_id, product_code "
+            "HAVING COUNT(*) > 1)").fetchone()[0]:
+            raise _NotDirect()  # several dates of one position: only changes may be stored
+    except (sqlite3.IntegrityError, _NotDirect):
+        conn.execute("ROLLBACK TO direct")
+        conn.execute("RELEASE direct")
+        rejects.reset()
+        result.read = 0
+        return False
+    conn.execute("RELEASE direct")
+    result.inserted = inserted
+    return True
 
 
 def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Rejects,
            result: ImportResult, options: ImportOptions) -> None:
-    names = kind.column_names
     conn.execute("DROP TABLE IF EXISTS temp.stg")
-    conn.execute(f"CREATE TEMP TABLE stg (_line INTEGER PRIMARY KEY, {', '.join(names)})")
-    plan = [(names.index(name), index, kind.column(name), _converter(kind.column(name), kind))
-            for name, index in positions.items()]
-    width = len(source.header)
-    insert = f"INSERT INTO temp.stg VALUES ({', '.join('?' * (len(names) + 1))})"
-    batch: list[tuple] = []
-    empty = [None] * len(names)
-    progress = options.progress
-    for line, cells in source.rows():
-        result.read += 1
-        if len(cells) != width:
-            rejects.add(line, cells, [f"expected {width} fields, found {len(cells)} "
-                                      "(a delimiter or quote problem?)"])
-            continue
-        row = list(empty)
-        errors = None
-        for slot, index, column, convert in plan:
-            text = cells[index].strip()
-            if not text:
-                if column.required:
-                    (errors := errors or []).append(f"{column.name}: required value missing")
-                continue
-            try:
-                row[slot] = convert(text)
-            except BadValue as exc:
-                (errors := errors or []).append(f"{column.name}: {exc}")
-        if errors:
-            rejects.add(line, cells, errors)
-            continue
-        batch.append((line, *row))
-        if len(batch) >= BATCH:
-            conn.executemany(insert, batch)
-            batch.clear()
-            if progress is not None:
-                progress(source.bytes_read, source.size)
-    if batch:
-        conn.executemany(insert, batch)
-    if progress is not None:
-        progress(source.size, source.size)
+    conn.execute(f"CREATE TEMP TABLE stg (_line INTEGER PRIMARY KEY, {', '.join(kind.column_names)})")
+    parser = _parser(conn, kind, positions, len(source.header), defaults=False)
+    conn.executemany(
+        f"INSERT INTO temp.stg (_line, {', '.join(parser.columns)}) "
+        f"VALUES ({', '.join('?' * (len(parser.columns) + 1))})",
+        _good_rows(source, parser, rejects, result, options))
 
 
 def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportOptions) -> None:
@@ -391,10 +407,6 @@ def _apply_positions(conn, result: ImportResult, options: ImportOptions,
         "WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.product_code = s.product_code) "
         "GROUP BY product_code"
     ).rowcount
-    conn.execute(
-        "UPDATE temp.stg SET asset_class = (SELECT asset_class FROM products p "
-        "WHERE p.product_code = temp.stg.product_code) WHERE asset_class IS NULL"
-    )
     conn.execute("CREATE INDEX temp.stg_position ON stg (client_id, product_code, as_of)")
     # Each staged row is compared with the state in force just before it: the previous row of
     # the same position in this file, or the latest stored point on or before its date,
@@ -488,12 +500,12 @@ def _close_absent(conn, day: str, keep_open: set[str]) -> int:
 _FRESHNESS = {"positions": "as_of", "transactions": "date", "navs": "date"}
 
 
-def _record_freshness(conn, kind: Kind) -> None:
+def _record_freshness(conn, kind: Kind, rows: str) -> None:
     column = _FRESHNESS.get(kind.name)
     if column is None:
         return
     conn.execute(
-        f"INSERT INTO freshness (feed, latest) SELECT ?, MAX({column}) FROM temp.stg "
+        f"INSERT INTO freshness (feed, latest) SELECT ?, MAX({column}) FROM {rows} "
         f"HAVING MAX({column}) IS NOT NULL "
         "ON CONFLICT (feed) DO UPDATE SET latest = MAX(latest, excluded.latest)",
         [kind.name],
