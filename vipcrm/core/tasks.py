@@ -302,7 +302,11 @@ class _Builder:
         self._next_working: dt.date | None = None
 
     def add(self, reason: str, reference: str, window_start: dt.date, due: dt.date,
-            channel: str, detail: str = "", covers: str | None = None) -> None:
+            channel: str, detail: str = "", covers: str | None = None,
+            after: dt.date | None = None) -> None:
+        """`after`: the day of the contact that asked for this one. Moving the due date back
+        onto or before it would let that very contact complete the task, so the due date moves
+        forward to the next working day instead."""
         day = self.ctx.day
         if window_start > day and due > day:
             # Not started unless the move off non-working days brings the due date back to
@@ -312,7 +316,10 @@ class _Builder:
                 self._next_working = self.cal.next_working_day(day)
             if self._next_working <= due:
                 return
-        due = self.cal.on_or_before(due)
+        moved = self.cal.on_or_before(due)
+        if after is not None and moved <= after:
+            moved = self.cal.on_or_after(due)
+        due = moved
         window_start = min(window_start, due)
         if window_start > self.ctx.day:
             return
@@ -480,13 +487,15 @@ def _followup_due(b: _Builder) -> None:
             break
         if contact.next_date is not None and horizon <= contact.next_date <= day + _days(_SLACK):
             b.add("followup_due", f"{contact.followup_id} next", contact.next_date,
-                  contact.next_date, "phone", f"follow-up set on {contact.day}")
+                  contact.next_date, "phone", f"follow-up set on {contact.day}",
+                  after=contact.day)
         if contact.stage == "sale" and contact.counts:
             for offset in AFTER_SALE:
                 n = contact.day + _days(offset)
                 if horizon <= n <= day + _days(_SLACK):
                     b.add("followup_due", f"{contact.followup_id} +{offset}", n, n, "phone",
-                          f"after-sale care (+{offset} days) for the sale of {contact.day}")
+                          f"after-sale care (+{offset} days) for the sale of {contact.day}",
+                          after=contact.day)
 
 
 def _corporate_visit(b: _Builder) -> None:
