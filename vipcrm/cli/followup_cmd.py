@@ -8,10 +8,10 @@ from typing import Optional
 import typer
 
 from vipcrm.cli.common import Refused, check_format, parse_date_option, state
-from vipcrm.formats.output import Field
+from vipcrm.formats.output import Field, yuan_grouped
 
-followup_app = typer.Typer(help="Log contacts, list them, and record RM time outside client work.",
-                           no_args_is_help=True)
+followup_app = typer.Typer(help="Log contacts, list them and their prospects, and record RM time "
+                                "outside client work.", no_args_is_help=True)
 
 
 def _amount(text: Optional[str]) -> Optional[int]:
@@ -25,11 +25,18 @@ def _amount(text: Optional[str]) -> Optional[int]:
         raise typer.BadParameter(str(exc), param_hint="--amount") from None
 
 
-def _rm(conn, rm_id: str, what: str) -> tuple:
-    row = conn.execute("SELECT rm_id, active FROM rms WHERE rm_id = ?", [rm_id]).fetchone()
-    if row is None:
-        raise Refused(f"unknown RM {rm_id!r} for {what}; check `vipcrm assign load` for RM ids")
-    return row
+def _check_rm(conn, rm_id: str, what: str, fix: str = "record it under an active RM") -> None:
+    from vipcrm.store.followup import rm_active
+
+    active = rm_active(conn, rm_id)
+    if active is None:
+        raise Refused(f"unknown RM {rm_id!r} ({what}); check the RM id (vipcrm assign list)")
+    if not active:
+        raise Refused(f"RM {rm_id} ({what}) is no longer active; {fix}")
+
+
+def _lower(text: Optional[str]) -> Optional[str]:
+    return text.strip().lower() if text is not None else None
 
 
 @followup_app.command("log")
@@ -39,7 +46,7 @@ def log(
     channel: str = typer.Option(..., "--channel", help="phone, sms, visit, event, wechat or email."),
     rm: Optional[str] = typer.Option(None, "--rm", help="The RM (default: the client's RM)."),
     date: Optional[str] = typer.Option(None, "--date", help="Day of the contact (default today)."),
-    minutes: Optional[int] = typer.Option(None, "--minutes", help="Time spent."),
+    minutes: Optional[int] = typer.Option(None, "--minutes", help="Time spent, 0 to 1440."),
     stage: Optional[str] = typer.Option(None, "--stage",
                                         help="plan, assess, sale, after_sale or celebrate."),
     outcome: str = typer.Option("reached", "--outcome",
@@ -48,52 +55,61 @@ def log(
     product: Optional[str] = typer.Option(None, "--product", help="Product code (sales)."),
     amount: Optional[str] = typer.Option(None, "--amount", help="Amount in CNY (sales)."),
     satisfaction: Optional[int] = typer.Option(None, "--satisfaction", help="1 to 5."),
-    next_date: Optional[str] = typer.Option(None, "--next", help="Next follow-up date."),
+    next_date: Optional[str] = typer.Option(None, "--next",
+                                            help="Next follow-up date (a followup_due task)."),
     referral: Optional[str] = typer.Option(None, "--referral",
-                                           help="Name of a person the client referred."),
+                                           help="Name of a person the client referred (a prospect)."),
     joint_rm: Optional[str] = typer.Option(None, "--joint-rm", help="A second RM on the contact."),
     level: Optional[str] = typer.Option(None, "--level",
                                         help="Corporate visit level: leadership, technical, business."),
     override_reason: Optional[str] = typer.Option(None, "--override-reason",
-                                                  help="Why an unsuitable sale goes ahead."),
+                                                  help="Why an unsuitable sale goes ahead (recorded)."),
     confirm_elderly: bool = typer.Option(False, "--confirm-elderly",
-                                         help="The elderly client confirmed an R4-R5 purchase."),
+                                         help="An elderly client (or of unknown age) explicitly "
+                                              "agreed to an R4-R5 purchase."),
     for_sale: Optional[str] = typer.Option(None, "--for-sale",
-                                           help="celebrate: the sale's followup id (default: the latest)."),
+                                           help="celebrate: the sale's followup id (default: the "
+                                                "client's latest sale)."),
     recognise: Optional[str] = typer.Option(None, "--recognise",
-                                            help="celebrate: who is recognised (RM, team, partners)."),
+                                            help="celebrate: who is recognised (default: the "
+                                                 "selling RM)."),
 ) -> None:
     """Log one contact; it completes the client's open tasks (unless nobody answered).
 
     A sale is checked for suitability (refused without --override-reason) and brings after-sale
-    calls at +7 and +30 days; a referral creates a prospect.
+    calls at +7 and +30 days; a celebrate entry names the sale and who is recognised; a
+    referral creates a prospect.
 
     Example: vipcrm followup log C0001 --channel phone --stage assess --minutes 15 --note "wants a 1-year plan"
     """
-    from vipcrm.core.followup import Contact, check_contact
-    from vipcrm.core.suitability import needs_elderly_confirmation, suitable
+    from vipcrm.core.followup import Contact, after_sale_dates, check_contact, check_sale
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction
-    from vipcrm.store.followup import latest_sale, save_contact
+    from vipcrm.store.followup import find_sale, save_contact, subject
+    from vipcrm.store.planning import load_calendar
 
     st = state(ctx)
     day = parse_date_option(date, "--date") or st.today
+    next_day = parse_date_option(next_date, "--next")
+    amount_fen = _amount(amount)
     db = st.db()
     conn = db.conn
     config = st.config()
-    row = conn.execute(
-        "SELECT c.segment, c.birth_date, c.risk_level, c.risk_assessed_on, c.closed_on, a.rm_id "
-        "FROM clients c LEFT JOIN assignments a USING (client_id) WHERE c.client_id = ?", [client]
-    ).fetchone()
-    if row is None:
+    who = subject(conn, client)
+    if who is None:
         raise Refused(f"unknown client {client!r}; check the id (vipcrm client show ID)")
-    segment, birth, risk, assessed, closed_on, assigned_rm = row
-    rm_id = rm or assigned_rm
+    if who.closed_on and who.closed_on <= day.isoformat():
+        raise Refused(f"client {client} closed its relationship on {who.closed_on}; "
+                      "contacts after that are not logged")
+    rm_id = rm or who.rm_id
     if rm_id is None:
         raise Refused(f"client {client} has no RM; say who made the contact with --rm")
-    _rm(conn, rm_id, "--rm")
+    if rm:
+        _check_rm(conn, rm_id, "--rm")
+    else:
+        _check_rm(conn, rm_id, f"the RM of {client}", "say who made the contact with --rm")
     if joint_rm:
-        _rm(conn, joint_rm, "--joint-rm")
+        _check_rm(conn, joint_rm, "--joint-rm")
     product_risk = None
     if product:
         found = conn.execute("SELECT risk_level FROM products WHERE product_code = ?",
@@ -102,140 +118,176 @@ def log(
             raise Refused(f"unknown product {product!r}; import it first (vipcrm import products)")
         product_risk = found[0]
     contact = Contact(
-        client_id=client, rm_id=rm_id, date=day, channel=channel.lower(), outcome=outcome.lower(),
-        stage=stage.lower() if stage else None, minutes=minutes, note=note, product_code=product,
-        amount=_amount(amount), satisfaction=satisfaction,
-        next_date=parse_date_option(next_date, "--next"), referral=referral,
-        joint_rm_id=joint_rm, visit_level=level.lower() if level else None,
-        override_reason=override_reason, elderly_confirmed=confirm_elderly,
+        client_id=client, rm_id=rm_id, date=day, channel=_lower(channel), outcome=_lower(outcome),
+        stage=_lower(stage), minutes=minutes, note=note, product_code=product, amount=amount_fen,
+        satisfaction=satisfaction, next_date=next_day, referral=referral, joint_rm_id=joint_rm,
+        visit_level=_lower(level), override_reason=override_reason,
+        elderly_confirmed=confirm_elderly,
     )
-    problems = check_contact(contact, st.today, corporate=segment == "corporate")
+    problems = check_contact(contact, st.today, corporate=who.segment == "corporate")
+    if not problems and contact.stage == "sale":
+        problems = check_sale(contact, who.risk, product_risk, config)
     if problems:
         raise Refused(problems[0])
-    if closed_on and closed_on <= day.isoformat():
-        raise Refused(f"client {client} closed its relationship on {closed_on}; nothing to log")
-    sale_id = None
-    if contact.stage == "sale":
-        assessed_on = dt.date.fromisoformat(assessed) if assessed else None
-        if not suitable(risk, assessed_on, product_risk, day, config) and not override_reason:
-            why = ("no valid risk assessment" if risk is None or assessed_on is None
-                   or not _valid(assessed_on, day, config)
-                   else f"product risk {product_risk or 'unknown (R5)'} is above the client's {risk}")
-            raise Refused(f"unsuitable sale of {product} to {client}: {why}; reassess the client "
-                          "or give --override-reason")
-        birth_date = dt.date.fromisoformat(birth) if birth else None
-        if needs_elderly_confirmation(birth_date, product_risk, day, config) and not confirm_elderly:
-            raise Refused(f"client {client} is {config['suitability.elderly_age']} or older (or of "
-                          f"unknown age) and {product} is {product_risk or 'R5'}: confirm with "
-                          "--confirm-elderly after the client's explicit agreement")
+    sale = None
     if contact.stage == "celebrate":
-        sale = (conn.execute("SELECT followup_id, date, product_code, amount, rm_id FROM followups "
-                             "WHERE followup_id = ? AND client_id = ? AND stage = 'sale'",
-                             [for_sale, client]).fetchone()
-                if for_sale else latest_sale(conn, client, day))
+        sale = find_sale(conn, client, day, for_sale)
         if sale is None:
-            raise Refused(f"no sale of client {client} to celebrate; log the sale first "
-                          "or name it with --for-sale")
-        sale_id = sale[0]
-    before = _open_reasons(st, client, day)
-    with transaction(db):
-        followup_id = save_contact(conn, contact, sale_id=sale_id, recognised=recognise)
-        record(db, st.user(), "followup log", {
-            "followup_id": followup_id, "client_id": client, "stage": contact.stage,
-            "override_reason": override_reason, "elderly_confirmed": confirm_elderly})
-    after = _open_reasons(st, client, day)
-    st.info(f"logged {followup_id}: {client} {contact.channel} {contact.outcome}"
-            + (f" ({contact.stage})" if contact.stage else ""))
-    if override_reason:
-        st.warn(f"unsuitable sale recorded with override: {override_reason}")
-    done = sorted(before - after)
-    if done:
-        st.info("completed: " + ", ".join(done))
-    elif contact.outcome == "no_answer" and before:
-        st.info("no answer: open tasks stay open (" + ", ".join(sorted(before)) + ")")
-    if contact.stage == "sale":
-        from vipcrm.core.followup import after_sale_dates
+            which = f"sale {for_sale}" if for_sale else "sale"
+            raise Refused(f"no {which} of client {client} on or before {day} to celebrate; "
+                          "log the sale first or name it with --for-sale")
+    elif for_sale or recognise:
+        raise Refused("--for-sale and --recognise are for a celebrate entry (--stage celebrate)")
+    recognised = (recognise or sale.rm_id) if sale else None
 
-        dates = ", ".join(d.isoformat() for d in after_sale_dates(day))
-        st.info(f"after-sale care due on {dates} (moved off non-working days in the plan)")
+    before = _open_tasks(st, client, day)
+    with transaction(db):
+        followup_id = save_contact(conn, contact, sale_id=sale.followup_id if sale else None,
+                                   recognised=recognised)
+        record(db, st.user(), "followup log", {
+            "followup_id": followup_id, "client_id": client, "rm_id": rm_id,
+            "stage": contact.stage, "outcome": contact.outcome,
+            "override_reason": override_reason, "elderly_confirmed": confirm_elderly})
+    after = _open_tasks(st, client, day)
+
+    st.info(f"logged {followup_id}: {client} {contact.channel} {contact.outcome}"
+            + (f" ({contact.stage})" if contact.stage else "") + f" by {rm_id}")
+    done = [before[key] for key in sorted(before.keys() - after.keys())]
+    if done:
+        st.info("completed: " + ", ".join(f"{t.reason} [{t.reference}]" for t in done))
+    elif contact.outcome == "no_answer" and before:
+        st.info("no answer: open tasks stay open: "
+                + ", ".join(sorted({t.reason for t in before.values()})))
+    if override_reason:
+        st.warn(f"unsuitable sale of {product} recorded with override: {override_reason}")
+    if contact.stage == "sale":
+        dates = after_sale_dates(day, load_calendar(conn))
+        st.info("after-sale care due " + " and ".join(d.isoformat() for d in dates))
+    if sale:
+        st.info(f"recognised {recognised} for sale {sale.followup_id} of {sale.date} "
+                f"({sale.product_code}, {yuan_grouped(sale.amount)} CNY)")
     if referral:
         st.info(f"prospect {referral!r} recorded, referred by {client} to {rm_id}")
 
 
-def _valid(assessed_on: dt.date, day: dt.date, config) -> bool:
-    from vipcrm.core.suitability import assessment_valid
+def _open_tasks(st, client_id: str, day: dt.date) -> dict:
+    """The client's open tasks on `day` by (reason, reference), from the same rules as `plan`."""
+    from vipcrm.store.planning import client_open_tasks
 
-    return assessment_valid(assessed_on, day, config)
+    return {(t.reason, t.reference): t
+            for t in client_open_tasks(st.db(), st.config(), client_id, day)}
 
 
-def _open_reasons(st, client_id: str, day: dt.date) -> set[str]:
-    """The client's open task reasons on `day`, from the same rules as `plan`."""
-    from vipcrm.store.planning import open_task_reasons
-
-    return open_task_reasons(st.db(), st.config(), client_id, day)
+LIST_FIELDS = [Field("followup_id"), Field("date"), Field("client_id"), Field("rm_id"),
+               Field("channel"), Field("minutes", "int"), Field("outcome"), Field("stage"),
+               Field("product_code"), Field("amount", "money"), Field("satisfaction", "int"),
+               Field("next_date"), Field("joint_rm_id"), Field("visit_level"), Field("referral"),
+               Field("override_reason"), Field("elderly_confirmed", "bool"), Field("sale_id"),
+               Field("recognised"), Field("source"), Field("note")]
+# The table keeps what an RM reads at a glance; CSV and JSON carry every field.
+TABLE_KEYS = ("followup_id", "date", "client_id", "rm_id", "channel", "minutes", "outcome",
+              "stage", "product_code", "amount", "satisfaction", "next_date", "note")
 
 
 @followup_app.command("list")
 def list_(
     ctx: typer.Context,
     client: Optional[str] = typer.Option(None, "--client"),
-    rm: Optional[str] = typer.Option(None, "--rm"),
-    stage: Optional[str] = typer.Option(None, "--stage"),
+    rm: Optional[str] = typer.Option(None, "--rm", help="Contacts the RM led or joined."),
+    stage: Optional[str] = typer.Option(None, "--stage",
+                                        help="plan, assess, sale, after_sale or celebrate."),
     date_from: Optional[str] = typer.Option(None, "--from"),
     date_to: Optional[str] = typer.Option(None, "--to"),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
 ) -> None:
     """List logged and imported contacts, filtered by client, RM, stage and period.
 
+    JSON/CSV keys: followup_id, date, client_id, rm_id, channel, minutes, outcome, stage,
+    product_code, amount, satisfaction, next_date, joint_rm_id, visit_level, referral,
+    override_reason, elderly_confirmed, sale_id, recognised, source (cli or import), note.
+
     Example: vipcrm followup list --rm RM001 --from 2026-11-01 --format csv
     """
-    from vipcrm.store.followup import list_followups
+    from vipcrm.core.followup import STAGES
+    from vipcrm.store.followup import list_followups, rm_active
 
     st = state(ctx)
     fmt = check_format(fmt)
-    records = list_followups(st.db(), client=client, rm=rm, stage=stage,
-                             date_from=parse_date_option(date_from, "--from"),
-                             date_to=parse_date_option(date_to, "--to"))
-    fields = [Field("followup_id"), Field("date"), Field("client_id"), Field("rm_id"),
-              Field("channel"), Field("minutes", "int"), Field("outcome"), Field("stage"),
-              Field("product_code"), Field("amount", "money"), Field("satisfaction", "int"),
-              Field("next_date"), Field("joint_rm_id"), Field("visit_level"), Field("referral"),
-              Field("override_reason"), Field("note")]
-    if fmt == "table":
-        fields = [f for f in fields if f.key not in ("joint_rm_id", "visit_level", "referral")]
+    start = parse_date_option(date_from, "--from")
+    end = parse_date_option(date_to, "--to")
+    stage = _lower(stage)
+    if stage is not None and stage not in STAGES:
+        raise Refused(f"stage {stage!r}: use one of {', '.join(STAGES)}")
+    if start and end and start > end:
+        raise Refused(f"--from {start} is after --to {end}; swap them")
+    db = st.db()
+    if client and not db.conn.execute("SELECT 1 FROM clients WHERE client_id = ?",
+                                      [client]).fetchone():
+        raise Refused(f"unknown client {client!r}; check the id")
+    if rm and rm_active(db.conn, rm) is None:
+        raise Refused(f"unknown RM {rm!r}; check the RM id")
+    records = list_followups(db, client=client, rm=rm, stage=stage, date_from=start,
+                             date_to=end)
+    fields = LIST_FIELDS if fmt != "table" else [f for f in LIST_FIELDS if f.key in TABLE_KEYS]
     st.emit(records, fields, fmt, title=f"{len(records)} contact(s)")
+
+
+@followup_app.command("prospects")
+def prospects(
+    ctx: typer.Context,
+    client: Optional[str] = typer.Option(None, "--client", help="Referred by this client."),
+    rm: Optional[str] = typer.Option(None, "--rm", help="Brought to this RM."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+) -> None:
+    """List prospects brought by referrals, with the referring client and RM.
+
+    JSON/CSV keys: id, name, referred_by, referrer_name, rm_id, followup_id, created_on.
+
+    Example: vipcrm followup prospects --rm RM001
+    """
+    from vipcrm.store.followup import list_prospects
+
+    st = state(ctx)
+    fmt = check_format(fmt)
+    records = list_prospects(st.db(), client=client, rm=rm)
+    fields = [Field("id", "int"), Field("name"), Field("referred_by"), Field("referrer_name"),
+              Field("rm_id"), Field("followup_id"), Field("created_on")]
+    st.emit(records, fields, fmt, title=f"{len(records)} prospect(s)")
 
 
 @followup_app.command("time")
 def time_(
     ctx: typer.Context,
     rm: str = typer.Argument(..., help="The RM."),
-    minutes: int = typer.Option(..., "--minutes", min=1, max=24 * 60),
+    minutes: int = typer.Option(..., "--minutes", help="Minutes to add, 1 to 1440."),
     category: str = typer.Option(..., "--category", help="vip, non_vip, admin or training."),
     date: Optional[str] = typer.Option(None, "--date", help="Default today."),
 ) -> None:
     """Record RM time outside logged contacts: the other half of the VIP-time KPI.
 
+    Minutes add to what the day's timesheet holds for the category (an imported timesheet row
+    sets it); a day holds at most 1440 minutes in all.
+
     Example: vipcrm followup time RM001 --minutes 90 --category admin
     """
-    from vipcrm.core.followup import TIME_CATEGORIES
+    from vipcrm.core.followup import check_time
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction
-    from vipcrm.store.followup import add_time
+    from vipcrm.store.followup import add_time, day_minutes
 
     st = state(ctx)
     day = parse_date_option(date, "--date") or st.today
-    if day > st.today:
-        raise Refused(f"date {day} is in the future; record time on or before today")
-    if category not in TIME_CATEGORIES:
-        raise Refused(f"category {category!r}: use one of {', '.join(TIME_CATEGORIES)}")
+    category = _lower(category)
     db = st.db()
-    _rm(db.conn, rm, "time")
+    _check_rm(db.conn, rm, "followup time")
     with transaction(db):
+        problems = check_time(day, st.today, category, minutes, day_minutes(db.conn, rm, day))
+        if problems:
+            raise Refused(problems[0])
         total = add_time(db.conn, rm, day, category, minutes)
         record(db, st.user(), "followup time", {"rm_id": rm, "date": day.isoformat(),
                                                  "category": category, "minutes": minutes})
-    st.info(f"{rm} {day} {category}: +{minutes} min (total {total} min)")
+    st.info(f"{rm} {day} {category}: +{minutes} min (now {total} min)")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,13 +1,19 @@
 """Checking a contact before it is logged (DOMAIN §5, §6): the five-step process's rules.
 
-`check_contact` returns the problems that refuse the entry; it never prints. Suitability of a
-sale is decided by `vipcrm.core.suitability`; this module only says what a sale needs.
+The checks return the problems that refuse an entry, each one line with its fix; they never
+print. Suitability itself is decided by `vipcrm.core.suitability`; this module says what a sale,
+a celebration and a timesheet entry need.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Mapping
+
+from vipcrm.core.calendar import WorkCalendar
+from vipcrm.core.suitability import (assessment_valid, needs_elderly_confirmation, risk_number,
+                                     suitable)
 
 CHANNELS = ("phone", "sms", "visit", "event", "wechat", "email")
 OUTCOMES = ("reached", "no_answer", "declined", "callback")
@@ -16,6 +22,7 @@ VISIT_LEVELS = ("leadership", "technical", "business")
 TIME_CATEGORIES = ("vip", "non_vip", "admin", "training")
 # After-sale care: calls at these offsets from the sale (DOMAIN §4 followup_due).
 AFTER_SALE_DAYS = (7, 30)
+DAY_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,14 @@ class Contact:
     elderly_confirmed: bool = False
 
 
+@dataclass(frozen=True)
+class RiskProfile:
+    """What suitability reads of the client (DOMAIN §5)."""
+    risk_level: str | None
+    assessed_on: dt.date | None
+    birth_date: dt.date | None
+
+
 def check_contact(contact: Contact, today: dt.date, *, corporate: bool) -> list[str]:
     """Problems with the entry itself, each a one-line message with the fix."""
     problems = []
@@ -50,21 +65,33 @@ def check_contact(contact: Contact, today: dt.date, *, corporate: bool) -> list[
         problems.append(f"outcome {contact.outcome!r}: use one of {', '.join(OUTCOMES)}")
     if contact.stage is not None and contact.stage not in STAGES:
         problems.append(f"stage {contact.stage!r}: use one of {', '.join(STAGES)}")
-    if contact.minutes is not None and not 0 <= contact.minutes <= 24 * 60:
-        problems.append(f"minutes {contact.minutes}: give 0 to 1440")
+    if contact.minutes is not None and not 0 <= contact.minutes <= DAY_MINUTES:
+        problems.append(f"minutes {contact.minutes}: give 0 to {DAY_MINUTES}")
     if contact.satisfaction is not None and not 1 <= contact.satisfaction <= 5:
         problems.append(f"satisfaction {contact.satisfaction}: give 1 to 5")
     if contact.next_date is not None and contact.next_date <= contact.date:
-        problems.append(f"next date {contact.next_date} must be after the contact's date {contact.date}")
+        problems.append(f"next date {contact.next_date} must be after the contact's date "
+                        f"{contact.date}")
     if contact.amount is not None and contact.amount <= 0:
         problems.append("amount must be positive")
     if contact.amount is not None and contact.product_code is None:
         problems.append("an amount needs the product it was for (--product)")
+    if contact.outcome == "no_answer":
+        # Nobody answered: there is nobody to rate the contact or to refer a friend.
+        if contact.satisfaction is not None:
+            problems.append("a contact with no answer has no satisfaction; drop --satisfaction")
+        if contact.referral:
+            problems.append("a contact with no answer brings no referral; drop --referral")
     if contact.stage == "sale":
         if contact.product_code is None or contact.amount is None:
             problems.append("a sale needs --product and --amount")
         if contact.outcome != "reached":
             problems.append("a sale is made with a client who was reached (--outcome reached)")
+    else:
+        if contact.override_reason is not None:
+            problems.append("--override-reason is for an unsuitable sale only (--stage sale)")
+        if contact.elderly_confirmed:
+            problems.append("--confirm-elderly is for a sale only (--stage sale)")
     if contact.visit_level is not None:
         if contact.visit_level not in VISIT_LEVELS:
             problems.append(f"level {contact.visit_level!r}: use one of {', '.join(VISIT_LEVELS)}")
@@ -77,6 +104,64 @@ def check_contact(contact: Contact, today: dt.date, *, corporate: bool) -> list[
     return problems
 
 
-def after_sale_dates(sale_date: dt.date) -> list[dt.date]:
-    """Due dates of the after-sale care calls, before any move off non-working days."""
-    return [sale_date + dt.timedelta(days=days) for days in AFTER_SALE_DAYS]
+def unsuitability(client: RiskProfile, product_risk: str | None, day: dt.date,
+                  config: Mapping) -> str | None:
+    """Why the product is not suitable for the client on `day`, or None when it is."""
+    if suitable(client.risk_level, client.assessed_on, product_risk, day, config):
+        return None
+    if risk_number(client.risk_level, "C") is None:
+        return "the client has no risk assessment"
+    if not assessment_valid(client.assessed_on, day, config):
+        return (f"the client's risk assessment of {client.assessed_on or 'unknown date'} is not "
+                f"valid on {day}")
+    return f"product risk {product_risk or 'unknown (R5)'} is above the client's {client.risk_level}"
+
+
+def check_sale(contact: Contact, client: RiskProfile, product_risk: str | None,
+               config: Mapping) -> list[str]:
+    """Suitability at sale (DOMAIN §5): problems that refuse the sale as entered."""
+    problems = []
+    why = unsuitability(client, product_risk, contact.date, config)
+    if why and not contact.override_reason:
+        problems.append(f"unsuitable sale of {contact.product_code} to {contact.client_id}: {why}; "
+                        "reassess the client or give --override-reason")
+    elif not why and contact.override_reason:
+        problems.append(f"{contact.product_code} is suitable for {contact.client_id}; "
+                        "drop --override-reason (overrides are recorded for unsuitable sales only)")
+    if (needs_elderly_confirmation(client.birth_date, product_risk, contact.date, config)
+            and not contact.elderly_confirmed):
+        age = "of unknown age" if client.birth_date is None else (
+            f"aged {config['suitability.elderly_age']} or over")
+        problems.append(f"client {contact.client_id} is {age} and {contact.product_code} is "
+                        f"{product_risk or 'unrated (R5)'}: give --confirm-elderly once the client "
+                        "has explicitly agreed")
+    return problems
+
+
+def after_sale_dates(sale_date: dt.date, calendar: WorkCalendar | None = None) -> list[dt.date]:
+    """Due dates of the after-sale care calls. With a calendar, moved off non-working days as
+    planning moves them: to the previous working day (DOMAIN §4), or to the next one when the
+    previous is the day of the sale itself (a holiday week), so the sale never counts as its
+    own after-sale call."""
+    dates = [sale_date + dt.timedelta(days=days) for days in AFTER_SALE_DAYS]
+    if calendar is None:
+        return dates
+    moved = [calendar.on_or_before(d) for d in dates]
+    return [m if m > sale_date else calendar.on_or_after(d) for m, d in zip(moved, dates)]
+
+
+def check_time(day: dt.date, today: dt.date, category: str, minutes: int,
+               day_total: int) -> list[str]:
+    """Non-client time of an RM (DOMAIN §8); `day_total` is what the RM's timesheet already
+    holds for that day, all categories."""
+    problems = []
+    if day > today:
+        problems.append(f"date {day} is in the future; record time on or before today")
+    if category not in TIME_CATEGORIES:
+        problems.append(f"category {category!r}: use one of {', '.join(TIME_CATEGORIES)}")
+    if not 1 <= minutes <= DAY_MINUTES:
+        problems.append(f"minutes {minutes}: give 1 to {DAY_MINUTES}")
+    elif day_total + minutes > DAY_MINUTES:
+        problems.append(f"the timesheet of {day} already holds {day_total} minutes; adding "
+                        f"{minutes} would pass the {DAY_MINUTES} minutes of a day")
+    return problems

@@ -1,0 +1,489 @@
+"""`vipcrm followup log | list | prospects | time` over a real database (DOMAIN §4–§6, §8)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from vipcrm.cli.app import app
+
+TODAY = "2026-11-30"  # a Monday
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """The example files, tiers and RMs set directly, and a few clients for the edge cases;
+    built once, copied for each test."""
+    path = tmp_path_factory.mktemp("bank") / "bank.db"
+    runner = CliRunner()
+    for kind in ("calendar", "rms", "products", "clients", "positions", "navs"):
+        result = runner.invoke(app, ["--db", str(path), "import", kind,
+                                     str(EXAMPLES / f"{kind}.csv")], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO products (product_code, name, asset_class, risk_level) "
+                 "VALUES ('PE-1', 'Private equity fund', 'fund', 'R5')")
+    conn.execute("INSERT INTO rms (rm_id, name, branch, grade, active) "
+                 "VALUES ('RM009', 'Gone Away', 'BJ01', 'l3', 0)")
+    conn.executemany("INSERT INTO clients (client_id, name, home_branch, closed_on) "
+                     "VALUES (?, ?, 'BJ01', ?)",
+                     [("C0005", "Closed Account", "2026-10-31"), ("C0006", "No RM Yet", None)])
+    conn.executemany("INSERT INTO tiers VALUES (?, ?, 'ok', 0, 0, ?, ?)",
+                     [(c, t, "2026-06-01", "2026-11-27") for c, t in (
+                         ("C0001", "black_gold"), ("C0002", "platinum"),
+                         ("C0003", "premier_gold"), ("C0006", "gold"))])
+    conn.executemany("INSERT INTO assignments (client_id, rm_id, pinned, reason, since) "
+                     "VALUES (?, ?, ?, 'new', '2026-06-01')",
+                     [("C0001", "RM001", 0), ("C0002", "RM004", 0), ("C0003", "RM003", 0),
+                      ("C0004", "RM002", 1)])
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return path
+
+
+@pytest.fixture
+def bank(template, db_path):
+    shutil.copyfile(template, db_path)
+    return db_path
+
+
+@pytest.fixture
+def run(cli):
+    def invoke(*args, today=TODAY):
+        return cli("--today", today, *args)
+
+    return invoke
+
+
+def dump(db_path) -> dict:
+    conn = sqlite3.connect(db_path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    finally:
+        conn.close()
+
+
+def refused(result, fragment: str, code: int = 1) -> None:
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    if code == 1:
+        assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert fragment in result.stderr, result.stderr
+
+
+def records(result) -> list[dict]:
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def query(db_path, statement, params=()):
+    conn = sqlite3.connect(db_path)
+    try:
+        rows = conn.execute(statement, params).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+def plan_lines(run, day, rm, today=TODAY) -> dict[str, dict]:
+    return {r["client_id"]: r for r in records(run("plan", day, "--rm", rm, "--format", "json",
+                                                   today=today))}
+
+
+LOG = ("followup", "log")
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("NOPE", "--channel", "phone"), "unknown client 'NOPE'"),
+    (("C0005", "--channel", "phone", "--rm", "RM003"), "closed its relationship on 2026-10-31"),
+    (("C0006", "--channel", "phone"), "C0006 has no RM; say who made the contact with --rm"),
+    (("C0001", "--channel", "phone", "--rm", "RM999"), "unknown RM 'RM999' (--rm)"),
+    (("C0001", "--channel", "phone", "--rm", "RM009"), "RM009 (--rm) is no longer active"),
+    (("C0001", "--channel", "visit", "--joint-rm", "RM999"), "unknown RM 'RM999' (--joint-rm)"),
+    (("C0001", "--channel", "visit", "--joint-rm", "RM001"), "another RM"),
+    (("C0001", "--channel", "phone", "--product", "NOPE"), "unknown product 'NOPE'"),
+    (("C0001", "--channel", "phone", "--date", "2026-12-01"), "2026-12-01 is in the future"),
+    (("C0001", "--channel", "fax"), "channel 'fax'"),
+    (("C0001", "--channel", "phone", "--stage", "close"), "stage 'close'"),
+    (("C0001", "--channel", "phone", "--outcome", "maybe"), "outcome 'maybe'"),
+    (("C0001", "--channel", "phone", "--minutes", "-1"), "minutes -1"),
+    (("C0001", "--channel", "phone", "--minutes", "1441"), "minutes 1441"),
+    (("C0001", "--channel", "phone", "--satisfaction", "0"), "satisfaction 0"),
+    (("C0001", "--channel", "phone", "--satisfaction", "6"), "satisfaction 6"),
+    (("C0001", "--channel", "phone", "--next", TODAY), "must be after"),
+    (("C0001", "--channel", "phone", "--next", "2026-11-29"), "must be after"),
+    (("C0001", "--channel", "visit", "--level", "technical"), "corporate clients only"),
+    (("C0004", "--channel", "phone", "--level", "technical"), "needs --channel visit"),
+    (("C0001", "--channel", "phone", "--amount", "1000"), "needs the product it was for"),
+    (("C0001", "--channel", "phone", "--product", "BOND-3Y", "--amount", "-5"), "positive"),
+    (("C0001", "--channel", "visit", "--stage", "sale"), "a sale needs --product and --amount"),
+    (("C0001", "--channel", "visit", "--stage", "sale", "--product", "BOND-3Y"),
+     "a sale needs --product and --amount"),
+    (("C0001", "--channel", "visit", "--stage", "sale", "--product", "BOND-3Y", "--amount", "10",
+      "--outcome", "declined"), "was reached"),
+    (("C0001", "--channel", "visit", "--stage", "celebrate"), "no sale of client C0001"),
+    (("C0001", "--channel", "phone", "--outcome", "no_answer", "--satisfaction", "4"),
+     "no answer has no satisfaction"),
+    (("C0001", "--channel", "phone", "--outcome", "no_answer", "--referral", "Li Si"),
+     "no answer brings no referral"),
+    (("C0001", "--channel", "phone", "--override-reason", "why not"), "unsuitable sale only"),
+    (("C0001", "--channel", "phone", "--confirm-elderly"), "for a sale only"),
+    (("C0001", "--channel", "phone", "--recognise", "RM001"), "for a celebrate entry"),
+    (("C0001", "--channel", "visit", "--stage", "sale", "--product", "BOND-3Y", "--amount", "10",
+      "--override-reason", "habit"), "BOND-3Y is suitable for C0001; drop --override-reason"),
+    (("C0002", "--channel", "visit", "--stage", "sale", "--product", "FUND-EQ1",
+      "--amount", "200000"), "unsuitable sale of FUND-EQ1 to C0002: product risk R4 is above"),
+])
+def test_each_refusal_is_one_line_and_changes_nothing(bank, run, args, fragment):
+    before = dump(bank)
+    refused(run(*LOG, *args), fragment)
+    assert dump(bank) == before
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("C0001", "--channel", "phone", "--date", "2026-13-01"), "not a real date"),
+    (("C0001", "--channel", "phone", "--next", "01/02/2027"), "ambiguous"),
+    (("C0001", "--channel", "phone", "--product", "BOND-3Y", "--amount", "ten"), "not an amount"),
+    (("C0001", "--channel", "phone", "--minutes", "ten"), "--minutes"),
+    (("C0001",), "--channel"),
+])
+def test_malformed_options_are_usage_errors(bank, run, args, fragment):
+    before = dump(bank)
+    refused(run(*LOG, *args), fragment, code=2)
+    assert dump(bank) == before
+
+
+def test_a_contact_stores_every_field_and_its_prospect(bank, run):
+    result = run(*LOG, "C0001", "--channel", "Visit", "--date", "2026-11-27", "--minutes", "1440",
+                 "--stage", "sale", "--note", "Bought the treasury", "--product", "BOND-3Y",
+                 "--amount", "1,000,000.50", "--satisfaction", "5", "--next", "2026-12-10",
+                 "--referral", "Li Si", "--joint-rm", "RM002")
+    assert result.exit_code == 0, result.stderr
+    assert "logged L20261127-0001: C0001 visit reached (sale) by RM001" in result.stderr
+    [stored] = records(run("followup", "list", "--client", "C0001", "--format", "json"))
+    assert stored == {
+        "followup_id": "L20261127-0001", "date": "2026-11-27", "client_id": "C0001",
+        "rm_id": "RM001", "channel": "visit", "minutes": 1440, "outcome": "reached",
+        "stage": "sale", "product_code": "BOND-3Y", "amount": 1000000.5, "satisfaction": 5,
+        "next_date": "2026-12-10", "joint_rm_id": "RM002", "visit_level": None,
+        "referral": "Li Si", "override_reason": None, "elderly_confirmed": False,
+        "sale_id": None, "recognised": None, "source": "cli", "note": "Bought the treasury"}
+    assert query(bank, "SELECT name, referred_by, rm_id, followup_id, created_on FROM prospects") \
+        == [("Li Si", "C0001", "RM001", "L20261127-0001", "2026-11-27")]
+    [(command, details)] = query(bank, "SELECT command, details FROM audit_log "
+                                       "WHERE command = 'followup log'")
+    assert json.loads(details)["followup_id"] == "L20261127-0001"
+    # ids count up per day
+    again = run(*LOG, "C0001", "--channel", "phone", "--date", "2026-11-27", "--minutes", "0")
+    assert "logged L20261127-0002" in again.stderr
+
+
+def test_a_corporate_visit_records_its_level(bank, run):
+    result = run(*LOG, "C0004", "--channel", "visit", "--level", "Leadership")
+    assert result.exit_code == 0, result.stderr
+    assert query(bank, "SELECT rm_id, visit_level FROM followups") == [("RM002", "leadership")]
+
+
+def test_a_client_whose_rm_left_needs_rm(bank, run):
+    query(bank, "UPDATE rms SET active = 0 WHERE rm_id = 'RM001'")
+    refused(run(*LOG, "C0001", "--channel", "phone"),
+            "RM RM001 (the RM of C0001) is no longer active; say who made the contact with --rm")
+    assert run(*LOG, "C0001", "--channel", "phone", "--rm", "RM002").exit_code == 0
+
+
+def test_an_rm_given_for_a_client_without_one(bank, run):
+    assert run(*LOG, "C0006", "--channel", "phone", "--rm", "RM003").exit_code == 0
+    assert query(bank, "SELECT client_id, rm_id FROM followups") == [("C0006", "RM003")]
+
+
+def open_tasks(run, client, today=TODAY) -> list[tuple[str, str]]:
+    view = records(run("client", "show", client, "--format", "json", today=today))
+    return [(t["reason"], t["reference"]) for t in view["open_tasks"]]
+
+
+def test_no_answer_completes_nothing(bank, run):
+    before = open_tasks(run, "C0001")
+    assert before
+    result = run(*LOG, "C0001", "--channel", "phone", "--outcome", "no_answer")
+    assert result.exit_code == 0, result.stderr
+    assert "no answer: open tasks stay open" in result.stderr
+    assert "completed" not in result.stderr
+    assert open_tasks(run, "C0001") == before
+    assert "C0001" in plan_lines(run, "today", "RM001")
+
+
+def test_a_call_closes_the_due_cadence_and_maturity_tasks(bank, run):
+    line = plan_lines(run, "today", "RM001")["C0001"]
+    assert {"cadence", "maturity"} <= set(line["reasons"])
+    result = run(*LOG, "C0001", "--channel", "phone", "--minutes", "12")
+    assert result.exit_code == 0, result.stderr
+    [completed] = [l for l in result.stderr.splitlines() if l.startswith("completed: ")]
+    done = {part.split(" [")[0] for part in completed[len("completed: "):].split(", ")}
+    assert done == set(line["reasons"])  # one call, many reasons
+    assert "cadence [2026-06-01]" in completed  # never contacted: due when it entered the tier
+    assert "maturity [WM-90D 2026-12-05]" in completed
+    assert "C0001" not in plan_lines(run, "today", "RM001")
+    tomorrow = plan_lines(run, "2026-12-01", "RM001", today="2026-12-01")
+    assert not {"cadence", "maturity"} & set(tomorrow.get("C0001", {}).get("reasons", []))
+    assert open_tasks(run, "C0001") == []
+
+
+def test_a_call_on_an_earlier_day_completes_what_was_open_then(bank, run):
+    # Logged late: the call of the 27th came before the maturity window opened (5 December
+    # - 7 days = the 28th), so the maturity task stays open.
+    result = run(*LOG, "C0001", "--channel", "phone", "--date", "2026-11-27")
+    assert "maturity" not in result.stderr  # not open yet on the 27th
+    assert ("maturity", "WM-90D 2026-12-05") in open_tasks(run, "C0001")
+
+
+def test_an_unsuitable_sale_is_refused_then_accepted_with_an_override(bank, run):
+    sale = (*LOG, "C0002", "--channel", "visit", "--stage", "sale", "--product", "FUND-EQ1",
+            "--amount", "200000")
+    before = dump(bank)
+    refused(run(*sale), "reassess the client or give --override-reason")
+    assert dump(bank) == before
+    result = run(*sale, "--override-reason", "client's written request after a risk talk")
+    assert result.exit_code == 0, result.stderr
+    assert ("Warning: unsuitable sale of FUND-EQ1 recorded with override: client's written "
+            "request after a risk talk") in result.stderr
+    assert query(bank, "SELECT stage, product_code, amount, override_reason FROM followups") == [
+        ("sale", "FUND-EQ1", 20_000_000, "client's written request after a risk talk")]
+    [details] = query(bank, "SELECT details FROM audit_log WHERE command = 'followup log'")
+    assert json.loads(details[0])["override_reason"] == "client's written request after a risk talk"
+    [row] = records(run("followup", "list", "--stage", "sale", "--format", "json"))
+    assert row["override_reason"] == "client's written request after a risk talk"
+
+
+def test_an_expired_assessment_makes_every_sale_unsuitable(bank, run):
+    # C0003 was assessed C2 on 2024-10-01: long expired, even for an R1 bond.
+    refused(run(*LOG, "C0003", "--channel", "visit", "--stage", "sale", "--product", "BOND-3Y",
+                "--amount", "1000"), "risk assessment of 2024-10-01 is not valid on 2026-11-30")
+
+
+def test_the_assessment_expires_after_valid_days(bank, run):
+    # C0001: C4 assessed 2026-01-10, valid until 2027-01-09 included.
+    sale = (*LOG, "C0001", "--channel", "visit", "--stage", "sale", "--product", "BOND-3Y",
+            "--amount", "1000")
+    assert run(*sale, "--date", "2027-01-09", today="2027-01-10").exit_code == 0
+    refused(run(*sale, "--date", "2027-01-10", today="2027-01-10"), "not valid on 2027-01-10")
+
+
+def test_an_elderly_r5_sale_needs_the_confirmation(bank, run):
+    # C0003, born 1950, is reassessed C5 today, so the R5 fund is suitable but needs confirming.
+    assert run("client", "update", "C0003", "--set", "risk_level=C5").exit_code == 0
+    sale = (*LOG, "C0003", "--channel", "visit", "--stage", "sale", "--product", "PE-1",
+            "--amount", "3000000")
+    before = dump(bank)
+    refused(run(*sale), "C0003 is aged 65 or over and PE-1 is R5: give --confirm-elderly")
+    assert dump(bank) == before
+    assert run(*sale, "--confirm-elderly").exit_code == 0
+    assert query(bank, "SELECT product_code, elderly_confirmed, override_reason FROM followups") \
+        == [("PE-1", 1, None)]
+
+
+def test_a_sale_puts_after_sale_care_in_the_plans_of_plus_7_and_plus_30(bank, run):
+    friday = "2026-11-27"
+    result = run(*LOG, "C0001", "--channel", "visit", "--stage", "sale", "--product", "BOND-3Y",
+                 "--amount", "500000", today=friday)
+    assert result.exit_code == 0, result.stderr
+    # +30 is Sunday 27 December: due on Friday the 25th
+    assert "after-sale care due 2026-12-04 and 2026-12-25" in result.stderr
+
+    def reasons(day, today):
+        return plan_lines(run, day, "RM001", today=today).get("C0001", {}).get("reasons", [])
+
+    assert "followup_due" not in reasons("2026-12-03", friday)
+    assert "followup_due" in reasons("2026-12-04", friday)
+    # the +7 call is made; the +30 one is not open before its day
+    assert run(*LOG, "C0001", "--channel", "phone", "--stage", "after_sale",
+               today="2026-12-04").exit_code == 0
+    assert "followup_due" not in reasons("2026-12-24", "2026-12-04")
+    line = plan_lines(run, "2026-12-25", "RM001", today="2026-12-04")["C0001"]
+    assert "followup_due" in line["reasons"] and line["due"] <= "2026-12-25"
+    assert any("after-sale care (+30 days)" in p for p in line["talking_points"])
+
+
+def test_a_next_date_becomes_a_follow_up_task(bank, run):
+    assert run(*LOG, "C0002", "--channel", "phone", "--outcome", "callback",
+               "--next", "2026-12-02").exit_code == 0
+    assert "followup_due" not in plan_lines(run, "2026-12-01", "RM004").get("C0002", {}).get(
+        "reasons", [])
+    assert "followup_due" in plan_lines(run, "2026-12-02", "RM004")["C0002"]["reasons"]
+
+
+def test_celebrate_names_the_sale_and_who_is_recognised(bank, run):
+    first = run(*LOG, "C0001", "--channel", "visit", "--stage", "sale", "--product", "BOND-3Y",
+                "--amount", "100000", "--date", "2026-11-20")
+    second = run(*LOG, "C0001", "--channel", "visit", "--stage", "sale", "--product", "WM-90D",
+                 "--amount", "50000", "--date", "2026-11-25")
+    assert first.exit_code == second.exit_code == 0
+    # before any sale: nothing to celebrate
+    refused(run(*LOG, "C0001", "--channel", "event", "--stage", "celebrate",
+                "--date", "2026-11-19"), "no sale of client C0001 on or before 2026-11-19")
+    refused(run(*LOG, "C0001", "--channel", "event", "--stage", "celebrate",
+                "--for-sale", "L20261125-0001", "--date", "2026-11-24"),
+            "no sale L20261125-0001 of client C0001")
+    refused(run(*LOG, "C0002", "--channel", "event", "--stage", "celebrate",
+                "--for-sale", "L20261125-0001"), "no sale L20261125-0001 of client C0002")
+    latest = run(*LOG, "C0001", "--channel", "event", "--stage", "celebrate")
+    assert "recognised RM001 for sale L20261125-0001 of 2026-11-25 (WM-90D, 50,000.00 CNY)" \
+        in latest.stderr
+    named = run(*LOG, "C0001", "--channel", "event", "--stage", "celebrate",
+                "--for-sale", "L20261120-0001", "--recognise", "RM001 and the bond desk")
+    assert named.exit_code == 0, named.stderr
+    rows = records(run("followup", "list", "--stage", "celebrate", "--format", "json"))
+    assert [(r["sale_id"], r["recognised"]) for r in rows] == [
+        ("L20261125-0001", "RM001"), ("L20261120-0001", "RM001 and the bond desk")]
+
+
+def test_a_referral_appears_as_a_prospect(bank, run):
+    assert run(*LOG, "C0002", "--channel", "visit", "--stage", "after_sale", "--satisfaction", "5",
+               "--referral", "Zhou Xun", "--date", "2026-11-27").exit_code == 0
+    [prospect] = records(run("followup", "prospects", "--format", "json"))
+    assert prospect == {"id": 1, "name": "Zhou Xun", "referred_by": "C0002",
+                        "referrer_name": "Qian Mei", "rm_id": "RM004",
+                        "followup_id": "L20261127-0001", "created_on": "2026-11-27"}
+    assert records(run("followup", "prospects", "--rm", "RM001", "--format", "json")) == []
+    assert len(records(run("followup", "prospects", "--client", "C0002", "--format", "json"))) == 1
+    view = records(run("client", "show", "C0002", "--format", "json"))
+    assert [r["name"] for r in view["referrals"]] == ["Zhou Xun"]
+    table = run("followup", "prospects")
+    assert "Zhou Xun" in table.stdout and "Qian Mei" in table.stdout
+
+
+# -- followup list ------------------------------------------------------------------------------
+
+def test_list_filters_by_client_rm_stage_and_period(bank, run):
+    for args in (("C0001", "--date", "2026-11-02", "--stage", "plan"),
+                 ("C0001", "--date", "2026-11-20", "--stage", "assess", "--joint-rm", "RM002"),
+                 ("C0002", "--date", "2026-11-25", "--stage", "assess"),
+                 ("C0002", "--date", "2026-11-30")):
+        assert run(*LOG, *args, "--channel", "visit").exit_code == 0
+
+    def ids(*filters):
+        return [r["followup_id"] for r in records(run("followup", "list", *filters,
+                                                      "--format", "json"))]
+
+    assert ids() == ["L20261102-0001", "L20261120-0001", "L20261125-0001", "L20261130-0001"]
+    assert ids("--client", "C0002") == ["L20261125-0001", "L20261130-0001"]
+    assert ids("--rm", "RM004") == ["L20261125-0001", "L20261130-0001"]
+    assert ids("--rm", "RM002") == ["L20261120-0001"]  # joined the visit
+    assert ids("--stage", "assess") == ["L20261120-0001", "L20261125-0001"]
+    assert ids("--from", "2026-11-20", "--to", "2026-11-25") == ["L20261120-0001",
+                                                                  "L20261125-0001"]
+    assert ids("--client", "C0001", "--stage", "assess", "--from", "2026-11-21") == []
+    csv_out = run("followup", "list", "--client", "C0001", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("followup_id,date,client_id,rm_id,channel,minutes,outcome,stage")
+    assert len(csv_out) == 3
+    table = run("followup", "list", "--rm", "RM004")
+    assert "2 contact(s)" in table.stdout and "L20261125-0001" in table.stdout
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("--stage", "close"), "stage 'close'"),
+    (("--client", "NOPE"), "unknown client 'NOPE'"),
+    (("--rm", "RM999"), "unknown RM 'RM999'"),
+    (("--from", "2026-11-30", "--to", "2026-11-01"), "--from 2026-11-30 is after --to 2026-11-01"),
+])
+def test_list_refusals(bank, run, args, fragment):
+    refused(run("followup", "list", *args), fragment)
+
+
+# -- followup time ------------------------------------------------------------------------------
+
+def minutes(db_path, rm, day) -> dict[str, int]:
+    return dict(query(db_path, "SELECT category, minutes FROM timesheets WHERE rm_id = ? "
+                               "AND date = ?", [rm, day]))
+
+
+def test_time_adds_minutes_and_an_import_sets_them(bank, run, tmp_path):
+    assert run("import", "timesheets", EXAMPLES / "timesheets.csv").exit_code == 0
+    day = "2026-11-27"
+    assert minutes(bank, "RM001", day) == {"vip": 300, "admin": 120}
+    result = run("followup", "time", "RM001", "--minutes", "30", "--category", "Admin",
+                 "--date", day)
+    assert result.exit_code == 0, result.stderr
+    assert "RM001 2026-11-27 admin: +30 min (now 150 min)" in result.stderr
+    assert run("followup", "time", "RM001", "--minutes", "45", "--category", "training",
+               "--date", day).exit_code == 0
+    assert minutes(bank, "RM001", day) == {"vip": 300, "admin": 150, "training": 45}
+    [(details,)] = query(bank, "SELECT details FROM audit_log WHERE command = 'followup time' "
+                               "ORDER BY id LIMIT 1")
+    assert json.loads(details) == {"rm_id": "RM001", "date": day, "category": "admin",
+                                   "minutes": 30}
+    # an import states the day's figure: it replaces what was added
+    sheet = tmp_path / "timesheets.csv"
+    sheet.write_text("rm_id,date,category,minutes\nRM001,2026-11-27,admin,60\n")
+    assert run("import", "timesheets", sheet).exit_code == 0
+    assert minutes(bank, "RM001", day)["admin"] == 60
+    # default date: today
+    assert run("followup", "time", "RM004", "--minutes", "15", "--category", "non_vip")\
+        .exit_code == 0
+    assert minutes(bank, "RM004", TODAY) == {"non_vip": 15}
+
+
+def test_time_counts_in_the_vip_time_share(bank, run):
+    assert run("followup", "time", "RM004", "--minutes", "60", "--category", "vip").exit_code == 0
+    assert run("followup", "time", "RM004", "--minutes", "40", "--category", "admin").exit_code == 0
+    [row] = [r for r in records(run("report", "timeshare", "--format", "json"))
+             if r["rm_id"] == "RM004"]
+    assert (row["vip_minutes"], row["total_minutes"], row["vip_share_pct"]) == (60, 100, 60.0)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("RM001", "--minutes", "30", "--category", "admin", "--date", "2026-12-01"), "in the future"),
+    (("RM999", "--minutes", "30", "--category", "admin"), "unknown RM 'RM999'"),
+    (("RM009", "--minutes", "30", "--category", "admin"), "no longer active"),
+    (("RM001", "--minutes", "30", "--category", "lunch"), "category 'lunch'"),
+    (("RM001", "--minutes", "0", "--category", "admin"), "minutes 0"),
+    (("RM001", "--minutes", "1441", "--category", "admin"), "minutes 1441"),
+    (("RM001", "--minutes", "1021", "--category", "vip", "--date", "2026-11-27"),
+     "already holds 420 minutes"),
+])
+def test_time_refusals(bank, run, args, fragment):
+    assert run("import", "timesheets", EXAMPLES / "timesheets.csv").exit_code == 0
+    before = dump(bank)
+    refused(run("followup", "time", *args), fragment)
+    assert dump(bank) == before
+
+
+def test_a_day_can_be_filled_to_the_minute(bank, run):
+    assert run("import", "timesheets", EXAMPLES / "timesheets.csv").exit_code == 0
+    assert run("followup", "time", "RM001", "--minutes", "1020", "--category", "vip",
+               "--date", "2026-11-27").exit_code == 0
+    assert sum(minutes(bank, "RM001", "2026-11-27").values()) == 1440
+
+
+# -- imported history (DOMAIN §6) --------------------------------------------------------------
+
+def test_imported_contacts_complete_and_create_tasks_without_a_suitability_check(bank, run):
+    before = dict(open_tasks(run, "C0001"))
+    assert before["cadence"] == "2026-06-01"  # never contacted
+    result = run("import", "followups", EXAMPLES / "followups.csv")
+    assert result.exit_code == 0, result.stderr
+    # F0003 sold an R4 fund to a C3 client: history is recorded as it happened
+    assert query(bank, "SELECT source, override_reason FROM followups "
+                       "WHERE followup_id = 'F0003'") == [("import", None)]
+    # F0001 (20 October) covered the never-contacted cadence; the next one fell due 30 days on
+    assert dict(open_tasks(run, "C0001"))["cadence"] == "2026-11-19"
+    # F0001 set a next date of 1 December
+    assert "followup_due" in plan_lines(run, "2026-12-01", "RM001", today="2026-12-01")["C0001"][
+        "reasons"]
+    # F0003's sale of 6 November: the +7 call (13 November) was never made and is overdue;
+    # +30 is Sunday 6 December, due Friday the 4th
+    early = plan_lines(run, "2026-12-03", "RM004", today="2026-12-03")["C0002"]
+    assert early["due"] == "2026-11-13" and early["overdue"] is True
+    assert any("(+7 days) for the sale of 2026-11-06" in p for p in early["talking_points"])
+    assert not any("(+30 days)" in p for p in early["talking_points"])
+    line = plan_lines(run, "2026-12-04", "RM004", today="2026-12-04")["C0002"]
+    assert any("after-sale care (+30 days) for the sale of 2026-11-06" in p
+               for p in line["talking_points"])

@@ -1,0 +1,186 @@
+"""The follow-up checks of DOMAIN §5 and §6 as pure rules: every edge, one problem at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from vipcrm.core.calendar import WorkCalendar
+from vipcrm.core.config import Config
+from vipcrm.core.followup import (Contact, RiskProfile, after_sale_dates, check_contact, check_sale,
+                                  check_time, unsuitability)
+
+TODAY = dt.date(2026, 11, 30)
+CONFIG = Config()
+CALL = Contact(client_id="C1", rm_id="RM1", date=TODAY, channel="phone")
+SALE = replace(CALL, channel="visit", stage="sale", product_code="FUND", amount=100_000_00)
+# C4, assessed a month ago, aged 58 on TODAY.
+FIT = RiskProfile("C4", dt.date(2026, 10, 30), dt.date(1968, 2, 29))
+
+
+def problems(contact: Contact, corporate: bool = False) -> list[str]:
+    return check_contact(contact, TODAY, corporate=corporate)
+
+
+def test_a_plain_call_has_no_problem():
+    assert problems(CALL) == []
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"date": TODAY + dt.timedelta(days=1)}, "in the future"),
+    ({"channel": "fax"}, "channel 'fax'"),
+    ({"outcome": "maybe"}, "outcome 'maybe'"),
+    ({"stage": "close"}, "stage 'close'"),
+    ({"minutes": -1}, "minutes -1"),
+    ({"minutes": 1441}, "minutes 1441"),
+    ({"satisfaction": 0}, "satisfaction 0"),
+    ({"satisfaction": 6}, "satisfaction 6"),
+    ({"next_date": TODAY}, "must be after"),
+    ({"next_date": TODAY - dt.timedelta(days=1)}, "must be after"),
+    ({"amount": 100, "product_code": None}, "needs the product"),
+    ({"amount": 0, "product_code": "FUND"}, "amount must be positive"),
+    ({"outcome": "no_answer", "satisfaction": 3}, "drop --satisfaction"),
+    ({"outcome": "no_answer", "referral": "Li Si"}, "drop --referral"),
+    ({"visit_level": "technical"}, "corporate clients only"),
+    ({"joint_rm_id": "RM1"}, "another RM"),
+    ({"override_reason": "client insists"}, "unsuitable sale only"),
+    ({"elderly_confirmed": True}, "for a sale only"),
+])
+def test_each_bad_entry_is_one_problem(changes, expected):
+    [problem] = problems(replace(CALL, **changes))
+    assert expected in problem
+    assert "\n" not in problem
+
+
+@pytest.mark.parametrize("changes", [
+    {"minutes": 0}, {"minutes": 1440}, {"satisfaction": 1}, {"satisfaction": 5},
+    {"next_date": TODAY + dt.timedelta(days=1)}, {"date": TODAY - dt.timedelta(days=400)},
+    {"product_code": "FUND", "amount": 1}, {"outcome": "no_answer", "stage": "plan"},
+    {"joint_rm_id": "RM2"},
+])
+def test_edges_that_are_accepted(changes):
+    assert problems(replace(CALL, **changes)) == []
+
+
+def test_visit_levels_are_for_corporate_visits():
+    visit = replace(CALL, channel="visit", visit_level="leadership")
+    assert problems(visit, corporate=True) == []
+    assert "needs --channel visit" in problems(replace(visit, channel="phone"), corporate=True)[0]
+    assert "level 'board'" in problems(replace(visit, visit_level="board"), corporate=True)[0]
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"product_code": None, "amount": None}, "needs --product and --amount"),
+    ({"amount": None}, "needs --product and --amount"),
+    ({"outcome": "declined"}, "was reached"),
+])
+def test_a_sale_needs_product_amount_and_a_reached_client(changes, expected):
+    assert problems(SALE) == []
+    assert expected in problems(replace(SALE, **changes))[0]
+
+
+# -- suitability at sale (DOMAIN §5) ----------------------------------------------------------
+
+@pytest.mark.parametrize("product_risk, ok", [("R1", True), ("R4", True), ("R5", False),
+                                              (None, False)])
+def test_product_risk_against_client_level(product_risk, ok):
+    assert (unsuitability(FIT, product_risk, TODAY, CONFIG) is None) is ok
+
+
+@pytest.mark.parametrize("days_old, ok", [(0, True), (364, True), (365, False), (-1, False)])
+def test_assessment_is_valid_for_less_than_valid_days(days_old, ok):
+    client = replace(FIT, assessed_on=TODAY - dt.timedelta(days=days_old))
+    why = unsuitability(client, "R1", TODAY, CONFIG)
+    assert (why is None) is ok
+    if not ok:
+        assert "not valid" in why
+
+
+def test_valid_days_comes_from_the_configuration():
+    client = replace(FIT, assessed_on=TODAY - dt.timedelta(days=100))
+    assert unsuitability(client, "R1", TODAY, CONFIG) is None
+    short = Config({"suitability.valid_days": 100})
+    assert unsuitability(client, "R1", TODAY, short) is not None
+
+
+def test_no_assessment_makes_nothing_suitable():
+    assert "no risk assessment" in unsuitability(RiskProfile(None, None, None), "R1", TODAY, CONFIG)
+
+
+def test_unsuitable_sale_is_refused_without_override_and_accepted_with_one():
+    sale = replace(SALE, product_code="PE")
+    [problem] = check_sale(sale, FIT, "R5", CONFIG)
+    assert "unsuitable sale of PE to C1" in problem and "--override-reason" in problem
+    assert check_sale(replace(sale, override_reason="client's written request"), FIT, "R5",
+                      CONFIG) == []
+
+
+def test_an_override_on_a_suitable_sale_is_refused():
+    [problem] = check_sale(replace(SALE, override_reason="just in case"), FIT, "R2", CONFIG)
+    assert "drop --override-reason" in problem
+
+
+def born_years_ago(years: int, extra_days: int = 0) -> dt.date:
+    return TODAY.replace(year=TODAY.year - years) + dt.timedelta(days=extra_days)
+
+
+@pytest.mark.parametrize("birth, product_risk, needed", [
+    (born_years_ago(65), "R4", True),  # 65 today
+    (born_years_ago(65, 1), "R4", False),  # 65 tomorrow
+    (born_years_ago(80), "R5", True),
+    (born_years_ago(80), "R3", False),
+    (None, "R4", True),  # unknown age
+    (None, "R3", False),
+])
+def test_elderly_clients_confirm_r4_r5_sales(birth, product_risk, needed):
+    client = RiskProfile("C5", TODAY, birth)
+    found = check_sale(SALE, client, product_risk, CONFIG)
+    assert bool(found) is needed
+    if needed:
+        assert "--confirm-elderly" in found[0]
+    assert check_sale(replace(SALE, elderly_confirmed=True), client, product_risk, CONFIG) == []
+
+
+def test_an_override_does_not_replace_the_elderly_confirmation():
+    client = RiskProfile("C3", TODAY, born_years_ago(70))
+    overridden = replace(SALE, override_reason="client insists")
+    [problem] = check_sale(overridden, client, "R5", CONFIG)
+    assert "--confirm-elderly" in problem
+    assert check_sale(replace(overridden, elderly_confirmed=True), client, "R5", CONFIG) == []
+
+
+def test_elderly_age_comes_from_the_configuration():
+    client = RiskProfile("C5", TODAY, born_years_ago(66))
+    assert check_sale(SALE, client, "R5", CONFIG)
+    assert check_sale(SALE, client, "R5", Config({"suitability.elderly_age": 70})) == []
+
+
+# -- after-sale care and timesheets ------------------------------------------------------------
+
+def test_after_sale_dates_move_to_the_previous_working_day():
+    friday = dt.date(2026, 11, 27)
+    assert after_sale_dates(friday) == [dt.date(2026, 12, 4), dt.date(2026, 12, 27)]
+    # 27 December 2026 is a Sunday: the call falls due on Friday the 25th.
+    assert after_sale_dates(friday, WorkCalendar()) == [dt.date(2026, 12, 4), dt.date(2026, 12, 25)]
+    # National Day week: 30 September + 7 is a holiday whose previous working day is the day of
+    # the sale itself; the call falls due on the first working day after the holiday instead.
+    assert after_sale_dates(dt.date(2026, 9, 30), WorkCalendar())[0] == dt.date(2026, 10, 8)
+
+
+@pytest.mark.parametrize("day, category, minutes, held, expected", [
+    (TODAY + dt.timedelta(days=1), "admin", 30, 0, "in the future"),
+    (TODAY, "lunch", 30, 0, "category 'lunch'"),
+    (TODAY, "admin", 0, 0, "minutes 0"),
+    (TODAY, "admin", 1441, 0, "minutes 1441"),
+    (TODAY, "admin", 41, 1400, "already holds 1400 minutes"),
+])
+def test_time_refusals(day, category, minutes, held, expected):
+    [problem] = check_time(day, TODAY, category, minutes, held)
+    assert expected in problem
+
+
+@pytest.mark.parametrize("minutes, held", [(1, 0), (1440, 0), (40, 1400)])
+def test_time_edges_accepted(minutes, held):
+    assert check_time(TODAY, TODAY, "training", minutes, held) == []
