@@ -11,6 +11,11 @@ from vipcrm.cli.common import Refused, check_format, state
 client_app = typer.Typer(help="One client's whole picture, and profile updates.",
                          no_args_is_help=True)
 
+PROFILE_KEYS = ("gender", "birth_date", "phone", "email", "id_number", "id_expiry", "risk_level",
+                "risk_assessed_on", "occupation", "marital_status", "wedding_date", "family",
+                "hobbies", "product_preferences", "wealth_source", "preferred_channel",
+                "address", "contact_consent", "opened_on", "closed_on")
+
 
 @client_app.command("show")
 def show(
@@ -20,7 +25,12 @@ def show(
     unmask: bool = typer.Option(False, "--unmask", help="Show full phone and ID (audited)."),
 ) -> None:
     """Profile and completeness, tier and history, RM and ownership, holdings and AUM trend,
-    open tasks and recent contacts. Phones and IDs are masked unless --unmask.
+    open tasks, recent contacts and referrals. Phones and IDs are masked unless --unmask.
+
+    JSON keys: profile, completeness (pct, target_pct, on_target, missing; null for corporate
+    clients), tier, corporate_rating, aum_today, assignment, ownership_branch, holdings (with
+    in_aum), aum_trend (aum null before the client's first position), tier_history, open_tasks,
+    recent_contacts, referrals; money as numbers in CNY.
 
     Example: vipcrm client show C0001
     """
@@ -48,52 +58,69 @@ def show(
 def _print_view(st, view: dict) -> None:
     from rich.table import Table
 
-    from vipcrm.formats.i18n import tier_name
+    from vipcrm.formats.i18n import grade_name, tier_name
 
     out = st.out
     p = view["profile"]
     out.print(f"[bold]{p['client_id']}  {p['name']}[/bold]  ({p['segment']}, "
-              f"home branch {p['home_branch']})")
-    tier = view["tier"]
-    out.print(f"Tier: {tier_name(tier['tier'] if tier else None, st.lang)}"
-              + (f" ({tier['status']}, since {tier['since']}, basis AUM {tier['basis_aum']})"
-                 if tier else "")
-              + f"   AUM today: {view['aum_today']} CNY")
+              f"home branch {p['home_branch']})"
+              + (f"  closed {p['closed_on']}" if p.get("closed_on") else ""))
+    tier, rating = view["tier"], view["corporate_rating"]
+    if p["segment"] == "corporate":
+        grade = "Corporate rating: " + (
+            f"{'big client' if rating['big'] else 'not a big client'} {rating['review_year']} "
+            f"(score {rating['score']:.1f}, rank {rating['rank']})" if rating else "not rated")
+    else:
+        grade = "Tier: " + tier_name(tier["tier"] if tier else None, st.lang) + (
+            f" ({tier['status']}, since {tier['since']}, basis AUM {tier['basis_aum']})"
+            if tier else "")
+    out.print(f"{grade}   AUM today: {view['aum_today']} CNY")
     a = view["assignment"]
-    out.print(f"RM: {a['rm_id'] or '-'} ({a['reason']}{', pinned' if a['pinned'] else ''}"
-              f"{', grade gap' if a['grade_gap'] else ''})   Ownership branch: "
-              f"{view['ownership_branch']}" if a else
-              f"RM: none   Ownership branch: {view['ownership_branch']}")
+    if a and a["rm_id"]:
+        flags = [a["reason"]] + [flag for flag, on in (
+            ("pinned", a["pinned"]), ("grade gap", a["grade_gap"]),
+            ("RM inactive", a["rm_active"] is False)) if on]
+        rm = (f"{a['rm_id']} {a['rm_name']} ({grade_name(a['rm_grade'], st.lang)}), "
+              f"since {a['since']} ({', '.join(flags)})")
+    else:
+        rm = "none" + (f" ({a['reason']})" if a else "")
+    out.print(f"RM: {rm}   Ownership branch: {view['ownership_branch']}")
     c = view["completeness"]
-    out.print(f"Profile completeness: {c['pct']:.1f}% (target {c['target_pct']}%)"
-              + (f"; missing: {', '.join(c['missing'][:5])}" if c["missing"] else ""))
+    if c:
+        out.print(f"Profile completeness: {c['pct']:.1f}% (target {c['target_pct']}%"
+                  + (", below target" if not c["on_target"] else "") + ")"
+                  + (f"; missing: {', '.join(c['missing'])}" if c["missing"] else ""))
     fields = Table(show_header=False, box=None)
-    for key in ("gender", "birth_date", "phone", "id_number", "id_expiry", "risk_level",
-                "risk_assessed_on", "occupation", "marital_status", "wedding_date", "family",
-                "hobbies", "product_preferences", "wealth_source", "preferred_channel",
-                "address", "contact_consent"):
+    for key in PROFILE_KEYS:
         if p.get(key):
             fields.add_row(key, str(p[key]))
     out.print(fields)
     for title, rows, keys in (
-        ("Holdings", view["holdings"], ("product_code", "asset_class", "balance", "maturity_date")),
-        ("AUM trend", view["aum_trend"], ("date", "aum")),
-        ("Open tasks", view["open_tasks"], ("reason", "due", "channel", "overdue")),
+        ("Holdings", view["holdings"], ("product_code", "name", "asset_class", "risk_level",
+                                        "balance", "maturity_date", "in_aum")),
+        ("AUM trend", [t for t in view["aum_trend"] if t["aum"] is not None], ("date", "aum")),
+        ("Open tasks", view["open_tasks"], ("reason", "due", "channel", "overdue", "detail")),
         ("Tier history", view["tier_history"], ("effective", "from_tier", "to_tier", "reason")),
         ("Recent contacts", view["recent_contacts"],
-         ("date", "rm_id", "channel", "outcome", "stage", "note")),
+         ("date", "rm_id", "channel", "outcome", "stage", "product_code", "amount", "note")),
+        ("Referrals", view["referrals"], ("name", "rm_id", "created_on")),
     ):
+        if not rows:
+            out.print(f"{title}: none")
+            continue
         table = Table(title=title, title_justify="left")
         for key in keys:
             table.add_column(key.replace("_", " "))
         for row in rows:
             table.add_row(*(_cell(row.get(k)) for k in keys))
-        out.print(table if rows else f"{title}: none")
+        out.print(table)
 
 
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return str(value)
 
 
@@ -101,9 +128,13 @@ def _cell(value) -> str:
 def update(
     ctx: typer.Context,
     client: str = typer.Argument(..., help="The client's id."),
-    sets: List[str] = typer.Option(..., "--set", help="field=value, repeatable."),
+    sets: List[str] = typer.Option(..., "--set", help="field=value, repeatable; an empty value "
+                                                      "clears the field."),
 ) -> None:
     """Update profile fields learnt at a contact (recorded in the audit log).
+
+    Values are read like the clients import file's cells (dates YYYY-MM-DD, risk levels C1-C5,
+    consent all/service_only/none). A new risk_level without risk_assessed_on is dated today.
 
     Example: vipcrm client update C0001 --set hobbies=golf --set occupation="Factory owner"
     """
@@ -117,10 +148,11 @@ def update(
         if not sep or name not in UPDATABLE:
             raise Refused(f"--set {item!r}: write field=value with a field among "
                           f"{', '.join(UPDATABLE)}")
-        values[name] = value.strip()
-    before, after = update_profile(st.db(), st.config(), client, values, st.today, st.user())
-    st.info(f"{client}: updated {', '.join(values)}; profile completeness "
-            f"{before:.1f}% -> {after:.1f}%")
+        values[name] = value
+    stored, before, after = update_profile(st.db(), st.config(), client, values, st.today,
+                                           st.user())
+    st.info(f"{client}: updated {', '.join(stored)}; profile completeness "
+            f"{before:.1f}% -> {after:.1f}% (target {st.config()['profile.target_pct']}%)")
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from vipcrm.formats.kinds import CLIENTS
 from vipcrm.formats.output import Money
 from vipcrm.formats.values import BadValue
 from vipcrm.store.audit import record
-from vipcrm.store.aum import client_aum_on, holdings_on
+from vipcrm.store.aum import client_aum_on
 from vipcrm.store.db import StoreError, transaction
 
 # Profile fields an RM may update at a contact; ids, branch and segment come from the core system.
@@ -24,6 +24,12 @@ UPDATABLE = (
     "product_preferences", "wealth_source", "preferred_channel", "address", "contact_consent",
 )
 _DATES = {"birth_date", "wedding_date", "id_expiry", "risk_assessed_on"}
+# Dates of things that have happened: a value after today is a typing error.
+_PAST_DATES = ("birth_date", "wedding_date", "risk_assessed_on")
+# Personal data (DOMAIN §9): the audit log says that they changed, not what they hold.
+_PERSONAL = {"phone", "email", "address"}
+TREND_MONTHS = 6
+RECENT_CONTACTS = 10
 
 
 def _profile_dates(profile: Mapping) -> dict:
@@ -34,15 +40,22 @@ def _profile_dates(profile: Mapping) -> dict:
     return converted
 
 
-def client_view(db: Database, config: Config, client_id: str, today: dt.date,
-                unmask: bool = False) -> dict | None:
-    conn = db.conn
+def _client_row(conn, client_id: str) -> dict | None:
     cursor = conn.execute("SELECT * FROM clients WHERE client_id = ?", [client_id])
     row = cursor.fetchone()
-    if row is None:
+    return dict(zip([d[0] for d in cursor.description], row)) if row else None
+
+
+def client_view(db: Database, config: Config, client_id: str, today: dt.date,
+                unmask: bool = False) -> dict | None:
+    """Everything about one client on `today`, money as `Money`; None for an unknown client."""
+    conn = db.conn
+    profile = _client_row(conn, client_id)
+    if profile is None:
         return None
-    profile = dict(zip([d[0] for d in cursor.description], row))
-    score = completeness(_profile_dates(profile), today, config)
+    corporate = profile["segment"] == "corporate"
+    # The §7 fields describe a person; a company is rated on its metrics instead (§2).
+    score = None if corporate else completeness(_profile_dates(profile), today, config)
     if not unmask:
         profile["phone"] = mask_phone(profile["phone"])
         profile["id_number"] = mask_id(profile["id_number"])
@@ -52,37 +65,55 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
     if tier:
         tier["basis_aum"] = Money(tier["basis_aum"])
         tier["aum"] = Money(tier["aum"])
-    assignment = _one(conn, "SELECT rm_id, pinned, grade_gap, reason, since FROM assignments "
-                            "WHERE client_id = ?", [client_id])
+    assignment = _one(conn, "SELECT a.rm_id, r.name AS rm_name, r.grade AS rm_grade, "
+                            "r.active AS rm_active, a.pinned, a.grade_gap, a.reason, a.since "
+                            "FROM assignments a LEFT JOIN rms r ON r.rm_id = a.rm_id "
+                            "WHERE a.client_id = ?", [client_id])
+    if assignment:
+        for flag in ("rm_active", "pinned", "grade_gap"):
+            if assignment[flag] is not None:
+                assignment[flag] = bool(assignment[flag])
     ownership = _one(conn, "SELECT branch FROM ownership WHERE client_id = ?", [client_id])
-    holdings = [
-        {"product_code": code, "asset_class": cls, "balance": Money(balance),
-         "maturity_date": maturity}
-        for _, code, balance, cls, maturity in holdings_on(conn, [client_id], today)
-    ]
+    holdings = _holdings(conn, client_id, today, classes)
+    # Before the client's first snapshot the AUM is unknown, not zero.
+    first = conn.execute("SELECT MIN(as_of) FROM positions WHERE client_id = ?",
+                         [client_id]).fetchone()[0]
     trend = []
-    for months_back in range(5, -1, -1):
+    for months_back in range(TREND_MONTHS - 1, -1, -1):
         day = _months_before(today, months_back)
-        trend.append({"date": day.isoformat(),
-                      "aum": Money(client_aum_on(conn, client_id, day, classes))})
+        known = first is not None and first <= day.isoformat()
+        trend.append({"date": day.isoformat(), "aum": Money(
+            client_aum_on(conn, client_id, day, classes)) if known else None})
     history = _all(conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason "
                          "FROM tier_history WHERE client_id = ? ORDER BY effective DESC, id DESC "
                          "LIMIT 10", [client_id])
     for item in history:
         item["basis_aum"] = Money(item["basis_aum"])
     contacts = _all(conn, "SELECT followup_id, date, rm_id, channel, minutes, outcome, stage, "
-                          "product_code, amount, note FROM followups WHERE client_id = ? "
-                          "ORDER BY date DESC, followup_id DESC LIMIT 10", [client_id])
+                          "product_code, amount, satisfaction, note FROM followups "
+                          "WHERE client_id = ? AND date <= ? "
+                          f"ORDER BY date DESC, followup_id DESC LIMIT {RECENT_CONTACTS}",
+                          [client_id, today.isoformat()])
     for item in contacts:
         if item["amount"] is not None:
             item["amount"] = Money(item["amount"])
+    referrals = _all(conn, "SELECT name, rm_id, followup_id, created_on FROM prospects "
+                           "WHERE referred_by = ? ORDER BY created_on, id", [client_id])
     from vipcrm.store.planning import open_tasks_of
 
+    target = config["profile.target_pct"]
+    rating = _one(conn, "SELECT review_year, score, rank, big FROM corporate_ratings "
+                        "WHERE client_id = ? AND review_year <= ? ORDER BY review_year DESC "
+                        "LIMIT 1", [client_id, today.year]) if corporate else None
+    if rating:
+        rating["big"] = bool(rating["big"])
     return {
         "profile": profile,
-        "completeness": {"pct": score.pct, "target_pct": config["profile.target_pct"],
-                         "missing": list(score.missing)},
+        "completeness": None if score is None else {
+            "pct": score.pct, "target_pct": target, "on_target": score.pct >= target,
+            "missing": list(score.missing)},
         "tier": tier,
+        "corporate_rating": rating,
         "aum_today": Money(client_aum_on(conn, client_id, today, classes)),
         "assignment": assignment,
         "ownership_branch": ownership["branch"] if ownership else profile["home_branch"],
@@ -91,7 +122,26 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         "tier_history": history,
         "open_tasks": open_tasks_of(db, config, client_id, today),
         "recent_contacts": contacts,
+        "referrals": referrals,
     }
+
+
+def _holdings(conn, client_id: str, day: dt.date, classes) -> list[dict]:
+    """Every position with a balance on `day`, loans included: the RM sees the whole
+    relationship; `in_aum` says which count towards the tier."""
+    rows = _all(conn, """
+        SELECT p.product_code, pr.name, p.asset_class, pr.risk_level, p.balance,
+               COALESCE(p.maturity_date, pr.maturity_date) AS maturity_date
+        FROM positions p LEFT JOIN products pr ON pr.product_code = p.product_code
+        WHERE p.client_id = ? AND p.balance != 0 AND p.as_of = (
+            SELECT MAX(as_of) FROM positions x
+            WHERE x.client_id = p.client_id AND x.product_code = p.product_code AND x.as_of <= ?)
+        ORDER BY p.product_code
+    """, [client_id, day.isoformat()])
+    for row in rows:
+        row["in_aum"] = row["asset_class"] in classes and row["balance"] > 0
+        row["balance"] = Money(row["balance"])
+    return rows
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -113,33 +163,51 @@ def _all(conn, sql: str, params) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor]
 
 
-def update_profile(db: Database, config: Config, client_id: str, values: Mapping[str, str],
-                   today: dt.date, user: str) -> tuple[float, float]:
-    """Parse with the import's own cell rules, store, audit; returns completeness before/after."""
+def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
+    """Profile texts -> stored values, with the import's own cell rules; empty clears a field.
+
+    A new risk level without its assessment date is dated today: the level comes from an
+    assessment just made, and an old date would make it look older (or expired).
+    """
     parsed = {}
     for name, text in values.items():
-        column = CLIENTS.column(name)
+        if name not in UPDATABLE:
+            raise StoreError(f"{name} is not a profile field; use one of {', '.join(UPDATABLE)}")
+        text = text.strip()
         if not text:
             parsed[name] = None
             continue
         try:
-            parsed[name] = column.parser(text)
+            parsed[name] = CLIENTS.column(name).parser(text)
         except BadValue as exc:
             raise StoreError(f"{name}: {exc}") from None
-    conn = db.conn
-    cursor = conn.execute("SELECT * FROM clients WHERE client_id = ?", [client_id])
-    row = cursor.fetchone()
-    if row is None:
-        raise StoreError(f"unknown client {client_id!r}; check the id")
-    profile = dict(zip([d[0] for d in cursor.description], row))
-    if parsed.get("contact_consent", "all") is None:
+    for name in _PAST_DATES:
+        if parsed.get(name) and parsed[name] > today.isoformat():
+            raise StoreError(f"{name} {parsed[name]} is after today ({today}); check the date")
+    if "contact_consent" in parsed and parsed["contact_consent"] is None:
         raise StoreError("contact_consent cannot be empty; use all, service_only or none")
+    if parsed.get("risk_level") and "risk_assessed_on" not in parsed:
+        parsed["risk_assessed_on"] = today.isoformat()
+    return parsed
+
+
+def update_profile(db: Database, config: Config, client_id: str, values: Mapping[str, str],
+                   today: dt.date, user: str) -> tuple[dict, float, float]:
+    """Parse, store and audit; returns the stored values and completeness before and after."""
+    conn = db.conn
+    profile = _client_row(conn, client_id)
+    if profile is None:
+        raise StoreError(f"unknown client {client_id!r}; check the id")
+    parsed = parse_profile(values, today)
     before = completeness(_profile_dates(profile), today, config).pct
+    changes = {name: "changed" if name in _PERSONAL else [profile[name], value]
+               for name, value in parsed.items()}
+    updated = {**profile, **parsed}
+    after = completeness(_profile_dates(updated), today, config).pct
     with transaction(db):
         assignments = ", ".join(f"{name} = ?" for name in parsed)
         conn.execute(f"UPDATE clients SET {assignments} WHERE client_id = ?",
                      [*parsed.values(), client_id])
-        record(db, user, "client update", {"client_id": client_id, "fields": sorted(parsed)})
-    profile.update(parsed)
-    after = completeness(_profile_dates(profile), today, config).pct
-    return before, after
+        record(db, user, "client update", {"client_id": client_id, "changes": changes,
+                                           "completeness": [before, after]})
+    return parsed, before, after
