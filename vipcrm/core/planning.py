@@ -66,7 +66,10 @@ def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tu
     top missing profile fields and the last contact's note."""
     day, config = ctx.day, ctx.config
     points = []
-    standing = client.tier or ("big corporate" if client.big_corporate else "no tier")
+    if client.tier:
+        standing = client.tier.replace("_", " ").title() + " tier"  # black_gold -> Black Gold tier
+    else:
+        standing = "big corporate" if client.big_corporate else "no tier"
     if client.watch:
         standing += " (watch)"
     points.append(standing)
@@ -97,7 +100,7 @@ def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tu
             note = note[:NOTE_CHARS - 1] + "…"
         points.append(f"last contact {last.day} {last.channel} {last.outcome}"
                       + (f": {note}" if note else ""))
-    else:
+    elif not any(point.startswith("never contacted") for point in points):
         points.append("never contacted")
     return tuple(points)
 
