@@ -41,6 +41,8 @@ EXPECTED = {
     "kpi.weights.process": "20",
     "kpi.weights.teamwork": "15",
     "kpi.weights.feedback": "15",
+    "kpi.review.promote_pct": "20",
+    "kpi.review.demote_pct": "10",
     **{f"corporate.weights.{factor}": str(weight) for factor, weight in {
         "contract_volume": 20, "unit_price": 10, "revenue": 20, "collection_rate": 15,
         "profit": 15, "quality_loss": 5, "industry_influence": 10, "credit_rating": 5}.items()},

@@ -167,6 +167,10 @@ def _keys() -> list[Key]:
     for component, weight in (("results", 50), ("process", 20), ("teamwork", 15), ("feedback", 15)):
         keys.append(Key(f"kpi.weights.{component}", weight, _int(0), "§8",
                         f"weight of {component} in the RM scorecard"))
+    keys += [
+        Key("kpi.review.promote_pct", 20, _pct, "§8", "share of RMs the year-end review promotes"),
+        Key("kpi.review.demote_pct", 10, _pct, "§8", "share of RMs the year-end review demotes"),
+    ]
     keys.append(Key("profile.target_pct", 80, _pct, "§7", "profile completeness target"))
     for field in PROFILE_FIELDS:
         keys.append(Key(f"profile.weights.{field}", _PROFILE_WEIGHTS[field], _int(0), "§7",

@@ -26,8 +26,9 @@ SUB_METRICS: dict[str, tuple[str, ...]] = {
 COMPONENTS = tuple(SUB_METRICS)
 
 # Year-end review (DOMAIN §8, seed §2.5).
-PROMOTE_SHARE = Fraction(20, 100)
-DEMOTE_SHARE = Fraction(10, 100)
+# Defaults of kpi.review.promote_pct / demote_pct (DOMAIN §8).
+PROMOTE_PCT = 20
+DEMOTE_PCT = 10
 REVIEW_MINIMUM_RMS = 5  # from this many RMs on, at least one is promoted and one demoted
 
 
@@ -159,10 +160,11 @@ REVIEW_REASONS = ("top_share", "bottom_share", "trainee_passed", "exam_not_passe
                   "trainee_below_median", "highest_grade", "lowest_grade", "middle")
 
 
-def review_counts(n: int) -> tuple[int, int]:
-    """How many RMs are promoted and demoted among n: 20% and 10% rounded down, at least one
-    each from REVIEW_MINIMUM_RMS RMs on."""
-    promote, demote = int(n * PROMOTE_SHARE), int(n * DEMOTE_SHARE)
+def review_counts(n: int, promote_pct: int = PROMOTE_PCT,
+                  demote_pct: int = DEMOTE_PCT) -> tuple[int, int]:
+    """How many RMs are promoted and demoted among n: 20% and 10% (by default) rounded down, at
+    least one each from REVIEW_MINIMUM_RMS RMs on."""
+    promote, demote = n * promote_pct // 100, n * demote_pct // 100
     if n >= REVIEW_MINIMUM_RMS:
         promote, demote = max(promote, 1), max(demote, 1)
     return promote, demote
@@ -173,7 +175,8 @@ def review_median(rms: Sequence[ReviewInput]) -> Fraction | None:
     return Fraction(statistics.median(scores)) if scores else None
 
 
-def review(rms: Sequence[ReviewInput]) -> list[Proposal]:
+def review(rms: Sequence[ReviewInput], promote_pct: int = PROMOTE_PCT,
+           demote_pct: int = DEMOTE_PCT) -> list[Proposal]:
     """The year-end proposal for each RM, best score first (equal scores: by RM id).
 
     The top 20% move one grade up and the bottom 10% one grade down (see `review_counts`). An
@@ -181,7 +184,7 @@ def review(rms: Sequence[ReviewInput]) -> list[Proposal]:
     moved; a trainee who passed the exam and scores at or above the median becomes l4.
     """
     ordered = sorted(rms, key=lambda r: (r.score is None, -(r.score or 0), r.rm_id))
-    promote, demote = review_counts(len(ordered))
+    promote, demote = review_counts(len(ordered), promote_pct, demote_pct)
     median = review_median(ordered)
     proposals = []
     for position, rm in enumerate(ordered, start=1):

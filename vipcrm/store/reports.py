@@ -689,7 +689,8 @@ def review_report(conn, config: Config, start: dt.date, end: dt.date,
     """The grade review proposal of every active RM (ranked bank-wide) and the median score."""
     everyone = kpi_report(conn, config, start, end, Scope())
     inputs = [ReviewInput(r["rm_id"], r["grade"], r["exam_passed"], r["_score"]) for r in everyone]
-    proposals = {p.rm_id: p for p in review(inputs)}
+    proposals = {p.rm_id: p for p in review(inputs, config["kpi.review.promote_pct"],
+                                              config["kpi.review.demote_pct"])}
     where, params = scope.rms()
     shown = {row[0] for row in conn.execute(
         f"SELECT rm_id FROM rms r WHERE active = 1 AND {where}", params)}
