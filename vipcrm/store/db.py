@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from vipcrm.store.schema import migrations
 
 # Writers wait this long for another writer (a nightly run) before giving up with a clear error.
+# VIPCRM_BUSY_TIMEOUT_MS overrides it (milliseconds), e.g. to fail fast in a script or a test.
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -27,8 +28,19 @@ def create_private(path: Path) -> None:
     os.close(fd)
 
 
-def open_db(path: str | os.PathLike, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+def _busy_timeout_from_env() -> int:
+    value = os.environ.get("VIPCRM_BUSY_TIMEOUT_MS", "").strip()
+    if not value:
+        return BUSY_TIMEOUT_MS
+    if not value.isdigit():
+        raise StoreError(f"VIPCRM_BUSY_TIMEOUT_MS={value!r}: give a whole number of milliseconds")
+    return int(value)
+
+
+def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None) -> Database:
     path = Path(path)
+    if busy_timeout_ms is None:
+        busy_timeout_ms = _busy_timeout_from_env()
     if path.is_dir():
         raise StoreError(f"{path} is a folder; give --db the path of a database file")
     if not path.parent.exists():
