@@ -2,15 +2,15 @@
 
 Each file is its own transaction. A file moves to `done/` (with its rejects beside it) or to
 `failed/` (with a `.reason.txt`) only after its transaction has committed or failed, and a
-file whose sha256 is already in the import log is not imported again. So a crash at any point
-is finished by simply running again, and nothing is imported twice.
+file whose sha256 is that of the last import of its kind is not imported again. So a crash at
+any point is finished by simply running again, and nothing is imported twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -27,11 +27,12 @@ from vipcrm.store.imports import ImportOptions, import_file
 class InboxResult:
     file: str
     kind: str
-    status: str  # imported, rejects, already, failed
+    status: str  # imported, rejects, failed (file refused, in failed/), stopped (left in the inbox)
     detail: str
 
 
 def kind_of(name: str) -> str | None:
+    """The kind a file name starts with (`clients_20261127.csv` → clients), case-insensitive."""
     lowered = name.lower()
     if not lowered.endswith((".csv", ".txt", ".tsv")):
         return None
@@ -41,18 +42,20 @@ def kind_of(name: str) -> str | None:
     return None
 
 
+def _candidates(inbox: Path) -> list[Path]:
+    # Hidden names are files still being written (`.clients.csv.part`, then renamed).
+    return [p for p in inbox.iterdir()
+            if p.is_file() and not p.name.startswith(".") and ".rejects" not in p.name]
+
+
 def pending_files(inbox: Path) -> list[tuple[str, Path]]:
-    files = [(kind_of(p.name), p) for p in inbox.iterdir()
-             if p.is_file() and not p.name.startswith(".") and ".rejects" not in p.name]
-    ordered = [(k, p) for k, p in files if k is not None]
+    ordered = [(kind, p) for p in _candidates(inbox) if (kind := kind_of(p.name)) is not None]
     ordered.sort(key=lambda item: (IMPORT_ORDER.index(item[0]), item[1].name))
     return ordered
 
 
 def unrecognised_files(inbox: Path) -> list[Path]:
-    return sorted(p for p in inbox.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and ".rejects" not in p.name
-                  and kind_of(p.name) is None)
+    return sorted(p for p in _candidates(inbox) if kind_of(p.name) is None)
 
 
 def sha256_of(path: Path) -> str:
@@ -63,47 +66,86 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _free_name(path: Path, folder: Path) -> Path:
+    """`folder/name`, or `folder/stem.N.suffix` when the same name arrived on an earlier night."""
+    target, n = folder / path.name, 1
+    while target.exists():
+        target = folder / f"{path.stem}.{n}{path.suffix}"
+        n += 1
+    return target
+
+
 def _move(path: Path, folder: Path) -> Path:
     folder.mkdir(exist_ok=True, mode=0o700)
-    target = folder / path.name
-    if target.exists():  # the same name arrived again on another night: keep both
-        stem, n = target.stem, 1
-        while target.exists():
-            target = folder / f"{stem}.{n}{path.suffix}"
-            n += 1
-    shutil.move(str(path), target)
+    target = _free_name(path, folder)
+    os.rename(path, target)  # same file system: the file is in one place or the other, never both
     return target
+
+
+def _last_import(db: Database, kind: str) -> tuple[str, int] | None:
+    return db.conn.execute(
+        "SELECT sha256, rejected FROM import_log WHERE kind = ? ORDER BY id DESC LIMIT 1", [kind]
+    ).fetchone()
 
 
 def import_inbox(db: Database, inbox: Path, user: str,
                  on_file: Callable[[InboxResult], None] | None = None) -> list[InboxResult]:
+    """Import the inbox's files in dependency order; returns one result per file looked at.
+
+    A file the import refuses goes to `failed/`. A problem that is not the file's (the database
+    busy or full, a file that cannot be read) stops the step and leaves this file and the later
+    ones in the inbox for the next run: later kinds depend on earlier ones.
+    """
     results = []
     done, failed = inbox / "done", inbox / "failed"
     for kind, path in pending_files(inbox):
-        digest = sha256_of(path)
-        already = db.conn.execute(
-            "SELECT 1 FROM import_log WHERE sha256 = ? AND kind = ? LIMIT 1", [digest, kind]
-        ).fetchone()
-        if already:
-            _move(path, done)
-            result = InboxResult(path.name, kind, "already", "imported before; moved to done/")
-        else:
-            rejects = done / f"{path.stem}.rejects.csv"
-            done.mkdir(exist_ok=True, mode=0o700)
-            try:
-                outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user))
-            except (FileRefused, StoreError) as exc:
-                target = _move(path, failed)
-                reason = target.with_name(target.name + ".reason.txt")
-                create_private(reason)
-                reason.write_text(str(exc) + "\n", encoding="utf-8")
-                result = InboxResult(path.name, kind, "failed", str(exc))
-            else:
-                _move(path, done)
-                counts = " ".join(f"{k}={v}" for k, v in outcome.counts().items())
-                status = "rejects" if outcome.rejected else "imported"
-                result = InboxResult(path.name, kind, status, counts)
+        try:
+            result = _import_one(db, kind, path, user, done, failed)
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            result = InboxResult(path.name, kind, "stopped",
+                                 f"{_plain(exc)}; left in the inbox for the next run")
         results.append(result)
         if on_file:
             on_file(result)
+        if result.status == "stopped":
+            break
     return results
+
+
+def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
+                failed: Path) -> InboxResult:
+    digest = sha256_of(path)
+    last = _last_import(db, kind)
+    # The last import of this kind was this very file: a run that crashed after the commit and
+    # before the move. (An older import of the same bytes is imported again: the data may have
+    # changed in between and come back, e.g. an RM made inactive and active again.)
+    if last is not None and last[0] == digest:
+        _move(path, done)
+        rejected = last[1]
+        return InboxResult(path.name, kind, "rejects" if rejected else "imported",
+                           f"imported before (rejected={rejected}); moved to done/")
+    done.mkdir(exist_ok=True, mode=0o700)
+    target = _free_name(path, done)
+    rejects = done / f"{target.stem}.rejects.csv"
+    try:
+        outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user))
+    except FileRefused as exc:
+        failed.mkdir(exist_ok=True, mode=0o700)
+        target = _free_name(path, failed)
+        # The reason first: a crash between the two leaves the file in the inbox to retry.
+        reason = target.with_name(target.name + ".reason.txt")
+        create_private(reason)
+        reason.write_text(str(exc) + "\n", encoding="utf-8")
+        os.rename(path, target)
+        return InboxResult(path.name, kind, "failed", f"{exc} (moved to failed/)")
+    os.rename(path, target)
+    counts = " ".join(f"{k}={v}" for k, v in outcome.counts().items())
+    if outcome.rejected:
+        return InboxResult(path.name, kind, "rejects", f"{counts}; rejects in done/{rejects.name}")
+    return InboxResult(path.name, kind, "imported", counts)
+
+
+def _plain(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")
+    return str(exc)

@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
+import sqlite3
+import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from sqlite_utils import Database
 
-from vipcrm.core.config import Config
+from vipcrm.core.config import Config, ConfigError
+from vipcrm.formats.csvfile import FileRefused
 from vipcrm.jobs.inbox import import_inbox, unrecognised_files
+from vipcrm.store.audit import record
 from vipcrm.store.backup import rotate_backup
-from vipcrm.store.db import StoreError
+from vipcrm.store.db import StoreError, transaction
+
+# What a step may meet that is not a bug: one line in the summary, and the chain goes on.
+STEP_ERRORS = (StoreError, FileRefused, ValueError, OSError, sqlite3.Error)
 
 
 @dataclass
@@ -28,9 +37,11 @@ class Step:
     name: str
     status: str  # ok, rejects, failed, skipped
     detail: str
+    seconds: float = 0.0
 
     def line(self) -> str:
-        return f"{self.name}: {self.status} {self.detail}".rstrip()
+        detail = f" {self.detail}" if self.detail else ""
+        return f"{self.name}: {self.status}{detail} [{self.seconds:.1f} s]"
 
 
 @dataclass
@@ -52,34 +63,49 @@ def exit_code(steps: list[Step]) -> int:
 
 def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, user: str,
                 options: NightlyOptions, say: Callable[[Step], None]) -> list[Step]:
+    """Run every step, saying each as it ends; the last line sums up the run."""
     steps: list[Step] = []
+    started = time.perf_counter()
 
     def done(step: Step) -> None:
         steps.append(step)
         say(step)
 
+    _pause_for_tests(db.conn)
     if options.backup_dir is not None:
-        done(_guard("backup", lambda: _backup(db, options, today)))
+        done(_guard("backup", lambda: _backup(db, options, today, user)))
     if options.inbox is not None:
         _import(db, options.inbox, user, done)
-    config = config_of()
-    done(_guard("tiers", lambda: _tiers(db, config, today, user)))
-    done(_guard("assign", lambda: _assign(db, config, today, user)))
-    if options.outbox is not None:
-        done(_guard("plans", lambda: _plans(db, config, today, options.outbox)))
+    try:
+        config = config_of()
+    except ConfigError as exc:
+        done(Step("config", "failed", f"{exc}; tiers, assignment and plans not run"))
+    else:
+        done(_guard("tiers", lambda: _tiers(db, config, today, user)))
+        done(_guard("assign", lambda: _assign(db, config, today, user)))
+        if options.outbox is not None:
+            done(_guard("plans", lambda: _plans(db, config, today, options.outbox)))
+    code = exit_code(steps)
+    failed = sum(s.status == "failed" for s in steps)
+    say(Step("nightly", {0: "ok", 1: "failed", 3: "rejects"}[code],
+             f"exit {code}: {len(steps)} step(s), {failed} failed",
+             time.perf_counter() - started))
     return steps
 
 
 def _guard(name: str, work: Callable[[], str]) -> Step:
     """A failing step is reported and the chain goes on: later steps still help the morning."""
+    start = time.perf_counter()
     try:
-        return Step(name, "ok", work())
-    except (StoreError, ValueError, OSError) as exc:
-        return Step(name, "failed", str(exc))
+        return Step(name, "ok", work(), time.perf_counter() - start)
+    except STEP_ERRORS as exc:
+        return Step(name, "failed", str(exc), time.perf_counter() - start)
 
 
-def _backup(db: Database, options: NightlyOptions, today: dt.date) -> str:
+def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) -> str:
     target, removed = rotate_backup(db, options.backup_dir, today, options.keep_backups)
+    with transaction(db):
+        record(db, user, "backup", {"path": str(target), "removed": len(removed)})
     return f"{target}" + (f" ({len(removed)} old backup(s) removed)" if removed else "")
 
 
@@ -87,10 +113,22 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) 
     if not inbox.is_dir():
         done(Step("import", "failed", f"inbox {inbox} is not a folder"))
         return
-    results = import_inbox(db, inbox, user, on_file=lambda r: done(Step(
-        f"import {r.kind} {r.file}", {"imported": "ok", "already": "ok"}.get(r.status, r.status),
-        r.detail)))
-    for stray in unrecognised_files(inbox):
+    status = {"imported": "ok", "rejects": "rejects", "failed": "failed", "stopped": "failed"}
+    clock = [time.perf_counter()]
+
+    def on_file(result) -> None:
+        now = time.perf_counter()
+        done(Step(f"import {result.kind} {result.file}", status[result.status], result.detail,
+                  now - clock[0]))
+        clock[0] = now
+
+    try:
+        results = import_inbox(db, inbox, user, on_file=on_file)
+        strays = unrecognised_files(inbox)
+    except OSError as exc:  # the inbox itself cannot be listed or written
+        done(Step("import", "failed", f"{exc.filename or inbox}: {exc.strerror}"))
+        return
+    for stray in strays:
         done(Step(f"import {stray.name}", "skipped",
                   "not named after a kind (clients*, positions*, …); left in the inbox"))
     if not results:
@@ -153,3 +191,29 @@ def _write_atomic(path: Path, write: Callable, text: bool) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _pause_for_tests(conn: sqlite3.Connection) -> None:
+    """A hook for the crash tests, inert unless VIPCRM_TEST_PAUSE_AT is set.
+
+    VIPCRM_TEST_PAUSE_AT names an audited command (`import positions`, `tier --recompute`,
+    `assign`): the process stops itself (SIGSTOP) just before the COMMIT of the transaction
+    that records it, with every write of that step made and none committed, after saying so on
+    stderr. The test then SIGKILLs it (a crash at the worst moment) or lets it go on (SIGCONT).
+    """
+    command = os.environ.get("VIPCRM_TEST_PAUSE_AT")
+    if not command:
+        return
+    audit_row = f"'{command}', '"  # as the audit INSERT shows it, parameters expanded
+    armed = False
+
+    def trace(statement: str) -> None:
+        nonlocal armed
+        if statement.startswith("INSERT INTO audit_log") and audit_row in statement:
+            armed = True
+        elif armed and statement == "COMMIT":
+            armed = False
+            print(f"paused before committing {command}", file=sys.stderr, flush=True)
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    conn.set_trace_callback(trace)
