@@ -56,21 +56,31 @@ def backup_command(
 ) -> None:
     """A consistent copy of the live database (readers and writers may go on), mode 0600.
 
+    The copy is the database as of one moment (SQLite's backup API), taken without waiting for
+    writers; then the backup is recorded in the audit log, which waits for a running write like
+    any writer. A copy that cannot be recorded is deleted again.
+
     Example: vipcrm backup /backups/vipcrm-2026-11-29.db
     """
     from vipcrm.store.audit import record
     from vipcrm.store.backup import backup_to
-    from vipcrm.store.db import transaction
+    from vipcrm.store.db import StoreError, transaction
 
     st = state(ctx)
-    db = st.db()
     if path.resolve() == st.db_path.resolve():
         raise Refused("the backup path is the database itself; choose another file")
     if not path.parent.is_dir():
         raise Refused(f"folder {path.parent} does not exist; create it first")
-    with transaction(db):
-        record(db, st.user(), "backup", {"path": str(path)})
+    if path.is_dir():
+        raise Refused(f"{path} is a folder; give the backup's file name")
+    db = st.db()
     backup_to(db, path)
+    try:
+        with transaction(db):
+            record(db, st.user(), "backup", {"path": str(path)})
+    except StoreError:
+        path.unlink(missing_ok=True)
+        raise
     st.info(f"backup written to {path}")
 
 
@@ -115,8 +125,10 @@ def purge_command(
     """Delete the personal data of clients whose relationship ended (PIPL minimisation).
 
     Their names, contact details, IDs and profile are erased and their id is replaced by a
-    pseudonym everywhere, so balances, contacts and tiers still count in aggregates and past
-    KPIs but nothing identifies the person any more. This cannot be undone: take a backup first.
+    pseudonym everywhere (the audit log included), so balances, contacts and tiers still count
+    in aggregates and past KPIs but nothing identifies the person any more. The file is then
+    rewritten (VACUUM) so the erased values do not linger on disk; on a big bank that takes a
+    few minutes. This cannot be undone; older backups still hold the data until they rotate out.
 
     Example: vipcrm purge --ended-before 2021-12-31
     """
@@ -140,7 +152,15 @@ def purge_command(
     with transaction(db):
         count = purge_ended(conn, cutoff)
         record(db, st.user(), "purge", {"ended_before": cutoff.isoformat(), "clients": count})
+    if count:
+        # Erased values linger on disk: in free space, in the b-tree's inner pages (as dividers
+        # between keys), and in the write-ahead log. Rewrite the file and empty the log.
+        conn.execute("VACUUM")
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     st.info(f"{count} client(s) purged: personal data erased, ids pseudonymised")
+    if busy:
+        st.warn("other vipcrm processes are reading: erased values stay in the write-ahead log "
+                "until they finish; run this purge again later to empty it")
 
 
 def register(app: typer.Typer) -> None:

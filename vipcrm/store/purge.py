@@ -2,7 +2,9 @@
 
 A purged client keeps its numbers (balances, transactions, contacts, tiers) under a pseudonym so
 that aggregates and past KPIs stay true, but nothing that identifies the person remains: the
-client id is replaced everywhere by a one-way pseudonym and every personal field is erased.
+client id is replaced everywhere by a one-way pseudonym (the audit log's entries about the
+client included) and every personal field and free-text note is erased. The caller then
+rewrites the file (VACUUM), so the erased values do not linger on disk.
 """
 
 from __future__ import annotations
@@ -59,8 +61,14 @@ def purge_ended(conn, ended_before: dt.date) -> int:
         )
     # Free text about the person goes too.
     conn.execute(
-        "UPDATE followups SET note = NULL, referral = NULL WHERE client_id IN "
-        "(SELECT new FROM temp.purge_map)"
+        "UPDATE followups SET note = NULL, referral = NULL, override_reason = NULL "
+        "WHERE client_id IN (SELECT new FROM temp.purge_map)"
+    )
+    # The audit log keeps what was done, but no longer to whom.
+    conn.execute(
+        "UPDATE audit_log SET details = json_set(details, '$.client_id', m.new) "
+        "FROM temp.purge_map m WHERE json_valid(details) "
+        "AND json_extract(details, '$.client_id') = m.old"
     )
     conn.execute("DROP TABLE temp.purge_map")
     return len(ids)

@@ -1,0 +1,127 @@
+"""`vipcrm backup PATH` and `nightly --backup-dir DIR --keep N`: consistent online copies, 0600."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import stat
+
+import pytest
+
+from datafiles import SAMPLES, load_samples, write_csv
+from test_nightly_support import contents, integrity
+from vipcrm.store.backup import backup_to
+from vipcrm.store.db import open_db
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def loaded(cli, tmp_path):
+    load_samples(cli, tmp_path)
+    assert cli("--today", "2026-11-27", "tier", "--recompute").exit_code == 0
+
+
+def test_backup_is_a_private_self_contained_copy_that_records_itself(cli, loaded, db_path,
+                                                                    tmp_path, sql):
+    target = tmp_path / "copies" / "vipcrm-2026-11-27.db"
+    target.parent.mkdir()
+
+    result = cli("backup", target)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"backup written to {target}\n"
+    assert mode(target) == 0o600
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]  # no -wal, no .partial
+    assert integrity(target) == [("ok",)]
+    conn = sqlite3.connect(target)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    conn.close()
+    live = contents(db_path)
+    copy = contents(target)
+    recorded = [row for row in live["audit_log"] if row[2] == "backup"]
+    assert len(recorded) == 1  # in the live database, after the copy was taken
+    live["audit_log"].remove(recorded[0])
+    assert copy == live
+    user, command, details = sql("SELECT user, command, details FROM audit_log "
+                                 "ORDER BY id DESC LIMIT 1")[0]
+    assert command == "backup" and str(target) in details and user
+    # A backup opens as a database of its own.
+    assert cli("--db", target, "--today", "2026-11-27", "tier", "list", "--format", "csv"
+               ).stdout == cli("--today", "2026-11-27", "tier", "list", "--format", "csv").stdout
+
+
+def test_backup_takes_the_last_commit_and_does_not_wait_for_a_writer(cli, loaded, db_path,
+                                                                    tmp_path):
+    before = contents(db_path)
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM positions")
+    writer.execute("INSERT INTO calendar VALUES ('2027-03-01', 'holiday', 'not committed')")
+    try:
+        db = open_db(db_path, busy_timeout_ms=50)  # would fail if it had to wait
+        backup_to(db, tmp_path / "copy.db")
+        db.conn.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert contents(tmp_path / "copy.db") == before
+
+
+def test_backup_that_cannot_be_recorded_is_deleted(cli, loaded, db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("VIPCRM_BUSY_TIMEOUT_MS", "50")
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        result = cli("backup", tmp_path / "copy.db")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: the database is busy")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "copy.db").exists()
+
+
+@pytest.mark.parametrize("where, message", [
+    ("self", "the backup path is the database itself; choose another file"),
+    ("missing/copy.db", "does not exist; create it first"),
+    ("folder", "is a folder; give the backup's file name"),
+])
+def test_backup_refusals(cli, loaded, db_path, tmp_path, where, message):
+    (tmp_path / "folder").mkdir()
+    target = db_path if where == "self" else tmp_path / where
+    before = contents(db_path)
+    result = cli("backup", target)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert contents(db_path) == before
+
+
+def test_nightly_keeps_the_last_n_backups(cli, tmp_path, sql):
+    folder = tmp_path / "backups"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    days = [dt.date(2026, 11, 23) + dt.timedelta(days=n) for n in range(4)]
+    for day in days:
+        write_csv(inbox / "calendar.csv", [SAMPLES["calendar"][0],
+                                           [day.isoformat(), "holiday", f"day {day}"]])
+        result = cli("--today", day.isoformat(), "nightly", "--inbox", inbox,
+                     "--backup-dir", folder, "--keep", "2")
+        assert result.exit_code == 0, result.stdout
+        assert result.stdout.startswith(f"backup: ok {folder / f'vipcrm-{day}.db'}")
+
+    assert sorted(p.name for p in folder.iterdir()) == [f"vipcrm-{d}.db" for d in days[-2:]]
+    assert mode(folder) == 0o700
+    assert all(mode(p) == 0o600 for p in folder.iterdir())
+    # Each night's backup was taken before that night's import.
+    conn = sqlite3.connect(folder / f"vipcrm-{days[-1]}.db")
+    assert conn.execute("SELECT date FROM calendar ORDER BY date").fetchall() == [
+        (d.isoformat(),) for d in days[:-1]]
+    conn.close()
+    assert "1 old backup(s) removed" in result.stdout
+    assert [command for (command,) in sql(
+        "SELECT command FROM audit_log WHERE command = 'backup'")] == ["backup"] * 4
