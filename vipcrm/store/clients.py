@@ -15,7 +15,7 @@ from vipcrm.formats.output import Money
 from vipcrm.formats.values import BadValue
 from vipcrm.store.audit import record
 from vipcrm.store.aum import client_aum_on
-from vipcrm.store.db import StoreError, transaction
+from vipcrm.store.db import StoreError, fetch_dict, fetch_dicts, transaction
 
 # Profile fields an RM may update at a contact; ids, branch and segment come from the core system.
 UPDATABLE = (
@@ -41,9 +41,7 @@ def _profile_dates(profile: Mapping) -> dict:
 
 
 def _client_row(conn, client_id: str) -> dict | None:
-    cursor = conn.execute("SELECT * FROM clients WHERE client_id = ?", [client_id])
-    row = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], row)) if row else None
+    return fetch_dict(conn, "SELECT * FROM clients WHERE client_id = ?", [client_id])
 
 
 def client_view(db: Database, config: Config, client_id: str, today: dt.date,
@@ -60,12 +58,12 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         profile["phone"] = mask_phone(profile["phone"])
         profile["id_number"] = mask_id(profile["id_number"])
     classes = config["aum.asset_classes"]
-    tier = _one(conn, "SELECT tier, status, basis_aum, aum, since, as_of FROM tiers "
+    tier = fetch_dict(conn, "SELECT tier, status, basis_aum, aum, since, as_of FROM tiers "
                       "WHERE client_id = ?", [client_id])
     if tier:
         tier["basis_aum"] = Money(tier["basis_aum"])
         tier["aum"] = Money(tier["aum"])
-    assignment = _one(conn, "SELECT a.rm_id, r.name AS rm_name, r.grade AS rm_grade, "
+    assignment = fetch_dict(conn, "SELECT a.rm_id, r.name AS rm_name, r.grade AS rm_grade, "
                             "r.active AS rm_active, a.pinned, a.grade_gap, a.reason, a.since "
                             "FROM assignments a LEFT JOIN rms r ON r.rm_id = a.rm_id "
                             "WHERE a.client_id = ?", [client_id])
@@ -73,7 +71,7 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         for flag in ("rm_active", "pinned", "grade_gap"):
             if assignment[flag] is not None:
                 assignment[flag] = bool(assignment[flag])
-    ownership = _one(conn, "SELECT branch FROM ownership WHERE client_id = ?", [client_id])
+    ownership = fetch_dict(conn, "SELECT branch FROM ownership WHERE client_id = ?", [client_id])
     holdings = _holdings(conn, client_id, today, classes)
     # Before the client's first snapshot the AUM is unknown, not zero.
     first = conn.execute("SELECT MIN(as_of) FROM positions WHERE client_id = ?",
@@ -84,12 +82,12 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         known = first is not None and first <= day.isoformat()
         trend.append({"date": day.isoformat(), "aum": Money(
             client_aum_on(conn, client_id, day, classes)) if known else None})
-    history = _all(conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason "
+    history = fetch_dicts(conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason "
                          "FROM tier_history WHERE client_id = ? ORDER BY effective DESC, id DESC "
                          "LIMIT 10", [client_id])
     for item in history:
         item["basis_aum"] = Money(item["basis_aum"])
-    contacts = _all(conn, "SELECT followup_id, date, rm_id, channel, minutes, outcome, stage, "
+    contacts = fetch_dicts(conn, "SELECT followup_id, date, rm_id, channel, minutes, outcome, stage, "
                           "product_code, amount, satisfaction, note FROM followups "
                           "WHERE client_id = ? AND date <= ? "
                           f"ORDER BY date DESC, followup_id DESC LIMIT {RECENT_CONTACTS}",
@@ -97,12 +95,12 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
     for item in contacts:
         if item["amount"] is not None:
             item["amount"] = Money(item["amount"])
-    referrals = _all(conn, "SELECT name, rm_id, followup_id, created_on FROM prospects "
+    referrals = fetch_dicts(conn, "SELECT name, rm_id, followup_id, created_on FROM prospects "
                            "WHERE referred_by = ? ORDER BY created_on, id", [client_id])
     from vipcrm.store.planning import open_tasks_of
 
     target = config["profile.target_pct"]
-    rating = _one(conn, "SELECT review_year, score, rank, big FROM corporate_ratings "
+    rating = fetch_dict(conn, "SELECT review_year, score, rank, big FROM corporate_ratings "
                         "WHERE client_id = ? AND review_year <= ? ORDER BY review_year DESC "
                         "LIMIT 1", [client_id, today.year]) if corporate else None
     if rating:
@@ -129,7 +127,7 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
 def _holdings(conn, client_id: str, day: dt.date, classes) -> list[dict]:
     """Every position with a balance on `day`, loans included: the RM sees the whole
     relationship; `in_aum` says which count towards the tier."""
-    rows = _all(conn, """
+    rows = fetch_dicts(conn, """
         SELECT p.product_code, pr.name, p.asset_class, pr.risk_level, p.balance,
                COALESCE(p.maturity_date, pr.maturity_date) AS maturity_date
         FROM positions p LEFT JOIN products pr ON pr.product_code = p.product_code
@@ -149,18 +147,6 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     month += 1
     last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
     return dt.date(year, month, min(day.day, last))
-
-
-def _one(conn, sql: str, params) -> dict | None:
-    cursor = conn.execute(sql, params)
-    row = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], row)) if row else None
-
-
-def _all(conn, sql: str, params) -> list[dict]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
 
 
 def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:

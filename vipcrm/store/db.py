@@ -93,3 +93,15 @@ class transaction:
         elif self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
         return False
+
+
+def fetch_dicts(conn, sql: str, params=()) -> list[dict]:
+    """Rows of a query as dicts keyed by column name (for the few small, readable lookups)."""
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def fetch_dict(conn, sql: str, params=()) -> dict | None:
+    rows = fetch_dicts(conn, sql, params)
+    return rows[0] if rows else None

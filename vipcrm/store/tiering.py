@@ -32,7 +32,7 @@ from vipcrm.core.config import ASSET_CLASSES, TIERS
 from vipcrm.core.tiering import (DOWNGRADE, NEW, RECOVERED, UNTIERED, UPGRADE, WATCHED,
                                  TierRules, decide, rank, window_start)
 from vipcrm.store.audit import record
-from vipcrm.store.db import transaction
+from vipcrm.store.db import fetch_dict, fetch_dicts, transaction
 
 TIER_CHANGES = (NEW, UPGRADE, DOWNGRADE)
 
@@ -461,9 +461,6 @@ _LIST_SQL = f"""
 """
 
 
-def _dicts(cursor) -> list[dict]:
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
 
 
 def list_tiers(conn, *, tiers: list[str] | None = None, branch: str | None = None,
@@ -481,17 +478,16 @@ def list_tiers(conn, *, tiers: list[str] | None = None, branch: str | None = Non
         params.append(status)
     sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "")
     sql += f" ORDER BY {_RANK_SQL} DESC, t.basis_aum DESC, t.client_id"
-    return _dicts(conn.execute(sql, params))
+    return fetch_dicts(conn, sql, params)
 
 
 def client_tier(conn, client_id: str) -> dict | None:
     """The client's tier row joined with its name and branch; None if it holds no tier."""
-    rows = _dicts(conn.execute(_LIST_SQL + " WHERE t.client_id = ?", [client_id]))
-    return rows[0] if rows else None
+    return fetch_dict(conn, _LIST_SQL + " WHERE t.client_id = ?", [client_id])
 
 
 def client_history(conn, client_id: str) -> list[dict]:
-    return _dicts(conn.execute(
-        "SELECT effective, from_tier, to_tier, status, basis_aum, reason FROM tier_history "
-        "WHERE client_id = ? ORDER BY effective, id", [client_id]))
+    return fetch_dicts(
+        conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason FROM tier_history "
+        "WHERE client_id = ? ORDER BY effective, id", [client_id])
 
