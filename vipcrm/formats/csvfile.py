@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -176,7 +177,9 @@ def open_csv(path: str | os.PathLike, encoding: str | None = None) -> CsvSource:
             raise FileRefused(f"unknown encoding {encoding!r}; try utf-8 or gb18030") from None
     else:
         encoding = detect_encoding(sample, path)
-    first_line = sample.split(b"\n", 1)[0]
+    # The header ends where `rows()` (universal newlines) starts reading: at \n, \r\n or a lone
+    # \r (old Mac Excel). Neither byte occurs inside a UTF-8 or GB18030 character.
+    first_line = re.split(rb"\r\n?|\n", sample, maxsplit=1)[0]
     try:
         header_text = first_line.decode(encoding).lstrip("\ufeff").rstrip("\r\n")
     except UnicodeDecodeError as exc:
