@@ -202,6 +202,8 @@ def test_a_second_run_while_one_holds_the_lock_exits_4_at_once(cli, inbox, db_pa
 def test_outbox_plans_for_the_first_working_day_on_or_after_today(cli, inbox, tmp_path):
     saturday = TODAY + dt.timedelta(days=1)
     outbox = tmp_path / "plans"
+    outbox.mkdir(mode=0o700)
+    (outbox / ".plan-2026-11-27-RM1001.csv.x1y2z3").write_text("left by a run that crashed")
     result = nightly(cli, "--inbox", inbox, "--outbox", outbox, today=saturday)
     assert result.exit_code == 0, result.stdout
 

@@ -162,6 +162,8 @@ def _plans(db: Database, config: Config, today: dt.date, outbox: Path) -> str:
     from vipcrm.store import planning as store
 
     outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for stale in outbox.glob(".plan-*"):  # half-written by a run that crashed (we hold the lock)
+        stale.unlink()
     conn = db.conn
     cal = store.load_calendar(conn)
     day = plan_day(today, cal, include_non_working=False)
