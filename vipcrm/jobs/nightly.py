@@ -22,14 +22,13 @@ from typing import Callable
 from sqlite_utils import Database
 
 from vipcrm.core.config import Config, ConfigError
-from vipcrm.formats.csvfile import FileRefused
 from vipcrm.jobs.inbox import import_inbox, unrecognised_files
 from vipcrm.store.audit import record
 from vipcrm.store.backup import rotate_backup
 from vipcrm.store.db import StoreError, transaction
 
 # What a step may meet that is not a bug: one line in the summary, and the chain goes on.
-STEP_ERRORS = (StoreError, FileRefused, ValueError, OSError, sqlite3.Error)
+STEP_ERRORS = (StoreError, ValueError, OSError, sqlite3.Error)
 
 
 @dataclass

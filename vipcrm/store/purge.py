@@ -13,8 +13,6 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlite_utils import Database
-
 PERSONAL_FIELDS = (
     "gender", "birth_date", "wedding_date", "phone", "email", "id_number", "id_expiry",
     "risk_level", "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
