@@ -2,6 +2,7 @@
 
     python benchmarks/bench_tier.py N [--basis daily_avg|point] [--snapshots 10] [--runs 3]
                                       [--dir DIR]
+    python benchmarks/bench_tier.py --scale small|full      (N = 20,000 | 200,000)
 
 Builds a database of N clients × 3 positions × SNAPSHOTS change points over a 30-day window
 (benchmarks/tier_data.py), then, RUNS times each, on a fresh copy of it:
@@ -37,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tier_data  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 30)
+SCALES = {"small": 20_000, "full": 200_000}  # for benchmarks/run
 WINDOW = 30
 CLASSES = "('deposit', 'wealth', 'fund', 'insurance', 'bond', 'metal', 'custody')"
 
@@ -96,12 +98,17 @@ def fresh_copy(source: Path, target: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("clients", type=int)
+    parser.add_argument("clients", type=int, nargs="?")
+    parser.add_argument("--scale", choices=sorted(SCALES),
+                        help="small: 20,000 clients; full: 200,000 (the daily_avg target)")
     parser.add_argument("--basis", choices=("daily_avg", "point"), default="daily_avg")
     parser.add_argument("--snapshots", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", type=Path, help="Where the databases go (default: a temp dir).")
     args = parser.parse_args()
+    args.clients = args.clients or SCALES.get(args.scale)
+    if not args.clients:
+        parser.error("give the number of clients or --scale small|full")
 
     folder = args.dir or Path(tempfile.mkdtemp(prefix="vipcrm-bench-tier-"))
     folder.mkdir(parents=True, exist_ok=True)
