@@ -110,6 +110,7 @@ class WorkCalendar:
         self._overrides = dict(overrides or {})
         self._imported_years = {day.year for day in self._overrides}
         self._estimated_years: set[int] = set()
+        self._known: dict[dt.date, bool] = {}
 
     # -- the layers -------------------------------------------------------------------------
     def _year(self, year: int) -> _Year:
@@ -144,6 +145,13 @@ class WorkCalendar:
 
     # -- days -------------------------------------------------------------------------------
     def is_working_day(self, day: dt.date) -> bool:
+        # Asked millions of times over a bank's plans, for a few hundred distinct days.
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._working(day)
+        return known
+
+    def _working(self, day: dt.date) -> bool:
         kind = self._overrides.get(day)
         if kind is not None:
             return kind == "workday"
