@@ -221,3 +221,11 @@ def test_export_csv_is_what_the_importer_reads(bank, cli, tmp_path):
     assert '"\'-wants a 1-year plan, ""safe""\nsecond line"' in text
     result = cli("import", "followups", path, "--format", "json")
     assert json.loads(result.stdout)[0]["unchanged"] == 2
+
+
+def test_export_over_an_existing_readable_file_makes_it_private(bank, cli, tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("old\n")
+    path.chmod(0o644)
+    assert export(cli, "clients", "-o", path).exit_code == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

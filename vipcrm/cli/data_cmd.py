@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -126,6 +127,7 @@ def export_command(
         if output.exists() and output.is_dir():
             raise Refused(f"{output} is a folder; give -o a file name")
         create_private(output)
+        os.chmod(output, 0o600)  # an existing file keeps its mode otherwise
         with open(output, "w", newline="", encoding="utf-8") as handle:
             count = write_export(db, kind, handle, fmt, unmask)
     st.info(f"exported {count} {kind} row(s){'' if unmask else ' (phones and IDs masked)'}")
