@@ -35,40 +35,8 @@ BRANCH = typer.Option(None, "--branch", help="Only this branch.")
 RM = typer.Option(None, "--rm", help="Only this RM (its current clients, its contacts).")
 FORMAT = typer.Option("table", "--format", "-f", help="table, csv or json.", case_sensitive=False)
 
-# Chinese headers for the reports' keys; the shared labels (formats.i18n) cover the rest.
-LABELS_ZH = {
-    "watch": "关注", "clients_pct": "客户占比%", "aum_pct": "资产占比%", "clients_start": "期初客户",
-    "aum_start": "期初资产", "clients_change": "客户变化", "aum_change": "资产变化",
-    "from_tier": "原等级", "stayed": "不变", "upgraded": "升级", "downgraded": "降级",
-    "entered": "新进", "exited": "退出", "eligible": "应覆盖", "covered": "已覆盖",
-    "coverage_pct": "覆盖率%", "never_contacted": "从未联系", "overdue_tasks": "逾期任务",
-    "missed_tasks": "错过任务", "active": "在岗", "untiered": "未分层", "grade_gaps": "职级不足",
-    "tasks_due": "到期任务", "tasks_done": "完成任务", "plan_completion_pct": "计划完成率%",
-    "contacts": "联系次数", "converted": "转化客户", "conversion_pct": "转化率%", "amount": "金额",
-    "referrals": "转介绍", "overrides": "适当性例外", "after_sale_due": "售后应回访",
-    "after_sale_on_time": "售后按时回访", "after_sale_on_time_pct": "售后按时率%",
-    "exam_passed": "通过考试", "results": "业绩", "process": "流程", "teamwork": "协作",
-    "feedback": "客户反馈", "aum_growth": "资产净增", "sales": "销售额", "upgrades": "客户升级",
-    "tasks_on_time_pct": "任务按时率%", "completeness_pct": "资料完整度%",
-    "after_sale_on_time_pct": "售后按时率%", "joint_visits": "联合拜访", "satisfaction": "满意度",
-    "position": "名次", "action": "建议", "proposed_grade": "建议职级", "avg_pct": "平均完整度%",
-    "at_target": "达标客户", "at_target_pct": "达标率%", "most_missing": "最常缺失",
-    "risk_level": "风险等级", "age_band": "年龄段", "life_stage": "人生阶段",
-    "product_mix": "主要资产", "engagement": "联系情况", "avg_aum": "户均资产", "big": "大客户",
-    "review": "评审", "score_change": "得分变化", "previous_rank": "上次排名", "missing": "缺失指标",
-    "contract_volume": "合同量", "unit_price": "单价", "revenue": "销售收入",
-    "collection_rate": "回款率", "profit": "利润", "quality_loss": "质量损失",
-    "industry_influence": "行业影响力", "credit_rating": "商业信誉",
-    "leadership_visits": "高层拜访", "leadership_min": "高层最低", "technical_visits": "技术拜访",
-    "technical_min": "技术最低", "business_visits": "商务拜访", "business_min": "商务最低",
-    "visits_short": "拜访欠缺", "pinned": "锁定",
-    # Profile fields (DOMAIN §7), listed as the most often missing.
-    "phone": "手机号", "birth_date": "出生日期", "gender": "性别", "occupation": "职业",
-    "marital_status": "婚姻状况", "family": "家庭情况", "hobbies": "兴趣爱好",
-    "product_preferences": "产品偏好", "wealth_source": "财富来源", "preferred_channel": "偏好渠道",
-    "address": "地址",
-    **{key: f"完整度{key[5:].replace('_', '-')}%" for key in BAND_KEYS},
-}
+# Chinese headers of the completeness bands; formats.i18n labels every other key.
+LABELS_ZH = {key: f"完整度{key[5:].replace('_', '-')}%" for key in BAND_KEYS}
 # Codes shown in Chinese tables (CSV and JSON keep the codes).
 CODES_ZH = {
     "plan": "更新计划", "assess": "需求评估", "sale": "执行销售", "after_sale": "售后跟进",
@@ -159,7 +127,9 @@ def _cell(value, f: Field, lang: str) -> str:
     if f.type == "code":
         return "" if value is None else (CODES_ZH.get(value, value) if lang == "zh" else value)
     if f.type == "list" and lang == "zh" and value:
-        return "; ".join(LABELS_ZH.get(v, v) for v in value)
+        from vipcrm.formats.i18n import header
+
+        return "; ".join(LABELS_ZH.get(v) or header(v, lang) for v in value)
     return table_cell(value, f, lang)
 
 

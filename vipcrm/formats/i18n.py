@@ -27,6 +27,42 @@ HEADERS_ZH = {
     "capacity": "容量", "load": "客户数", "used_pct": "使用率%", "score": "得分", "rank": "排名",
     "count": "数量", "share_pct": "占比%", "from": "从", "to": "到", "effective": "生效日",
 }
+# Report, tier and assignment keys.
+HEADERS_ZH.update({
+    "watch": "关注", "clients_pct": "客户占比%", "aum_pct": "资产占比%", "clients_start": "期初客户",
+    "aum_start": "期初资产", "clients_change": "客户变化", "aum_change": "资产变化",
+    "from_tier": "原等级", "stayed": "不变", "upgraded": "升级", "downgraded": "降级",
+    "entered": "新进", "exited": "退出", "eligible": "应覆盖", "covered": "已覆盖",
+    "coverage_pct": "覆盖率%", "never_contacted": "从未联系", "overdue_tasks": "逾期任务",
+    "missed_tasks": "错过任务", "active": "在岗", "untiered": "未分层", "grade_gaps": "职级不足",
+    "tasks_due": "到期任务", "tasks_done": "完成任务", "plan_completion_pct": "计划完成率%",
+    "contacts": "联系次数", "converted": "转化客户", "conversion_pct": "转化率%", "amount": "金额",
+    "referrals": "转介绍", "overrides": "适当性例外", "after_sale_due": "售后应回访",
+    "after_sale_on_time": "售后按时回访", "after_sale_on_time_pct": "售后按时率%",
+    "exam_passed": "通过考试", "results": "业绩", "process": "流程", "teamwork": "协作",
+    "feedback": "客户反馈", "aum_growth": "资产净增", "sales": "销售额", "upgrades": "客户升级",
+    "tasks_on_time_pct": "任务按时率%", "completeness_pct": "资料完整度%",
+    "after_sale_on_time_pct": "售后按时率%", "joint_visits": "联合拜访", "satisfaction": "满意度",
+    "position": "名次", "action": "建议", "proposed_grade": "建议职级", "avg_pct": "平均完整度%",
+    "at_target": "达标客户", "at_target_pct": "达标率%", "most_missing": "最常缺失",
+    "risk_level": "风险等级", "age_band": "年龄段", "life_stage": "人生阶段",
+    "product_mix": "主要资产", "engagement": "联系情况", "avg_aum": "户均资产", "big": "大客户",
+    "review": "评审", "score_change": "得分变化", "previous_rank": "上次排名", "missing": "缺失指标",
+    "contract_volume": "合同量", "unit_price": "单价", "revenue": "销售收入",
+    "collection_rate": "回款率", "profit": "利润", "quality_loss": "质量损失",
+    "industry_influence": "行业影响力", "credit_rating": "商业信誉",
+    "leadership_visits": "高层拜访", "leadership_min": "高层最低", "technical_visits": "技术拜访",
+    "technical_min": "技术最低", "business_visits": "商务拜访", "business_min": "商务最低",
+    "visits_short": "拜访欠缺", "pinned": "锁定",
+    # Profile fields (DOMAIN §7).
+    "phone": "手机号", "birth_date": "出生日期", "gender": "性别", "occupation": "职业",
+    "marital_status": "婚姻状况", "family": "家庭情况", "hobbies": "兴趣爱好",
+    "product_preferences": "产品偏好", "wealth_source": "财富来源", "preferred_channel": "偏好渠道",
+    "address": "地址",
+    "new": "新进", "new_watch": "新增关注", "recovered": "恢复", "to_tier": "新等级",
+    "as_of": "数据日", "review_year": "评审年度", "reason_detail": "说明",
+})
+
 MESSAGES_ZH = {
     "Error": "错误",
     "Warning": "警告",
