@@ -39,6 +39,12 @@ def demo_command(
         st.info(f"tiers as of {result.as_of}: {result.clients} client(s), {result.changes} change(s)")
     outcome = done.assignment.outcome
     st.info(f"assignment: {outcome.kept} kept, {len(outcome.changes)} change(s)")
+    # Big corporate clients, last year then this year, so the yearly review has a year before.
+    from vipcrm.store.corporate import rate_year
+
+    for year in (st.today.year - 1, st.today.year):
+        rated = rate_year(st.db(), st.config(), year, user=st.user())
+        st.info(f"corporate rating {year}: {len(rated.review.current)} big client(s)")
     st.info("next: vipcrm plan today")
 
 
