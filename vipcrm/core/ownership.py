@@ -55,23 +55,21 @@ def owners(rows: Iterable[tuple[str, str, int]],
     cheaper than a last date for every client and branch). A client without rows is not
     yielded: its owner is its home branch.
     """
-    def decided(client_id: str, leader: str, tied: bool) -> tuple[str, Ownership]:
-        if tied:
-            return client_id, choose_branch(counts_of(client_id), "")
-        return client_id, Ownership(leader, "transactions")
-
+    # A bank's million clients pass through here: plain tuples and no inner calls on the
+    # common path (Ownership is a named tuple, so both compare equal).
     client = None
     for client_id, branch, count in rows:
         if client_id != client:
             if client is not None:
-                yield decided(client, leader, tied)
+                yield client, (choose_branch(counts_of(client), "") if tied
+                               else (leader, "transactions"))
             client, leader, most, tied = client_id, branch, count, False
         elif count > most:
             leader, most, tied = branch, count, False
         elif count == most:
             tied = True
     if client is not None:
-        yield decided(client, leader, tied)
+        yield client, (choose_branch(counts_of(client), "") if tied else (leader, "transactions"))
 
 
 class OwnershipChange(NamedTuple):
@@ -105,10 +103,10 @@ def changes(clients: Iterable[tuple[str, str, str | None, str | None]],
         while ahead is not None and ahead[0] < client_id:
             ahead = next(chosen, None)
         if ahead is not None and ahead[0] == client_id:
-            own = ahead[1]
+            to_branch, to_basis = ahead[1]
         else:
-            own = choose_branch((), home)
+            to_branch, to_basis = home, "home_branch"  # choose_branch of no transactions
         if branch is None:
-            yield OwnershipChange(client_id, home, own.branch, own.basis, True)
-        elif own.branch != branch or own.basis != basis:
-            yield OwnershipChange(client_id, branch, own.branch, own.basis, False)
+            yield OwnershipChange(client_id, home, to_branch, to_basis, True)
+        elif to_branch != branch or to_basis != basis:
+            yield OwnershipChange(client_id, branch, to_branch, to_basis, False)
