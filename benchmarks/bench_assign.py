@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate_assign import DEFAULT_SEED, DEFAULT_TODAY, build, sizes  # noqa: E402
+from report import aligned, log  # noqa: E402
 
 from vipcrm.core.config import Config  # noqa: E402
 from vipcrm.core.ownership import window  # noqa: E402
@@ -228,20 +229,13 @@ def table(rows: list[tuple], runs: int) -> str:
     cells = [header] + [(case, f"{n:,}", f"{seconds:.2f}", f"{ratio:.2f}×", f"{cpu:.2f}×",
                          target, f"{peak:.0f}" if peak is not None else "", ok)
                         for case, n, seconds, ratio, cpu, target, peak, ok in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = [f"assign: medians of {runs} runs, load average {os.getloadavg()[0]:.1f} on "
              f"{os.cpu_count()} cores; baseline: the faster bare GROUP BY over the window",
              "ownership: in-process count, choose and compare (fresh: nothing stored yet; "
              "settled: stored; + writes: storing every client's first); assign: the whole "
              "`vipcrm assign` subprocess, ownership included; peak: its max RSS"]
-    for row in cells:
-        lines.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                               for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+    lines += aligned(cells)
     return "\n".join(lines)
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def main() -> int:

@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import DEFAULT_SEED, POSITIONS_PER_CLIENT, generate  # noqa: E402
+from report import aligned, log  # noqa: E402
 
 SCALES = {"small": 50_000, "full": 1_000_000}
 TARGETS = {"clients": 1.5, "positions": 2.0}
@@ -178,20 +179,13 @@ def table(rows: list[tuple], runs: int) -> str:
     cells = [header] + [(case, f"{n:,}", f"{ours:.2f}", f"{bare:.2f}", f"{ratio:.2f}×",
                          f"{cpu:.2f}×", target, f"{peak:.0f}", ok)
                         for case, n, ours, bare, ratio, cpu, target, peak, ok in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     load = os.getloadavg()[0]
     lines = [f"import: medians of {runs} runs of whole commands (sqlite-utils: 1 run), "
              f"load average {load:.1f} on {os.cpu_count()} cores",
              "ratio: wall time over the baseline's; cpu ratio: the same in user+system time; "
              f"peak: max RSS of the vipcrm process (limit {PEAK_LIMIT_MB} MB)"]
-    for row in cells:
-        lines.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                               for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+    lines += aligned(cells)
     return "\n".join(lines)
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def main() -> int:

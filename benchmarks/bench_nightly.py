@@ -43,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import (BRANCHES, CLIENT_HEADER, DEFAULT_SEED, POSITION_HEADER, PRODUCTS,  # noqa: E402
                       client_id, generate, write_csv)
+from report import aligned, log  # noqa: E402
 
 SCALES = {"small": 50_000, "full": 1_000_000}
 AS_OF = dt.date(2026, 11, 30)  # a Monday
@@ -70,10 +71,6 @@ class Run(NamedTuple):
     seconds: float
     cpu: float
     peak_mb: float
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def rm_id(i: int) -> str:
@@ -286,14 +283,11 @@ def table(rows: list[Row], sizes: str) -> str:
         cells.append((row.step, f"{row.rows:,}" if row.rows is not None else "",
                       f"{row.seconds:.1f}", f"{row.baseline:.2f}" if row.baseline else "", ratio,
                       row.note, row.ok))
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = [f"nightly: {sizes}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
              "steps as the command reports them; whole command: wall time from start to exit; "
              "baselines: baseline_import.py per file (first night), bare daily_avg SQL (tiers), "
              "bare GROUP BY of the ownership window (assign)"]
-    for row in cells:
-        lines.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                               for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+    lines += aligned(cells)
     return "\n".join(lines)
 
 

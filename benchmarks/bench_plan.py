@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plan_data import DEFAULT_SEED, rm_id  # noqa: E402
+from report import aligned, log  # noqa: E402
 
 SCALES = {"small": 20_000, "full": 1_000_000}
 REFERENCE = 10_000
@@ -133,18 +134,11 @@ def table(rows: list[tuple], runs: int, n: int) -> str:
     header = ("case", "wall s", "cpu s", "peak MB", "ratio", "target", "ok")
     cells = [header] + [(case, f"{t.seconds:.2f}", f"{t.cpu:.2f}", f"{t.peak_mb:.0f}", ratio,
                          target, good) for case, ratio, t, target, good in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     load = os.getloadavg()[0]
     lines = [f"plan: N={n:,} clients, {n // 200:,} RMs; medians of {runs} runs of whole commands "
              f"(whole bank: up to 3), load average {load:.1f} on {os.cpu_count()} cores"]
-    for row in cells:
-        lines.append("  ".join(cell.ljust(w) if i in (0, 4, 5) else cell.rjust(w)
-                               for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+    lines += aligned(cells, left=(0, 4, 5))
     return "\n".join(lines)
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def main() -> int:
