@@ -19,7 +19,7 @@ from vipcrm.core.config import Config
 from vipcrm.core.ownership import choose_branch, window
 from vipcrm.store import ownership
 from vipcrm.store.audit import record
-from vipcrm.store.db import transaction
+from vipcrm.store.db import for_bulk_writes, transaction
 
 
 @dataclass
@@ -87,6 +87,7 @@ def assign_all(db: Database, config: Config, today: dt.date, *, dry_run: bool,
                user: str) -> AssignRun:
     """Refresh ownership, run the assignment and (unless dry) write both with an audit row."""
     include_untiered = bool(config["assign.include_untiered"])
+    for_bulk_writes(db)
     with _snapshot(db, dry_run) as conn:
         owned = ownership.compute(conn, today, config["ownership.window_days"])
         if dry_run:

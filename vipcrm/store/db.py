@@ -53,10 +53,6 @@ def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None) -> D
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
-        # A bank's tables outgrow SQLite's default 2 MB page cache many times over: rows that
-        # arrive in file order land on a different page of each index every time. 64 MB keeps
-        # those pages in memory (a maximum, not an allocation; well within the 300 MB budget).
-        conn.execute("PRAGMA cache_size = -65536")
         db = Database(conn)
         if migrations.pending(db):
             migrations.apply(db)
@@ -67,6 +63,16 @@ def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None) -> D
             ) from None
         raise StoreError(f"{path} is not a vipcrm database ({exc}); check --db") from None
     return db
+
+
+def for_bulk_writes(db: Database) -> None:
+    """A 64 MB page cache for the commands that write millions of rows (import, tiers, assign).
+
+    A bank's tables outgrow SQLite's default 2 MB cache many times over: rows that arrive in
+    file order land on a different page of each index every time, and each miss goes to the
+    disk. Readers such as `plan` keep the default, so their memory stays flat.
+    """
+    db.conn.execute("PRAGMA cache_size = -65536")
 
 
 class transaction:

@@ -26,7 +26,7 @@ from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
 from vipcrm.formats.kinds import KINDS, Kind
 from vipcrm.formats.rows import RowErrors, RowParser
 from vipcrm.store.audit import now_iso, record
-from vipcrm.store.db import create_private, transaction
+from vipcrm.store.db import create_private, for_bulk_writes, transaction
 
 
 
@@ -150,6 +150,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     rejects = _Rejects(source.header, rejects_path, client_index, write=not options.dry_run)
     started = now_iso()
     conn = db.conn
+    for_bulk_writes(db)
     try:
         with transaction(db):
             direct = _insert_directly(conn, kind, source, header.positions, rejects, result,

@@ -32,7 +32,7 @@ from vipcrm.core.config import ASSET_CLASSES, TIERS
 from vipcrm.core.tiering import (DOWNGRADE, NEW, RECOVERED, UNTIERED, UPGRADE, WATCHED,
                                  TierRules, decide, rank, window_start)
 from vipcrm.store.audit import record
-from vipcrm.store.db import fetch_dict, fetch_dicts, transaction
+from vipcrm.store.db import fetch_dict, fetch_dicts, for_bulk_writes, transaction
 
 TIER_CHANGES = (NEW, UPGRADE, DOWNGRADE)
 
@@ -231,6 +231,7 @@ def recompute(db: Database, as_of: dt.date, rules: TierRules, *, today: dt.date,
                              "tiers can only be computed from data already seen")
     conn = db.conn
     conn.execute("PRAGMA temp_store = MEMORY")
+    for_bulk_writes(db)
     with _writing(db, dry_run):
         last = last_run(conn)
         if last and as_of < last and not rebuild:
