@@ -27,18 +27,17 @@ import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate_assign import DEFAULT_SEED, DEFAULT_TODAY, build, sizes  # noqa: E402
-from report import aligned, log  # noqa: E402
+from report import BenchError, Timing, aligned, log, timed_command  # noqa: E402
 
 from vipcrm.core.config import Config  # noqa: E402
 from vipcrm.core.ownership import window  # noqa: E402
@@ -55,34 +54,10 @@ BASELINE = """
 """
 
 
-class BenchError(RuntimeError):
-    pass
-
-
-class Timing(NamedTuple):
-    seconds: float  # wall
-    cpu: float  # user + system: steadier than wall time when others load the machine
-    peak_mb: float | None = None
-
-
 def timed_call(work: Callable[[], object]) -> Timing:
     start, cpu = time.perf_counter(), time.process_time()
     work()
     return Timing(time.perf_counter() - start, time.process_time() - cpu)
-
-
-def timed_command(args: list[str]) -> tuple[Timing, str]:
-    """Wall time, cpu and peak RSS of one subprocess, and its stderr; a failure raises."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        err.seek(0)
-        text = err.read().decode("utf-8", "replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise BenchError(f"{' '.join(args)} failed:\n{text[-2000:]}")
-    return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), text
 
 
 def vipcrm_assign(db: Path, today: dt.date) -> list[str]:

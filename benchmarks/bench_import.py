@@ -24,48 +24,19 @@ import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import DEFAULT_SEED, POSITIONS_PER_CLIENT, generate  # noqa: E402
-from report import aligned, log  # noqa: E402
+from report import BenchError, Timing, aligned, log, timed  # noqa: E402
 
 SCALES = {"small": 50_000, "full": 1_000_000}
 TARGETS = {"clients": 1.5, "positions": 2.0}
 PEAK_LIMIT_MB = 300
 BASELINE = Path(__file__).resolve().parent / "baseline_import.py"
 BIN = Path(sys.executable).parent
-
-
-class BenchError(RuntimeError):
-    pass
-
-
-class Timing(NamedTuple):
-    seconds: float  # wall
-    cpu: float  # user + system: steadier than wall time when others load the machine
-    peak_mb: float
-
-
-def timed(args: list[str]) -> Timing:
-    """Wall time and peak RSS of one subprocess; a failure raises with the tail of its stderr."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            err.seek(0)
-            tail = err.read().decode("utf-8", "replace")[-2000:]
-            raise BenchError(f"{' '.join(args)} exited with {child.returncode}:\n{tail}")
-    # ru_maxrss is in KiB on Linux.
-    return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def vipcrm(db: Path, kind: str, file: Path) -> list[str]:

@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import (BRANCHES, CLIENT_HEADER, DEFAULT_SEED, POSITION_HEADER, PRODUCTS,  # noqa: E402
                       client_id, generate, write_csv)
-from report import aligned, log  # noqa: E402
+from report import BenchError, aligned, log  # noqa: E402
 
 SCALES = {"small": 50_000, "full": 1_000_000}
 AS_OF = dt.date(2026, 11, 30)  # a Monday
@@ -60,10 +60,6 @@ KIND_ORDER = ("rms", "products", "clients", "positions", "navs", "transactions",
               "timesheets")
 STEP = re.compile(r"^(?P<name>[^:]+): (?P<status>ok|rejects|failed|skipped)(?: (?P<detail>.*))? "
                   r"\[(?P<seconds>\d+\.\d) s\]$")
-
-
-class BenchError(RuntimeError):
-    pass
 
 
 class Run(NamedTuple):

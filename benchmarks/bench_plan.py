@@ -30,11 +30,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plan_data import DEFAULT_SEED, rm_id  # noqa: E402
-from report import aligned, log  # noqa: E402
+from report import BenchError, Timing, aligned, log, timed  # noqa: E402
 
 SCALES = {"small": 20_000, "full": 1_000_000}
 REFERENCE = 10_000
@@ -46,28 +45,6 @@ RM_TO_REFERENCE = 1.2
 RM_TO_VERSION = 1.5
 VIPCRM = str(Path(sys.executable).parent / "vipcrm")
 GENERATOR = Path(__file__).resolve().parent / "plan_data.py"
-
-
-class BenchError(RuntimeError):
-    pass
-
-
-class Timing(NamedTuple):
-    seconds: float
-    cpu: float
-    peak_mb: float
-
-
-def timed(args: list[str]) -> Timing:
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            err.seek(0)
-            raise BenchError(f"{' '.join(args)} failed:\n{err.read().decode()[-2000:]}")
-    return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def median_of(args: list[str], runs: int, label: str) -> Timing:

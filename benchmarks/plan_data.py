@@ -20,7 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vipcrm.core.config import TIERS  # noqa: E402
 from vipcrm.store.db import open_db  # noqa: E402
 
 DEFAULT_AS_OF = dt.date(2026, 11, 30)

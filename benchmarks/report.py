@@ -2,8 +2,43 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
-from typing import Collection, Sequence
+import tempfile
+import time
+from typing import Collection, NamedTuple, Sequence
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not run (a command failed, a count did not match)."""
+
+
+class Timing(NamedTuple):
+    seconds: float  # wall
+    cpu: float  # user + system: steadier than wall time when others load the machine
+    peak_mb: float | None = None
+
+
+def timed_command(args: list[str]) -> tuple[Timing, str]:
+    """Wall time, CPU time and peak RSS of one subprocess, and its stderr; a failure raises
+    with the tail of its stderr."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise BenchError(f"{' '.join(args)} exited with {code}:\n{text[-2000:]}")
+    # ru_maxrss is in KiB on Linux.
+    return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), text
+
+
+def timed(args: list[str]) -> Timing:
+    return timed_command(args)[0]
 
 
 def log(text: str) -> None:
