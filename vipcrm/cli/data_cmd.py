@@ -51,7 +51,7 @@ def import_command(
 
     Example: vipcrm import clients examples/clients.csv
     """
-    from vipcrm.store.imports import ImportOptions, import_file
+    from vipcrm.store.imports import ImportOptions
 
     st = state(ctx)
     fmt = check_format(fmt)

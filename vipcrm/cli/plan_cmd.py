@@ -49,8 +49,6 @@ def plan_command(
 
     Example: vipcrm plan today --rm RM001
     """
-    import datetime as dt
-
     from vipcrm.core.planning import plan_day, stale_feeds, week_days
     from vipcrm.store import planning as store
 

@@ -57,7 +57,7 @@ def owners(rows: Iterable[tuple[str, str, int]],
     """
     # A bank's million clients pass through here: plain tuples and no inner calls on the
     # common path (Ownership is a named tuple, so both compare equal).
-    client = None
+    client, leader, most, tied = None, "", 0, False
     for client_id, branch, count in rows:
         if client_id != client:
             if client is not None:

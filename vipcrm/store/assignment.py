@@ -287,12 +287,12 @@ def branch_loads(conn, config: Config, branch: str | None = None) -> list[dict]:
         return per.setdefault(name, {"branch": name, "rms": 0, "capacity": 0, "load": 0,
                                      "unassigned": 0, "grade_gaps": 0})
 
-    for record in rm_loads(conn, config, branch):
-        row = entry(record["branch"])
-        row["rms"] += int(record["active"])
-        row["capacity"] += record["capacity"] if record["active"] else 0
-        row["load"] += record["load"]
-        row["grade_gaps"] += record["grade_gaps"]
+    for load in rm_loads(conn, config, branch):
+        row = entry(load["branch"])
+        row["rms"] += int(load["active"])
+        row["capacity"] += load["capacity"] if load["active"] else 0
+        row["load"] += load["load"]
+        row["grade_gaps"] += load["grade_gaps"]
     for name, unassigned in conn.execute(
             "SELECT COALESCE(o.branch, c.home_branch), COUNT(*) FROM assignments a "
             "JOIN clients c ON c.client_id = a.client_id "

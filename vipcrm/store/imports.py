@@ -323,7 +323,7 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
             f"SELECT _line, {column} FROM temp.stg s WHERE {column} IS NOT NULL AND NOT EXISTS "
             f"(SELECT 1 FROM {table} t WHERE t.{key_column} = s.{column}{extra})"
         ):
-            hint = (f"is not a corporate client (segment=corporate)" if condition
+            hint = ("is not a corporate client (segment=corporate)" if condition
                     else f"unknown {what}; import {table} first")
             bad.setdefault(line, []).append(f"{column}: {value!r} {hint}")
     if kind.name == "positions":

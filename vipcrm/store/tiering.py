@@ -454,7 +454,7 @@ def _roll_back_to(conn, day: dt.date) -> None:
 # --- reading -------------------------------------------------------------------------------
 
 _RANK_SQL = "CASE t.tier " + " ".join(f"WHEN '{t}' THEN {rank(t)}" for t in TIERS) + " END"
-_LIST_SQL = f"""
+_LIST_SQL = """
     SELECT t.client_id, c.name, t.tier, t.status, t.basis_aum, t.aum, t.since, t.as_of,
            COALESCE(o.branch, c.home_branch) AS branch
     FROM tiers t JOIN clients c ON c.client_id = t.client_id
