@@ -118,3 +118,15 @@ def load_samples(cli, folder: Path, upto: str | None = None) -> None:
             return
         result = cli("import", kind, write_csv(folder / f"{kind}.csv", rows))
         assert result.exit_code == 0, result.stderr
+
+
+def query(db_path: Path, statement: str, params=()) -> list[tuple]:
+    """One statement against a database file, outside the command under test (committed, so
+    it can also prepare data)."""
+    conn = sqlite3.connect(db_path)
+    try:
+        rows = conn.execute(statement, params).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()

@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 
 import pytest
+
+from tests.datafiles import query
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
@@ -55,14 +57,6 @@ def run(cli):
         return cli("--today", today, *args)
 
     return invoke
-
-
-def query(db_path, statement, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(statement, params).fetchall()
-    finally:
-        conn.close()
 
 
 def dump(db_path) -> dict:

@@ -7,6 +7,8 @@ import shutil
 import sqlite3
 
 import pytest
+
+from tests.datafiles import query
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
@@ -82,16 +84,6 @@ def refused(result, fragment: str, code: int = 1) -> None:
 def records(result) -> list[dict]:
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def query(db_path, statement, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        rows = conn.execute(statement, params).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
 
 
 def plan_lines(run, day, rm, today=TODAY) -> dict[str, dict]:

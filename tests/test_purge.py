@@ -10,6 +10,8 @@ import sqlite3
 
 import pytest
 
+from tests.datafiles import query
+
 from test_nightly_support import TODAY, contents, integrity
 from vipcrm.demo import load_demo
 from vipcrm.jobs.refresh import refresh
@@ -59,14 +61,6 @@ def template(tmp_path_factory):
 def bank(template, db_path):
     shutil.copy(template, db_path)
     return db_path
-
-
-def query(db_path, statement, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(statement, params).fetchall()
-    finally:
-        conn.close()
 
 
 def aggregates(db_path):
