@@ -52,9 +52,20 @@ _MONEY = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{0,2}))?")
 
 def parse_money(text: str) -> int:
     """Decimal CNY with at most 2 decimals -> integer fen."""
+    # Nearly every cell of a bank's extract is plain digits with up to 2 decimals: that form
+    # is checked with str methods (ASCII digits only), everything else by the patterns below.
+    whole, _, cents = text.partition(".")
+    if (whole.isdigit() and whole.isascii() and len(cents) <= 2
+            and (cents.isdigit() and cents.isascii() or not cents)):
+        return int(whole) * 100 + int(cents.ljust(2, "0"))
+    return money_by_pattern(text)
+
+
+def money_by_pattern(text: str) -> int:
+    """parse_money for every form: signs, ¥, thousands separators, spaces; explains a refusal."""
     body = text.replace(" ", "").replace("\u00a0", "")
     sign = ""
-    if body[:1] in "+-":
+    if body[:1] in ("+", "-"):
         sign, body = body[0], body[1:]
     if body[:1] in ("¥", "￥"):
         body = body[1:]

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
 from vipcrm.formats.kinds import KINDS, Kind
-from vipcrm.formats.rows import RowErrors, RowParser
+from vipcrm.formats.rows import RowErrors, RowParser, placeholders
 from vipcrm.store.audit import now_iso, record
 from vipcrm.store.db import create_private, for_bulk_writes, transaction
 
@@ -275,7 +275,7 @@ def _insert_directly(conn, kind: Kind, source, positions: dict[str, int], reject
         return False  # change points must be compared with the stored history
     parser = _parser(conn, kind, positions, len(source.header), defaults=True)
     insert = (f"INSERT INTO {kind.table} ({', '.join(parser.columns)}) "
-              f"VALUES ({', '.join('?' * len(parser.columns))})")
+              f"VALUES ({placeholders(len(parser.columns))})")
     conn.execute("SAVEPOINT direct")
     try:
         inserted = conn.executemany(
@@ -303,7 +303,7 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
     parser = _parser(conn, kind, positions, len(source.header), defaults=False)
     conn.executemany(
         f"INSERT INTO temp.stg (_line, {', '.join(parser.columns)}) "
-        f"VALUES ({', '.join('?' * (len(parser.columns) + 1))})",
+        f"VALUES (?, {placeholders(len(parser.columns))})",
         _good_rows(source, parser, rejects, result, options))
 
 
