@@ -16,7 +16,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from vipcrm.formats.kinds import Kind
 
@@ -94,32 +95,51 @@ class CsvSource:
     size: int
     bytes_read: int = 0
     sha256: str = ""
+    # True once a quote character has been read: until then no cell can hold vipcrm's formula
+    # guard, and the row parser skips looking for it.
+    quote_seen: bool = False
     _hash: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
+    _progress: Callable[[int, int], None] | None = field(default=None, repr=False)
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self, progress: Callable[[int, int], None] | None = None
+             ) -> Iterator[tuple[int, list[str]]]:
         """(line number of the row's first line, cells) for every data row; blank lines skipped."""
+        with self.reading(progress) as reader:
+            last_line = 1
+            for cells in reader:
+                line = last_line + 1
+                last_line = reader.line_num + 1
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue
+                yield line, cells
+
+    @contextmanager
+    def reading(self, progress: Callable[[int, int], None] | None = None):
+        """A `csv.reader` over the data rows (the header skipped) to iterate in C; blank lines
+        come as empty lists, and its `line_num` counts the data lines read. The bytes are hashed as they are read
+        (`sha256` once the reader is exhausted) and `progress(bytes read, size)` is called
+        for every megabyte.
+        """
         self._hash = hashlib.sha256()
         self.bytes_read = 0
+        self.quote_seen = False
+        self._progress = progress
         with open(self.path, "rb", buffering=0) as handle:
             raw = _Hashing(handle, self)
             text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding=self.encoding,
                                     newline="")
-            last_line = 1
+            text._CHUNK_SIZE = 1 << 20  # read and decode by the megabyte, not by 8 kB
+            reader = csv.reader(text, delimiter=self.delimiter)
             try:
                 text.readline()  # the header, read by open_csv
-                reader = csv.reader(text, delimiter=self.delimiter)
-                for cells in reader:
-                    line = last_line + 1
-                    last_line = reader.line_num + 1
-                    if not cells or (len(cells) == 1 and not cells[0].strip()):
-                        continue
-                    yield line, cells
+                yield reader
             except csv.Error as exc:
-                raise FileRefused(
-                    f"{self.path.name}: line {last_line + 1}: {exc}; check the quotes") from None
+                raise FileRefused(f"{self.path.name}: line {reader.line_num + 1}: {exc}; "
+                                  "check the quotes") from None
             except UnicodeDecodeError:
                 raise FileRefused(self._decode_problem()) from None
-        self.sha256 = self._hash.hexdigest()
+        if self.bytes_read == self.size:
+            self.sha256 = self._hash.hexdigest()
 
     def _decode_problem(self) -> str:
         """Find the first undecodable byte again, line by line, to name its offset."""
@@ -149,8 +169,15 @@ class _Hashing(io.RawIOBase):
     def readinto(self, buffer) -> int:
         n = self.handle.readinto(buffer)
         if n:
-            self.source._hash.update(memoryview(buffer)[:n])
-            self.source.bytes_read += n
+            chunk = memoryview(buffer)[:n]
+            source = self.source
+            source._hash.update(chunk)
+            source.bytes_read += n
+            # 0x27 is never part of a multi-byte character in UTF-8 or GB18030.
+            if not source.quote_seen and b"'" in bytes(chunk):
+                source.quote_seen = True
+            if source._progress is not None:
+                source._progress(source.bytes_read, source.size)
         return n
 
 

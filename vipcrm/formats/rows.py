@@ -17,16 +17,6 @@ from vipcrm.formats.values import BadValue
 
 MEMO_LIMIT = 200_000
 
-# A blank cell without a default is the empty string, which the insert turns into NULL with
-# `NULLIF(?, '')` (see `placeholders`): sqlite3 binds str and int directly but sends None
-# through its adapter lookup, which made a million-row insert with a few blank cells per row
-# several seconds slower. No parsed value is ever the empty string otherwise.
-BLANK = ""
-
-
-def placeholders(count: int) -> str:
-    """The VALUES list of an insert of `count` parsed values: blanks become NULL."""
-    return ", ".join(["NULLIF(?, '')"] * count)
 
 
 class RowErrors(Exception):
@@ -64,11 +54,14 @@ class RowParser:
     `fill` gives a value to a blank or absent column from another column's value (a position's
     asset class from its product); `defaults` puts the column's default in blank cells (right
     for rows that are inserted, wrong for an upsert where a blank means "keep what is known").
+    `watch`, when given, is the file's reader: until its `quote_seen` is true no cell can hold
+    vipcrm's formula guard, and `fast` does not look for one.
     """
 
     def __init__(self, kind: Kind, positions: Mapping[str, int], width: int, *,
                  defaults: bool = False,
-                 fill: Mapping[str, tuple[str, Mapping[str, object]]] | None = None):
+                 fill: Mapping[str, tuple[str, Mapping[str, object]]] | None = None,
+                 watch=None):
         self.kind = kind
         self.width = width
         present = [c for c in kind.column_names if c in positions]
@@ -78,28 +71,36 @@ class RowParser:
                          for name in present]
         self._fill = fill
         self._defaults = defaults
+        self._watch = watch
         self.fast = self._compile()
 
     def _blank(self, column: Column) -> object:
-        return column.default if self._defaults and column.default is not None else BLANK
+        return column.default if self._defaults and column.default is not None else None
 
     def _compile(self) -> Callable[[Sequence[str]], tuple]:
         namespace: dict[str, object] = {"Missing": _Missing, "Width": _Width, "Quoted": _Quoted,
-                                        "Blank": BLANK}
+                                        "watch": self._watch}
         # A quote anywhere sends the row to the plain path: only a leading one can be vipcrm's
         # formula guard (core.privacy.neutralise), and one scan of the joined row is cheaper than
-        # a test per text cell.
+        # a test per text cell. Most files have no quote at all, which the reader tells.
+        seen = "watch.quote_seen and " if self._watch is not None else ""
         body = [f"    if len(cells) != {self.width}: raise Width",
-                "    if \"'\" in \"\".join(cells): raise Quoted"]
+                f"    if {seen}\"'\" in \"\".join(cells): raise Quoted"]
         exprs = []
         slot_of = {}
         for j, (column, index, convert) in enumerate(self._present):
             slot_of[column.name] = j
             blank = self._blank(column)
             plain = column.type == "text" and column.choices is None
-            if plain and not column.required and blank == BLANK and column.name not in self._fill:
-                # A blank cell strips to the empty string, which is already the stored blank.
-                exprs.append(f"cells[{index}].strip()")
+            if plain and not column.required and blank is None and column.name not in self._fill:
+                exprs.append(f"(cells[{index}].strip() or None)")
+                continue
+            if (column.type in ("date", "bool") or column.choices is not None) and \
+                    column.name not in self._fill:
+                # Dates and codes repeat: one dict lookup of the raw cell, the parse on a miss.
+                memo = _Memo(convert, blank, column.required)
+                namespace[f"m{j}"] = memo
+                exprs.append(f"m{j}[cells[{index}]]")
                 continue
             body.append(f"    t{j} = cells[{index}].strip()")
             if column.required:
@@ -110,14 +111,6 @@ class RowParser:
                 value = f"t{j}"
             elif column.type == "guarded":
                 value = f"(c{j}(t{j}) if \"*\" in t{j} else t{j})"  # a masked value is refused
-            elif column.type in ("date", "bool") or column.choices is not None:
-                memo: dict[str, object] = {}
-                namespace[f"m{j}"] = memo
-                namespace[f"get{j}"] = memo.get
-                namespace[f"remember{j}"] = _remembering(convert, memo)
-                # Dates and codes are never false, so one lookup does; a bool can be 0.
-                value = (f"(get{j}(t{j}) or remember{j}(t{j}))" if column.type != "bool" else
-                         f"(m{j}[t{j}] if t{j} in m{j} else remember{j}(t{j}))")
             else:
                 value = f"c{j}(t{j})"
             exprs.append(f"({value} if t{j} else blank{j})")
@@ -126,9 +119,9 @@ class RowParser:
             source_value = f"t{slot_of[source]}"
             if name in slot_of:
                 j = slot_of[name]
-                exprs[j] = f"({exprs[j]} if t{j} else fill_{name}({source_value}, Blank))"
+                exprs[j] = f"({exprs[j]} if t{j} else fill_{name}({source_value}))"
             else:
-                exprs.append(f"fill_{name}({source_value}, Blank)")
+                exprs.append(f"fill_{name}({source_value})")
         code = "def fast(cells):\n" + "\n".join(body) + "\n    return (" + ", ".join(exprs) + ",)\n"
         exec(compile(code, f"<row parser {self.kind.name}>", "exec"), namespace)
         return namespace["fast"]  # type: ignore[return-value]
@@ -154,8 +147,8 @@ class RowParser:
         if errors:
             raise RowErrors(errors)
         for name, (source, mapping) in self._fill.items():
-            if values.get(name, BLANK) == BLANK:
-                values[name] = mapping.get(values[source], BLANK)
+            if values.get(name) is None:
+                values[name] = mapping.get(values[source])
         return tuple(values[name] for name in self.columns)
 
     def parse(self, cells: Sequence[str]) -> tuple:
@@ -177,11 +170,23 @@ class _Quoted(Exception):
     pass
 
 
-def _remembering(convert: Callable[[str], object], memo: dict) -> Callable[[str], object]:
-    def remember(text: str) -> object:
-        value = convert(text)
-        if len(memo) < MEMO_LIMIT:
-            memo[text] = value
-        return value
+class _Memo(dict):
+    """Raw cell -> parsed value of one column, filled as cells are met (at most MEMO_LIMIT)."""
 
-    return remember
+    def __init__(self, convert: Callable[[str], object], blank: object, required: bool):
+        super().__init__()
+        self.convert = convert
+        self.blank = blank
+        self.required = required
+
+    def __missing__(self, cell: str) -> object:
+        text = cell.strip()
+        if not text:
+            if self.required:
+                raise _Missing()
+            value = self.blank
+        else:
+            value = self.convert(text)
+        if len(self) < MEMO_LIMIT:
+            self[cell] = value
+        return value

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
 from vipcrm.formats.kinds import KINDS, Kind
-from vipcrm.formats.rows import RowErrors, RowParser, placeholders
+from vipcrm.formats.rows import RowErrors, RowParser
 from vipcrm.store.audit import now_iso, record
 from vipcrm.store.db import create_private, for_bulk_writes, transaction
 
@@ -220,22 +220,20 @@ def _options_summary(options: ImportOptions) -> dict:
 
 
 def _parser(conn, kind: Kind, positions: dict[str, int], width: int,
-            defaults: bool) -> RowParser:
+            defaults: bool, watch=None) -> RowParser:
     fill = None
     if kind.name == "positions":
         # A position's class defaults to its product's: the catalogue is small, read it once.
         fill = {"asset_class": ("product_code",
                                 dict(conn.execute("SELECT product_code, asset_class FROM products")))}
-    return RowParser(kind, positions, width, defaults=defaults, fill=fill)
+    return RowParser(kind, positions, width, defaults=defaults, fill=fill, watch=watch)
 
 
 def _good_rows(source, parser: RowParser, rejects: _Rejects, result: ImportResult,
-               options: ImportOptions, lines: bool = True) -> Iterator[tuple]:
-    """(line, *values) of every row that parses (values alone without `lines`); the others go
-    to the rejects."""
+               options: ImportOptions) -> Iterator[tuple]:
+    """(line, *values) of every row that parses; the others go to the rejects."""
     fast, detailed = parser.fast, parser.detailed
-    progress = options.progress
-    for line, cells in source.rows():
+    for line, cells in source.rows(options.progress):
         result.read += 1
         try:
             values = fast(cells)
@@ -245,11 +243,7 @@ def _good_rows(source, parser: RowParser, rejects: _Rejects, result: ImportResul
             except RowErrors as exc:
                 rejects.add(line, cells, exc.errors)
                 continue
-        if progress is not None and not result.read % 50_000:
-            progress(source.bytes_read, source.size)
-        yield (line, *values) if lines else values
-    if progress is not None:
-        progress(source.size, source.size)
+        yield (line, *values)
 
 
 # Kinds whose every reference the schema's foreign keys check (corporates also need the
@@ -273,14 +267,32 @@ def _insert_directly(conn, kind: Kind, source, positions: dict[str, int], reject
         return False
     if kind.name == "positions" and conn.execute("SELECT EXISTS (SELECT 1 FROM positions)").fetchone()[0]:
         return False  # change points must be compared with the stored history
-    parser = _parser(conn, kind, positions, len(source.header), defaults=True)
+    parser = _parser(conn, kind, positions, len(source.header), defaults=True, watch=source)
     insert = (f"INSERT INTO {kind.table} ({', '.join(parser.columns)}) "
-              f"VALUES ({placeholders(len(parser.columns))})")
+              f"VALUES ({', '.join('?' * len(parser.columns))})")
+    fast, detailed = parser.fast, parser.detailed
     conn.execute("SAVEPOINT direct")
     try:
-        inserted = conn.executemany(
-            insert, _good_rows(source, parser, rejects, result, options, lines=False)
-        ).rowcount
+        with source.reading(options.progress) as reader:
+            ended = [0]  # data lines read up to the end of the previous row (header excluded)
+
+            def good(cells: list[str]) -> tuple | None:
+                try:
+                    values = fast(cells)
+                except Exception:  # any problem: the plain path names it (or finds it good)
+                    values = None
+                    if cells and (len(cells) > 1 or cells[0].strip()):  # not a blank line
+                        try:
+                            values = detailed(cells)
+                        except RowErrors as exc:
+                            rejects.add(ended[0] + 2, cells, exc.errors)
+                ended[0] = reader.line_num
+                return values
+
+            # Rows flow from the C reader through `good` into executemany without a Python
+            # loop; `filter` drops blank lines and rejected rows.
+            inserted = conn.executemany(insert, filter(None, map(good, reader))).rowcount
+        result.read = inserted + rejects.count
         if kind.name == "positions" and conn.execute(
             "SELECT EXISTS (SELECT 1 FROM positions GROUP BY client_id, product_code "
             "HAVING COUNT(*) > 1)").fetchone()[0]:
@@ -303,7 +315,7 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
     parser = _parser(conn, kind, positions, len(source.header), defaults=False)
     conn.executemany(
         f"INSERT INTO temp.stg (_line, {', '.join(parser.columns)}) "
-        f"VALUES (?, {placeholders(len(parser.columns))})",
+        f"VALUES ({', '.join('?' * (len(parser.columns) + 1))})",
         _good_rows(source, parser, rejects, result, options))
 
 
