@@ -97,16 +97,19 @@ def changes(clients: Iterable[tuple[str, str, str | None, str | None]],
     client id; chosen: the output of `owners`, in the same order. Clients absent from `chosen`
     have no transaction in the window.
     """
+    # A million clients the first time, every one a change: tuple.__new__ builds each change
+    # without the named tuple's Python-level constructor.
+    new, change = tuple.__new__, OwnershipChange
     chosen = iter(chosen)
-    ahead = next(chosen, None)
+    ahead_id, ahead = next(chosen, (None, None))
     for client_id, home, branch, basis in clients:
-        while ahead is not None and ahead[0] < client_id:
-            ahead = next(chosen, None)
-        if ahead is not None and ahead[0] == client_id:
-            to_branch, to_basis = ahead[1]
+        while ahead_id is not None and ahead_id < client_id:
+            ahead_id, ahead = next(chosen, (None, None))
+        if ahead_id == client_id:
+            to_branch, to_basis = ahead
         else:
             to_branch, to_basis = home, "home_branch"  # choose_branch of no transactions
         if branch is None:
-            yield OwnershipChange(client_id, home, to_branch, to_basis, True)
+            yield new(change, (client_id, home, to_branch, to_basis, True))
         elif to_branch != branch or to_basis != basis:
-            yield OwnershipChange(client_id, branch, to_branch, to_basis, False)
+            yield new(change, (client_id, branch, to_branch, to_basis, False))
