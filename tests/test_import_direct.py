@@ -87,3 +87,62 @@ def test_direct_and_staged_paths_store_the_same(cli, tmp_path, db_path, monkeypa
     assert cli("import", "transactions", tmp_path / "first.csv").exit_code == 0
     assert cli("import", "transactions", path).exit_code == 0  # T0 exists: staged path
     assert contents(other)["transactions"] == direct
+
+
+def _clients_file(path, rows_before: int, tail: list[list[str]]):
+    """A clients file of `rows_before` plain rows (no quote byte anywhere), then `tail`."""
+    header = ["client_id", "name", "home_branch", "address"]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for i in range(rows_before):
+            writer.writerow([f"C{i:06d}", f"客户{i}", "B1", f"北京市朝阳区{i}号院{i % 97}栋"])
+        writer.writerows(tail)
+    return path
+
+
+def test_a_formula_guard_after_megabytes_without_quotes_is_still_undone(cli, sql, tmp_path):
+    # The parser skips the guard check until the reader has seen a quote byte: the quote here
+    # first appears after several megabytes.
+    path = _clients_file(tmp_path / "clients.csv", 60_000,
+                         [["Z1", "'=HYPERLINK(1)", "B1", "'+86 路"], ["Z2", "O'Brien", "B1", ""]])
+    assert path.stat().st_size > 3 * 2**20
+    assert cli("import", "clients", path).exit_code == 0
+    assert sql("SELECT name, address FROM clients WHERE client_id IN ('Z1', 'Z2') "
+               "ORDER BY client_id") == [("=HYPERLINK(1)", "+86 路"), ("O'Brien", None)]
+    assert sql("SELECT COUNT(*) FROM clients") == [(60_002,)]
+
+
+def test_direct_rejects_name_the_first_line_of_multi_line_rows(cli, sql, tmp_path):
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "client_id,name,home_branch,address\n"
+        "C1,Zhao,B1,\"line one\nline two\"\n"      # lines 2-3
+        "\n"                                        # line 4, blank
+        "C2,Qian,B1,\"a\r\nb\nc\"\n"                # lines 5-7
+        ",Sun,B1,\"x\ny\"\n"                        # lines 8-9: no client id
+        "C4,Li,B1,plain\n",                         # line 10
+        encoding="utf-8", newline="")
+    result = cli("import", "clients", path, "--format", "json")
+    assert result.exit_code == 3
+    with open(tmp_path / "clients.rejects.csv", newline="", encoding="utf-8-sig") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert [(r["_line"], r["_errors"]) for r in rejects] == [
+        ("8", "client_id: required value missing")]
+    assert sql("SELECT client_id, address FROM clients ORDER BY client_id") == [
+        ("C1", "line one\nline two"), ("C2", "a\r\nb\nc"), ("C4", "plain")]
+
+
+def test_progress_is_reported_by_bytes_up_to_the_whole_file(db_path, tmp_path):
+    from vipcrm.store.db import open_db
+    from vipcrm.store.imports import ImportOptions, import_file
+
+    path = _clients_file(tmp_path / "clients.csv", 40_000, [])
+    seen: list[tuple[int, int]] = []
+    options = ImportOptions(progress=lambda done, total: seen.append((done, total)))
+    db = open_db(db_path)
+    import_file(db, "clients", path, options)
+    size = path.stat().st_size
+    assert len(seen) >= 2
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert seen[-1] == (size, size)

@@ -115,10 +115,11 @@ class CsvSource:
 
     @contextmanager
     def reading(self, progress: Callable[[int, int], None] | None = None):
-        """A `csv.reader` over the data rows (the header skipped) to iterate in C; blank lines
-        come as empty lists, and its `line_num` counts the data lines read. The bytes are hashed as they are read
-        (`sha256` once the reader is exhausted) and `progress(bytes read, size)` is called
-        for every megabyte.
+        """A `csv.reader` over the data rows (the header skipped), to iterate in C.
+
+        Blank lines come as empty lists; `line_num` counts the data lines read. The bytes are
+        hashed as they are read (`sha256` is set once the whole file is read), and
+        `progress(bytes read, size)` is called for every megabyte.
         """
         self._hash = hashlib.sha256()
         self.bytes_read = 0

@@ -18,7 +18,6 @@ from vipcrm.formats.values import BadValue
 MEMO_LIMIT = 200_000
 
 
-
 class RowErrors(Exception):
     """Every problem of one row, as `column: reason` texts."""
 
