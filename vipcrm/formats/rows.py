@@ -87,6 +87,7 @@ class RowParser:
                 f"    if {seen}\"'\" in \"\".join(cells): raise Quoted"]
         exprs = []
         slot_of = {}
+        memos: dict[tuple, _Memo] = {}
         for j, (column, index, convert) in enumerate(self._present):
             slot_of[column.name] = j
             blank = self._blank(column)
@@ -97,8 +98,12 @@ class RowParser:
             if (column.type in ("date", "bool") or column.choices is not None) and \
                     column.name not in self._fill:
                 # Dates and codes repeat: one dict lookup of the raw cell, the parse on a miss.
-                memo = _Memo(convert, blank, column.required)
-                namespace[f"m{j}"] = memo
+                # Columns parsed alike share one memo (a client's six dates: one dict, not six,
+                # which stays in the processor's cache).
+                signature = (convert, blank, column.required)
+                if signature not in memos:
+                    memos[signature] = _Memo(convert, blank, column.required)
+                namespace[f"m{j}"] = memos[signature]
                 exprs.append(f"m{j}[cells[{index}]]")
                 continue
             body.append(f"    t{j} = cells[{index}].strip()")
