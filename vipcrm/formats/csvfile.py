@@ -101,10 +101,9 @@ class CsvSource:
     _hash: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
     _progress: Callable[[int, int], None] | None = field(default=None, repr=False)
 
-    def rows(self, progress: Callable[[int, int], None] | None = None
-             ) -> Iterator[tuple[int, list[str]]]:
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line number of the row's first line, cells) for every data row; blank lines skipped."""
-        with self.reading(progress) as reader:
+        with self.reading() as reader:
             last_line = 1
             for cells in reader:
                 line = last_line + 1

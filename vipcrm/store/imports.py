@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -229,21 +230,36 @@ def _parser(conn, kind: Kind, positions: dict[str, int], width: int,
     return RowParser(kind, positions, width, defaults=defaults, fill=fill, watch=watch)
 
 
-def _good_rows(source, parser: RowParser, rejects: _Rejects, result: ImportResult,
-               options: ImportOptions) -> Iterator[tuple]:
-    """(line, *values) of every row that parses; the others go to the rejects."""
+@contextmanager
+def _good_rows(source, parser: RowParser, rejects: _Rejects, options: ImportOptions,
+               lines: bool = False) -> Iterator[Iterator[tuple]]:
+    """The parsed values of every row that parses, (line, *values) with `lines`; the other rows
+    go to the rejects, blank lines are skipped.
+
+    Rows flow from the C reader through `good` without a Python loop, so `executemany` can pull
+    them straight; the line of a row is where the previous one ended (multi-line quoted cells
+    included).
+    """
     fast, detailed = parser.fast, parser.detailed
-    for line, cells in source.rows(options.progress):
-        result.read += 1
-        try:
-            values = fast(cells)
-        except Exception:  # any problem: the plain path names it (or finds the row good)
+    with source.reading(options.progress) as reader:
+        ended = [0]  # data lines read up to the end of the previous row (header excluded)
+
+        def good(cells: list[str]) -> tuple | None:
+            line = ended[0] + 2
+            ended[0] = reader.line_num
             try:
-                values = detailed(cells)
-            except RowErrors as exc:
-                rejects.add(line, cells, exc.errors)
-                continue
-        yield (line, *values)
+                values = fast(cells)
+            except Exception:  # any problem: the plain path names it (or finds it good)
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    return None  # a blank line
+                try:
+                    values = detailed(cells)
+                except RowErrors as exc:
+                    rejects.add(line, cells, exc.errors)
+                    return None
+            return (line, *values) if lines else values
+
+        yield filter(None, map(good, reader))
 
 
 # Kinds whose every reference the schema's foreign keys check (corporates also need the
@@ -270,28 +286,10 @@ def _insert_directly(conn, kind: Kind, source, positions: dict[str, int], reject
     parser = _parser(conn, kind, positions, len(source.header), defaults=True, watch=source)
     insert = (f"INSERT INTO {kind.table} ({', '.join(parser.columns)}) "
               f"VALUES ({', '.join('?' * len(parser.columns))})")
-    fast, detailed = parser.fast, parser.detailed
     conn.execute("SAVEPOINT direct")
     try:
-        with source.reading(options.progress) as reader:
-            ended = [0]  # data lines read up to the end of the previous row (header excluded)
-
-            def good(cells: list[str]) -> tuple | None:
-                try:
-                    values = fast(cells)
-                except Exception:  # any problem: the plain path names it (or finds it good)
-                    values = None
-                    if cells and (len(cells) > 1 or cells[0].strip()):  # not a blank line
-                        try:
-                            values = detailed(cells)
-                        except RowErrors as exc:
-                            rejects.add(ended[0] + 2, cells, exc.errors)
-                ended[0] = reader.line_num
-                return values
-
-            # Rows flow from the C reader through `good` into executemany without a Python
-            # loop; `filter` drops blank lines and rejected rows.
-            inserted = conn.executemany(insert, filter(None, map(good, reader))).rowcount
+        with _good_rows(source, parser, rejects, options) as rows:
+            inserted = conn.executemany(insert, rows).rowcount
         result.read = inserted + rejects.count
         if kind.name == "positions" and conn.execute(
             "SELECT EXISTS (SELECT 1 FROM positions GROUP BY client_id, product_code "
@@ -312,11 +310,12 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
            result: ImportResult, options: ImportOptions) -> None:
     conn.execute("DROP TABLE IF EXISTS temp.stg")
     conn.execute(f"CREATE TEMP TABLE stg (_line INTEGER PRIMARY KEY, {', '.join(kind.column_names)})")
-    parser = _parser(conn, kind, positions, len(source.header), defaults=False)
-    conn.executemany(
-        f"INSERT INTO temp.stg (_line, {', '.join(parser.columns)}) "
-        f"VALUES ({', '.join('?' * (len(parser.columns) + 1))})",
-        _good_rows(source, parser, rejects, result, options))
+    parser = _parser(conn, kind, positions, len(source.header), defaults=False, watch=source)
+    with _good_rows(source, parser, rejects, options, lines=True) as rows:
+        staged = conn.executemany(
+            f"INSERT INTO temp.stg (_line, {', '.join(parser.columns)}) "
+            f"VALUES ({', '.join('?' * (len(parser.columns) + 1))})", rows).rowcount
+    result.read = staged + rejects.count
 
 
 def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportOptions) -> None:
