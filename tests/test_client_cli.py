@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tests.datafiles import query
+from tests.datafiles import contents, query
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
@@ -57,11 +57,6 @@ def run(cli):
         return cli("--today", today, *args)
 
     return invoke
-
-
-def dump(db_path) -> dict:
-    tables = [r[0] for r in query(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {t: sorted(query(db_path, f"SELECT * FROM {t}"), key=repr) for t in tables}
 
 
 def view(run, client="C0001", *extra, today=TODAY) -> dict:
@@ -178,13 +173,13 @@ def test_contacts_after_the_day_asked_are_not_shown(bank, run):
     (("update", "C0001", "--set", "hobbies=golf", "--set", "wedding_date=soon"), "not a date", 1),
 ])
 def test_refusals_are_one_line_and_change_nothing(bank, run, args, fragment, code):
-    before = dump(bank)
+    before = contents(bank)
     result = run("client", *args)
     assert result.exit_code == code, result.stderr
     assert fragment in result.stderr
     if code == 1:
         assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
-    assert dump(bank) == before
+    assert contents(bank) == before
 
 
 def test_update_changes_completeness_and_is_audited(bank, run):

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from tests.datafiles import query
+from tests.datafiles import contents, query
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
@@ -61,15 +61,6 @@ def run(cli):
         return cli("--today", today, *args)
 
     return invoke
-
-
-def dump(db_path) -> dict:
-    conn = sqlite3.connect(db_path)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
-    finally:
-        conn.close()
 
 
 def refused(result, fragment: str, code: int = 1) -> None:
@@ -136,9 +127,9 @@ LOG = ("followup", "log")
       "--amount", "200000"), "unsuitable sale of FUND-EQ1 to C0002: product risk R4 is above"),
 ])
 def test_each_refusal_is_one_line_and_changes_nothing(bank, run, args, fragment):
-    before = dump(bank)
+    before = contents(bank)
     refused(run(*LOG, *args), fragment)
-    assert dump(bank) == before
+    assert contents(bank) == before
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -149,9 +140,9 @@ def test_each_refusal_is_one_line_and_changes_nothing(bank, run, args, fragment)
     (("C0001",), "--channel"),
 ])
 def test_malformed_options_are_usage_errors(bank, run, args, fragment):
-    before = dump(bank)
+    before = contents(bank)
     refused(run(*LOG, *args), fragment, code=2)
-    assert dump(bank) == before
+    assert contents(bank) == before
 
 
 def test_a_contact_stores_every_field_and_its_prospect(bank, run):
@@ -240,9 +231,9 @@ def test_a_call_on_an_earlier_day_completes_what_was_open_then(bank, run):
 def test_an_unsuitable_sale_is_refused_then_accepted_with_an_override(bank, run):
     sale = (*LOG, "C0002", "--channel", "visit", "--stage", "sale", "--product", "FUND-EQ1",
             "--amount", "200000")
-    before = dump(bank)
+    before = contents(bank)
     refused(run(*sale), "reassess the client or give --override-reason")
-    assert dump(bank) == before
+    assert contents(bank) == before
     result = run(*sale, "--override-reason", "client's written request after a risk talk")
     assert result.exit_code == 0, result.stderr
     assert ("Warning: unsuitable sale of FUND-EQ1 recorded with override: client's written "
@@ -274,9 +265,9 @@ def test_an_elderly_r5_sale_needs_the_confirmation(bank, run):
     assert run("client", "update", "C0003", "--set", "risk_level=C5").exit_code == 0
     sale = (*LOG, "C0003", "--channel", "visit", "--stage", "sale", "--product", "PE-1",
             "--amount", "3000000")
-    before = dump(bank)
+    before = contents(bank)
     refused(run(*sale), "C0003 is aged 65 or over and PE-1 is R5: give --confirm-elderly")
-    assert dump(bank) == before
+    assert contents(bank) == before
     assert run(*sale, "--confirm-elderly").exit_code == 0
     assert query(bank, "SELECT product_code, elderly_confirmed, override_reason FROM followups") \
         == [("PE-1", 1, None)]
@@ -443,9 +434,9 @@ def test_time_counts_in_the_vip_time_share(bank, run):
 ])
 def test_time_refusals(bank, run, args, fragment):
     assert run("import", "timesheets", EXAMPLES / "timesheets.csv").exit_code == 0
-    before = dump(bank)
+    before = contents(bank)
     refused(run("followup", "time", *args), fragment)
-    assert dump(bank) == before
+    assert contents(bank) == before
 
 
 def test_a_day_can_be_filled_to_the_minute(bank, run):
