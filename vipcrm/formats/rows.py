@@ -77,14 +77,17 @@ class RowParser:
         return column.default if self._defaults and column.default is not None else None
 
     def _compile(self) -> Callable[[Sequence[str]], tuple]:
-        namespace: dict[str, object] = {"Missing": _Missing, "Width": _Width, "Quoted": _Quoted,
+        namespace: dict[str, object] = {"Missing": _Missing, "Quoted": _Quoted,
                                         "watch": self._watch}
-        # A quote anywhere sends the row to the plain path: only a leading one can be vipcrm's
-        # formula guard (core.privacy.neutralise), and one scan of the joined row is cheaper than
-        # a test per text cell. Most files have no quote at all, which the reader tells.
+        # The cells are unpacked into locals in one step, which also checks the row's width (a
+        # ValueError, like any other problem, sends the row to the plain path). A quote
+        # anywhere sends the row there too: only a leading one can be vipcrm's formula guard
+        # (core.privacy.neutralise), and one scan of the joined row is cheaper than a test per
+        # text cell. Most files have no quote at all, which the reader tells.
         seen = "watch.quote_seen and " if self._watch is not None else ""
-        body = [f"    if len(cells) != {self.width}: raise Width",
-                f"    if {seen}\"'\" in \"\".join(cells): raise Quoted"]
+        names = ", ".join(f"c{i}" for i in range(self.width))
+        body = [f"        ({names},) = cells",
+                f"        if {seen}\"'\" in \"\".join(cells): raise Quoted"]
         exprs = []
         slot_of = {}
         memos: dict[tuple, _Memo] = {}
@@ -93,7 +96,7 @@ class RowParser:
             blank = self._blank(column)
             plain = column.type == "text" and column.choices is None
             if plain and not column.required and blank is None and column.name not in self._fill:
-                exprs.append(f"(cells[{index}].strip() or None)")
+                exprs.append(f"(c{index}.strip() or None)")
                 continue
             if (column.type in ("date", "bool") or column.choices is not None) and \
                     column.name not in self._fill:
@@ -104,20 +107,20 @@ class RowParser:
                 if signature not in memos:
                     memos[signature] = _Memo(convert, blank, column.required)
                 namespace[f"m{j}"] = memos[signature]
-                exprs.append(f"m{j}[cells[{index}]]")
+                exprs.append(f"m{j}[c{index}]")
                 continue
-            body.append(f"    t{j} = cells[{index}].strip()")
+            body.append(f"        t{j} = c{index}.strip()")
             if column.required:
-                body.append(f"    if not t{j}: raise Missing")
+                body.append(f"        if not t{j}: raise Missing")
             namespace[f"blank{j}"] = blank
-            namespace[f"c{j}"] = convert
+            namespace[f"convert{j}"] = convert
             if plain:
                 value = f"t{j}"
             elif column.type == "guarded":
-                value = f"(c{j}(t{j}) if \"*\" in t{j} else t{j})"  # a masked value is refused
+                value = f"(convert{j}(t{j}) if \"*\" in t{j} else t{j})"  # a masked value is refused
             else:
-                value = f"c{j}(t{j})"
-            exprs.append(f"({value} if t{j} else blank{j})")
+                value = f"convert{j}(t{j})"
+            exprs.append(value if column.required else f"({value} if t{j} else blank{j})")
         for name, (source, mapping) in self._fill.items():
             namespace[f"fill_{name}"] = mapping.get
             source_value = f"t{slot_of[source]}"
@@ -126,9 +129,14 @@ class RowParser:
                 exprs[j] = f"({exprs[j]} if t{j} else fill_{name}({source_value}))"
             else:
                 exprs.append(f"fill_{name}({source_value})")
-        code = "def fast(cells):\n" + "\n".join(body) + "\n    return (" + ", ".join(exprs) + ",)\n"
-        exec(compile(code, f"<row parser {self.kind.name}>", "exec"), namespace)
-        return namespace["fast"]  # type: ignore[return-value]
+        # A factory, so the memos and helpers are the function's free variables (read like
+        # locals) rather than globals.
+        free = ", ".join(namespace)
+        code = (f"def make({free}):\n    def fast(cells):\n" + "\n".join(body)
+                + "\n        return (" + ", ".join(exprs) + ",)\n    return fast\n")
+        scope: dict[str, object] = {}
+        exec(compile(code, f"<row parser {self.kind.name}>", "exec"), scope)
+        return scope["make"](**namespace)  # type: ignore[operator]
 
     def detailed(self, cells: Sequence[str]) -> tuple:
         """The same values, column by column; raises RowErrors naming every bad cell."""
@@ -163,10 +171,6 @@ class RowParser:
 
 
 class _Missing(Exception):
-    pass
-
-
-class _Width(Exception):
     pass
 
 
