@@ -65,3 +65,17 @@ def sql(db_path):
 def requires_berka():
     return pytest.mark.skipif(not BERKA.is_dir(),
                               reason=f"Berka data not found at {BERKA} (../shared/data is absent)")
+
+
+@pytest.fixture(params=["in this process", "in a worker process"])
+def reading_process(request, monkeypatch):
+    """Run a test twice: files parsed in this process, then in the forked worker that large
+    files get (store.worker), whatever their size and the machine's cores."""
+    if request.param == "in a worker process":
+        from vipcrm.store import worker
+
+        if not hasattr(os, "fork"):
+            pytest.skip("no fork on this platform: files are always parsed in this process")
+        monkeypatch.setattr(worker, "MIN_BYTES", 0)
+        monkeypatch.setattr(worker, "usable_cpus", lambda: 2)
+    return request.param

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from tests.datafiles import contents, summary, write_csv
+
+# Every test here runs with the file parsed in this process and in the worker process.
+pytestmark = pytest.mark.usefixtures("reading_process")
 
 
 def _base(cli, tmp_path):

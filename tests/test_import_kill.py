@@ -39,8 +39,10 @@ def test_killed_import_changes_nothing(cli, db_path, tmp_path):
     wal = db_path.with_name(db_path.name + "-wal")
     wal_at_start = wal.stat().st_size if wal.exists() else 0
 
+    command = [sys.executable, "-m", "vipcrm", "--db", str(db_path), "import", "transactions",
+               str(big)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "vipcrm", "--db", str(db_path), "import", "transactions", str(big)],
+        command,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         env={**os.environ, "VIPCRM_DB": str(db_path)})
     # Uncommitted pages spill into the WAL while the rows are written: kill right then.
@@ -63,3 +65,27 @@ def test_killed_import_changes_nothing(cli, db_path, tmp_path):
     finally:
         conn.close()
     assert contents(db_path) == before
+    # The file is large enough to be parsed in a worker process: it must not outlive the import.
+    deadline = time.monotonic() + 30
+    while _running(command) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(command)
+
+
+def _running(command: list[str]) -> list[int]:
+    """Live processes running exactly `command` (a forked worker has its parent's command)."""
+    wanted = "\0".join(command).encode() + b"\0"
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                cmdline = handle.read()
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                state = handle.read().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if cmdline == wanted and state != b"Z":
+            found.append(int(entry))
+    return found

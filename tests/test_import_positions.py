@@ -6,6 +6,9 @@ import pytest
 
 from datafiles import contents, summary, write_csv
 
+# Every test here runs with the file parsed in this process and in the worker process.
+pytestmark = pytest.mark.usefixtures("reading_process")
+
 HEADER = ["client_id", "product_code", "as_of", "balance", "maturity_date"]
 
 

@@ -9,6 +9,9 @@ import pytest
 
 from datafiles import contents, write_csv
 
+# Every test here runs with the file parsed in this process and in the worker process.
+pytestmark = pytest.mark.usefixtures("reading_process")
+
 CLIENT_HEADER = ["client_id", "name", "home_branch"]
 
 

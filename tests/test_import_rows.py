@@ -12,6 +12,9 @@ import pytest
 
 from datafiles import SAMPLES, contents, load_samples, summary, write_csv
 
+# Every test here runs with the file parsed in this process and in the worker process.
+pytestmark = pytest.mark.usefixtures("reading_process")
+
 CLIENT_HEADER = ["client_id", "name", "home_branch", "birth_date", "phone"]
 
 

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
 from vipcrm.formats.kinds import KINDS, Kind
 from vipcrm.formats.rows import RowErrors, RowParser
+from vipcrm.store import worker
 from vipcrm.store.audit import now_iso, record
 from vipcrm.store.db import create_private, for_bulk_writes, transaction
 
@@ -234,14 +235,29 @@ def _parser(conn, kind: Kind, positions: dict[str, int], width: int,
 def _good_rows(source, parser: RowParser, rejects: _Rejects, options: ImportOptions,
                lines: bool = False) -> Iterator[Iterator[tuple]]:
     """The parsed values of every row that parses, (line, *values) with `lines`; the other rows
-    go to the rejects, blank lines are skipped.
+    go to the rejects, blank lines are skipped. A large file is parsed in a second process
+    while this one inserts (store.worker).
+    """
+    if worker.available(source):
+        def produce(reject):
+            return _parsed_rows(source, parser, reject, None, lines)
+        with worker.rows_from_child(source, produce, rejects.add, options.progress) as rows:
+            yield rows
+    else:
+        with _parsed_rows(source, parser, rejects.add, options.progress, lines) as rows:
+            yield rows
 
-    Rows flow from the C reader through `good` without a Python loop, so `executemany` can pull
-    them straight; the line of a row is where the previous one ended (multi-line quoted cells
-    included).
+
+@contextmanager
+def _parsed_rows(source, parser: RowParser, reject: worker.RejectFn,
+                 progress: Callable[[int, int], None] | None, lines: bool
+                 ) -> Iterator[Iterator[tuple]]:
+    """Rows flow from the C reader through `good` without a Python loop, so `executemany` (or
+    the worker's batches) can pull them straight; the line of a row is where the previous one
+    ended (multi-line quoted cells included).
     """
     fast, detailed = parser.fast, parser.detailed
-    with source.reading(options.progress) as reader:
+    with source.reading(progress) as reader:
         ended = [0]  # data lines read up to the end of the previous row (header excluded)
 
         def good(cells: list[str]) -> tuple | None:
@@ -255,7 +271,7 @@ def _good_rows(source, parser: RowParser, rejects: _Rejects, options: ImportOpti
                 try:
                     values = detailed(cells)
                 except RowErrors as exc:
-                    rejects.add(line, cells, exc.errors)
+                    reject(line, cells, exc.errors)
                     return None
             return (line, *values) if lines else values
 
