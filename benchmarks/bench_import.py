@@ -8,7 +8,8 @@ two fresh databases with `vipcrm import products` and time, as whole subprocesse
 `vipcrm import clients` then `vipcrm import positions` on one, and the bare baseline
 (baseline_import.py: csv.reader → executemany, one transaction) of the same files on the other.
 The ratio is of median wall times; the CPU-time ratio beside it is steadier on a machine
-others are using. Peak memory is the child's own maximum RSS (wait4). Row counts are checked
+others are using, and counts vipcrm's parsing worker too (wait4 adds the children a process
+has reaped). Peak memory is the largest RSS of the vipcrm process and its worker. Row counts are checked
 after each load, so a run that rejected or lost rows fails instead of looking fast.
 
 Targets (at N = 1,000,000): clients ≤ 1.5× the baseline, positions ≤ 2× (they also check

@@ -22,20 +22,34 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker need
 
 
 @pytest.fixture
-def forced(monkeypatch):
-    """The worker for every file, in batches of 7 rows so a small file spans many."""
+def forked(monkeypatch) -> list[int]:
+    """The worker for every file, in batches of 7 rows so a small file spans many; the pids of
+    the workers started."""
     monkeypatch.setattr(worker, "MIN_BYTES", 0)
     monkeypatch.setattr(worker, "usable_cpus", lambda: 2)
     monkeypatch.setattr(worker, "BATCH_ROWS", 7)
+    pids: list[int] = []
+    fork = os.fork
+
+    def recorded() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded)
+    return pids
 
 
-def _no_child_left() -> bool:
-    """True when this process has no child at all, running or unreaped."""
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+def _all_ended(pids: list[int]) -> bool:
+    """True when every one of these workers has ended and been reaped by the import."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
 
 
 def _clients_with_bad_rows(path):
@@ -71,13 +85,11 @@ def _rejects(path):
         return list(csv.reader(handle))
 
 
-def test_batches_give_the_same_rows_rejects_and_counts_as_one_process(tmp_path, monkeypatch):
+def test_batches_give_the_same_rows_rejects_and_counts_as_one_process(tmp_path, request):
     source = _clients_with_bad_rows(tmp_path / "clients.csv")
     alone = _import(tmp_path / "alone.db", source, rejects=tmp_path / "alone.rejects.csv")
 
-    monkeypatch.setattr(worker, "MIN_BYTES", 0)
-    monkeypatch.setattr(worker, "usable_cpus", lambda: 2)
-    monkeypatch.setattr(worker, "BATCH_ROWS", 7)
+    pids = request.getfixturevalue("forked")
     seen: list[tuple[int, int]] = []
     forked = _import(tmp_path / "forked.db", source, rejects=tmp_path / "forked.rejects.csv",
                      progress=lambda done, total: seen.append((done, total)))
@@ -92,10 +104,10 @@ def test_batches_give_the_same_rows_rejects_and_counts_as_one_process(tmp_path, 
     assert forked.sha256 == hashlib.sha256(source.read_bytes()).hexdigest() == alone.sha256
     assert seen and seen[-1] == (source.stat().st_size,) * 2
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
-    assert _no_child_left()
+    assert len(pids) == 1 and _all_ended(pids)
 
 
-def test_a_failing_worker_is_an_error_and_changes_nothing(tmp_path, forced, monkeypatch):
+def test_a_failing_worker_is_an_error_and_changes_nothing(tmp_path, forked, monkeypatch):
     source = _clients_with_bad_rows(tmp_path / "clients.csv")
     db_path = tmp_path / "vipcrm.db"
     open_db(db_path).conn.close()
@@ -109,10 +121,10 @@ def test_a_failing_worker_is_an_error_and_changes_nothing(tmp_path, forced, monk
     assert _rows(db_path) == []
     assert _rows(db_path, "import_log") == []
     assert not (tmp_path / "clients.rejects.csv").exists()
-    assert _no_child_left()
+    assert len(forked) == 1 and _all_ended(forked)
 
 
-def test_a_parent_that_stops_reading_early_leaves_no_worker(tmp_path, forced, monkeypatch):
+def test_a_parent_that_stops_reading_early_leaves_no_worker(tmp_path, forked, monkeypatch):
     # An existing key makes the direct insert fail on the first batch: the parent rolls back,
     # stops the first worker half-way and reads the file again through a second one.
     monkeypatch.setattr(worker, "BATCH_ROWS", 2)
@@ -127,7 +139,8 @@ def test_a_parent_that_stops_reading_early_leaves_no_worker(tmp_path, forced, mo
     result = _import(db_path, source)
     assert (result.inserted, result.updated, result.rejected) == (4999, 1, 0)
     assert len(_rows(db_path)) == 5000
-    assert _no_child_left()
+    # The first load, the direct attempt and the staged path: a worker each.
+    assert len(forked) == 3 and _all_ended(forked)
 
 
 def test_the_worker_is_for_large_files_on_machines_with_two_cores(tmp_path, monkeypatch):
