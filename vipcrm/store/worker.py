@@ -16,7 +16,6 @@ from __future__ import annotations
 import marshal
 import os
 import signal
-import traceback
 from contextlib import contextmanager
 from itertools import chain, islice
 from multiprocessing.connection import Connection
@@ -72,17 +71,16 @@ def rows_from_child(source: CsvSource,
             except EOFError:
                 raise RuntimeError("the process reading the file ended unexpectedly") from None
             what = message[0]
-            if what == "rows":
-                _, rows, rejected, bytes_read = message
-                for line, cells, errors in rejected:
+            if what in ("rows", "done"):
+                for line, cells, errors in message[1]:
                     reject(line, cells, errors)
+            if what == "rows":
+                _, _, bytes_read, rows = message
                 if progress is not None:
                     progress(bytes_read, source.size)
                 yield rows
             elif what == "done":
-                _, rejected, source.bytes_read, source.sha256 = message
-                for line, cells, errors in rejected:
-                    reject(line, cells, errors)
+                _, _, source.bytes_read, source.sha256 = message
                 finished = True
                 return
             elif what == "refused":
@@ -109,14 +107,13 @@ def _child(pipe: Connection, source: CsvSource, produce) -> None:
         with produce(lambda line, cells, errors: rejected.append((line, cells, errors))) as rows:
             rows = iter(rows)
             while batch := list(islice(rows, BATCH_ROWS)):
-                pipe.send_bytes(marshal.dumps(("rows", batch, rejected, source.bytes_read)))
+                pipe.send_bytes(marshal.dumps(("rows", rejected, source.bytes_read, batch)))
                 rejected.clear()
         pipe.send_bytes(marshal.dumps(("done", rejected, source.bytes_read, source.sha256)))
     except FileRefused as exc:
         code = _send_quietly(pipe, ("refused", str(exc)))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
-        lines = traceback.format_exc().strip().splitlines()
-        code = _send_quietly(pipe, ("failed", lines[-1] if lines else "unknown error"))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        code = _send_quietly(pipe, ("failed", f"{type(exc).__name__}: {exc}"))
     finally:
         os._exit(code)
 
