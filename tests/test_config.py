@@ -7,7 +7,7 @@ import json
 import pytest
 
 from datafiles import contents
-from vipcrm.core.config import PROFILE_FIELDS
+from vipcrm.core.config import KEYS, PROFILE_FIELDS, ConfigError, parse_value
 
 TIERS = ("black_gold", "diamond", "premier_platinum", "platinum", "premier_gold", "gold")
 
@@ -118,15 +118,18 @@ def test_set_an_unknown_key_lists_the_valid_keys(cli, db_path):
 
 @pytest.mark.parametrize("key, value, message", [
     ("plan.daily_capacity", "abc", "expected a whole number"),
-    ("plan.daily_capacity", "0", "expected a number >= 1"),
+    ("plan.daily_capacity", "0", "expected a whole number 1 to 1000, got 0"),
+    ("plan.daily_capacity", "1001", "expected a whole number 1 to 1000, got 1001"),
+    ("suitability.valid_days", "99999999999", "expected a whole number 1 to 3650"),
+    ("tiers.gold.cadence_days", "9" * 5000, "expected a whole number 1 to 3650"),
     ("plan.daily_capacity", "12.5", "expected a whole number"),
-    ("tiers.gold.floor", "-5", "expected a number >= 0"),
-    ("plan.nav_drop_pct", "101", "expected a percentage 0-100"),
+    ("tiers.gold.floor", "-5", "expected a whole number 0 to 1000000000000"),
+    ("plan.nav_drop_pct", "101", "expected a whole number 1 to 100"),
     ("tiering.basis", "weekly", "expected one of daily_avg, point"),
     ("assign.include_untiered", "perhaps", "expected true or false"),
     ("aum.asset_classes", "deposit,gold", "expected a comma-separated list"),
     ("aum.asset_classes", " ", "expected a comma-separated list"),
-    ("plan.expiry_days.birthday", "-2", "expected a number >= -1"),
+    ("plan.expiry_days.birthday", "-2", "expected a whole number -1 to 3650"),
 ])
 def test_set_a_bad_value_is_refused(cli, db_path, key, value, message):
     cli("config", "show")
@@ -168,7 +171,7 @@ def test_load_applies_dotted_and_nested_keys(cli, sql, tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[plan]\ndaily_capacity = 15\nnav_drop_pct = 150\n', "plan.nav_drop_pct: expected a percentage"),
+    ('[plan]\ndaily_capacity = 15\nnav_drop_pct = 150\n', "plan.nav_drop_pct: expected a whole number 1 to 100"),
     ('[plan]\ndaily_capacity = 15\ncapacity = 3\n', "unknown key 'plan.capacity'"),
     ('[plan]\ndaily_capacity = 15.5\n', "plan.daily_capacity: expected a whole number"),
     ('[plan]\ndaily_capacity = true\n', "plan.daily_capacity: expected a whole number"),
@@ -203,3 +206,43 @@ def test_settings_live_in_the_database_file(cli, tmp_path):
     result = cli("--db", other, "config", "show", "--format", "json")
     values = {r["key"]: r["value"] for r in json.loads(result.stdout)}
     assert values["plan.daily_capacity"] == "12"
+
+
+NUMBER_KEYS = [(name, key.parse.bounds) for name, key in KEYS.items()
+               if hasattr(key.parse, "bounds")]
+
+
+@pytest.mark.parametrize("name, bounds", NUMBER_KEYS, ids=[n for n, _ in NUMBER_KEYS])
+def test_every_number_key_takes_its_ends_and_refuses_past_them(name, bounds):
+    low, high = bounds
+    assert parse_value(name, str(low)) == low
+    assert parse_value(name, str(high)) == high
+    for outside in (low - 1, high + 1):
+        with pytest.raises(ConfigError, match=f"expected a whole number {low} to {high}"):
+            parse_value(name, str(outside))
+
+
+def test_every_number_key_is_bounded():
+    unbounded = [name for name, key in KEYS.items()
+                 if isinstance(key.default, int) and not isinstance(key.default, bool)
+                 and not hasattr(key.parse, "bounds")]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize("end", ["low", "high"])
+def test_the_commands_run_with_every_number_key_at_one_end(cli, tmp_path, end):
+    """Every key at its lowest (zero weights, one-day windows) or highest (ten-year spans):
+    nothing crashes, whatever the rules make of it."""
+    assert cli("--today", "2026-11-27", "demo", "--clients", "50").exit_code == 0
+    settings = {name: bounds[0] if end == "low" else bounds[1] for name, bounds in NUMBER_KEYS}
+    toml = tmp_path / "extreme.toml"
+    toml.write_text("".join(f'"{name}" = {value}\n' for name, value in settings.items()))
+    assert cli("config", "load", toml).exit_code == 0
+    day = ["--today", "2026-11-27"]
+    for command in (["tier", "--recompute"], ["assign"], ["plan", "today"],
+                    ["plan", "week", "--format", "json"], ["report", "kpi"],
+                    ["report", "review"], ["report", "coverage"], ["report", "completeness"],
+                    ["report", "timeshare"], ["tier", "corporate"], ["client", "show", "C000001"],
+                    ["nightly", "--outbox", tmp_path / "plans"]):
+        result = cli(*day, *command)
+        assert result.exit_code in (0, 1, 3), (command, result.stderr)

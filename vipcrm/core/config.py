@@ -47,37 +47,44 @@ _CORPORATE_WEIGHTS = {
 }
 
 
+# Upper ends of the number keys: ten years for any span of days, a trillion yuan for a floor
+# (its fen times a year of days stays far inside 64 bits), weights that cannot overflow a sum.
+MAX_DAYS = 3650
+MAX_FLOOR_CNY = 1_000_000_000_000
+MAX_WEIGHT = 1000
+
+
 class ConfigError(ValueError):
     """A key or value the configuration does not accept."""
 
 
-def _int(min_value: int | None = 0) -> Callable[[Any], int]:
+def _int(low: int, high: int) -> Callable[[Any], int]:
+    """A whole number in [low, high]. Every number key has both ends: a value past them would
+    push a date past year 9999, a sum past 64 bits or a loop past any night's budget."""
     def parse(value: Any) -> int:
         if isinstance(value, bool):
-            raise ConfigError("expected a whole number")
+            raise ConfigError(f"expected a whole number {low} to {high}")
         if isinstance(value, str):
             value = value.strip().replace("_", "")
-            if not value.lstrip("-").isdigit():
-                raise ConfigError(f"expected a whole number, got {value!r}")
+            digits = value[1:] if value[:1] == "-" else value
+            if not (digits.isdigit() and digits.isascii()) or len(digits) > 18:
+                raise ConfigError(f"expected a whole number {low} to {high}, got {value[:20]!r}")
         if isinstance(value, float):
             if not value.is_integer():
-                raise ConfigError(f"expected a whole number, got {value!r}")
+                raise ConfigError(f"expected a whole number {low} to {high}, got {value!r}")
         try:
             number = int(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"expected a whole number, got {value!r}") from None
-        if min_value is not None and number < min_value:
-            raise ConfigError(f"expected a number >= {min_value}, got {number}")
+        except (TypeError, ValueError, OverflowError):
+            raise ConfigError(f"expected a whole number {low} to {high}, got {value!r}") from None
+        if not low <= number <= high:
+            raise ConfigError(f"expected a whole number {low} to {high}, got {number}")
         return number
 
+    parse.bounds = (low, high)  # type: ignore[attr-defined]
     return parse
 
 
-def _pct(value: Any) -> int:
-    number = _int(0)(value)
-    if number > 100:
-        raise ConfigError(f"expected a percentage 0-100, got {number}")
-    return number
+_pct = _int(0, 100)
 
 
 def _bool(value: Any) -> bool:
@@ -124,48 +131,49 @@ class Key:
 def _keys() -> list[Key]:
     keys: list[Key] = []
     for tier, floor, cadence, grace in zip(TIERS, _FLOORS, _CADENCE, _GRACE):
-        keys.append(Key(f"tiers.{tier}.floor", floor, _int(0), "§1", f"AUM floor of {tier} (CNY)"))
-        keys.append(Key(f"tiers.{tier}.cadence_days", cadence, _int(1), "§1 §4",
+        keys.append(Key(f"tiers.{tier}.floor", floor, _int(0, MAX_FLOOR_CNY), "§1",
+                        f"AUM floor of {tier} (CNY)"))
+        keys.append(Key(f"tiers.{tier}.cadence_days", cadence, _int(1, MAX_DAYS), "§1 §4",
                         f"contact cadence of {tier} (days)"))
-        keys.append(Key(f"tiers.{tier}.grace_days", grace, _int(1), "§1",
+        keys.append(Key(f"tiers.{tier}.grace_days", grace, _int(1, MAX_DAYS), "§1",
                         f"days below the floor before {tier} is downgraded"))
     keys += [
         Key("tiering.basis", "daily_avg", _choice("daily_avg", "point"), "§1",
             "daily_avg (mean daily AUM over the window) or point (AUM on the as-of date)"),
-        Key("tiering.window_days", 30, _int(1), "§1", "window of the daily_avg basis (days)"),
+        Key("tiering.window_days", 30, _int(1, 366), "§1", "window of the daily_avg basis (days)"),
         Key("aum.asset_classes", ("deposit", "wealth", "fund", "insurance", "bond", "metal", "custody"),
             _classes, "§1", "asset classes counted in AUM"),
     ]
     for grade, capacity in zip(GRADES, _CAPACITY):
-        keys.append(Key(f"grades.{grade}.capacity", capacity, _int(0), "§3",
+        keys.append(Key(f"grades.{grade}.capacity", capacity, _int(0, 100_000), "§3",
                         f"book capacity of a {grade} RM (clients)"))
     keys += [
-        Key("ownership.window_days", 365, _int(1), "§3", "trailing window for the ownership branch"),
-        Key("plan.daily_capacity", 12, _int(1), "§4", "clients per RM per day"),
-        Key("plan.maturity_lead_days", 7, _int(1), "§4", "days before a maturity the call is due"),
-        Key("plan.nav_drop_pct", 5, _pct, "§4", "NAV drop from the 30-day high that triggers a call"),
-        Key("plan.outflow_pct", 30, _pct, "§4", "AUM drop over 30 days that triggers a call"),
+        Key("ownership.window_days", 365, _int(1, MAX_DAYS), "§3", "trailing window for the ownership branch"),
+        Key("plan.daily_capacity", 12, _int(1, 1000), "§4", "clients per RM per day"),
+        Key("plan.maturity_lead_days", 7, _int(1, 365), "§4", "days before a maturity the call is due"),
+        Key("plan.nav_drop_pct", 5, _int(1, 100), "§4", "NAV drop from the 30-day high that triggers a call"),
+        Key("plan.outflow_pct", 30, _int(1, 100), "§4", "AUM drop over 30 days that triggers a call"),
     ]
     for reason in REASONS:
-        keys.append(Key(f"plan.expiry_days.{reason}", _EXPIRY[reason], _int(-1), "§4",
+        keys.append(Key(f"plan.expiry_days.{reason}", _EXPIRY[reason], _int(-1, MAX_DAYS), "§4",
                         f"days after due before a {reason} task is missed (-1: never)"))
     keys += [
-        Key("suitability.valid_days", 365, _int(1), "§5", "days a risk assessment stays valid"),
-        Key("suitability.elderly_age", 65, _int(1), "§5",
+        Key("suitability.valid_days", 365, _int(1, MAX_DAYS), "§5", "days a risk assessment stays valid"),
+        Key("suitability.elderly_age", 65, _int(18, 150), "§5",
             "age from which R4-R5 sales need a confirmation"),
         Key("corporate.big_client_score", 60, _pct, "§2", "score for the big-client list"),
     ]
     for factor in CORPORATE_FACTORS:
-        keys.append(Key(f"corporate.weights.{factor}", _CORPORATE_WEIGHTS[factor], _int(0), "§2",
+        keys.append(Key(f"corporate.weights.{factor}", _CORPORATE_WEIGHTS[factor], _int(0, MAX_WEIGHT), "§2",
                         f"weight of {factor} in the corporate score"))
     for level, minimum in (("leadership", 1), ("technical", 2), ("business", 4)):
-        keys.append(Key(f"corporate.visits.{level}", minimum, _int(0), "§2",
+        keys.append(Key(f"corporate.visits.{level}", minimum, _int(0, 366), "§2",
                         f"{level} visits per big client per year"))
     keys += [
         Key("kpi.vip_time_target_pct", 70, _pct, "§8", "target share of RM time on VIP clients"),
     ]
     for component, weight in (("results", 50), ("process", 20), ("teamwork", 15), ("feedback", 15)):
-        keys.append(Key(f"kpi.weights.{component}", weight, _int(0), "§8",
+        keys.append(Key(f"kpi.weights.{component}", weight, _int(0, MAX_WEIGHT), "§8",
                         f"weight of {component} in the RM scorecard"))
     keys += [
         Key("kpi.review.promote_pct", 20, _pct, "§8", "share of RMs the year-end review promotes"),
@@ -173,12 +181,12 @@ def _keys() -> list[Key]:
     ]
     keys.append(Key("profile.target_pct", 80, _pct, "§7", "profile completeness target"))
     for field in PROFILE_FIELDS:
-        keys.append(Key(f"profile.weights.{field}", _PROFILE_WEIGHTS[field], _int(0), "§7",
+        keys.append(Key(f"profile.weights.{field}", _PROFILE_WEIGHTS[field], _int(0, MAX_WEIGHT), "§7",
                         f"weight of {field} in profile completeness"))
     keys += [
         Key("assign.include_untiered", False, _bool, "§3",
             "let the assignment run give RMs to clients below gold"),
-        Key("data.stale_after_days", 1, _int(0), "§10",
+        Key("data.stale_after_days", 1, _int(0, 365), "§10",
             "working days after which position or transaction data is called stale"),
     ]
     return keys
