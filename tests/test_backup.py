@@ -86,9 +86,9 @@ def test_backup_that_cannot_be_recorded_is_deleted(cli, loaded, db_path, tmp_pat
 
 
 @pytest.mark.parametrize("where, message", [
-    ("self", "the backup path is the database itself; choose another file"),
+    ("self", "is the database; the backup must never be written there: choose another file"),
     ("missing/copy.db", "does not exist; create it first"),
-    ("folder", "is a folder; give the backup's file name"),
+    ("folder", "is a folder; give the backup a file name"),
 ])
 def test_backup_refusals(cli, loaded, db_path, tmp_path, where, message):
     (tmp_path / "folder").mkdir()

@@ -53,14 +53,14 @@ def test_a_bad_vipcrm_today_is_a_usage_error(cli):
 
 
 @pytest.mark.parametrize("value", ["2026-03-05", "20260305", "2026/03/05", "2026年3月5日"])
-def test_today_takes_the_import_date_forms(cli, value):
+def test_today_takes_the_import_date_forms(cli, blank_db, value):
     from vipcrm.cli.common import parse_date_option
 
     assert cli("--today", value, "config", "show", "-f", "csv").exit_code == 0
     assert parse_date_option(value, "--today").isoformat() == "2026-03-05"
 
 
-def test_lang_zh_gives_chinese_headers(cli):
+def test_lang_zh_gives_chinese_headers(cli, blank_db):
     english = cli("config", "show")
     chinese = cli("--lang", "zh", "config", "show")
     assert "key" in english.stdout.splitlines()[1] and "参数" not in english.stdout
@@ -71,7 +71,7 @@ def test_lang_zh_gives_chinese_headers(cli):
     assert "plan.daily_capacity" in {r["key"] for r in json.loads(as_json.stdout)}
 
 
-def test_lang_comes_from_the_environment_and_the_locale(cli, monkeypatch):
+def test_lang_comes_from_the_environment_and_the_locale(cli, blank_db, monkeypatch):
     assert "参数" in cli("config", "show", env={"VIPCRM_LANG": "zh"}).stdout
     monkeypatch.delenv("VIPCRM_LANG")
     monkeypatch.delenv("LC_ALL", raising=False)
@@ -93,7 +93,7 @@ def test_an_unknown_language_is_a_usage_error(cli):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "CSV", "table"])
-def test_format_option_is_parsed(cli, fmt):
+def test_format_option_is_parsed(cli, blank_db, fmt):
     result = cli("config", "show", "--format", fmt)
     assert result.exit_code == 0
     if fmt.lower() == "json":

@@ -59,7 +59,7 @@ def show(cli) -> dict[str, dict]:
     return {record["key"]: record for record in json.loads(result.stdout)}
 
 
-def test_show_lists_every_key_with_its_default(cli):
+def test_show_lists_every_key_with_its_default(cli, blank_db):
     records = show(cli)
 
     weights = {k: r for k, r in records.items() if k.startswith("profile.weights.")}
@@ -71,7 +71,7 @@ def test_show_lists_every_key_with_its_default(cli):
     assert all(r["domain"].startswith("§") and r["meaning"] for r in records.values())
 
 
-def test_show_as_a_table_and_csv(cli):
+def test_show_as_a_table_and_csv(cli, blank_db):
     table = cli("config", "show")
     as_csv = cli("config", "show", "--format", "csv")
     assert table.exit_code == 0 and as_csv.exit_code == 0
@@ -104,8 +104,7 @@ def test_set_changes_one_key(cli, sql, key, value, shown):
     assert sql("SELECT user, command FROM audit_log") == [("manager", f"config set {key}")]
 
 
-def test_set_an_unknown_key_lists_the_valid_keys(cli, db_path):
-    cli("config", "show")
+def test_set_an_unknown_key_lists_the_valid_keys(cli, blank_db, db_path):
     before = contents(db_path)
 
     result = cli("config", "set", "plan.capacity", "15")
@@ -131,8 +130,7 @@ def test_set_an_unknown_key_lists_the_valid_keys(cli, db_path):
     ("aum.asset_classes", " ", "expected a comma-separated list"),
     ("plan.expiry_days.birthday", "-2", "expected a whole number -1 to 3650"),
 ])
-def test_set_a_bad_value_is_refused(cli, db_path, key, value, message):
-    cli("config", "show")
+def test_set_a_bad_value_is_refused(cli, blank_db, db_path, key, value, message):
     before = contents(db_path)
 
     result = cli("config", "set", key, value)
@@ -203,6 +201,7 @@ def test_settings_live_in_the_database_file(cli, tmp_path):
     other = tmp_path / "other.db"
     cli("config", "set", "plan.daily_capacity", "20")
     assert show(cli)["plan.daily_capacity"]["value"] == "20"
+    assert cli("--db", other, "config", "set", "plan.maturity_lead_days", "9").exit_code == 0
     result = cli("--db", other, "config", "show", "--format", "json")
     values = {r["key"]: r["value"] for r in json.loads(result.stdout)}
     assert values["plan.daily_capacity"] == "12"

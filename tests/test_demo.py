@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from conftest import EXAMPLES
+from datafiles import contents
 from vipcrm.core.config import GRADES, TIERS, Config
 from vipcrm.demo import load_demo, write_extract
 from vipcrm.demo.people import id_check_digit
@@ -331,11 +332,18 @@ def test_cli_prints_one_line_per_kind(cli, sql):
     assert sql("SELECT COUNT(*) FROM clients WHERE segment = 'retail'") == [(50,)]
 
 
-def test_demo_upserts_into_a_database_that_has_other_data(cli, sql):
+def test_demo_refuses_a_database_that_has_other_data_unless_forced(cli, sql, db_path):
     for kind in ("rms", "products", "clients", "positions"):
         assert cli("import", kind, EXAMPLES / f"{kind}.csv").exit_code == 0
     before = sql("SELECT client_id, name FROM clients ORDER BY 1")
-    result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    unchanged = contents(db_path)
+    refused = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    assert refused.exit_code == 1
+    assert refused.stderr == (f"Error: {db_path} already holds data that is not the demo's "
+                              "(4 import(s), the latest positions.csv); give --force to load "
+                              "the demo into it anyway, or choose another --db\n")
+    assert contents(db_path) == unchanged
+    result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50", "--force")
     assert result.exit_code == 0
     rejected = re.findall(r"rejected=(\d+)", result.stderr)
     assert len(rejected) == 9 and set(rejected) == {"0"}

@@ -15,9 +15,8 @@ MONDAY = "2026-11-30"
 
 
 @pytest.fixture
-def bank(cli, db_path):
+def bank(cli, blank_db, db_path):
     """A database with its schema, and a helper to add rows."""
-    assert cli("config", "show").exit_code == 0
     conn = sqlite3.connect(db_path)
 
     class Bank:

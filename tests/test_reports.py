@@ -594,7 +594,7 @@ def test_stale_data_is_warned(cli, report):
     assert "stale data" in result.stderr
 
 
-def test_an_empty_database_reports_zeros(cli):
+def test_an_empty_database_reports_zeros(cli, blank_db):
     result = cli("--today", TODAY, "report", "tiers", "--format", "json")
     assert result.exit_code == 0
     assert sum(r["clients"] for r in json.loads(result.stdout)) == 0

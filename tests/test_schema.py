@@ -143,7 +143,7 @@ def test_foreign_keys_are_enforced(blank):
 def test_cli_creates_the_database_private_on_first_use(cli, tmp_path):
     path = tmp_path / "new" / "bank.db"
     path.parent.mkdir()
-    assert cli("--db", path, "config", "show", "--format", "csv").exit_code == 0
+    assert cli("--db", path, "config", "set", "plan.daily_capacity", "12").exit_code == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

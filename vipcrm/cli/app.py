@@ -24,7 +24,7 @@ class VipcrmGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         from vipcrm.core.config import ConfigError
         from vipcrm.formats.csvfile import FileRefused
-        from vipcrm.store.db import StoreError
+        from vipcrm.store.db import StoreError, store_error
 
         try:
             return super().invoke(ctx)
@@ -32,14 +32,40 @@ class VipcrmGroup(TyperGroup):
             _fail(ctx, str(exc), exc.code)
         except (FileRefused, StoreError, ConfigError) as exc:
             _fail(ctx, str(exc), EXIT_REFUSED)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 _fail(ctx, "the database is busy (another vipcrm run is writing); "
                            "try again when it has finished", EXIT_REFUSED)
-            raise
+            path = ctx.obj.db_path if isinstance(ctx.obj, State) else "the database"
+            error = store_error(exc, path)
+            # Anything else SQLite says at run time is the file's or the disk's fault; the
+            # errors of a wrong statement (IntegrityError, ProgrammingError …) are bugs.
+            if error is None and type(exc) in (sqlite3.OperationalError, sqlite3.DatabaseError):
+                error = StoreError(f"{path}: {exc}; check the file, or restore it from a backup")
+            if error is None:
+                raise
+            _fail(ctx, str(error), EXIT_REFUSED)
+        except BrokenPipeError:
+            _reader_gone()
         except OSError as exc:
             name = exc.filename or ""
-            _fail(ctx, f"{name}: {exc.strerror}; check the path and its permissions", EXIT_REFUSED)
+            error = store_error(exc, name or "standard output")
+            _fail(ctx, str(error) if error else
+                  f"{name}: {exc.strerror}; check the path and its permissions", EXIT_REFUSED)
+
+
+def _reader_gone() -> None:
+    """`vipcrm plan today | head -1`: the reader closed the pipe, which is no error to report.
+
+    Python's recipe: point stdout at /dev/null, so the flush at exit cannot fail again and
+    print "Broken pipe" after all, and exit 1.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is no file descriptor (a test runner's capture): nothing left to flush
+    raise typer.Exit(1)
 
 
 def _fail(ctx: click.Context, message: str, code: int) -> None:

@@ -52,11 +52,13 @@ class State:
         return Console(file=sys.stderr, no_color=plain(), highlight=False,
                        width=None if sys.stderr.isatty() else 200)
 
-    def db(self):
+    def db(self, *, create: bool = False):
+        """The database, opened on first use; only the commands that bring data in (`demo`,
+        `import`, `nightly --inbox`, `config set/load`) may create it."""
         if self._db is None:
             from vipcrm.store.db import open_db
 
-            self._db = open_db(self.db_path)
+            self._db = open_db(self.db_path, create=create)
         return self._db
 
     def config(self) -> Config:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from vipcrm.cli.common import EXIT_REJECTS, Refused, check_format, plain, state
+from vipcrm.cli.common import EXIT_REJECTS, check_format, plain, state
 from vipcrm.formats.kinds import KINDS
 from vipcrm.formats.output import Field
 
@@ -84,14 +83,14 @@ def _run_with_progress(st, kind, file, options):
     from vipcrm.store.imports import import_file
 
     if plain() or st.quiet or not file.exists() or file.stat().st_size < 5_000_000:
-        return import_file(st.db(), kind, file, options)
+        return import_file(st.db(create=True), kind, file, options)
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TimeRemainingColumn(), console=st.err, transient=True) as progress:
         task = progress.add_task(f"import {kind}", total=file.stat().st_size)
         options.progress = lambda done, total: progress.update(task, completed=done)
-        return import_file(st.db(), kind, file, options)
+        return import_file(st.db(create=True), kind, file, options)
 
 
 def export_command(
@@ -110,26 +109,35 @@ def export_command(
     Example: vipcrm export clients -o clients.csv
     """
     from vipcrm.store.audit import record
-    from vipcrm.store.db import create_private, transaction
+    from vipcrm.store.db import transaction
     from vipcrm.store.exports import write_export
+    from vipcrm.store.outputs import Guard
 
     st = state(ctx)
     fmt = check_format(fmt, ("csv", "json"))
     if kind not in KINDS:
         raise typer.BadParameter(f"{kind!r}; choose one of {KIND_LIST}", param_hint="KIND")
+    guard = Guard(st.db_path)
+    if output is not None:
+        guard.check(output, "the export")  # before the audit entry: a refusal changes nothing
     db = st.db()
-    if unmask:
-        with transaction(db):
-            record(db, st.user(), f"export {kind} --unmask", {"output": str(output or "stdout")})
+
+    def audit() -> None:
+        if unmask:
+            with transaction(db):
+                record(db, st.user(), f"export {kind} --unmask",
+                       {"output": str(output or "stdout")})
+
     if output is None:
+        audit()
         count = write_export(db, kind, sys.stdout, fmt, unmask)
     else:
-        if output.exists() and output.is_dir():
-            raise Refused(f"{output} is a folder; give -o a file name")
-        create_private(output)
-        os.chmod(output, 0o600)  # an existing file keeps its mode otherwise
-        with open(output, "w", newline="", encoding="utf-8") as handle:
+        # Recorded once the file is written and before it takes its name, so a full disk
+        # leaves neither a file nor an entry, and an entry that cannot be written no file.
+        with guard.open(output, "the export") as handle:
             count = write_export(db, kind, handle, fmt, unmask)
+            handle.flush()  # a full disk shows here, before the entry is recorded
+            audit()
     st.info(f"exported {count} {kind} row(s){'' if unmask else ' (phones and IDs masked)'}")
 
 

@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import typer
 
-from vipcrm.cli.common import state
+from vipcrm.cli.common import Refused, state
 
 
 def demo_command(
     ctx: typer.Context,
     clients: int = typer.Option(600, "--clients", min=50, help="Number of retail clients."),
     seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same bank."),
+    force: bool = typer.Option(False, "--force",
+                               help="Load the demo into a database that holds other data."),
 ) -> None:
     """Create a deterministic demo bank dated around --today.
 
     Four branches with RMs of every grade, retail clients in every tier and below, corporate
     clients, products, 90 days of holdings and NAVs, a year of transactions, contact history
     and timesheets, written as the bank's extracts and imported like real files. Running it
-    again with the same seed and --today changes nothing.
+    again with the same seed and --today changes nothing. A database that holds imports of
+    other files is refused unless --force: the demo's clients would mix with the bank's.
 
     Example: vipcrm --db demo.db demo && vipcrm --db demo.db plan today
     """
     import datetime as dt
 
-    from vipcrm.demo import load_demo
+    from vipcrm.demo import foreign_imports, load_demo
     from vipcrm.jobs.refresh import refresh
 
     st = state(ctx)
+    found = foreign_imports(st.db(create=True))
+    if found and not force:
+        raise Refused(f"{st.db_path} already holds data that is not the demo's ({found}); "
+                      "give --force to load the demo into it anyway, or choose another --db")
     summary = load_demo(st.db(), st.today, clients=clients, seed=seed, user=st.user(),
                         info=st.info)
     for kind, counts in summary.items():

@@ -36,12 +36,17 @@ def nightly_command(
     from vipcrm.jobs.lock import Locked, RunLock
     from vipcrm.jobs.nightly import NightlyOptions, exit_code, run_nightly
 
+    from vipcrm.store.db import refuse_missing
+
     st = state(ctx)
     options = NightlyOptions(inbox=inbox, outbox=outbox, backup_dir=backup_dir,
                              keep_backups=keep)
+    if inbox is None:
+        refuse_missing(st.db_path)  # before the lock file, so a wrong --db leaves nothing
     try:
         with RunLock(st.db_path.resolve()):
-            steps = run_nightly(st.db(), st.config, st.today, st.user(), options,
+            steps = run_nightly(st.db(create=inbox is not None), st.config, st.today,
+                                st.user(), options,
                                 say=lambda step: print(step.line(), flush=True))
     except Locked as exc:
         raise Refused(str(exc), EXIT_LOCKED) from None
@@ -57,8 +62,10 @@ def backup_command(
     """A consistent copy of the live database (readers and writers may go on), mode 0600.
 
     The copy is the database as of one moment (SQLite's backup API), taken without waiting for
-    writers; then the backup is recorded in the audit log, which waits for a running write like
-    any writer. A copy that cannot be recorded is deleted again.
+    writers and checked (quick_check) before it takes PATH's name: a damaged database gives no
+    backup. Then the backup is recorded in the audit log, which waits for a running write like
+    any writer; a copy that cannot be recorded is deleted again. PATH may replace an older
+    backup, never the database, its companion files or a file that is not a backup.
 
     Example: vipcrm backup /backups/vipcrm-2026-11-29.db
     """
@@ -67,12 +74,6 @@ def backup_command(
     from vipcrm.store.db import StoreError, transaction
 
     st = state(ctx)
-    if path.resolve() == st.db_path.resolve():
-        raise Refused("the backup path is the database itself; choose another file")
-    if not path.parent.is_dir():
-        raise Refused(f"folder {path.parent} does not exist; create it first")
-    if path.is_dir():
-        raise Refused(f"{path} is a folder; give the backup's file name")
     db = st.db()
     backup_to(db, path)
     try:

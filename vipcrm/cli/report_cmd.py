@@ -681,19 +681,19 @@ def dashboard(ctx: typer.Context,
     Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier,
     each RM's VIP time share against the target line, the sales funnel and profile
     completeness per tier, drawn as inline SVG: no script, no network, opens anywhere. Numbers
-    are those of the reports of the same name (coverage without the task counts).
+    are those of the reports of the same name (coverage without the task counts). The file is
+    owner-only and never written over the database or another database file.
 
     Example: vipcrm report dashboard -o dashboard.html --branch BJ01
     """
     from vipcrm.formats.dashboard import render_dashboard
+    from vipcrm.store.outputs import Guard
     from vipcrm.store.reports import dashboard_data
 
-    if not output.parent.is_dir():
-        raise Refused(f"{output.parent} is not a folder; create it or choose another path for -o")
-    ask = _ask(ctx, start, end, branch, None)
-    data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    html = render_dashboard(data, ask.st.lang)
-    output.write_text(html, encoding="utf-8")
+    with Guard(state(ctx).db_path).open(output, "the dashboard") as handle:
+        ask = _ask(ctx, start, end, branch, None)
+        data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+        handle.write(render_dashboard(data, ask.st.lang))
     ask.st.info(f"dashboard written to {output}")
 
 

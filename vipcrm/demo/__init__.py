@@ -46,11 +46,21 @@ def load_demo(db: Database, today: dt.date, *, clients: int = 600, seed: int = 7
             if not rows:
                 continue
             path = write_extract(Path(folder), kind, rows)
-            result = import_file(db, kind, path, ImportOptions(user=user))
+            result = import_file(db, kind, path, ImportOptions(user=user, demo=True))
             for line in result.first_rejects:
                 say(f"{kind}: rejected {line}")
             summary[kind] = result.counts()
     return summary
+
+
+def foreign_imports(db: Database) -> str | None:
+    """What in `db` was not loaded by the demo (its imports are marked in the import log), as
+    "N import(s), the latest FILE", or None."""
+    count, latest = db.conn.execute(
+        "SELECT COUNT(*), (SELECT file FROM import_log WHERE options IS NULL OR "
+        "json_extract(options, '$.demo') IS NOT 1 ORDER BY id DESC LIMIT 1) FROM import_log "
+        "WHERE options IS NULL OR json_extract(options, '$.demo') IS NOT 1").fetchone()
+    return f"{count} import(s), the latest {latest}" if count else None
 
 
 def write_extract(folder: Path, kind_name: str, rows: list[dict]) -> Path:
@@ -81,4 +91,4 @@ def _cell(column: Column, value: object, chinese: bool, date_format: str) -> str
     return str(value)
 
 
-__all__ = ["Bank", "build_bank", "load_demo", "write_extract"]
+__all__ = ["Bank", "build_bank", "foreign_imports", "load_demo", "write_extract"]

@@ -19,8 +19,9 @@ from sqlite_utils import Database
 
 from vipcrm.formats.csvfile import FileRefused
 from vipcrm.formats.kinds import IMPORT_ORDER
-from vipcrm.store.db import StoreError, create_private
+from vipcrm.store.db import Damaged, DiskFull, StoreError, db_file, store_error
 from vipcrm.store.imports import ImportOptions, import_file
+from vipcrm.store.outputs import Guard
 
 
 @dataclass
@@ -29,6 +30,7 @@ class InboxResult:
     kind: str
     status: str  # imported, rejects, failed (file refused, in failed/), stopped (left in the inbox)
     detail: str
+    fatal: bool = False  # stopped by a damaged database or a full disk: nothing else may run
 
 
 def kind_of(name: str) -> str | None:
@@ -75,9 +77,9 @@ def _free_name(path: Path, folder: Path) -> Path:
     return target
 
 
-def _move(path: Path, folder: Path) -> Path:
+def _move(path: Path, folder: Path, guard: Guard) -> Path:
     folder.mkdir(exist_ok=True, mode=0o700)
-    target = _free_name(path, folder)
+    target = guard.check(_free_name(path, folder), "an inbox file")
     os.rename(path, target)  # same file system: the file is in one place or the other, never both
     return target
 
@@ -98,12 +100,15 @@ def import_inbox(db: Database, inbox: Path, user: str,
     """
     results = []
     done, failed = inbox / "done", inbox / "failed"
+    database = db_file(db)
     for kind, path in pending_files(inbox):
         try:
-            result = _import_one(db, kind, path, user, done, failed)
+            result = _import_one(db, kind, path, user, done, failed, Guard(database, [path]))
         except (StoreError, sqlite3.Error, OSError) as exc:
+            error = store_error(exc, database or "the database")
             result = InboxResult(path.name, kind, "stopped",
-                                 f"{_plain(exc)}; left in the inbox for the next run")
+                                 f"{error or _plain(exc)}; left in the inbox for the next run",
+                                 fatal=isinstance(error, (Damaged, DiskFull)))
         results.append(result)
         if on_file:
             on_file(result)
@@ -113,29 +118,28 @@ def import_inbox(db: Database, inbox: Path, user: str,
 
 
 def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
-                failed: Path) -> InboxResult:
+                failed: Path, guard: Guard) -> InboxResult:
     digest = sha256_of(path)
     last = _last_import(db, kind)
     # The last import of this kind was this very file: a run that crashed after the commit and
     # before the move. (An older import of the same bytes is imported again: the data may have
     # changed in between and come back, e.g. an RM made inactive and active again.)
     if last is not None and last[0] == digest:
-        _move(path, done)
+        _move(path, done, guard)
         rejected = last[1]
         return InboxResult(path.name, kind, "rejects" if rejected else "imported",
                            f"imported before (rejected={rejected}); moved to done/")
     done.mkdir(exist_ok=True, mode=0o700)
-    target = _free_name(path, done)
+    target = guard.check(_free_name(path, done), "an inbox file")
     rejects = done / f"{target.stem}.rejects.csv"
     try:
         outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user))
     except FileRefused as exc:
         failed.mkdir(exist_ok=True, mode=0o700)
-        target = _free_name(path, failed)
+        target = guard.check(_free_name(path, failed), "an inbox file")
         # The reason first: a crash between the two leaves the file in the inbox to retry.
-        reason = target.with_name(target.name + ".reason.txt")
-        create_private(reason)
-        reason.write_text(str(exc) + "\n", encoding="utf-8")
+        with guard.open(target.with_name(target.name + ".reason.txt"), "the reason file") as reason:
+            reason.write(str(exc) + "\n")
         os.rename(path, target)
         return InboxResult(path.name, kind, "failed", f"{exc} (moved to failed/)")
     os.rename(path, target)

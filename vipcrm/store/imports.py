@@ -15,7 +15,6 @@ import csv
 import json
 import os
 import sqlite3
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,8 @@ from vipcrm.formats.kinds import KINDS, Kind
 from vipcrm.formats.rows import RowErrors, RowParser
 from vipcrm.store import worker
 from vipcrm.store.audit import now_iso, record
-from vipcrm.store.db import create_private, for_bulk_writes, transaction
+from vipcrm.store.db import db_file, for_bulk_writes, transaction
+from vipcrm.store.outputs import Guard, PrivateFile
 
 
 
@@ -42,6 +42,7 @@ class ImportOptions:
     blank_clears: bool = False
     full_snapshot: bool = False
     user: str = "unknown"
+    demo: bool = False  # loaded by `vipcrm demo` (so a later demo knows its own data)
     progress: Callable[[int, int], None] | None = None  # (bytes read, file size)
 
 
@@ -79,27 +80,24 @@ class _Rejects:
     must not close positions whose row was bad rather than absent).
     """
 
-    def __init__(self, header: list[str], target: Path, client_index: int | None = None,
-                 write: bool = True):
+    def __init__(self, header: list[str], target: Path, guard: Guard,
+                 client_index: int | None = None, write: bool = True):
         self.header = header
         self.target = target
+        self.guard = guard
         self.write = write
         self.client_index = client_index
         self.clients: set[str] = set()
         self.count = 0
         self.first: list[str] = []
-        self.tmp: Path | None = None
-        self.handle = None
+        self.file: PrivateFile | None = None
         self.writer = None
 
     def add(self, line: int, cells: list[str], errors: list[str]) -> None:
-        if self.handle is None and self.write:
-            fd, name = tempfile.mkstemp(prefix=".vipcrm-rejects-", dir=self.target.parent)
-            os.fchmod(fd, 0o600)
-            self.tmp = Path(name)
-            self.handle = os.fdopen(fd, "w", newline="", encoding="utf-8-sig")
-            self.writer = csv.writer(self.handle)
-            self.writer.writerow(["_line", "_errors", *self.header])
+        if self.file is None and self.write:
+            self.file = self.guard.open(self.target, "the rejects file", encoding="utf-8-sig")
+            self.writer = csv.writer(self.file.handle)
+            self._write(["_line", "_errors", *self.header])
         self.count += 1
         reason = "; ".join(errors)
         if len(self.first) < 5:
@@ -109,7 +107,19 @@ class _Rejects:
             if client:
                 self.clients.add(client)
         if self.writer is not None:
-            self.writer.writerow([line, reason, *cells])
+            self._write([line, reason, *cells])
+
+    def _write(self, row: list) -> None:
+        try:
+            self.writer.writerow(row)
+        except OSError as exc:  # a full disk: one line naming the rejects file, nothing kept
+            raise self.file.failed(exc) from None
+
+    def seal(self) -> None:
+        """Write out what is buffered while the import can still roll back (a full disk then
+        undoes the import instead of losing its rejects after the commit)."""
+        if self.file is not None:
+            self.file.close()
 
     def reset(self) -> None:
         """Forget everything: the rows are read again from the start."""
@@ -117,20 +127,15 @@ class _Rejects:
         self.clients.clear()
         self.count = 0
         self.first = []
-        self.handle = self.writer = None
 
     def finish(self, keep: bool) -> Path | None:
         """Move the rejects to the target (keep) or drop them; safe to call more than once."""
-        if self.handle is None or self.tmp is None:
+        file, self.file, self.writer = self.file, None, None
+        if file is None:
             return None
-        self.handle.close()
-        tmp, self.tmp = self.tmp, None
         if keep:
-            create_private(self.target)
-            os.replace(tmp, self.target)
-            os.chmod(self.target, 0o600)
-            return self.target
-        tmp.unlink(missing_ok=True)
+            return file.commit()
+        file.discard()
         return None
 
 
@@ -148,8 +153,12 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     if header.ignored:
         result.warnings.append(f"ignored column(s) not used by {kind.name}: {', '.join(header.ignored)}")
     rejects_path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
+    guard = Guard(db_file(db), inputs=[source.path])
+    if not options.dry_run:
+        guard.check(rejects_path, "the rejects file")  # refused before any work is done
     client_index = header.positions["client_id"] if options.full_snapshot else None
-    rejects = _Rejects(source.header, rejects_path, client_index, write=not options.dry_run)
+    rejects = _Rejects(source.header, rejects_path, guard, client_index,
+                       write=not options.dry_run)
     started = now_iso()
     conn = db.conn
     for_bulk_writes(db)
@@ -162,6 +171,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
                 _reject_in_sql(conn, kind, source, rejects, options)
             result.rejected = rejects.count
             result.first_rejects = rejects.first
+            rejects.seal()
             if options.strict and rejects.count:
                 raise _StrictRefusal()
             if direct:
@@ -216,9 +226,12 @@ class _StrictRefusal(Exception):
 
 
 def _options_summary(options: ImportOptions) -> dict:
-    return {"dry_run": options.dry_run, "strict": options.strict,
-            "blank_clears": options.blank_clears, "full_snapshot": options.full_snapshot,
-            "encoding": options.encoding, "map": options.mapping}
+    summary = {"dry_run": options.dry_run, "strict": options.strict,
+               "blank_clears": options.blank_clears, "full_snapshot": options.full_snapshot,
+               "encoding": options.encoding, "map": options.mapping}
+    if options.demo:
+        summary["demo"] = True
+    return summary
 
 
 def _parser(conn, kind: Kind, positions: dict[str, int], width: int,
