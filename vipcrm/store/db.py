@@ -96,15 +96,25 @@ def store_error(exc: BaseException, path: str | os.PathLike) -> StoreError | Non
             return damaged(path, text)
         return StoreError(f"{path} is not a vipcrm database (not an SQLite file); check --db")
     if code == _READONLY:
-        return StoreError(f"{path} is read-only: make it writable (chmod u+w) or run as its "
-                          "owner; nothing was changed")
+        return StoreError(f"{path} is read-only: make it writable (chmod u+w) or run as a "
+                          "user who may write it; nothing was changed")
     if code == _IOERR:
+        if _nearly_full(path):  # SQLite reports a full disk as an I/O error when it meets it
+            return disk_full(path)  # while setting up its shared-memory or log file
         return StoreError(f"disk I/O error on {path} ({text}): check the disk and its free "
                           "space, then run again; nothing was changed")
     if code == _CANTOPEN:
         return StoreError(f"{path} cannot be opened ({text}); check that the file and its "
                           "folder may be read, and written by commands that change data")
     return None
+
+
+def _nearly_full(path: str | os.PathLike) -> bool:
+    try:
+        space = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return space.f_bavail * space.f_frsize < 256 * 1024
 
 
 def db_file(db: Database) -> Path | None:
