@@ -350,3 +350,15 @@ def test_demo_refuses_a_database_that_has_other_data_unless_forced(cli, sql, db_
     kept = sql("SELECT client_id, name FROM clients WHERE client_id IN "
                f"({', '.join('?' * len(before))}) ORDER BY 1", [c for c, _ in before])
     assert kept == before
+
+
+def test_the_demo_reruns_on_its_own_database(cli, db_path):
+    first = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    assert first.exit_code == 0, first.stderr
+    before = contents(db_path)
+    again = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    assert again.exit_code == 0, again.stderr
+    after = contents(db_path)
+    # Only the logs of the run grow; the bank itself is the same.
+    assert {t: rows for t, rows in after.items() if not t.endswith("_log") and t != "tier_runs"} \
+        == {t: rows for t, rows in before.items() if not t.endswith("_log") and t != "tier_runs"}

@@ -71,7 +71,7 @@ def backup_command(
     """
     from vipcrm.store.audit import record
     from vipcrm.store.backup import backup_to
-    from vipcrm.store.db import StoreError, transaction
+    from vipcrm.store.db import transaction
 
     st = state(ctx)
     db = st.db()
@@ -79,7 +79,7 @@ def backup_command(
     try:
         with transaction(db):
             record(db, st.user(), "backup", {"path": str(path)})
-    except StoreError:
+    except BaseException:  # busy, read-only …: an unrecorded copy is not kept
         path.unlink(missing_ok=True)
         raise
     st.info(f"backup written to {path}")
