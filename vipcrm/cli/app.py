@@ -101,7 +101,8 @@ def _version(value: bool) -> None:
 def main_callback(
     ctx: typer.Context,
     db: Path = typer.Option(Path("vipcrm.db"), "--db", envvar="VIPCRM_DB",
-                            help="The database file (created on first use, mode 0600)."),
+                            help="The database file, mode 0600 (created by demo, import, "
+                                 "nightly --inbox and config set/load)."),
     today: Optional[str] = typer.Option(None, "--today", envvar="VIPCRM_TODAY",
                                         help="The date to treat as today (YYYY-MM-DD)."),
     lang: Optional[str] = typer.Option(None, "--lang", envvar="VIPCRM_LANG",

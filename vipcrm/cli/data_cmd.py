@@ -33,7 +33,8 @@ def import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
     strict: bool = typer.Option(False, "--strict", help="Any bad row refuses the whole file."),
     rejects: Optional[Path] = typer.Option(None, "--rejects",
-                                           help="Where rejected rows go (default FILE.rejects.csv)."),
+                                           help="Where rejected rows go (default FILE.rejects.csv); "
+                                                "never the input or a database."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Override the detected encoding."),
     map_: List[str] = typer.Option([], "--map", help="'Their Header=column', repeatable."),
     blank_clears: bool = typer.Option(False, "--blank-clears",
@@ -105,6 +106,8 @@ def export_command(
 
     Phones and ID numbers are masked unless --unmask (which is audited); cells that a spreadsheet
     would run as formulas get a leading quote. An unmasked CSV export imports back unchanged.
+    The -o file is written whole and owner-only, never over the database, its companion files
+    or any other database file.
 
     Example: vipcrm export clients -o clients.csv
     """
