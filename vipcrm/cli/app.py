@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from vipcrm import __version__
 from vipcrm.cli.common import EXIT_REFUSED, Refused, State, plain
+from vipcrm.core.text import Text
 from vipcrm.formats.i18n import default_lang
 
 
@@ -29,13 +30,13 @@ class VipcrmGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except Refused as exc:
-            _fail(ctx, str(exc), exc.code)
+            _fail(ctx, exc.message, exc.code)
         except (FileRefused, StoreError, ConfigError) as exc:
-            _fail(ctx, str(exc), EXIT_REFUSED)
+            _fail(ctx, exc.args[0] if exc.args else str(exc), EXIT_REFUSED)
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                _fail(ctx, "the database is busy (another vipcrm run is writing); "
-                           "try again when it has finished", EXIT_REFUSED)
+                _fail(ctx, Text("the database is busy (another vipcrm run is writing); "
+                                "try again when it has finished"), EXIT_REFUSED)
             path = ctx.obj.db_path if isinstance(ctx.obj, State) else "the database"
             error = store_error(exc, path)
             # Anything else SQLite says at run time is the file's or the disk's fault; the
@@ -44,14 +45,14 @@ class VipcrmGroup(TyperGroup):
                 error = StoreError(f"{path}: {exc}; check the file, or restore it from a backup")
             if error is None:
                 raise
-            _fail(ctx, str(error), EXIT_REFUSED)
+            _fail(ctx, error.args[0], EXIT_REFUSED)
         except BrokenPipeError:
             _reader_gone()
         except OSError as exc:
-            name = exc.filename or ""
-            error = store_error(exc, name or "standard output")
-            _fail(ctx, str(error) if error else
-                  f"{name}: {exc.strerror}; check the path and its permissions", EXIT_REFUSED)
+            error = store_error(exc, exc.filename or "standard output")
+            _fail(ctx, error.args[0] if error else
+                  Text("{name}: {reason}; check the path and its permissions",
+                       name=exc.filename or "", reason=exc.strerror), EXIT_REFUSED)
 
 
 def _reader_gone() -> None:
@@ -68,10 +69,12 @@ def _reader_gone() -> None:
     raise typer.Exit(1)
 
 
-def _fail(ctx: click.Context, message: str, code: int) -> None:
+def _fail(ctx: click.Context, message: "Text | str", code: int) -> None:
+    from vipcrm.formats.i18n import render
+
     lang = ctx.obj.lang if isinstance(ctx.obj, State) else "en"
     prefix = "错误" if lang == "zh" else "Error"
-    click.echo(f"{prefix}: {message}", err=True)
+    click.echo(f"{prefix}: {render(message, lang)}", err=True)
     raise typer.Exit(code)
 
 

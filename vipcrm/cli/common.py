@@ -13,16 +13,20 @@ import typer
 from rich.console import Console
 
 from vipcrm.core.config import Config
+from vipcrm.core.text import Text
 from vipcrm.formats.output import Field, render
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
 class Refused(Exception):
-    """A command refuses (exit 1 unless told otherwise) with one line saying what and how to fix."""
+    """A command refuses (exit 1 unless told otherwise) with one line saying what and how to fix.
 
-    def __init__(self, message: str, code: int = EXIT_REFUSED):
-        super().__init__(message)
+    The message is a `Text` (shown in the user's language) or, until it is one, a string."""
+
+    def __init__(self, message: "Text | str", code: int = EXIT_REFUSED):
+        super().__init__(str(message))
+        self.message = message
         self.code = code
 
 
@@ -68,17 +72,23 @@ class State:
             self._config = load_config(self.db())
         return self._config
 
-    def info(self, text: str) -> None:
+    def say(self, text: "Text | str") -> str:
+        """A message in the user's language."""
+        from vipcrm.formats.i18n import render
+
+        return render(text, self.lang)
+
+    def info(self, text: "Text | str") -> None:
         if not self.quiet:
-            self.err.print(text, markup=False)
+            self.err.print(self.say(text), markup=False)
 
-    def debug(self, text: str) -> None:
+    def debug(self, text: "Text | str") -> None:
         if self.verbose:
-            self.err.print(text, markup=False)
+            self.err.print(self.say(text), markup=False)
 
-    def warn(self, text: str) -> None:
+    def warn(self, text: "Text | str") -> None:
         prefix = "警告" if self.lang == "zh" else "Warning"
-        self.err.print(f"{prefix}: {text}", markup=False)
+        self.err.print(f"{prefix}: {self.say(text)}", markup=False)
 
     def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
              title: str | None = None, totals: bool = False) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Any
+
+from vipcrm.core.text import Code, Joined, Text
+from vipcrm.formats.zh import SENTENCES, WORDS
 
 TIER_NAMES = {
     "en": {"black_gold": "Black Gold", "diamond": "Diamond", "premier_platinum": "Premier Platinum",
@@ -94,3 +98,37 @@ def header(key: str, lang: str) -> str:
 
 def message(text: str, lang: str) -> str:
     return MESSAGES_ZH.get(text, text) if lang == "zh" else text
+
+
+def word(family: str, code: str | None, lang: str) -> str:
+    """A code as a person reads it: tiers and grades by name, other codes as themselves in
+    English and by the catalogue's word in Chinese."""
+    if family == "tier":
+        return tier_name(code, lang)
+    if family == "grade":
+        return grade_name(code, lang)
+    if code is None:
+        return ""
+    if lang == "zh":
+        return WORDS.get(family, {}).get(code, code)
+    return code
+
+
+def render(message: Any, lang: str) -> str:
+    """A `Text` (or a plain string, or a `Code`) in the user's language."""
+    if isinstance(message, Joined):
+        return "".join(render(part, lang) for part in message.parts)
+    if isinstance(message, Text):
+        template = SENTENCES.get(message.template, message.template) if lang == "zh" \
+            else message.template
+        return template.format(**{name: _param(value, lang)
+                                  for name, value in message.params.items()})
+    if isinstance(message, Code):
+        return word(message.family, message.value, lang)
+    return str(message)
+
+
+def _param(value: Any, lang: str) -> Any:
+    if isinstance(value, (Text, Code)):
+        return render(value, lang)
+    return value
