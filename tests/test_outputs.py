@@ -228,3 +228,11 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(big_demo, args):
     assert "Broken pipe" not in errors and "Traceback" not in errors
     assert "Exception ignored" not in errors and "Error" not in errors, errors
     assert code == 1
+
+
+def test_the_refusals_speak_the_chosen_language(cli, blank_db, tmp_path):
+    result = cli("--lang", "zh", "export", "clients", "-o", blank_db)
+    assert result.exit_code == 1
+    assert result.stderr == f"错误: {blank_db} 是数据库本身；导出文件绝不能写在那里：请另选文件\n"
+    missing = cli("--lang", "zh", "--db", tmp_path / "none.db", "plan", "today")
+    assert missing.stderr.startswith(f"错误: {tmp_path / 'none.db'} 不存在；")

@@ -42,7 +42,8 @@ class VipcrmGroup(TyperGroup):
             # Anything else SQLite says at run time is the file's or the disk's fault; the
             # errors of a wrong statement (IntegrityError, ProgrammingError …) are bugs.
             if error is None and type(exc) in (sqlite3.OperationalError, sqlite3.DatabaseError):
-                error = StoreError(f"{path}: {exc}; check the file, or restore it from a backup")
+                error = StoreError(Text("{path}: {detail}; check the file, or restore it from a "
+                                        "backup", path=path, detail=str(exc)))
             if error is None:
                 raise
             _fail(ctx, error.args[0], EXIT_REFUSED)

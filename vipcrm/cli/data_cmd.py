@@ -114,6 +114,7 @@ def export_command(
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction
     from vipcrm.store.exports import write_export
+    from vipcrm.core.text import Text
     from vipcrm.store.outputs import Guard
 
     st = state(ctx)
@@ -122,7 +123,7 @@ def export_command(
         raise typer.BadParameter(f"{kind!r}; choose one of {KIND_LIST}", param_hint="KIND")
     guard = Guard(st.db_path)
     if output is not None:
-        guard.check(output, "the export")  # before the audit entry: a refusal changes nothing
+        guard.check(output, Text("the export"))  # before the audit entry: a refusal changes nothing
     db = st.db()
 
     def audit() -> None:
@@ -137,7 +138,7 @@ def export_command(
     else:
         # Recorded once the file is written and before it takes its name, so a full disk
         # leaves neither a file nor an entry, and an entry that cannot be written no file.
-        with guard.open(output, "the export") as handle:
+        with guard.open(output, Text("the export")) as handle:
             count = write_export(db, kind, handle, fmt, unmask)
             handle.flush()  # a full disk shows here, before the entry is recorded
             audit()

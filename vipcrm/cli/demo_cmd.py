@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from vipcrm.cli.common import Refused, state
+from vipcrm.core.text import Text
 
 
 def demo_command(
@@ -32,8 +33,9 @@ def demo_command(
     st = state(ctx)
     found = foreign_imports(st.db(create=True))
     if found and not force:
-        raise Refused(f"{st.db_path} already holds data that is not the demo's ({found}); "
-                      "give --force to load the demo into it anyway, or choose another --db")
+        raise Refused(Text("{path} already holds data that is not the demo's ({found}); give "
+                           "--force to load the demo into it anyway, or choose another --db",
+                           path=st.db_path, found=found))
     summary = load_demo(st.db(), st.today, clients=clients, seed=seed, user=st.user(),
                         info=st.info)
     for kind, counts in summary.items():

@@ -686,11 +686,12 @@ def dashboard(ctx: typer.Context,
 
     Example: vipcrm report dashboard -o dashboard.html --branch BJ01
     """
+    from vipcrm.core.text import Text
     from vipcrm.formats.dashboard import render_dashboard
     from vipcrm.store.outputs import Guard
     from vipcrm.store.reports import dashboard_data
 
-    with Guard(state(ctx).db_path).open(output, "the dashboard") as handle:
+    with Guard(state(ctx).db_path).open(output, Text("the dashboard")) as handle:
         ask = _ask(ctx, start, end, branch, None)
         data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
         handle.write(render_dashboard(data, ask.st.lang))

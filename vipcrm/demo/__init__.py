@@ -15,6 +15,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.demo.bank import Bank, build_bank
 from vipcrm.formats.kinds import IMPORT_ORDER, KINDS, Column
 from vipcrm.formats.output import yuan, yuan_grouped
@@ -53,14 +54,14 @@ def load_demo(db: Database, today: dt.date, *, clients: int = 600, seed: int = 7
     return summary
 
 
-def foreign_imports(db: Database) -> str | None:
+def foreign_imports(db: Database) -> Text | None:
     """What in `db` was not loaded by the demo (its imports are marked in the import log), as
     "N import(s), the latest FILE", or None."""
     count, latest = db.conn.execute(
         "SELECT COUNT(*), (SELECT file FROM import_log WHERE options IS NULL OR "
         "json_extract(options, '$.demo') IS NOT 1 ORDER BY id DESC LIMIT 1) FROM import_log "
         "WHERE options IS NULL OR json_extract(options, '$.demo') IS NOT 1").fetchone()
-    return f"{count} import(s), the latest {latest}" if count else None
+    return Text("{count} import(s), the latest {file}", count=count, file=latest) if count else None
 
 
 def write_extract(folder: Path, kind_name: str, rows: list[dict]) -> Path:

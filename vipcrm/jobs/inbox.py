@@ -17,6 +17,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.formats.csvfile import FileRefused
 from vipcrm.formats.kinds import IMPORT_ORDER
 from vipcrm.store.db import Damaged, DiskFull, StoreError, db_file, store_error
@@ -79,7 +80,7 @@ def _free_name(path: Path, folder: Path) -> Path:
 
 def _move(path: Path, folder: Path, guard: Guard) -> Path:
     folder.mkdir(exist_ok=True, mode=0o700)
-    target = guard.check(_free_name(path, folder), "an inbox file")
+    target = guard.check(_free_name(path, folder), Text("an inbox file"))
     os.rename(path, target)  # same file system: the file is in one place or the other, never both
     return target
 
@@ -130,15 +131,16 @@ def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
         return InboxResult(path.name, kind, "rejects" if rejected else "imported",
                            f"imported before (rejected={rejected}); moved to done/")
     done.mkdir(exist_ok=True, mode=0o700)
-    target = guard.check(_free_name(path, done), "an inbox file")
+    target = guard.check(_free_name(path, done), Text("an inbox file"))
     rejects = done / f"{target.stem}.rejects.csv"
     try:
         outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user))
     except FileRefused as exc:
         failed.mkdir(exist_ok=True, mode=0o700)
-        target = guard.check(_free_name(path, failed), "an inbox file")
+        target = guard.check(_free_name(path, failed), Text("an inbox file"))
         # The reason first: a crash between the two leaves the file in the inbox to retry.
-        with guard.open(target.with_name(target.name + ".reason.txt"), "the reason file") as reason:
+        reason_file = target.with_name(target.name + ".reason.txt")
+        with guard.open(reason_file, Text("the reason file")) as reason:
             reason.write(str(exc) + "\n")
         os.rename(path, target)
         return InboxResult(path.name, kind, "failed", f"{exc} (moved to failed/)")

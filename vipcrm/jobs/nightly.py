@@ -22,6 +22,7 @@ from typing import Callable
 from sqlite_utils import Database
 
 from vipcrm.core.config import Config, ConfigError
+from vipcrm.core.text import Text
 from vipcrm.jobs.inbox import import_inbox, unrecognised_files
 from vipcrm.store.audit import record
 from vipcrm.store.backup import quick_check, rotate_backup
@@ -203,9 +204,9 @@ def _plans(db: Database, config: Config, today: dt.date, outbox: Path) -> str:
         who = group.rm.rm_id if group.rm is not None else f"unassigned-{group.branch}"
         stem = f"plan-{day.isoformat()}-{who}"
         # Plans hold client names: owner-only, and never half-written under the final name.
-        with guard.open(outbox / f"{stem}.csv", "the plan file") as handle:
+        with guard.open(outbox / f"{stem}.csv", Text("the plan file")) as handle:
             write_csv((plan_record(line) for line in plan_lines), FIELDS, handle)
-        with guard.open(outbox / f"{stem}.ics", "the plan file", binary=True) as handle:
+        with guard.open(outbox / f"{stem}.ics", Text("the plan file"), binary=True) as handle:
             handle.write(plan_calendar(plan_lines, f"vipcrm plan {who} {day}"))
         files += 2
         lines += len(plan_lines)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.store.db import damaged, db_file
 from vipcrm.store.outputs import Guard
 
@@ -38,7 +39,7 @@ def backup_to(db: Database, target: Path) -> Path:
     damaged database never replaces a good backup.
     """
     source = db_file(db)
-    with Guard(source).temp_path(target, "the backup") as partial:
+    with Guard(source).temp_path(target, Text("the backup")) as partial:
         dest = sqlite3.connect(str(partial))
         try:
             db.conn.backup(dest)
@@ -47,8 +48,8 @@ def backup_to(db: Database, target: Path) -> Path:
         finally:
             dest.close()
         if problem is not None:
-            raise damaged(source, f"quick_check of its copy: {problem}; the copy was deleted, "
-                                  "older backups are kept")
+            raise damaged(source, Text("quick_check of its copy: {problem}; the copy was "
+                                       "deleted, older backups are kept", problem=problem))
     return Path(target)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.store.schema import migrations
 
 # sqlite3 binds str, int, float and bytes directly but sends None through its adapter protocol
@@ -54,17 +55,14 @@ def is_sqlite_file(path: str | os.PathLike) -> bool:
 
 
 def disk_full(path: str | os.PathLike) -> DiskFull:
-    return DiskFull(f"the disk holding {path} is full: free space and run again; "
-                    "nothing was changed")
+    return DiskFull(Text("the disk holding {path} is full: free space and run again; nothing "
+                         "was changed", path=path))
 
 
-def _restore_hint() -> str:
-    return ("restore it from a backup (the latest good vipcrm-DATE.db of the nightly "
-            "--backup-dir folder, or a copy taken with `vipcrm backup`)")
-
-
-def damaged(path: str | os.PathLike, detail: str) -> Damaged:
-    return Damaged(f"{path} is damaged ({detail}); {_restore_hint()}")
+def damaged(path: str | os.PathLike | None, detail: "Text | str") -> Damaged:
+    return Damaged(Text("{path} is damaged ({detail}); restore it from a backup (the latest "
+                        "good vipcrm-DATE.db of the nightly --backup-dir folder, or a copy "
+                        "taken with `vipcrm backup`)", path=path, detail=detail))
 
 
 def store_error(exc: BaseException, path: str | os.PathLike) -> StoreError | None:
@@ -85,8 +83,8 @@ def store_error(exc: BaseException, path: str | os.PathLike) -> StoreError | Non
         code = next((c for words, c in _CODES_IN_TEXT if words in text.lower()), None)
     code = None if code is None else code & 0xFF
     if code in (_BUSY, _LOCKED):
-        return StoreError(f"{path} is busy (another vipcrm run is writing); "
-                          "try again when it has finished")
+        return StoreError(Text("{path} is busy (another vipcrm run is writing); try again "
+                               "when it has finished", path=path))
     if code == _FULL:
         return disk_full(path)
     if code == _CORRUPT:
@@ -94,18 +92,21 @@ def store_error(exc: BaseException, path: str | os.PathLike) -> StoreError | Non
     if code == _NOTADB:
         if is_sqlite_file(path):
             return damaged(path, text)
-        return StoreError(f"{path} is not a vipcrm database (not an SQLite file); check --db")
+        return StoreError(Text("{path} is not a vipcrm database (not an SQLite file); check "
+                               "--db", path=path))
     if code == _READONLY:
-        return StoreError(f"{path} is read-only: make it writable (chmod u+w) or run as a "
-                          "user who may write it; nothing was changed")
+        return StoreError(Text("{path} is read-only: make it writable (chmod u+w) or run as "
+                               "a user who may write it; nothing was changed", path=path))
     if code == _IOERR:
         if _nearly_full(path):  # SQLite reports a full disk as an I/O error when it meets it
             return disk_full(path)  # while setting up its shared-memory or log file
-        return StoreError(f"disk I/O error on {path} ({text}): check the disk and its free "
-                          "space, then run again; nothing was changed")
+        return StoreError(Text("disk I/O error on {path} ({detail}): check the disk and its "
+                               "free space, then run again; nothing was changed", path=path,
+                               detail=text))
     if code == _CANTOPEN:
-        return StoreError(f"{path} cannot be opened ({text}); check that the file and its "
-                          "folder may be read, and written by commands that change data")
+        return StoreError(Text("{path} cannot be opened ({detail}); check that the file and "
+                               "its folder may be read, and written by commands that change "
+                               "data", path=path, detail=text))
     return None
 
 
@@ -147,8 +148,9 @@ def _busy_timeout_from_env() -> int:
 def refuse_missing(path: str | os.PathLike) -> None:
     """Commands that only read (or change what is there) never create a database by mistake."""
     if not os.path.lexists(path):
-        raise StoreError(f"{path} does not exist; create it with `vipcrm demo` (a demo bank) or "
-                         "`vipcrm import KIND FILE`, or check --db / VIPCRM_DB")
+        raise StoreError(Text("{path} does not exist; create it with `vipcrm demo` (a demo "
+                              "bank) or `vipcrm import KIND FILE`, or check --db / VIPCRM_DB",
+                              path=path))
 
 
 def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None,
@@ -177,7 +179,8 @@ def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None,
             migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise (store_error(exc, path)
-               or StoreError(f"{path} is not a vipcrm database ({exc}); check --db")) from None
+               or StoreError(Text("{path} is not a vipcrm database ({detail}); check --db",
+                                  path=path, detail=str(exc)))) from None
     return db
 
 
@@ -201,8 +204,9 @@ def _refuse_newer_schema(db: Database, path: Path) -> None:
     """A file migrated by a later vipcrm may hold what this one would misread or overwrite."""
     unknown = [m.name for m in migrations.applied(db) if m.name not in _known_migrations()]
     if unknown:
-        raise StoreError(f"{path} was written by a newer vipcrm (unknown migration "
-                         f"{', '.join(unknown)}); upgrade vipcrm to open it")
+        raise StoreError(Text("{path} was written by a newer vipcrm (unknown migration "
+                              "{names}); upgrade vipcrm to open it", path=path,
+                              names=", ".join(unknown)))
 
 
 def for_bulk_writes(db: Database) -> None:

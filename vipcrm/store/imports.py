@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
 from vipcrm.formats.kinds import KINDS, Kind
 from vipcrm.formats.rows import RowErrors, RowParser
@@ -95,7 +96,8 @@ class _Rejects:
 
     def add(self, line: int, cells: list[str], errors: list[str]) -> None:
         if self.file is None and self.write:
-            self.file = self.guard.open(self.target, "the rejects file", encoding="utf-8-sig")
+            self.file = self.guard.open(self.target, Text("the rejects file"),
+                                        encoding="utf-8-sig")
             self.writer = csv.writer(self.file.handle)
             self._write(["_line", "_errors", *self.header])
         self.count += 1
@@ -155,7 +157,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     rejects_path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
     guard = Guard(db_file(db), inputs=[source.path])
     if not options.dry_run:
-        guard.check(rejects_path, "the rejects file")  # refused before any work is done
+        guard.check(rejects_path, Text("the rejects file"))  # refused before any work is done
     client_index = header.positions["client_id"] if options.full_snapshot else None
     rejects = _Rejects(source.header, rejects_path, guard, client_index,
                        write=not options.dry_run)

@@ -20,15 +20,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
+from vipcrm.core.text import Text
 from vipcrm.store.db import DiskFull, StoreError, is_sqlite_file, store_error
 
 COMPANIONS = (
-    ("", "the database"),
-    ("-wal", "the database's write-ahead log"),
-    ("-shm", "the database's shared-memory file"),
-    ("-journal", "the database's rollback journal"),
-    (".lock", "the nightly run's lock file"),
+    ("", Text("the database")),
+    ("-wal", Text("the database's write-ahead log")),
+    ("-shm", Text("the database's shared-memory file")),
+    ("-journal", Text("the database's rollback journal")),
+    (".lock", Text("the nightly run's lock file")),
 )
+Role = "Text | str"  # what is being written, as a message names it: Text("the export")
 
 
 class OutputRefused(StoreError):
@@ -39,15 +41,15 @@ class Guard:
     """What the outputs of one command must never overwrite: its database and its inputs."""
 
     def __init__(self, database: str | os.PathLike | None, inputs: Iterable[os.PathLike] = ()):
-        self._protected: list[tuple[str, str]] = []  # (real path, what it is)
+        self._protected: list[tuple[str, Text]] = []  # (real path, what it is)
         if database is not None:
             for base in dict.fromkeys((os.fspath(database), os.path.realpath(database))):
                 for suffix, what in COMPANIONS:
                     self._protected.append((os.path.realpath(base + suffix), what))
         for path in inputs:
-            self._protected.append((os.path.realpath(path), "an input of this command"))
+            self._protected.append((os.path.realpath(path), Text("an input of this command")))
 
-    def what(self, path: str | os.PathLike) -> str | None:
+    def what(self, path: str | os.PathLike) -> Text | None:
         """What `path` is among the protected files (the database, its log …), or None."""
         real = os.path.realpath(path)
         try:
@@ -59,7 +61,7 @@ class Guard:
                 return what
         return None
 
-    def check(self, path: str | os.PathLike, role: str, *, backup: bool = False) -> Path:
+    def check(self, path: str | os.PathLike, role: Role, *, backup: bool = False) -> Path:
         """The file to write for `path`, or OutputRefused saying why it may not be written.
 
         A new or regular file comes back resolved (the rename lands on the link's target, not
@@ -71,35 +73,39 @@ class Guard:
         except FileNotFoundError:
             info = None
             if not path.parent.is_dir():
-                raise OutputRefused(f"folder {path.parent} does not exist; create it first or "
-                                    f"choose another path for {role}") from None
+                raise OutputRefused(Text("folder {folder} does not exist; create it first or "
+                                         "choose another path for {role}", folder=path.parent,
+                                         role=role)) from None
         except OSError:
             info = None  # unreadable: the write itself fails with its own line
         if info is not None and stat.S_ISDIR(info.st_mode):
-            raise OutputRefused(f"{path} is a folder; give {role} a file name")
+            raise OutputRefused(Text("{path} is a folder; give {role} a file name", path=path,
+                                     role=role))
         what = self.what(path)
         if what is not None:
-            raise OutputRefused(f"{path} is {what}; {role} must never be written there: "
-                                "choose another file")
+            raise OutputRefused(Text("{path} is {what}; {role} must never be written there: "
+                                     "choose another file", path=path, what=what, role=role))
         if info is not None and not stat.S_ISREG(info.st_mode):
             if backup:
-                raise OutputRefused(f"{path} is not a regular file; a backup must be a file of "
-                                    "its own: choose a file name")
+                raise OutputRefused(Text("{path} is not a regular file; a backup must be a file "
+                                         "of its own: choose a file name", path=path))
             return path
         if info is not None and backup and info.st_size and not is_sqlite_file(path):
-            raise OutputRefused(f"{path} exists and is not a database backup; a backup only "
-                                "replaces an older backup: choose another file")
+            raise OutputRefused(Text("{path} exists and is not a database backup; a backup "
+                                     "only replaces an older backup: choose another file",
+                                     path=path))
         if info is not None and not backup and is_sqlite_file(path):
-            raise OutputRefused(f"{path} is an SQLite database (a backup?); {role} is never "
-                                "written over one: choose another file")
+            raise OutputRefused(Text("{path} is an SQLite database (a backup?); {role} is "
+                                     "never written over one: choose another file", path=path,
+                                     role=role))
         return Path(os.path.realpath(path))
 
-    def open(self, path: str | os.PathLike, role: str, *, binary: bool = False,
+    def open(self, path: str | os.PathLike, role: Role, *, binary: bool = False,
              encoding: str = "utf-8") -> "PrivateFile":
         return PrivateFile(path, self.check(path, role), binary=binary, encoding=encoding)
 
     @contextmanager
-    def temp_path(self, path: str | os.PathLike, role: str) -> Iterator[Path]:
+    def temp_path(self, path: str | os.PathLike, role: Role) -> Iterator[Path]:
         """A private temporary path beside a backup `path`, for SQLite to write; renamed over
         `path` when the block ends, removed when it fails."""
         target = self.check(path, role, backup=True)
