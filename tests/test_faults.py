@@ -337,3 +337,14 @@ def test_a_database_of_a_newer_vipcrm_is_refused_before_anything_is_written(fold
                    "m999_from_the_future); upgrade vipcrm to open it")
     assert digest(folder / "vipcrm.db") == before
     assert not (folder / "copy.db").exists()
+
+
+def test_nightly_checks_the_database_itself_when_the_backup_could_not_be_taken(damaged, inbox):
+    (damaged / "backups").write_text("a file where the backup folder should be\n")
+    waiting = fingerprint(inbox)
+    result = vipcrm(damaged, "nightly", "--inbox", "inbox", "--backup-dir", "backups")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1 and len(lines) == 3, result.stdout
+    assert lines[0].startswith("backup: failed ")
+    assert lines[1].startswith("check: failed ") and "is damaged (quick_check:" in lines[1]
+    assert fingerprint(inbox) == waiting

@@ -80,9 +80,11 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
     _pause_for_tests(db.conn)
     # Nothing is written to a damaged database: the backup's copy is checked, or without a
     # backup the database itself (a line only when it fails).
+    backup = None
     if options.backup_dir is not None:
-        done(_guard("backup", lambda: _backup(db, options, today, user), path))
-    else:
+        backup = _guard("backup", lambda: _backup(db, options, today, user), path)
+        done(backup)
+    if backup is None or (backup.status == "failed" and not backup.stop):
         check = _guard("check", lambda: _check(db, path), path)
         if check.status == "failed":
             done(check)

@@ -75,7 +75,8 @@ def rotate_backup(db: Database, folder: Path, today: dt.date, keep: int) -> tupl
     removed, nor a file that is the live database.
     """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for stale in folder.glob(".vipcrm-*"):  # left by a backup that crashed (we hold the lock)
+    # Left by a backup that crashed (we hold the lock); `.partial` by vipcrm before 0600 temps.
+    for stale in [*folder.glob(".vipcrm-*"), *folder.glob("vipcrm-*.db.partial")]:
         stale.unlink(missing_ok=True)
     earlier = dated_backups(folder)
     number = 1 + max((n for day, n, _ in earlier if day == today), default=0)
