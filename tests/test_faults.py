@@ -301,7 +301,8 @@ def test_nightly_never_rotates_a_good_backup_out_for_a_damaged_copy(damaged, inb
     assert result.returncode == 1 and result.stderr == ""
     lines = result.stdout.splitlines()
     assert len(lines) == 2, result.stdout
-    assert lines[0].startswith("backup: failed ") and "is damaged (quick_check of its copy" in lines[0]
+    assert lines[0].startswith("backup: failed ")
+    assert "is damaged (quick_check of its copy" in lines[0]
     assert lines[1].startswith("nightly: failed exit 1: 1 step(s), 1 failed")
     assert fingerprint(backups) == kept  # the good backup stays, no bad copy beside it
     assert fingerprint(inbox) == waiting  # nothing imported into a damaged database

@@ -52,10 +52,10 @@ DATABASE = "is the database;"
 REFUSALS = [
     (("export", "clients", "-o", "vipcrm.db"), "vipcrm.db " + DATABASE),
     (("export", "clients", "--unmask", "-o", "vipcrm.db"), "vipcrm.db " + DATABASE),
-    (("export", "clients", "-o", "vipcrm.db-wal"), "vipcrm.db-wal is the database's write-ahead log"),
-    (("export", "clients", "-o", "vipcrm.db-shm"), "vipcrm.db-shm is the database's shared-memory file"),
+    (("export", "clients", "-o", "vipcrm.db-wal"), "vipcrm.db-wal is the database's write-ahead"),
+    (("export", "clients", "-o", "vipcrm.db-shm"), "vipcrm.db-shm is the database's shared-mem"),
     (("export", "clients", "-o", "vipcrm.db-journal"), "is the database's rollback journal"),
-    (("export", "clients", "-o", "vipcrm.db.lock"), "vipcrm.db.lock is the nightly run's lock file"),
+    (("export", "clients", "-o", "vipcrm.db.lock"), "vipcrm.db.lock is the nightly run's lock"),
     (("export", "clients", "-o", "link.csv"), "link.csv " + DATABASE),
     (("export", "clients", "-o", "hard.csv"), "hard.csv " + DATABASE),
     (("export", "clients", "-o", "old.db"), "old.db is an SQLite database (a backup?); the export"),
@@ -64,12 +64,16 @@ REFUSALS = [
     (("report", "dashboard", "-o", "vipcrm.db"), "vipcrm.db is the database; the dashboard must"),
     (("report", "dashboard", "-o", "link.csv"), "link.csv " + DATABASE),
     (("report", "dashboard", "-o", "old.db"), "old.db is an SQLite database"),
-    (("import", "clients", "clients.csv", "--rejects", "vipcrm.db"), "vipcrm.db is the database; the rejects file"),
+    (("import", "clients", "clients.csv", "--rejects", "vipcrm.db"),
+     "vipcrm.db is the database; the rejects file"),
     (("import", "clients", "clients.csv", "--rejects", "vipcrm.db-wal"), "write-ahead log"),
     (("import", "clients", "clients.csv", "--rejects", "hard.csv"), "hard.csv " + DATABASE),
-    (("import", "clients", "clients.csv", "--rejects", "clients.csv"), "clients.csv is an input of this command"),
-    (("import", "clients", "clients.csv", "--rejects", "input-link.csv"), "input-link.csv is an input of this command"),
-    (("import", "clients", "input-link.csv", "--rejects", "clients.csv"), "clients.csv is an input of this command"),
+    (("import", "clients", "clients.csv", "--rejects", "clients.csv"),
+     "clients.csv is an input of this command"),
+    (("import", "clients", "clients.csv", "--rejects", "input-link.csv"),
+     "input-link.csv is an input of this command"),
+    (("import", "clients", "input-link.csv", "--rejects", "clients.csv"),
+     "clients.csv is an input of this command"),
     (("import", "clients", "clients.csv", "--rejects", "old.db"), "old.db is an SQLite database"),
     (("backup", "vipcrm.db"), "vipcrm.db is the database; the backup must never be written there"),
     (("backup", "link.csv"), "link.csv " + DATABASE),
@@ -176,7 +180,8 @@ READERS = [
 
 
 @pytest.mark.parametrize("args", READERS, ids=[" ".join(a) for a in READERS])
-def test_a_missing_database_is_refused_and_nothing_is_created(cli, tmp_path, monkeypatch, args):
+def test_a_missing_database_is_refused_and_nothing_is_created(cli, tmp_path, monkeypatch,
+                                                               args):
     work = tmp_path / "work"
     work.mkdir()
     db = work / "bank.db"

@@ -33,8 +33,9 @@ def import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
     strict: bool = typer.Option(False, "--strict", help="Any bad row refuses the whole file."),
     rejects: Optional[Path] = typer.Option(None, "--rejects",
-                                           help="Where rejected rows go (default FILE.rejects.csv); "
-                                                "never the input or a database."),
+                                           help="Where rejected rows go (default "
+                                                "FILE.rejects.csv); never the input or a "
+                                                "database."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Override the detected encoding."),
     map_: List[str] = typer.Option([], "--map", help="'Their Header=column', repeatable."),
     blank_clears: bool = typer.Option(False, "--blank-clears",

@@ -26,7 +26,8 @@ from vipcrm.core.text import Text
 from vipcrm.jobs.inbox import import_inbox, unrecognised_files
 from vipcrm.store.audit import record
 from vipcrm.store.backup import quick_check, rotate_backup
-from vipcrm.store.db import Damaged, DiskFull, StoreError, damaged, db_file, store_error, transaction
+from vipcrm.store.db import (Damaged, DiskFull, StoreError, damaged, db_file, store_error,
+                             transaction)
 from vipcrm.store.outputs import Guard
 
 # What a step may meet that is not a bug: one line in the summary, and the chain goes on.

@@ -21,7 +21,8 @@ def quick_check(conn: sqlite3.Connection) -> str | None:
     """None when SQLite's quick_check finds the file sound, else its first problem (and how
     many more)."""
     try:
-        rows = [line for (text,) in conn.execute("PRAGMA quick_check") for line in text.splitlines()]
+        rows = [line for (text,) in conn.execute("PRAGMA quick_check")
+                for line in text.splitlines()]
     except sqlite3.DatabaseError as exc:
         return str(exc)
     problems = [line for line in rows if line != "ok" and not line.startswith("*** in database")]

@@ -30,7 +30,6 @@ COMPANIONS = (
     ("-journal", Text("the database's rollback journal")),
     (".lock", Text("the nightly run's lock file")),
 )
-Role = "Text | str"  # what is being written, as a message names it: Text("the export")
 
 
 class OutputRefused(StoreError):
@@ -61,7 +60,7 @@ class Guard:
                 return what
         return None
 
-    def check(self, path: str | os.PathLike, role: Role, *, backup: bool = False) -> Path:
+    def check(self, path: str | os.PathLike, role: Text | str, *, backup: bool = False) -> Path:
         """The file to write for `path`, or OutputRefused saying why it may not be written.
 
         A new or regular file comes back resolved (the rename lands on the link's target, not
@@ -100,12 +99,12 @@ class Guard:
                                      role=role))
         return Path(os.path.realpath(path))
 
-    def open(self, path: str | os.PathLike, role: Role, *, binary: bool = False,
+    def open(self, path: str | os.PathLike, role: Text | str, *, binary: bool = False,
              encoding: str = "utf-8") -> "PrivateFile":
         return PrivateFile(path, self.check(path, role), binary=binary, encoding=encoding)
 
     @contextmanager
-    def temp_path(self, path: str | os.PathLike, role: Role) -> Iterator[Path]:
+    def temp_path(self, path: str | os.PathLike, role: Text | str) -> Iterator[Path]:
         """A private temporary path beside a backup `path`, for SQLite to write; renamed over
         `path` when the block ends, removed when it fails."""
         target = self.check(path, role, backup=True)
