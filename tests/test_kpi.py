@@ -5,9 +5,9 @@ from fractions import Fraction as F
 
 import pytest
 
-from vipcrm.core.kpi import (KpiError, ReviewInput, cohort, pct1, percentile_ranks, review,
-                             review_counts, review_median, review_period, round1, scorecard,
-                             time_share)
+from vipcrm.core.kpi import (KpiError, ReviewInput, cohort, grade_review, pct1, percentile_ranks,
+                             review, review_counts, review_median, review_period, round1,
+                             scorecard, time_share)
 
 
 @pytest.mark.parametrize("vip, total, share, on_target", [
@@ -263,3 +263,40 @@ def test_review_orders_equal_scores_by_rm_id_and_unscored_last():
 ])
 def test_review_period_is_the_year_to_date_or_in_january_the_year_before(today, period):
     assert review_period(today) == period
+
+
+def _graded(*specs):
+    return [ReviewInput(rm_id, grade, exam, F(score)) for rm_id, grade, exam, score in specs]
+
+
+def test_grade_review_takes_the_shares_of_each_grade():
+    rms = _graded(("A1", "l3", True, 90), ("A2", "l3", True, 70), ("A3", "l3", True, 50),
+                  ("A4", "l3", True, 30), ("A5", "l3", True, 10),
+                  ("B1", "l2", True, 95), ("B2", "l2", True, 60), ("B3", "l2", True, 40),
+                  ("B4", "l2", True, 1))
+    proposals = {p.rm_id: p for group in grade_review(rms).values() for p in group}
+    # Five l3 RMs: one up, one down. Four l2 RMs: 20% and 10% of 4 round down to nobody, though
+    # the nine together would have moved B1 up and B4 down.
+    assert proposals["A1"][1:] == (1, "promote", "l2", "top_share")
+    assert proposals["A5"][1:] == (5, "demote", "l4", "bottom_share")
+    assert [proposals[r][1:] for r in ("B1", "B4")] == [(1, "keep", "l2", "middle"),
+                                                        (4, "keep", "l2", "middle")]
+    assert list(grade_review(rms)) == ["l2", "l3"]  # senior first
+
+
+def test_grade_review_never_promotes_a_lone_rm_for_scoring_100_against_nobody():
+    [[only]] = grade_review(_graded(("A1", "l1", True, 100))).values()
+    assert only[1:] == (1, "keep", "l1", "middle")
+
+
+def test_grade_review_trainees_meet_the_median_of_the_trainees():
+    rms = _graded(("T1", "trainee", True, 30), ("T2", "trainee", True, 20),
+                  ("T3", "trainee", True, 10), ("X1", "l2", False, 25),  # works as a trainee
+                  ("A1", "l3", True, 5), ("A2", "l3", True, 0))
+    groups = grade_review(rms)
+    trainees = {p.rm_id: p for p in groups["trainee"]}
+    # Median of 30, 25, 20, 10 is 22.5: T2 (20) stays although it beats both l3 RMs.
+    assert trainees["T1"][2:] == ("promote", "l4", "trainee_passed")
+    assert trainees["T2"][2:] == ("keep", "trainee", "trainee_below_median")
+    assert trainees["X1"][1:] == (2, "keep", "l2", "exam_not_passed")
+    assert [p.rm_id for p in groups["l3"]] == ["A1", "A2"]
