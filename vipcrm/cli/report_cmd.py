@@ -460,10 +460,12 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
     held it (from the assignment history; a change dated D hands it over after day D, so the
     next RM is credited from D + 1): a client reassigned in the period is split between its
     RMs, and an upgrade counts for the RM holding the client on its effective date.
-    aum_growth = AUM at the end of the holding (or --to) minus at its start (or the eve of
-    --from); net_new_money = the sum of the client's transaction amounts in the holding (money
+    aum_growth = AUM at the end of the holding's last day in the period (the hand-over day or
+    --to) minus at the end of the day before its first (the take-over day or the eve of --from);
+    net_new_money = the sum of the client's transaction amounts in the holding (money
     in positive), or its whole AUM change when it has no transaction on record up to --to;
-    market_move = aum_growth − net_new_money. The scorecard ranks net_new_money.
+    market_move = aum_growth − net_new_money. The scorecard ranks net_new_money. The four
+    are empty for an RM that held no client in the period.
     Process: share of its book's tasks due in the period done by their due date (DOMAIN §4),
     average profile completeness of the book (§7), share of after-sale calls of its sales made
     on their due day. Teamwork: referrals logged, joint visits (led with a joint RM or joined).
