@@ -50,6 +50,8 @@ EXPECTED = {
     "corporate.visits.technical": "2",
     "corporate.visits.business": "4",
     "data.stale_after_days": "1",
+    # The fair-KPI issue's limit on backdated contacts (not in CLI.md's table).
+    "followup.max_backdate_days": "7",
 }
 
 

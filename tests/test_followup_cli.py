@@ -132,6 +132,43 @@ def test_each_refusal_is_one_line_and_changes_nothing(bank, run, args, fragment)
     assert contents(bank) == before
 
 
+@pytest.mark.parametrize("date, accepted", [
+    ("2026-11-23", True),  # exactly 7 calendar days before Monday 2026-11-30
+    ("2026-11-22", False),  # 8 days: a weekend in between changes nothing
+    ("2026-11-30", True),
+])
+def test_a_contact_is_dated_at_most_7_days_back(bank, run, date, accepted):
+    before = contents(bank)
+    result = run(*LOG, "C0001", "--channel", "phone", "--date", date)
+    if accepted:
+        assert result.exit_code == 0, result.stderr
+        assert query(bank, "SELECT date FROM followups") == [(date,)]
+    else:
+        refused(result, "date 2026-11-22 is 8 days before today; contacts are logged within 7 "
+                        "days (followup.max_backdate_days); older contact history goes in with "
+                        "`vipcrm import followups`")
+        assert contents(bank) == before
+
+
+def test_the_backdating_limit_comes_from_the_configuration(bank, run):
+    assert run("config", "set", "followup.max_backdate_days", "0").exit_code == 0
+    refused(run(*LOG, "C0001", "--channel", "phone", "--date", "2026-11-29"),
+            "is 1 days before today; contacts are logged within 0 days")
+    assert run(*LOG, "C0001", "--channel", "phone").exit_code == 0
+    assert run("config", "set", "followup.max_backdate_days", "3650").exit_code == 0
+    assert run(*LOG, "C0001", "--channel", "phone", "--date", "2016-12-02").exit_code == 0
+    refused(run("config", "set", "followup.max_backdate_days", "3651"), "0 to 3650")
+
+
+def test_imported_contact_history_is_not_limited(bank, run, tmp_path):
+    path = tmp_path / "followups.csv"
+    path.write_text("followup_id,client_id,rm_id,date,channel\n"
+                    "H1,C0001,RM001,2024-01-15,visit\n", encoding="utf-8")
+    result = run("import", "followups", path)
+    assert result.exit_code == 0, result.stderr
+    assert query(bank, "SELECT followup_id, date FROM followups") == [("H1", "2024-01-15")]
+
+
 @pytest.mark.parametrize("args, fragment", [
     (("C0001", "--channel", "phone", "--date", "2026-13-01"), "not a real date"),
     (("C0001", "--channel", "phone", "--next", "01/02/2027"), "ambiguous"),
@@ -304,14 +341,16 @@ def test_a_next_date_becomes_a_follow_up_task(bank, run):
 
 
 def test_celebrate_names_the_sale_and_who_is_recognised(bank, run):
+    # Each contact is logged on its day (followup.max_backdate_days keeps --date within a week).
     first = run(*LOG, "C0001", "--channel", "visit", "--stage", "sale", "--product", "BOND-3Y",
-                "--amount", "100000", "--date", "2026-11-20")
+                "--amount", "100000", "--date", "2026-11-20", today="2026-11-20")
     second = run(*LOG, "C0001", "--channel", "visit", "--stage", "sale", "--product", "WM-90D",
-                 "--amount", "50000", "--date", "2026-11-25")
+                 "--amount", "50000", "--date", "2026-11-25", today="2026-11-25")
     assert first.exit_code == second.exit_code == 0
     # before any sale: nothing to celebrate
     refused(run(*LOG, "C0001", "--channel", "event", "--stage", "celebrate",
-                "--date", "2026-11-19"), "no sale of client C0001 on or before 2026-11-19")
+                "--date", "2026-11-19", today="2026-11-23"),
+            "no sale of client C0001 on or before 2026-11-19")
     refused(run(*LOG, "C0001", "--channel", "event", "--stage", "celebrate",
                 "--for-sale", "L20261125-0001", "--date", "2026-11-24"),
             "no sale L20261125-0001 of client C0001")
@@ -346,11 +385,12 @@ def test_a_referral_appears_as_a_prospect(bank, run):
 # -- followup list ------------------------------------------------------------------------------
 
 def test_list_filters_by_client_rm_stage_and_period(bank, run):
+    # Each contact is logged on its day (followup.max_backdate_days keeps --date within a week).
     for args in (("C0001", "--date", "2026-11-02", "--stage", "plan"),
                  ("C0001", "--date", "2026-11-20", "--stage", "assess", "--joint-rm", "RM002"),
                  ("C0002", "--date", "2026-11-25", "--stage", "assess"),
                  ("C0002", "--date", "2026-11-30")):
-        assert run(*LOG, *args, "--channel", "visit").exit_code == 0
+        assert run(*LOG, *args, "--channel", "visit", today=args[2]).exit_code == 0
 
     def ids(*filters):
         return [r["followup_id"] for r in records(run("followup", "list", *filters,

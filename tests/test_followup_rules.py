@@ -64,6 +64,22 @@ def test_edges_that_are_accepted(changes):
     assert problems(replace(CALL, **changes)) == []
 
 
+@pytest.mark.parametrize("days_back, limit, refused", [
+    (7, 7, False), (8, 7, True), (0, 0, False), (1, 0, True), (3650, 3650, False),
+    (3651, 3650, True), (400, None, False),  # no limit given: history as it happened
+])
+def test_a_contact_dated_more_than_the_limit_back_is_refused(days_back, limit, refused):
+    contact = replace(CALL, date=TODAY - dt.timedelta(days=days_back))
+    found = check_contact(contact, TODAY, corporate=False, max_backdate_days=limit)
+    assert found == ([f"date {contact.date} is {days_back} days before today; contacts are "
+                      f"logged within {limit} days (followup.max_backdate_days); older contact "
+                      "history goes in with `vipcrm import followups`"] if refused else [])
+
+
+def test_the_backdating_limit_defaults_to_7_calendar_days():
+    assert CONFIG["followup.max_backdate_days"] == 7
+
+
 def test_visit_levels_are_for_corporate_visits():
     visit = replace(CALL, channel="visit", visit_level="leadership")
     assert problems(visit, corporate=True) == []

@@ -360,43 +360,57 @@ def test_pipeline_of_one_rm(report):
 
 def test_kpi_scorecard_by_hand(report):
     rows = report("kpi", *MARCH)
-    assert [r["rm_id"] for r in rows] == ["R1", "R3", "R4", "R2"]
+    # By grade, senior first: R1 is the lone senior, R2 the lone l4, and R3 and R4 (an l2
+    # without the exam) the trainees.
+    assert [(r["rm_id"], r["cohort"], r["cohort_rms"], r["rank"]) for r in rows] == [
+        ("R1", "senior", 1, 1), ("R2", "l4", 1, 1), ("R3", "trainee", 2, 1),
+        ("R4", "trainee", 2, 2)]
     rows = by(rows, "rm_id")
     r1 = rows["R1"]
-    assert (r1["aum_growth"], r1["sales"], r1["upgrades"], r1["tasks_on_time_pct"],
-            r1["completeness_pct"], r1["after_sale_on_time_pct"], r1["referrals"],
-            r1["joint_visits"], r1["satisfaction"]) == (
-        6_000_000.0, 100_000.0, 1, 100.0, 72.5, 100.0, 0, 1, 4.5)
-    # Percentiles among R1-R4: results (100 + 100 + 83.3) / 3, process 100, teamwork
-    # (33.3 + 83.3) / 2, feedback 100; score = (50·94.44 + 20·100 + 15·58.33 + 15·100) / 100.
-    assert (r1["results"], r1["process"], r1["teamwork"], r1["feedback"], r1["score"],
-            r1["rank"]) == (94.4, 100.0, 58.3, 100.0, 91.0, 1)
+    # No client changed hands (no history) and nobody transacted: the book's whole AUM change
+    # is its net new money, and the market moved nothing that can be told apart.
+    assert (r1["aum_growth"], r1["net_new_money"], r1["market_move"], r1["sales"],
+            r1["upgrades"], r1["tasks_on_time_pct"], r1["completeness_pct"],
+            r1["after_sale_on_time_pct"], r1["referrals"], r1["joint_visits"],
+            r1["satisfaction"]) == (
+        6_000_000.0, 6_000_000.0, 0.0, 100_000.0, 1, 100.0, 72.5, 100.0, 0, 1, 4.5)
+    # A lone RM of its grade scores 100 on every sub-metric it has data on.
+    assert (r1["results"], r1["process"], r1["teamwork"], r1["feedback"], r1["score"]) == (
+        100.0, 100.0, 100.0, 100.0, 100.0)
     r2 = rows["R2"]
-    assert (r2["aum_growth"], r2["tasks_on_time_pct"], r2["completeness_pct"],
-            r2["satisfaction"]) == (-100_000.0, 0.0, 0.0, None)
-    # No rating: feedback left out, the other weights (50 + 20 + 15) carry the score.
+    assert (r2["aum_growth"], r2["net_new_money"], r2["tasks_on_time_pct"],
+            r2["completeness_pct"], r2["satisfaction"]) == (-100_000.0, -100_000.0, 0.0, 0.0, None)
+    # Nobody of its grade was rated: feedback is left out, the other weights carry the score.
     assert (r2["results"], r2["process"], r2["teamwork"], r2["feedback"], r2["score"]) == (
-        27.8, 0.0, 58.3, None, 26.6)
-    r3 = rows["R3"]
-    assert (r3["aum_growth"], r3["upgrades"], r3["completeness_pct"], r3["referrals"]) == (
-        -700_000.0, 1, 23.5, 1)
+        100.0, 100.0, 100.0, None, 100.0)
+    r3, r4 = rows["R3"], rows["R4"]
+    assert (r3["aum_growth"], r3["net_new_money"], r3["upgrades"], r3["completeness_pct"],
+            r3["referrals"], r3["satisfaction"]) == (-700_000.0, -700_000.0, 1, 23.5, 1, 3.0)
+    # R4 holds no client: no net new money, upgrades or completeness to rank, so it ranks
+    # lowest on them (0) below R3's -700,000; sales 0 and 0 tie (50 each).
+    assert (r4["aum_growth"], r4["net_new_money"], r4["market_move"], r4["upgrades"],
+            r4["completeness_pct"], r4["satisfaction"]) == (None, None, None, None, None, None)
+    # R3: results (100 + 50 + 100) / 3; process: completeness 100 (no task or after-sale call
+    # was due for either trainee: left out); teamwork (100 + 50) / 2; feedback 100 (R4 rated
+    # nothing: 0). Score (50 · 250/3 + 20 · 100 + 15 · 75 + 15 · 100) / 100 = 87.92.
     assert (r3["results"], r3["process"], r3["teamwork"], r3["feedback"], r3["score"]) == (
-        38.9, 50.0, 58.3, 0.0, 38.2)
-    r4 = rows["R4"]
+        83.3, 100.0, 75.0, 100.0, 87.9)
+    # R4: (50 · 50/3 + 20 · 0 + 15 · 25 + 15 · 0) / 100 = 12.08.
     assert (r4["results"], r4["process"], r4["teamwork"], r4["feedback"], r4["score"]) == (
-        38.9, None, 25.0, None, 35.7)
+        16.7, 0.0, 25.0, 0.0, 12.1)
 
 
-def test_kpi_rows_of_a_branch_keep_the_bank_wide_ranks(report):
+def test_kpi_rows_of_a_branch_keep_their_ranks_within_the_grade(report):
     rows = report("kpi", *MARCH, "--branch", "SH01")
-    assert [(r["rm_id"], r["rank"]) for r in rows] == [("R3", 2), ("R4", 3)]
+    assert [(r["rm_id"], r["rank"], r["cohort_rms"]) for r in rows] == [("R3", 1, 2),
+                                                                        ("R4", 2, 2)]
 
 
 def test_kpi_weights_come_from_the_configuration(report, cli):
     assert cli("config", "set", "kpi.weights.feedback", "0").exit_code == 0
     r3 = by(report("kpi", *MARCH), "rm_id")["R3"]
-    # (50 · 350/9 + 20 · 50 + 15 · 175/3) / 85 = 44.935
-    assert r3["score"] == 44.9
+    # (50 · 250/3 + 20 · 100 + 15 · 75) / 85 = 85.78
+    assert r3["score"] == 85.8
 
 
 def test_kpi_refuses_weights_that_sum_to_zero(report, cli):
@@ -410,16 +424,18 @@ def test_kpi_refuses_weights_that_sum_to_zero(report, cli):
 
 def test_review_proposal(report, cli):
     rows = report("review", *MARCH)
-    assert [(r["position"], r["rm_id"], r["action"], r["proposed_grade"], r["reason"])
-            for r in rows] == [
-        (1, "R1", "keep", "senior", "middle"),  # 4 RMs: nobody in the top 20% or bottom 10%
-        (2, "R3", "promote", "l4", "trainee_passed"),  # exam passed, 38.2 ≥ median 36.9
-        (3, "R4", "keep", "l2", "exam_not_passed"),
-        (4, "R2", "keep", "l4", "middle"),
+    assert [(r["position"], r["rm_id"], r["cohort"], r["action"], r["proposed_grade"],
+             r["reason"]) for r in rows] == [
+        # Alone in their grades: no share of one RM rounds to anyone.
+        (1, "R1", "senior", "keep", "senior", "middle"),
+        (1, "R2", "l4", "keep", "l4", "middle"),
+        (1, "R3", "trainee", "promote", "l4", "trainee_passed"),  # exam passed, 87.9 ≥ 50.0
+        (2, "R4", "trainee", "keep", "l2", "exam_not_passed"),
     ]
-    assert rows[0]["score"] == 91.0 and rows[0]["sales"] == 100_000.0
+    assert rows[0]["score"] == 100.0 and rows[0]["sales"] == 100_000.0
+    assert [r["cohort_median"] for r in rows] == [100.0, 100.0, 50.0, 50.0]
     result = cli("--today", TODAY, "report", "review", *MARCH)
-    assert "median score of the active RMs: 36.9" in result.stderr
+    assert "median score per grade: senior 100.0, l4 100.0, trainee 50.0" in result.stderr
 
 
 # --- 9. completeness ----------------------------------------------------------------------------
@@ -506,7 +522,8 @@ NAMES = ("tiers", "migration", "coverage", "rm", "timeshare", "pipeline", "kpi",
          "completeness", "segments", "corporates")
 
 
-MONEY = {"aum", "aum_start", "aum_change", "amount", "sales", "aum_growth", "avg_aum"}
+MONEY = {"aum", "aum_start", "aum_change", "amount", "sales", "aum_growth", "net_new_money",
+         "market_move", "avg_aum"}
 
 
 def shown(key, value):
@@ -521,7 +538,7 @@ def shown(key, value):
         return f"{value:,.2f}"
     if key in ("tier", "from_tier"):
         return tier_name(value, "en")
-    if key in ("grade", "proposed_grade"):
+    if key in ("grade", "proposed_grade", "cohort"):
         return grade_name(value, "en")
     if isinstance(value, list):
         return "; ".join(value)

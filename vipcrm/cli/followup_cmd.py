@@ -45,7 +45,9 @@ def log(
     client: str = typer.Argument(..., help="The client's id."),
     channel: str = typer.Option(..., "--channel", help="phone, sms, visit, event, wechat or email."),
     rm: Optional[str] = typer.Option(None, "--rm", help="The RM (default: the client's RM)."),
-    date: Optional[str] = typer.Option(None, "--date", help="Day of the contact (default today)."),
+    date: Optional[str] = typer.Option(None, "--date", help="Day of the contact (default today; "
+                                                            "at most followup.max_backdate_days, "
+                                                            "7, days back)."),
     minutes: Optional[int] = typer.Option(None, "--minutes", help="Time spent, 0 to 1440."),
     stage: Optional[str] = typer.Option(None, "--stage",
                                         help="plan, assess, sale, after_sale or celebrate."),
@@ -78,7 +80,8 @@ def log(
 
     A sale is checked for suitability (refused without --override-reason) and brings after-sale
     calls at +7 and +30 days; a celebrate entry names the sale and who is recognised; a
-    referral creates a prospect.
+    referral creates a prospect. --date may go back at most followup.max_backdate_days (7)
+    calendar days; older contact history is imported (`vipcrm import followups`).
 
     Example: vipcrm followup log C0001 --channel phone --stage assess --minutes 15 --note "wants a 1-year plan"
     """
@@ -124,7 +127,8 @@ def log(
         visit_level=_lower(level), override_reason=override_reason,
         elderly_confirmed=confirm_elderly,
     )
-    problems = check_contact(contact, st.today, corporate=who.segment == "corporate")
+    problems = check_contact(contact, st.today, corporate=who.segment == "corporate",
+                             max_backdate_days=config["followup.max_backdate_days"])
     if not problems and contact.stage == "sale":
         problems = check_sale(contact, who.risk, product_risk, config)
     if problems:

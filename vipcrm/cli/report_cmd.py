@@ -63,17 +63,23 @@ class Ask:
 
 
 def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: Optional[str],
-         rm: Optional[str], *, period: bool = True) -> Ask:
+         rm: Optional[str], *, period: bool = True, whole_year: bool = False) -> Ask:
+    """`whole_year`: the period defaults to the year of the review (`core.kpi.review_period`)
+    instead of the month to date."""
+    from vipcrm.core.kpi import review_period
     from vipcrm.core.planning import stale_feeds
     from vipcrm.core.reports import default_period
     from vipcrm.store import reports as store
 
     st = state(ctx)
-    end_day = parse_date_option(end, "--to") or st.today
+    end_day = parse_date_option(end, "--to")
+    if end_day is None:
+        end_day = review_period(st.today)[1] if whole_year and start is None else st.today
     if end_day > st.today:
         raise typer.BadParameter(f"{end_day} is after today ({st.today}); reports cover data "
                                  "already seen", param_hint="--to")
-    start_day = parse_date_option(start, "--from") or default_period(end_day)[0]
+    start_day = parse_date_option(start, "--from") or (
+        end_day.replace(month=1, day=1) if whole_year else default_period(end_day)[0])
     if start_day > end_day:
         raise typer.BadParameter(f"{start_day} is after the end of the period ({end_day})",
                                  param_hint="--from")
@@ -433,35 +439,52 @@ def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
 # 7. kpi and 8. review
 
 METRIC_FIELDS = [Field("results", "pct"), Field("process", "pct"), Field("teamwork", "pct"),
-                 Field("feedback", "pct"), Field("aum_growth", "money"), Field("sales", "money"),
-                 Field("upgrades", "int"), Field("tasks_on_time_pct", "pct"),
-                 Field("completeness_pct", "pct"), Field("after_sale_on_time_pct", "pct"),
-                 Field("referrals", "int"), Field("joint_visits", "int"),
-                 Field("satisfaction", "num")]
+                 Field("feedback", "pct"), Field("aum_growth", "money"),
+                 Field("net_new_money", "money"), Field("market_move", "money"),
+                 Field("sales", "money"), Field("upgrades", "int"),
+                 Field("tasks_on_time_pct", "pct"), Field("completeness_pct", "pct"),
+                 Field("after_sale_on_time_pct", "pct"), Field("referrals", "int"),
+                 Field("joint_visits", "int"), Field("satisfaction", "num")]
 KPI_FIELDS = [Field("rank", "int"), Field("rm_id"), Field("name"), Field("branch"),
-              Field("grade", "grade"), Field("score", "pct"), *METRIC_FIELDS]
+              Field("grade", "grade"), Field("cohort", "grade"), Field("cohort_rms", "int"),
+              Field("score", "pct"), *METRIC_FIELDS]
 
 @report_app.command("kpi")
 def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
         branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
     """The RM scorecard of DOMAIN §8: results 50, process 20, teamwork 15, feedback 15.
 
-    Sub-metrics per active RM over the period: results = net AUM growth of the current
-    book (AUM on --to minus AUM on the eve of --from), sales amount (reached `sale` contacts),
-    tier upgrades of its clients (moves up, entries from below gold; not the first recompute);
-    process = share of its clients' tasks due in the period done by their due date (DOMAIN §4),
+    Sub-metrics per active RM over the period. Results: net new money of the clients it held,
+    sales amount (reached `sale` contacts), tier upgrades of the clients it held (moves up,
+    entries from below gold; not the first recompute). A client counts for the days the RM
+    held it (from the assignment history; a change dated D hands it over after day D, so the
+    next RM is credited from D + 1): a client reassigned in the period is split between its
+    RMs, and an upgrade counts for the RM holding the client on its effective date.
+    aum_growth = AUM at the end of the holding's last day in the period (the hand-over day or
+    --to) minus at the end of the day before its first (the take-over day or the eve of --from);
+    net_new_money = the sum of the client's transaction amounts in the holding (money
+    in positive), or its whole AUM change when it has no transaction on record up to --to;
+    market_move = aum_growth − net_new_money. The scorecard ranks net_new_money. The four
+    are empty for an RM that held no client in the period.
+    Process: share of its book's tasks due in the period done by their due date (DOMAIN §4),
     average profile completeness of the book (§7), share of after-sale calls of its sales made
-    on their due day; teamwork = referrals logged, joint visits (led with a joint RM or joined);
-    feedback = average satisfaction (1-5). Each sub-metric becomes a percentile rank among all
-    active RMs: 100 × (rank − 1) / (n − 1) with the lowest value ranked 1, equal values sharing
-    the average rank, a lone RM 100. A component is the mean of its sub-metrics' ranks (a
-    sub-metric without data, e.g. no rated contact, is left out); score = Σ weight × component
-    / Σ weights (kpi.weights.results/process/teamwork/feedback, 50/20/15/15; a component with
-    no data is left out of both sums). Ranks are bank-wide; --branch and --rm select the rows.
+    on their due day. Teamwork: referrals logged, joint visits (led with a joint RM or joined).
+    Feedback: average satisfaction (1-5).
 
-    JSON/CSV keys: rank, rm_id, name, branch, grade, score, results, process, teamwork,
-    feedback (0-100), aum_growth, sales (CNY), upgrades, tasks_on_time_pct, completeness_pct,
-    after_sale_on_time_pct, referrals, joint_visits, satisfaction.
+    Each sub-metric becomes a percentile rank among the active RMs of the same grade (cohort:
+    an RM without the exam counts as a trainee; cohort_rms of them): 100 × (rank − 1) / (n −
+    1) with the lowest value ranked 1, equal values sharing the average rank, a lone RM 100. An
+    RM without data on a sub-metric (no rated contact, no task due, no client held) ranks
+    lowest, 0, below every RM with data; a sub-metric no RM of the grade has data on is left
+    out. A component is the mean of its sub-metrics' ranks; score = Σ weight × component / Σ
+    weights (kpi.weights.results/process/teamwork/feedback, 50/20/15/15; a component left out
+    is out of both sums). rank = position within the grade; rows by grade, best first.
+    --branch and --rm only select the rows.
+
+    JSON/CSV keys: rank, rm_id, name, branch, grade, cohort, cohort_rms, score, results,
+    process, teamwork, feedback (0-100), aum_growth, net_new_money, market_move, sales (CNY),
+    upgrades, tasks_on_time_pct, completeness_pct, after_sale_on_time_pct, referrals,
+    joint_visits, satisfaction.
 
     Example: vipcrm report kpi --from 2026-01-01 --to 2026-03-31
     """
@@ -483,28 +506,39 @@ def _kpi(ask: Ask, build):
 
 
 REVIEW_FIELDS = [Field("position", "int"), Field("rm_id"), Field("name"), Field("branch"),
-                 Field("grade", "grade"), Field("exam_passed", "bool"), Field("score", "pct"),
-                 Field("action", "code"), Field("proposed_grade", "grade"),
-                 Field("reason", "code"), *METRIC_FIELDS]
+                 Field("grade", "grade"), Field("cohort", "grade"), Field("cohort_rms", "int"),
+                 Field("exam_passed", "bool"), Field("score", "pct"),
+                 Field("cohort_median", "pct"), Field("action", "code"),
+                 Field("proposed_grade", "grade"), Field("reason", "code"), *METRIC_FIELDS]
 
 
 @report_app.command("review")
-def review(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+def review(ctx: typer.Context,
+           start: Optional[str] = typer.Option(
+               None, "--from", help="First day of the period (default: 1 January; in January, "
+                                    "1 January of the previous year)."),
+           end: Optional[str] = typer.Option(
+               None, "--to", help="Last day of the period (default: today; in January without "
+                                  "--from, 31 December of the previous year)."),
            branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
     """The year-end grade review proposal (seed §2.5, DOMAIN §8), with each RM's evidence.
 
-    Active RMs are ordered by their scorecard score over the period (see `report kpi`; equal
-    scores by RM id). The top 20% are proposed one grade up (reason top_share; a senior RM
-    stays: highest_grade), the bottom 10% one grade down (bottom_share), both rounded down and
-    at least one each from 5 RMs on. An RM who has not passed the exam works as a trainee and
-    is not moved (exam_not_passed); a trainee who passed it becomes l4 when its score is at or
-    above the median of all active RMs (trainee_passed), else stays (trainee_below_median, or
-    lowest_grade in the bottom 10%). Others keep their grade (middle). Use a whole year as the
-    period: --from YYYY-01-01 --to YYYY-12-31. The evidence is the score, its components and
-    the sub-metrics of `report kpi`.
+    The period defaults to the year to date (1 January to today; in January the whole
+    previous year); --to alone starts it on 1 January of that year. The review is run within
+    each grade (cohort: an RM without the exam counts as a trainee), on the scorecard scores of
+    `report kpi`, which are taken within the grade too: position is the place in the grade
+    (equal scores by RM id). The top 20% of a grade's active RMs are proposed one grade up
+    (reason top_share; a senior RM stays: highest_grade), the bottom 10% one grade down
+    (bottom_share), both rounded down and at least one each in a grade of 5 RMs or more (so a
+    grade of fewer than 5 RMs moves nobody on its share). An RM who has not passed the exam
+    works as a trainee and is not moved (exam_not_passed); a trainee who passed it becomes l4
+    when its score is at or above the median of its grade, cohort_median (trainee_passed), else
+    stays (trainee_below_median, or lowest_grade in the bottom 10%). Others keep their grade
+    (middle). The evidence is the score, its components and the sub-metrics of `report kpi`.
 
-    JSON/CSV keys: position, rm_id, name, branch, grade, exam_passed, score, action (promote,
-    demote, keep), proposed_grade, reason, then the components and sub-metrics of `report kpi`.
+    JSON/CSV keys: position, rm_id, name, branch, grade, cohort, cohort_rms, exam_passed,
+    score, cohort_median, action (promote, demote, keep), proposed_grade, reason, then the
+    components and sub-metrics of `report kpi`.
 
     Example: vipcrm report review --from 2026-01-01 --to 2026-12-31
     """
@@ -512,12 +546,13 @@ def review(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] =
     from vipcrm.store.reports import review_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
-    records, median = _kpi(ask, review_report)
-    shown = "-" if median is None else f"{round1(median):.1f}"
-    ask.st.info(f"median score of the active RMs: {shown}")
+    ask = _ask(ctx, start, end, branch, rm, whole_year=True)
+    records, medians = _kpi(ask, review_report)
+    shown = ", ".join(f"{grade} {'-' if median is None else f'{round1(median):.1f}'}"
+                      for grade, median in medians.items())
+    ask.st.info(f"median score per grade: {shown or '-'}")
     _show(ask, records, REVIEW_FIELDS, fmt, _title(ask, "Grade review", "职级评审"), totals=False,
-          caption=f"median score {shown}")
+          caption=f"median score per grade: {shown or '-'}")
 
 
 # -----------------------------------------------------------------------------------------

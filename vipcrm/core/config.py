@@ -179,6 +179,9 @@ def _keys() -> list[Key]:
         Key("kpi.review.promote_pct", 20, _pct, "§8", "share of RMs the year-end review promotes"),
         Key("kpi.review.demote_pct", 10, _pct, "§8", "share of RMs the year-end review demotes"),
     ]
+    keys.append(Key("followup.max_backdate_days", 7, _int(0, MAX_DAYS), "§6",
+                    "calendar days before today a contact logged by `followup log` may be dated "
+                    "(imported contact history is not limited)"))
     keys.append(Key("profile.target_pct", 80, _pct, "§7", "profile completeness target"))
     for field in PROFILE_FIELDS:
         keys.append(Key(f"profile.weights.{field}", _PROFILE_WEIGHTS[field], _int(0, MAX_WEIGHT), "§7",

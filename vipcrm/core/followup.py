@@ -54,11 +54,22 @@ class RiskProfile:
     birth_date: dt.date | None
 
 
-def check_contact(contact: Contact, today: dt.date, *, corporate: bool) -> list[str]:
-    """Problems with the entry itself, each a one-line message with the fix."""
+def check_contact(contact: Contact, today: dt.date, *, corporate: bool,
+                  max_backdate_days: int | None = None) -> list[str]:
+    """Problems with the entry itself, each a one-line message with the fix.
+
+    `max_backdate_days` (followup.max_backdate_days) bounds how many calendar days before today
+    a contact may be dated, so that a scorecard cannot be filled in after the fact; None leaves
+    it open (history being imported as it happened).
+    """
     problems = []
     if contact.date > today:
         problems.append(f"date {contact.date} is in the future; log contacts on or before today")
+    elif max_backdate_days is not None and (today - contact.date).days > max_backdate_days:
+        problems.append(
+            f"date {contact.date} is {(today - contact.date).days} days before today; contacts "
+            f"are logged within {max_backdate_days} days (followup.max_backdate_days); older "
+            "contact history goes in with `vipcrm import followups`")
     if contact.channel not in CHANNELS:
         problems.append(f"channel {contact.channel!r}: use one of {', '.join(CHANNELS)}")
     if contact.outcome not in OUTCOMES:

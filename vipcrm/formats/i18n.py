@@ -45,6 +45,8 @@ HEADERS_ZH.update({
     "after_sale_on_time": "售后按时回访", "after_sale_on_time_pct": "售后按时率%",
     "exam_passed": "通过考试", "results": "业绩", "process": "流程", "teamwork": "协作",
     "feedback": "客户反馈", "aum_growth": "资产净增", "sales": "销售额", "upgrades": "客户升级",
+    "net_new_money": "净新增资金", "market_move": "市值变动", "cohort": "同级组",
+    "cohort_rms": "同级人数", "cohort_median": "同级中位数",
     "tasks_on_time_pct": "任务按时率%", "completeness_pct": "资料完整度%",
     "after_sale_on_time_pct": "售后按时率%", "joint_visits": "联合拜访", "satisfaction": "满意度",
     "position": "名次", "action": "建议", "proposed_grade": "建议职级", "avg_pct": "平均完整度%",
