@@ -221,10 +221,10 @@ def test_a_call_closes_the_due_cadence_and_maturity_tasks(bank, run):
 
 
 def test_a_call_on_an_earlier_day_completes_what_was_open_then(bank, run):
-    # Logged late: the call of the 27th came before the maturity window opened (5 December
-    # - 7 days = the 28th), so the maturity task stays open.
-    result = run(*LOG, "C0001", "--channel", "phone", "--date", "2026-11-27")
-    assert "maturity" not in result.stderr  # not open yet on the 27th
+    # Logged late: the call of the 20th came before the maturity window opened (5 December
+    # - 14 days for a wealth product = the 21st), so the maturity task stays open.
+    result = run(*LOG, "C0001", "--channel", "phone", "--date", "2026-11-20")
+    assert "maturity" not in result.stderr  # not open yet on the 20th
     assert ("maturity", "WM-90D 2026-12-05") in open_tasks(run, "C0001")
 
 

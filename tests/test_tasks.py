@@ -82,15 +82,15 @@ def test_maturity_on_a_public_holiday_moves_to_the_previous_working_day():
     c = client(holdings=(holding("WM1", (D(2026, 1, 1), 100_00), maturity=m),))
     [task] = tasks_of(c, D(2026, 9, 28), "maturity")
     assert task.due == D(2026, 9, 30) and CAL.is_working_day(task.due)
-    assert task.window_start == m - days(7)
+    assert task.window_start == m - days(14)  # a wealth product: plan.maturity_lead.wealth
     assert task.reference == "WM1 2026-10-02" and task.expires == D(2026, 10, 7)
 
 
 def test_maturity_is_missed_after_its_expiry_and_needs_a_held_position():
     m = D(2026, 12, 10)
     c = client(holdings=(holding("WM1", (D(2026, 1, 1), 100_00), maturity=m),))
-    assert tasks_of(c, D(2026, 12, 2), "maturity") == []
-    assert tasks_of(c, D(2026, 12, 3), "maturity")
+    assert tasks_of(c, D(2026, 11, 25), "maturity") == []
+    assert tasks_of(c, D(2026, 11, 26), "maturity")  # m - 14 for wealth
     assert tasks_of(c, D(2026, 12, 16), "maturity")  # due 12-09 + 7
     assert tasks_of(c, D(2026, 12, 17), "maturity") == []
     [task] = [t for t in client_tasks(c, ctx(D(2026, 12, 17))) if t.reason == "maturity"]
@@ -105,6 +105,39 @@ def test_maturity_from_the_product_when_the_position_has_none():
     c = client(holdings=(holding("BD1", (D(2026, 1, 1), 100_00), cls="bond"),))
     [task] = tasks_of(c, D(2026, 12, 4), "maturity", products=[product])
     assert "BD1 3-year bond" in task.detail
+
+
+@pytest.mark.parametrize("cls, lead", [("wealth", 14), ("bond", 7), ("deposit", 7),
+                                       ("insurance", 7)])
+def test_maturity_lead_per_asset_class(cls, lead):
+    m = D(2026, 12, 10)
+    c = client(holdings=(holding("P1", (D(2026, 1, 1), 100_00), cls=cls, maturity=m),))
+    assert tasks_of(c, m - days(lead + 1), "maturity") == []
+    [task] = tasks_of(c, m - days(lead), "maturity")
+    assert task.window_start == m - days(lead)
+
+
+def test_maturity_lead_comes_from_the_configuration():
+    m = D(2026, 12, 10)
+    config = Config({"plan.maturity_lead.bond": 30, "plan.maturity_lead.wealth": 1})
+    bond = client(holdings=(holding("B1", (D(2026, 1, 1), 100_00), cls="bond", maturity=m),))
+    wealth = client(holdings=(holding("W1", (D(2026, 1, 1), 100_00), maturity=m),))
+    assert tasks_of(bond, m - days(30), "maturity", config=config)
+    assert tasks_of(bond, m - days(31), "maturity", config=config) == []
+    assert tasks_of(wealth, m - days(2), "maturity", config=config) == []
+    assert tasks_of(wealth, m - days(1), "maturity", config=config)
+
+
+def test_maturity_detail_is_a_talking_point_with_the_amount_maturing():
+    m = D(2026, 12, 10)
+    c = client(holdings=(holding("WM1", (D(2026, 1, 1), 1_234_567_89),
+                                 (D(2026, 12, 1), 8_000_000_00), maturity=m),))
+    product = Product("WM1", "90-day plan", "wealth", "R2")
+    [task] = tasks_of(c, D(2026, 11, 30), "maturity", products=[product])
+    assert task.detail == "matures 2026-12-10: WM1 90-day plan, amount 1,234,567.89 CNY"
+    # the balance held on the day, then on the due date once that has passed
+    [task] = tasks_of(c, D(2026, 12, 12), "maturity", products=[product])
+    assert task.detail.endswith("amount 8,000,000.00 CNY")
 
 
 # ---------------------------------------------------------------------------------------------

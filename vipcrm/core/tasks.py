@@ -360,22 +360,35 @@ def _id_expiry(b: _Builder) -> None:
           f"ID document expires {e}")
 
 
+def cny(fen: int) -> str:
+    """Fen as CNY with thousands separators and 2 decimals, exactly."""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
+
+
+# Opens the amount in a maturity's talking point; calendars drop what follows (no balances).
+AMOUNT_MARK = ", amount "
+
+
 def _maturity(b: _Builder) -> None:
-    day, lead = b.ctx.day, b.ctx.config["plan.maturity_lead_days"]
+    day, config = b.ctx.day, b.ctx.config
     for holding in b.client.holdings:
         seen = set()
+        product = b.ctx.products.get(holding.product_code)
         for point in holding.points:
-            product = b.ctx.products.get(holding.product_code)
             m = point.maturity or (product.maturity_date if product else None)
+            lead = config[f"plan.maturity_lead.{point.asset_class}"]
             if m is None or m in seen or not (day - _days(2 * _SLACK) <= m <= day + _days(lead + _SLACK)):
                 continue
             seen.add(m)
             # Held now, or on the due date once that has passed (a matured position may close).
-            if not holding.held_on(min(day, b.cal.on_or_before(m - ONE_DAY))):
+            balance = holding.balance_on(min(day, b.cal.on_or_before(m - ONE_DAY)))
+            if balance <= 0:
                 continue
             name = product.name if product else holding.product_code
             b.add("maturity", f"{holding.product_code} {m}", m - _days(lead), m - ONE_DAY,
-                  "phone", f"matures {m}: {holding.product_code} {name}")
+                  "phone", f"matures {m}: {holding.product_code} {name}{AMOUNT_MARK}"
+                           f"{cny(balance)} CNY")
 
 
 def _nav_drop(b: _Builder) -> None:

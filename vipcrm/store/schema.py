@@ -308,3 +308,22 @@ def m003_ownership(db: Database) -> None:
     # covering index walks them already grouped, with no table lookup and no sort.
     db.execute("CREATE INDEX transactions_client_branch_date "
                "ON transactions(client_id, branch, date)")
+
+
+# The asset classes of the day plan.maturity_lead_days was split; migrations never change.
+_LEAD_CLASSES = ("deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan",
+                 "credit")
+
+
+@migrations()
+def m004_maturity_lead_per_class(db: Database) -> None:
+    # One maturity lead for every class became one key per class: a lead the user chose applies
+    # to every class they did not set, as it did before.
+    row = db.execute("SELECT value, changed_at, changed_by FROM settings "
+                     "WHERE key = 'plan.maturity_lead_days'").fetchone()
+    if row is None:
+        return
+    for cls in _LEAD_CLASSES:
+        db.execute("INSERT OR IGNORE INTO settings (key, value, changed_at, changed_by) "
+                   "VALUES (?, ?, ?, ?)", [f"plan.maturity_lead.{cls}", *row])
+    db.execute("DELETE FROM settings WHERE key = 'plan.maturity_lead_days'")
