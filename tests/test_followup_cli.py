@@ -206,18 +206,21 @@ def test_no_answer_completes_nothing(bank, run):
 
 def test_a_call_closes_the_due_cadence_and_maturity_tasks(bank, run):
     line = plan_lines(run, "today", "RM001")["C0001"]
-    assert {"cadence", "maturity"} <= set(line["reasons"])
+    assert {"cadence", "maturity", "id_expiry"} <= set(line["reasons"])
     result = run(*LOG, "C0001", "--channel", "phone", "--minutes", "12")
     assert result.exit_code == 0, result.stderr
     [completed] = [l for l in result.stderr.splitlines() if l.startswith("completed: ")]
     done = {part.split(" [")[0] for part in completed[len("completed: "):].split(", ")}
-    assert done == set(line["reasons"])  # one call, many reasons
+    # one call, many reasons; but not the ID's expiry, which closes on the renewed ID's data
+    assert done == set(line["reasons"]) - {"id_expiry"}
     assert "cadence [2026-06-01]" in completed  # never contacted: due when it entered the tier
     assert "maturity [WM-90D 2026-12-05]" in completed
-    assert "C0001" not in plan_lines(run, "today", "RM001")
+    assert ("open until the new data arrives (import, or client update --set "
+            "risk_level=…/id_expiry=…): id_expiry [2027-01-15]") in result.stderr
+    assert plan_lines(run, "today", "RM001")["C0001"]["reasons"] == ["id_expiry"]
     tomorrow = plan_lines(run, "2026-12-01", "RM001", today="2026-12-01")
     assert not {"cadence", "maturity"} & set(tomorrow.get("C0001", {}).get("reasons", []))
-    assert open_tasks(run, "C0001") == []
+    assert open_tasks(run, "C0001") == [("id_expiry", "2027-01-15")]
 
 
 def test_a_call_on_an_earlier_day_completes_what_was_open_then(bank, run):
@@ -470,3 +473,50 @@ def test_imported_contacts_complete_and_create_tasks_without_a_suitability_check
     line = plan_lines(run, "2026-12-04", "RM004", today="2026-12-04")["C0002"]
     assert any("after-sale care (+30 days) for the sale of 2026-11-06" in p
                for p in line["talking_points"])
+
+
+# -- compliance tasks close on data (issue point 4) ----------------------------------------------
+
+def test_a_call_leaves_the_risk_task_open_and_the_new_assessment_closes_it(bank, run):
+    # C0002's assessment of 2025-12-20 expires on 2026-12-20: its call window opened 11-20.
+    assert ("risk_expiry", "2026-12-20") in open_tasks(run, "C0002")
+    called = run(*LOG, "C0002", "--channel", "visit", "--stage", "assess")
+    assert called.exit_code == 0, called.stderr
+    assert "risk_expiry" not in "".join(l for l in called.stderr.splitlines()
+                                        if l.startswith("completed"))
+    assert "open until the new data arrives" in called.stderr
+    assert "risk_expiry" in plan_lines(run, "today", "RM004")["C0002"]["reasons"]
+    # the reassessment itself is what completes it, on the day it is recorded
+    updated = run("client", "update", "C0002", "--set", "risk_level=C4")
+    assert updated.exit_code == 0, updated.stderr
+    assert "closed on the new data: risk_expiry [2026-12-20]" in updated.stderr
+    assert ("risk_expiry", "2026-12-20") not in open_tasks(run, "C0002")
+    assert query(bank, "SELECT client_id, field, old_value, new_value, changed_on, source "
+                       "FROM client_data_changes") == [
+        ("C0002", "risk_assessed_on", "2025-12-20", "2026-11-30", "2026-11-30", "client update")]
+    # a plan of a day before the update still shows the task that was open then
+    assert "risk_expiry" in plan_lines(run, "2026-11-27", "RM004")["C0002"]["reasons"]
+
+
+def test_a_later_id_expiry_imported_closes_the_id_task(bank, run, tmp_path):
+    assert ("id_expiry", "2027-01-15") in open_tasks(run, "C0001")
+    same = tmp_path / "clients_same.csv"
+    same.write_text("client_id,name,home_branch,id_expiry\nC0001,Zhao Lei,BJ01,2027-01-15\n")
+    assert run("import", "clients", same).exit_code == 0
+    assert query(bank, "SELECT COUNT(*) FROM client_data_changes") == [(0,)]  # nothing changed
+    renewed = tmp_path / "clients_renewed.csv"
+    renewed.write_text("client_id,name,home_branch,id_expiry\nC0001,Zhao Lei,BJ01,2047-01-15\n")
+    assert run("import", "clients", renewed, today="2026-12-01").exit_code == 0
+    assert query(bank, "SELECT field, old_value, new_value, changed_on, source "
+                       "FROM client_data_changes") == [
+        ("id_expiry", "2027-01-15", "2047-01-15", "2026-12-01", "import")]
+    assert ("id_expiry", "2027-01-15") not in open_tasks(run, "C0001", today="2026-12-01")
+    assert ("id_expiry", "2027-01-15") in open_tasks(run, "C0001", today="2026-11-30")
+
+
+def test_a_dry_run_import_records_no_data_change(bank, run, tmp_path):
+    renewed = tmp_path / "clients.csv"
+    renewed.write_text("client_id,name,home_branch,id_expiry\nC0001,Zhao Lei,BJ01,2047-01-15\n")
+    before = contents(bank)
+    assert run("import", "clients", renewed, "--dry-run").exit_code == 0
+    assert contents(bank) == before

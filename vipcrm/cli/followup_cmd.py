@@ -74,7 +74,8 @@ def log(
                                             help="celebrate: who is recognised (default: the "
                                                  "selling RM)."),
 ) -> None:
-    """Log one contact; it completes the client's open tasks (unless nobody answered).
+    """Log one contact; it completes the client's open tasks (unless nobody answered), but not
+    the risk-assessment and ID-expiry tasks, which close when the new data arrives.
 
     A sale is checked for suitability (refused without --override-reason) and brings after-sale
     calls at +7 and +30 days; a celebrate entry names the sale and who is recognised; a
@@ -83,6 +84,7 @@ def log(
     Example: vipcrm followup log C0001 --channel phone --stage assess --minutes 15 --note "wants a 1-year plan"
     """
     from vipcrm.core.followup import Contact, after_sale_dates, check_contact, check_sale
+    from vipcrm.core.tasks import DATA_REASONS
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction
     from vipcrm.store.followup import find_sale, save_contact, subject
@@ -158,6 +160,11 @@ def log(
     elif contact.outcome == "no_answer" and before:
         st.info("no answer: open tasks stay open: "
                 + ", ".join(sorted({t.reason for t in before.values()})))
+    waiting = [t for key, t in sorted(after.items()) if t.reason in DATA_REASONS]
+    if waiting and contact.outcome != "no_answer":
+        st.info("open until the new data arrives (import, or client update --set "
+                "risk_level=…/id_expiry=…): "
+                + ", ".join(f"{t.reason} [{t.reference}]" for t in waiting))
     if override_reason:
         st.warn(f"unsuitable sale of {product} recorded with override: {override_reason}")
     if contact.stage == "sale":

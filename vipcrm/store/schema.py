@@ -327,3 +327,22 @@ def m004_maturity_lead_per_class(db: Database) -> None:
         db.execute("INSERT OR IGNORE INTO settings (key, value, changed_at, changed_by) "
                    "VALUES (?, ?, ?, ?)", [f"plan.maturity_lead.{cls}", *row])
     db.execute("DELETE FROM settings WHERE key = 'plan.maturity_lead_days'")
+
+
+@migrations()
+def m006_client_data_changes(db: Database) -> None:
+    # Compliance tasks close on data (DOMAIN §4): a risk assessment or ID expiry replaced by
+    # import or `client update` is kept with the day its successor arrived, so the tasks of the
+    # old dates can be judged done, and on time, in past periods. A client's values on its first
+    # import are not stored: a client without a row here has held its current values all along.
+    db.execute("""
+        CREATE TABLE client_data_changes (
+            id INTEGER PRIMARY KEY,
+            client_id TEXT NOT NULL REFERENCES clients(client_id),
+            field TEXT NOT NULL CHECK (field IN ('risk_assessed_on', 'id_expiry')),
+            old_value TEXT,
+            new_value TEXT,
+            changed_on TEXT NOT NULL,
+            source TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX client_data_changes_client ON client_data_changes(client_id, changed_on)")
