@@ -24,6 +24,7 @@ EXPECTED = {
         ("senior", "l1", "l2", "l3", "l4", "trainee"), (50, 80, 120, 150, 200, 100))},
     "ownership.window_days": "365",
     "plan.daily_capacity": "12",
+    "suitability.cooling_off_hours": "24",
     **{f"plan.maturity_lead.{cls}": "14" if cls == "wealth" else "7" for cls in (
         "deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan", "credit")},
     "plan.nav_drop_pct": "5",

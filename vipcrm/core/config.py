@@ -167,7 +167,10 @@ def _keys() -> list[Key]:
     keys += [
         Key("suitability.valid_days", 365, _int(1, MAX_DAYS), "§5", "days a risk assessment stays valid"),
         Key("suitability.elderly_age", 65, _int(18, 150), "§5",
-            "age from which R4-R5 sales need a confirmation"),
+            "age from which R4-R5 sales need a dual recording (双录) and no phone or SMS"),
+        Key("suitability.cooling_off_hours", 24, _int(24, 720), "§5",
+            "cooling-off period of a sale, from the end of its day, during which the client may "
+            "cancel (hours; 24 is the regulatory minimum)"),
         Key("corporate.big_client_score", 60, _pct, "§2", "score for the big-client list"),
     ]
     for factor in CORPORATE_FACTORS:

@@ -330,6 +330,16 @@ def m004_maturity_lead_per_class(db: Database) -> None:
 
 
 @migrations()
+def m005_sale_compliance(db: Database) -> None:
+    # Compliance-grade sales (DOMAIN §5): the dual-recording (双录) id of an elderly client's
+    # R4-R5 purchase, the risk-warning confirmation behind an override, and the end of the
+    # cooling-off period during which the client may cancel.
+    db.execute("ALTER TABLE followups ADD COLUMN recording_id TEXT")
+    db.execute("ALTER TABLE followups ADD COLUMN risk_warning_id TEXT")
+    db.execute("ALTER TABLE followups ADD COLUMN cooling_off_until TEXT")
+
+
+@migrations()
 def m006_client_data_changes(db: Database) -> None:
     # Compliance tasks close on data (DOMAIN §4): a risk assessment or ID expiry replaced by
     # import or `client update` is kept with the day its successor arrived, so the tasks of the
