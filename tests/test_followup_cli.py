@@ -194,7 +194,8 @@ def test_a_contact_stores_every_field_and_its_prospect(bank, run):
         "rm_id": "RM001", "channel": "visit", "minutes": 1440, "outcome": "reached",
         "stage": "sale", "product_code": "BOND-3Y", "amount": 1000000.5, "satisfaction": 5,
         "next_date": "2026-12-10", "joint_rm_id": "RM002", "visit_level": None,
-        "referral": "Li Si", "override_reason": None, "risk_warning_id": None,
+        "referral": "Li Si", "client_risk": "C4", "override_reason": None,
+        "risk_warning_id": None,
         "elderly_confirmed": False, "recording_id": None,
         "cooling_off_until": "2026-11-29T00:00",  # 24 hours from the end of the sale's day
         "sale_id": None, "recognised": None, "source": "cli", "note": "Bought the treasury"}

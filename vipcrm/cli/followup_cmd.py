@@ -174,7 +174,8 @@ def log(
     before = _open_tasks(st, client, day)
     with transaction(db):
         followup_id = save_contact(conn, contact, sale_id=sale.followup_id if sale else None,
-                                   recognised=recognised, cooling_off_until=cooling_off)
+                                   recognised=recognised, cooling_off_until=cooling_off,
+                                   client_risk=who.risk.risk_level if cooling_off else None)
         record(db, st.user(), "followup log", {
             "followup_id": followup_id, "client_id": client, "rm_id": rm_id,
             "stage": contact.stage, "outcome": contact.outcome,
@@ -223,7 +224,7 @@ LIST_FIELDS = [Field("followup_id"), Field("date"), Field("client_id"), Field("r
                Field("channel"), Field("minutes", "int"), Field("outcome"), Field("stage"),
                Field("product_code"), Field("amount", "money"), Field("satisfaction", "int"),
                Field("next_date"), Field("joint_rm_id"), Field("visit_level"), Field("referral"),
-               Field("override_reason"), Field("risk_warning_id"),
+               Field("client_risk"), Field("override_reason"), Field("risk_warning_id"),
                Field("elderly_confirmed", "bool"), Field("recording_id"),
                Field("cooling_off_until"), Field("sale_id"), Field("recognised"), Field("source"),
                Field("note")]
@@ -247,7 +248,8 @@ def list_(
 
     JSON/CSV keys: followup_id, date, client_id, rm_id, channel, minutes, outcome, stage,
     product_code, amount, satisfaction, next_date, joint_rm_id, visit_level, referral,
-    override_reason, risk_warning_id, elderly_confirmed (an elderly client's R4-R5 sale made
+    client_risk (its risk level when it bought, sales logged here), override_reason,
+    risk_warning_id, elderly_confirmed (an elderly client's R4-R5 sale made
     with its dual recording), recording_id, cooling_off_until (YYYY-MM-DDTHH:MM, sales logged
     here), sale_id, recognised, source (cli or import), note.
 

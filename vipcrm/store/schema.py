@@ -332,8 +332,10 @@ def m004_maturity_lead_per_class(db: Database) -> None:
 @migrations()
 def m005_sale_compliance(db: Database) -> None:
     # Compliance-grade sales (DOMAIN §5): the dual-recording (双录) id of an elderly client's
-    # R4-R5 purchase, the risk-warning confirmation behind an override, and the end of the
-    # cooling-off period during which the client may cancel.
+    # R4-R5 purchase, the risk-warning confirmation behind an override, the client's risk level
+    # when it bought (levels have no history) and the end of the cooling-off period during
+    # which the client may cancel.
+    db.execute("ALTER TABLE followups ADD COLUMN client_risk TEXT")
     db.execute("ALTER TABLE followups ADD COLUMN recording_id TEXT")
     db.execute("ALTER TABLE followups ADD COLUMN risk_warning_id TEXT")
     db.execute("ALTER TABLE followups ADD COLUMN cooling_off_until TEXT")
