@@ -24,9 +24,10 @@ EXPECTED = {
         ("senior", "l1", "l2", "l3", "l4", "trainee"), (50, 80, 120, 150, 200, 100))},
     "ownership.window_days": "365",
     "plan.daily_capacity": "12",
-    "suitability.cooling_off_hours": "24",
     **{f"plan.maturity_lead.{cls}": "14" if cls == "wealth" else "7" for cls in (
         "deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan", "credit")},
+    "plan.retention_days": "7",
+    "suitability.cooling_off_hours": "24",
     "plan.nav_drop_pct": "5",
     "plan.outflow_pct": "30",
     "suitability.valid_days": "365",
@@ -244,7 +245,8 @@ def test_the_commands_run_with_every_number_key_at_one_end(cli, tmp_path, end):
     for command in (["tier", "--recompute"], ["assign"], ["plan", "today"],
                     ["plan", "week", "--format", "json"], ["report", "kpi"],
                     ["report", "review"], ["report", "coverage"], ["report", "completeness"],
-                    ["report", "timeshare"], ["tier", "corporate"], ["client", "show", "C000001"],
+                    ["report", "timeshare"], ["report", "compliance"], ["report", "maturities"],
+                    ["tier", "corporate"], ["client", "show", "C000001"],
                     ["nightly", "--outbox", tmp_path / "plans"]):
         result = cli(*day, *command)
         assert result.exit_code in (0, 1, 3), (command, result.stderr)

@@ -158,6 +158,8 @@ def _keys() -> list[Key]:
         keys.append(Key(f"plan.maturity_lead.{cls}", _MATURITY_LEAD.get(cls, 7), _int(1, 365), "§4",
                         f"days before a {cls} position matures that its call window opens"))
     keys += [
+        Key("plan.retention_days", 7, _int(0, 365), "§8",
+            "days after a maturity within which reinvested money counts as retained"),
         Key("plan.nav_drop_pct", 5, _int(1, 100), "§4", "NAV drop from the 30-day high that triggers a call"),
         Key("plan.outflow_pct", 30, _int(1, 100), "§4", "AUM drop over 30 days that triggers a call"),
     ]

@@ -180,6 +180,19 @@ _CHANGES_SQL = """
 """
 
 
+def holdings_of(conn, client_ids: Sequence[str], since: dt.date,
+                last_day: dt.date) -> dict[str, list[Holding]]:
+    """The clients' positions as change points from the one in force on `since` up to
+    `last_day` (at most CHUNK clients)."""
+    holdings: dict[str, list[Holding]] = {}
+    rows = conn.execute(_POSITIONS_SQL.format(marks=_marks(len(client_ids))),
+                        [*client_ids, last_day.isoformat(), since.isoformat(), since.isoformat()])
+    for (client_id, product), points in groupby(rows, key=lambda r: (r[0], r[1])):
+        holdings.setdefault(client_id, []).append(Holding(product, tuple(
+            PositionPoint(dt.date.fromisoformat(p[2]), p[3], p[4], _date(p[5])) for p in points)))
+    return holdings
+
+
 def load_clients(conn, client_ids: Sequence[str], first_day: dt.date, last_day: dt.date,
                  config: Mapping) -> list[Client]:
     """The clients with the data the rules of the days first_day..last_day read, in id order."""
