@@ -617,3 +617,15 @@ def test_a_dry_run_import_records_no_data_change(bank, run, tmp_path):
     before = contents(bank)
     assert run("import", "clients", renewed, "--dry-run").exit_code == 0
     assert contents(bank) == before
+
+
+def test_an_id_expiry_cleared_by_import_withdraws_its_task(bank, run, tmp_path):
+    cleared = tmp_path / "clients.csv"
+    cleared.write_text("client_id,name,home_branch,id_expiry,risk_assessed_on\n"
+                       "C0001,Zhao Lei,BJ01,,2026-01-10\n")
+    assert run("import", "clients", cleared).exit_code == 0  # an empty cell keeps the value
+    assert query(bank, "SELECT COUNT(*) FROM client_data_changes") == [(0,)]
+    assert run("import", "clients", cleared, "--blank-clears").exit_code == 0
+    assert query(bank, "SELECT field, old_value, new_value FROM client_data_changes") == [
+        ("id_expiry", "2027-01-15", None)]
+    assert ("id_expiry", "2027-01-15") not in open_tasks(run, "C0001")

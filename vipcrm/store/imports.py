@@ -172,8 +172,6 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
             elif kind.name == "positions":
                 _apply_positions(conn, result, options, rejects.clients)
             else:
-                if kind.name == "clients":
-                    _record_data_changes(conn, kind, list(header.positions), options)
                 _apply_keyed(conn, kind, list(header.positions), result, options)
             _record_freshness(conn, kind, kind.table if direct else "temp.stg")
             result.sha256 = source.sha256
@@ -395,17 +393,22 @@ DATA_CHANGE_FIELDS = ("risk_assessed_on", "id_expiry")
 def _record_data_changes(conn, kind: Kind, present: list[str], options: ImportOptions) -> None:
     """Keep the assessment dates and ID expiries the staged rows replace, with the day; before
     the rows are applied. New clients bring first values, which need no record."""
-    for column in DATA_CHANGE_FIELDS:
-        if column not in present:
-            continue
-        new = _new_value(kind, column, options)
-        conn.execute(f"""
-            INSERT INTO client_data_changes (client_id, field, old_value, new_value, changed_on,
-                                             source)
-            SELECT t.client_id, '{column}', t.{column}, {new}, ?, 'import'
-            FROM temp.stg s JOIN clients t ON t.client_id = s.client_id
-            WHERE {new} IS NOT t.{column} ORDER BY s._line
-        """, [options.today.isoformat()])
+    fields = [c for c in DATA_CHANGE_FIELDS if c in present]
+    if not fields:
+        return
+    names = " UNION ALL ".join(f"SELECT '{c}' AS field" for c in fields)
+    old = " ".join(f"WHEN '{c}' THEN t.{c}" for c in fields)
+    new = " ".join(f"WHEN '{c}' THEN {_new_value(kind, c, options)}" for c in fields)
+    # CROSS JOIN keeps the fields the inner loop: one pass over the staged rows for both.
+    conn.execute(f"""
+        INSERT INTO client_data_changes (client_id, field, old_value, new_value, changed_on,
+                                         source)
+        SELECT client_id, field, old, new, ?, 'import' FROM (
+            SELECT s._line, t.client_id, f.field, CASE f.field {old} END AS old,
+                   CASE f.field {new} END AS new
+            FROM temp.stg s JOIN clients t ON t.client_id = s.client_id CROSS JOIN ({names}) f
+        ) WHERE new IS NOT old ORDER BY _line, field
+    """, [options.today.isoformat()])
 
 
 def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
@@ -430,6 +433,8 @@ def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
         ).fetchone()
         result.inserted, result.updated = inserted, updated
         result.unchanged = total - inserted - updated
+        if updated and kind.name == "clients":  # before the update overwrites the old values
+            _record_data_changes(conn, kind, present, options)
         if updated and values:
             assignments = ", ".join(f"{c} = {new(c)}" for c in values)
             conn.execute(
