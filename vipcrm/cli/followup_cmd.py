@@ -77,8 +77,9 @@ def log(
                                                        "for an override (recorded)."),
     recording_id: Optional[str] = typer.Option(None, "--recording-id",
                                                help="The sale's dual recording (双录); needed "
-                                                    "for R4-R5 sales to clients aged 65 or over "
-                                                    "or of unknown age."),
+                                                    "for R4-R5 sales to clients aged "
+                                                    "suitability.elderly_age (65) or over, or of "
+                                                    "unknown age."),
     confirm_elderly: bool = typer.Option(False, "--confirm-elderly", hidden=True),
     for_sale: Optional[str] = typer.Option(None, "--for-sale",
                                            help="celebrate: the sale's followup id (default: the "
@@ -192,7 +193,7 @@ def log(
     elif contact.outcome == "no_answer" and before:
         st.info("no answer: open tasks stay open: "
                 + ", ".join(sorted({t.reason for t in before.values()})))
-    waiting = [t for key, t in sorted(after.items()) if t.reason in DATA_REASONS]
+    waiting = [after[key] for key in sorted(after) if after[key].reason in DATA_REASONS]
     if waiting and contact.outcome != "no_answer":
         st.info("open until the new data arrives (import, or client update --set "
                 "risk_level=…/id_expiry=…): "
