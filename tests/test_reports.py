@@ -248,13 +248,15 @@ def test_coverage_per_tier_on_the_20th(report):
     rows = by(report("coverage", *MARCH), "tier")
     assert list(rows) == ["black_gold", "premier_gold", "gold"]
     # C1 eligible and reached on 02-18, exactly 30 days before; C2 in the tier for 10 days.
+    # C1's ID expires 04-15: its task, due 03-16, waits for the renewed ID (no call closes it).
     assert rows["black_gold"] == {"tier": "black_gold", "clients": 2, "eligible": 1,
                                   "covered": 1, "coverage_pct": 100.0, "never_contacted": 0,
-                                  "overdue_tasks": 0, "missed_tasks": 0}
-    # C4's follow-up due 02-10 expired on 03-12 undone.
+                                  "overdue_tasks": 1, "missed_tasks": 0}
+    # C4's follow-up due 02-10 expired on 03-12 undone; its assessment expired on 2025-01-01
+    # and was never renewed (the contacts since do not count), so that task is overdue.
     assert rows["premier_gold"] == {"tier": "premier_gold", "clients": 1, "eligible": 0,
                                     "covered": 0, "coverage_pct": None, "never_contacted": 0,
-                                    "overdue_tasks": 0, "missed_tasks": 1}
+                                    "overdue_tasks": 1, "missed_tasks": 1}
     # C3 only declined (not reached) and its follow-up due 03-09 is still open.
     assert rows["gold"] == {"tier": "gold", "clients": 2, "eligible": 1, "covered": 0,
                             "coverage_pct": 0.0, "never_contacted": 1, "overdue_tasks": 1,
@@ -289,13 +291,49 @@ def test_rm_books(report):
     r1 = rows["R1"]
     assert (r1["capacity"], r1["load"], r1["used_pct"], r1["black_gold"], r1["aum"]) == (
         50, 2, 4.0, 2, 23_000_000.0)
-    assert (r1["tasks_due"], r1["tasks_done"], r1["plan_completion_pct"]) == (2, 2, 100.0)
+    # C2's after-sale call was made; C1's ID-expiry task waits for the renewed ID.
+    assert (r1["tasks_due"], r1["tasks_done"], r1["plan_completion_pct"]) == (2, 1, 50.0)
     assert (rows["R2"]["tasks_due"], rows["R2"]["plan_completion_pct"]) == (1, 0.0)
     r3 = rows["R3"]
     assert (r3["capacity"], r3["grade_gaps"], r3["aum"], r3["premier_gold"], r3["gold"]) == (
         100, 1, 900_000.0, 1, 1)
     assert (r3["tasks_due"], r3["plan_completion_pct"]) == (0, None)
     assert rows["R4"]["capacity"] == 100  # l2 without the exam works as a trainee
+
+
+@pytest.mark.parametrize("arrived, done, on_time", [
+    ("2026-03-16", 2, 100.0),  # the renewed ID recorded on the task's due date: on time
+    ("2026-03-17", 2, 50.0),  # a day late: done, not on time
+    ("2026-03-21", 1, 50.0),  # after the period: still open at its end
+])
+def test_the_id_task_is_done_by_the_day_the_renewed_id_arrived(report, db_path, arrived, done,
+                                                                on_time):
+    db = open_db(db_path)
+    with transaction(db):
+        db.conn.execute("UPDATE clients SET id_expiry = '2036-04-15' WHERE client_id = 'C1'")
+        db.conn.execute("INSERT INTO client_data_changes (client_id, field, old_value, new_value, "
+                        "changed_on, source) VALUES ('C1', 'id_expiry', '2026-04-15', "
+                        "'2036-04-15', ?, 'import')", [arrived])
+    db.conn.close()
+    r1 = by(report("rm", *MARCH), "rm_id")["R1"]
+    assert (r1["tasks_due"], r1["tasks_done"]) == (2, done)
+    assert by(report("kpi", *MARCH), "rm_id")["R1"]["tasks_on_time_pct"] == on_time
+    overdue = by(report("coverage", *MARCH), "tier")["black_gold"]["overdue_tasks"]
+    assert overdue == (0 if done == 2 else 1)
+
+
+def test_a_corrected_id_expiry_withdraws_the_old_task(report, db_path):
+    # An earlier date is a correction: the old task is not owed, the new date has its own.
+    db = open_db(db_path)
+    with transaction(db):
+        db.conn.execute("UPDATE clients SET id_expiry = '2026-04-10' WHERE client_id = 'C1'")
+        db.conn.execute("INSERT INTO client_data_changes (client_id, field, old_value, new_value, "
+                        "changed_on, source) VALUES ('C1', 'id_expiry', '2026-04-15', "
+                        "'2026-04-10', '2026-03-12', 'client update')")
+    db.conn.close()
+    r1 = by(report("rm", *MARCH), "rm_id")["R1"]
+    # the after-sale call, and the corrected date's task, due 03-11, still open
+    assert (r1["tasks_due"], r1["tasks_done"]) == (2, 1)
 
 
 # --- 5. timeshare -------------------------------------------------------------------------------
@@ -373,7 +411,7 @@ def test_kpi_scorecard_by_hand(report):
             r1["upgrades"], r1["tasks_on_time_pct"], r1["completeness_pct"],
             r1["after_sale_on_time_pct"], r1["referrals"], r1["joint_visits"],
             r1["satisfaction"]) == (
-        6_000_000.0, 6_000_000.0, 0.0, 100_000.0, 1, 100.0, 72.5, 100.0, 0, 1, 4.5)
+        6_000_000.0, 6_000_000.0, 0.0, 100_000.0, 1, 50.0, 72.5, 100.0, 0, 1, 4.5)
     # A lone RM of its grade scores 100 on every sub-metric it has data on.
     assert (r1["results"], r1["process"], r1["teamwork"], r1["feedback"], r1["score"]) == (
         100.0, 100.0, 100.0, 100.0, 100.0)

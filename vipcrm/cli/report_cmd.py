@@ -47,7 +47,8 @@ CODES_ZH = {
     "left": "退出", "within_cadence": "周期内已联系", "lapsed": "超期未联系", "never": "从未联系",
     "no_cadence": "无联系周期", "unknown": "未知", "single": "单身期", "forming": "家庭形成期",
     "growing": "家庭成长期", "mature": "家庭成熟期", "retired": "退休期", "none": "无",
-    "under_30": "30岁以下",
+    "under_30": "30岁以下", "override": "适当性例外", "elderly_high_risk": "老年客户高风险销售",
+    "expired_assessment": "测评失效持仓",
 }
 
 
@@ -730,6 +731,110 @@ def dashboard(ctx: typer.Context,
     html = render_dashboard(data, ask.st.lang)
     output.write_text(html, encoding="utf-8")
     ask.st.info(f"dashboard written to {output}")
+
+
+# -----------------------------------------------------------------------------------------
+# 13. compliance
+
+COMPLIANCE_FIELDS = [Field("kind", "code"), Field("date"), Field("client_id"), Field("name"),
+                     Field("branch"), Field("rm_id"), Field("product_code"), Field("asset_class"),
+                     Field("product_risk"), Field("client_risk"), Field("assessed_on"),
+                     Field("age", "int"), Field("channel"), Field("amount", "money"),
+                     Field("followup_id"), Field("override_reason"), Field("risk_warning_id"),
+                     Field("recording_id")]
+
+
+@report_app.command("compliance")
+def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+               fmt: str = FORMAT) -> None:
+    """What a compliance review looks at (DOMAIN §5, NFRA Order 2025 No.7): one list, by kind.
+
+    override: the period's sales made with a suitability override (reason, risk-warning id).
+    elderly_high_risk: the period's sales of R4-R5 (or unrated) products to clients aged
+    suitability.elderly_age (65) or over on the sale's day, or of unknown age, with their
+    dual-recording ids (empty: none on file, e.g. imported history). A sale can be both.
+    Sales are those of the RMs of --branch/--rm (the selling RM's branch); client_risk is the
+    client's level when it bought, as logged (empty for imported sales), and assessed_on is
+    empty. expired_assessment:
+    on --to, each position of a wealth, fund, insurance, bond or metal product held by an open
+    client whose risk assessment is not valid then (none, expired after
+    suitability.valid_days, or a level not C1-C5), dated --to, in the clients' scope (ownership
+    branch, current RM); client_risk and assessed_on are the expired (or missing) assessment.
+    Amounts are the sale's amount or the position's balance, in CNY; age is on the row's date.
+
+    JSON/CSV keys: kind (override, elderly_high_risk, expired_assessment), date, client_id,
+    name, branch, rm_id, product_code, asset_class, product_risk, client_risk, assessed_on, age,
+    channel, amount, followup_id, override_reason, risk_warning_id, recording_id.
+
+    Example: vipcrm report compliance --from 2026-01-01 --branch BJ01 --format csv
+    """
+    from vipcrm.core.tasks import cny
+    from vipcrm.store.reports import COMPLIANCE_KINDS, compliance_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    records = compliance_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+    counts = []
+    for kind in COMPLIANCE_KINDS:
+        rows = [r for r in records if r["kind"] == kind]
+        counts.append(f"{kind} {len(rows)} ({cny(sum(r['amount'] or 0 for r in rows))} CNY)")
+    ask.st.info("; ".join(counts))
+    _show(ask, records, COMPLIANCE_FIELDS, fmt, _title(ask, "Compliance", "合规检查"),
+          totals=False, flag=lambda r: r["kind"] == "elderly_high_risk" and not r["recording_id"])
+
+
+# -----------------------------------------------------------------------------------------
+# 14. maturities
+
+MATURITY_FIELDS = [Field("branch"), Field("rm_id"), Field("name"),
+                   Field("maturities", "int", True), Field("clients", "int", True),
+                   Field("matured", "money", True), Field("reinvested", "money", True),
+                   Field("retention_pct", "pct"), Field("pending", "int", True)]
+MATURITY_DETAIL_FIELDS = [Field("branch"), Field("rm_id"), Field("client_id"), Field("name"),
+                          Field("product_code"), Field("maturity_date"),
+                          Field("amount", "money", True), Field("reinvested", "money", True),
+                          Field("retention_pct", "pct"), Field("window_end"),
+                          Field("pending", "bool")]
+
+
+@report_app.command("maturities")
+def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+               details: bool = typer.Option(False, "--details",
+                                            help="One row per maturity instead of per RM."),
+               fmt: str = FORMAT) -> None:
+    """Money maturing in the period and how much of it stayed: the retention rate.
+
+    A maturity is a position of a counted asset class (aum.asset_classes) whose maturity date
+    (the position's, else the product's) falls in the period and that held a balance the day
+    before: that balance is the amount matured. Reinvested is the client's new money within
+    plan.retention_days (7) days from the maturity date, both included, up to --to: rises of
+    its counted positions (a new position counts whole), and a position renewed for a new term
+    (a later maturity date recorded once the previous passed) by its whole balance; money on
+    a demand deposit (a deposit without maturity date) does not count. Each rise counts once,
+    for the client's earliest maturity whose window holds it and that is still short of its
+    amount; a maturity's reinvestment is capped at its amount. retention_pct = reinvested /
+    matured. pending counts maturities whose window ends after --to (they may still rise).
+    Rows per current RM with its branch (the clients' ownership branch; an empty rm_id is the
+    branch's clients without an active RM), or per maturity with --details.
+
+    JSON/CSV keys: branch, rm_id, name, maturities, clients, matured, reinvested,
+    retention_pct, pending; with --details: branch, rm_id, client_id, name, product_code,
+    maturity_date, amount, reinvested, retention_pct, window_end, pending (bool). Money in CNY.
+
+    Example: vipcrm report maturities --from 2026-11-01 --branch BJ01 --details
+    """
+    from vipcrm.store.reports import maturities_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    records = maturities_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, details)
+    fields = MATURITY_DETAIL_FIELDS if details else MATURITY_FIELDS
+    ratio = ("reinvested", "amount" if details else "matured")
+    _show(ask, records, fields, fmt, _title(ask, "Maturities", "到期资金留存"),
+          ratios={"retention_pct": ratio},
+          caption=f"retained: reinvested within {ask.config['plan.retention_days']} days")
 
 
 def register(app: typer.Typer) -> None:

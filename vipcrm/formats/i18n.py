@@ -67,6 +67,13 @@ HEADERS_ZH.update({
     "address": "地址",
     "new": "新进", "new_watch": "新增关注", "recovered": "恢复", "to_tier": "新等级",
     "as_of": "数据日", "review_year": "评审年度", "reason_detail": "说明",
+    # Compliance and maturities reports.
+    "product_code": "产品代码", "asset_class": "资产类别", "product_risk": "产品风险",
+    "client_risk": "客户风险", "assessed_on": "测评日期", "age": "年龄", "followup_id": "记录号",
+    "override_reason": "例外原因", "risk_warning_id": "风险提示确认号", "recording_id": "双录编号",
+    "maturities": "到期笔数", "matured": "到期金额", "reinvested": "再投资金额",
+    "retention_pct": "留存率%", "pending": "观察期未满", "maturity_date": "到期日",
+    "window_end": "观察截止",
 })
 
 MESSAGES_ZH = {

@@ -74,7 +74,7 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
     if options.backup_dir is not None:
         done(_guard("backup", lambda: _backup(db, options, today, user)))
     if options.inbox is not None:
-        _import(db, options.inbox, user, done)
+        _import(db, options.inbox, user, done, today)
     try:
         config = config_of()
     except ConfigError as exc:
@@ -108,7 +108,8 @@ def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) ->
     return f"{target}" + (f" ({len(removed)} old backup(s) removed)" if removed else "")
 
 
-def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) -> None:
+def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
+            today: dt.date) -> None:
     if not inbox.is_dir():
         done(Step("import", "failed", f"inbox {inbox} is not a folder"))
         return
@@ -122,7 +123,7 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) 
         clock[0] = now
 
     try:
-        results = import_inbox(db, inbox, user, on_file=on_file)
+        results = import_inbox(db, inbox, user, on_file=on_file, today=today)
         strays = unrecognised_files(inbox)
     except OSError as exc:  # the inbox itself cannot be listed or written
         done(Step("import", "failed", f"{exc.filename or inbox}: {exc.strerror}"))

@@ -885,3 +885,197 @@ def dashboard_data(conn, config: Config, start: dt.date, end: dt.date, scope: Sc
         completeness=completeness_report(conn, config, end, scope, "tier"),
         profile_target_pct=config["profile.target_pct"],
     )
+
+
+# -----------------------------------------------------------------------------------------
+# 12. compliance
+
+COMPLIANCE_KINDS = ("override", "elderly_high_risk", "expired_assessment")
+COMPLIANCE_KEYS = ("kind", "date", "client_id", "name", "branch", "rm_id", "product_code",
+                   "asset_class", "product_risk", "client_risk", "assessed_on", "age", "channel",
+                   "amount", "followup_id", "override_reason", "risk_warning_id",
+                   "recording_id")
+
+
+def compliance_sales(conn, start: dt.date, end: dt.date, scope: Scope) -> list[dict]:
+    """Sales of the period by RMs of the scope that were overridden, or that were R4-R5 (or
+    unrated) products: the candidates of the first two kinds, with the client's birth date."""
+    where, params = scope.rms()
+    rows = conn.execute(f"""
+        SELECT f.date, f.client_id, c.name, r.branch, f.rm_id, f.product_code, p.asset_class,
+               p.risk_level, f.client_risk, NULL, c.birth_date, f.channel,
+               f.amount, f.followup_id, f.override_reason, f.risk_warning_id, f.recording_id
+        FROM followups f JOIN rms r ON r.rm_id = f.rm_id
+        JOIN clients c ON c.client_id = f.client_id
+        LEFT JOIN products p ON p.product_code = f.product_code
+        WHERE f.stage = 'sale' AND f.outcome != 'no_answer' AND f.date BETWEEN ? AND ?
+          AND (f.override_reason IS NOT NULL
+               OR COALESCE(UPPER(TRIM(p.risk_level)), 'R5') NOT IN ('R1', 'R2', 'R3'))
+          AND {where}
+        ORDER BY f.date, f.followup_id
+    """, [_iso(start), _iso(end), *params])
+    keys = ("date", "client_id", "name", "branch", "rm_id", "product_code", "asset_class",
+            "product_risk", "client_risk", "assessed_on", "birth_date", "channel", "amount",
+            "followup_id", "override_reason", "risk_warning_id", "recording_id")
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def unassessed_holdings(conn, config: Config, day: dt.date, scope: Scope) -> Iterator[dict]:
+    """Positions of a suitability class held on `day` by open clients of the scope whose risk
+    assessment is not valid on `day` (none, expired, or dated later)."""
+    from vipcrm.core.suitability import RISK_CLASSES
+
+    where, params = scope.clients()
+    # Valid on d: a level C1-C5 assessed on a with d - valid_days < a <= d.
+    cutoff = day - dt.timedelta(days=config["suitability.valid_days"])
+    marks = ", ".join("?" * len(RISK_CLASSES))
+    rows = conn.execute(f"""
+        SELECT c.client_id, c.name, {BRANCH_SQL}, {RM_SQL}, h.product_code, h.asset_class,
+               pr.risk_level, c.risk_level, c.risk_assessed_on, c.birth_date, h.balance
+        FROM clients c {_JOINS}
+        JOIN (SELECT client_id, product_code, MAX(as_of) AS as_of, balance, asset_class
+              FROM positions WHERE +as_of <= ? GROUP BY client_id, product_code) h
+          ON h.client_id = c.client_id
+        LEFT JOIN products pr ON pr.product_code = h.product_code
+        WHERE h.balance > 0 AND h.asset_class IN ({marks}) AND {_OPEN}
+          AND (c.risk_assessed_on IS NULL OR c.risk_assessed_on > ? OR c.risk_assessed_on <= ?
+               OR COALESCE(UPPER(TRIM(c.risk_level)), '') NOT IN ('C1', 'C2', 'C3', 'C4', 'C5'))
+          AND {where}
+        ORDER BY c.client_id, h.product_code
+    """, [_iso(day), *RISK_CLASSES, _iso(day), _iso(day), _iso(cutoff), *params])
+    for (client_id, name, branch, rm_id, product, cls, product_risk, client_risk, assessed,
+         birth, balance) in rows:
+        yield {"client_id": client_id, "name": name, "branch": branch, "rm_id": rm_id,
+               "product_code": product, "asset_class": cls, "product_risk": product_risk,
+               "client_risk": client_risk, "assessed_on": assessed, "birth_date": birth,
+               "amount": balance}
+
+
+def compliance_report(conn, config: Config, start: dt.date, end: dt.date,
+                      scope: Scope) -> list[dict]:
+    """The period's overridden sales, its R4-R5 sales to elderly clients (or of unknown age),
+    and the holdings of clients without a valid assessment on `end`: one list, by kind."""
+    from vipcrm.core.suitability import age_on, needs_elderly_confirmation
+
+    records = []
+    for sale in compliance_sales(conn, start, end, scope):
+        day, birth = dt.date.fromisoformat(sale["date"]), _date(sale.pop("birth_date"))
+        base = {**sale, "age": age_on(birth, day)}
+        if sale["override_reason"] is not None:
+            records.append({**base, "kind": "override"})
+        if needs_elderly_confirmation(birth, sale["product_risk"], day, config):
+            records.append({**base, "kind": "elderly_high_risk"})
+    for held in unassessed_holdings(conn, config, end, scope):
+        birth = _date(held.pop("birth_date"))
+        records.append({**held, "kind": "expired_assessment", "date": _iso(end),
+                        "age": age_on(birth, end), "channel": None, "followup_id": None,
+                        "override_reason": None, "risk_warning_id": None,
+                        "recording_id": None})
+    records.sort(key=lambda r: (COMPLIANCE_KINDS.index(r["kind"]), r["date"], r["client_id"],
+                                r["product_code"] or "", r["followup_id"] or ""))
+    return [{key: r[key] for key in COMPLIANCE_KEYS} for r in records]
+
+
+# -----------------------------------------------------------------------------------------
+# 13. maturities
+
+def maturing_clients(conn, start: dt.date, end: dt.date, scope: Scope) -> list[str]:
+    """Clients of the scope, open at the start, holding a position or product maturing
+    start..end (positions has no maturity index: one pass over it)."""
+    where, params = scope.clients()
+    period = [_iso(start), _iso(end)]
+    return [r[0] for r in conn.execute(f"""
+        WITH m AS (
+            SELECT client_id FROM positions WHERE maturity_date BETWEEN ? AND ?
+            UNION
+            SELECT p.client_id FROM positions p JOIN products pr USING (product_code)
+            WHERE pr.maturity_date BETWEEN ? AND ?
+        )
+        SELECT c.client_id FROM m JOIN clients c ON c.client_id = m.client_id {_JOINS}
+        WHERE (c.closed_on IS NULL OR c.closed_on > ?) AND {where}
+        ORDER BY c.client_id
+    """, [*period, *period, _iso(start), *params])]
+
+
+@dataclass(frozen=True)
+class MaturityRow:
+    client_id: str
+    name: str
+    branch: str
+    rm_id: str | None
+    rm_name: str | None
+    product_code: str
+    day: dt.date
+    amount: int
+    reinvested: int
+
+
+def maturity_rows(conn, config: Config, start: dt.date, end: dt.date,
+                  scope: Scope) -> Iterator[MaturityRow]:
+    """Every maturity of the period with its money reinvested (core.maturities), client by
+    client, read in chunks of clients."""
+    from vipcrm.core.maturities import flows, maturities, retention
+
+    classes = config["aum.asset_classes"]
+    days = config["plan.retention_days"]
+    ids = maturing_clients(conn, start, end, scope)
+    product_maturity = {code: _date(m) for code, m in conn.execute(
+        "SELECT product_code, maturity_date FROM products WHERE maturity_date IS NOT NULL")}
+    for i in range(0, len(ids), planning.CHUNK):
+        chunk = ids[i:i + planning.CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        # From the balance on the eve of the first day: what matures on `start`.
+        holdings = planning.holdings_of(conn, chunk, eve(start), end)
+        codes = sorted({h.product_code for held in holdings.values() for h in held})
+        navs = {code: [(dt.date.fromisoformat(d), nav) for _, d, nav in rows]
+                for code, rows in groupby(conn.execute(
+                    f"SELECT product_code, date, nav FROM navs WHERE product_code IN "
+                    f"({', '.join('?' * len(codes))}) AND date <= ? ORDER BY product_code, date",
+                    [*codes, _iso(end)]), key=lambda r: r[0])}
+        facts = {row[0]: row[1:] for row in conn.execute(f"""
+            SELECT c.client_id, c.name, {BRANCH_SQL}, {RM_SQL}, r.name FROM clients c {_JOINS}
+            WHERE c.client_id IN ({marks})""", chunk)}
+        for client_id in chunk:
+            held = holdings.get(client_id, [])
+            due = maturities(client_id, held, product_maturity, classes, start, end)
+            if not due:
+                continue
+            kept = retention(due, flows(held, classes, start, end, navs), days, end)
+            name, branch, rm_id, rm_name = facts[client_id]
+            for m, reinvested in zip(due, kept):
+                yield MaturityRow(client_id, name, branch, rm_id, rm_name if rm_id else None,
+                                  m.product_code, m.day, m.amount, reinvested)
+
+
+def maturities_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope,
+                      details: bool = False) -> list[dict]:
+    """Per branch and RM (or, with `details`, per maturity): maturities of the period, the
+    money matured and reinvested, the retention rate, and the maturities whose window runs
+    past `end` (their retention may still rise)."""
+    days = dt.timedelta(days=config["plan.retention_days"])
+    rows = list(maturity_rows(conn, config, start, end, scope))
+    if details:
+        return [{"branch": r.branch, "rm_id": r.rm_id, "client_id": r.client_id,
+                 "name": r.name, "product_code": r.product_code,
+                 "maturity_date": _iso(r.day), "amount": r.amount,
+                 "reinvested": r.reinvested, "retention_pct": pct1(r.reinvested, r.amount),
+                 "window_end": _iso(r.day + days), "pending": r.day + days > end}
+                for r in sorted(rows, key=lambda r: (r.branch, r.rm_id is None, r.rm_id or "",
+                                                     r.day, r.client_id, r.product_code))]
+    groups: dict[tuple, dict] = {}
+    for r in rows:
+        g = groups.setdefault((r.branch, r.rm_id), {
+            "branch": r.branch, "rm_id": r.rm_id, "name": r.rm_name, "maturities": 0,
+            "clients": set(), "matured": 0, "reinvested": 0, "pending": 0})
+        g["maturities"] += 1
+        g["clients"].add(r.client_id)
+        g["matured"] += r.amount
+        g["reinvested"] += r.reinvested
+        g["pending"] += r.day + days > end
+    records = []
+    for key in sorted(groups, key=lambda k: (k[0], k[1] is None, k[1] or "")):
+        g = groups[key]
+        records.append({**g, "clients": len(g["clients"]),
+                        "retention_pct": pct1(g["reinvested"], g["matured"])})
+    return [{k: r[k] for k in ("branch", "rm_id", "name", "maturities", "clients", "matured",
+                               "reinvested", "retention_pct", "pending")} for r in records]
