@@ -60,7 +60,7 @@ def import_command(
         raise typer.BadParameter(f"{kind!r}; choose one of {KIND_LIST}", param_hint="KIND")
     options = ImportOptions(dry_run=dry_run, strict=strict, rejects=rejects, encoding=encoding,
                             mapping=_mapping(map_), blank_clears=blank_clears,
-                            full_snapshot=full_snapshot, user=st.user())
+                            full_snapshot=full_snapshot, user=st.user(), today=st.today)
     result = _run_with_progress(st, kind, file, options)
     for warning in result.warnings:
         st.warn(warning)

@@ -8,6 +8,7 @@ any point is finished by simply running again, and nothing is imported twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import sqlite3
@@ -92,7 +93,8 @@ def _last_import(db: Database, kind: str) -> tuple[str, int] | None:
 
 
 def import_inbox(db: Database, inbox: Path, user: str,
-                 on_file: Callable[[InboxResult], None] | None = None) -> list[InboxResult]:
+                 on_file: Callable[[InboxResult], None] | None = None,
+                 today: dt.date | None = None) -> list[InboxResult]:
     """Import the inbox's files in dependency order; returns one result per file looked at.
 
     A file the import refuses goes to `failed/`. A problem that is not the file's (the database
@@ -104,7 +106,8 @@ def import_inbox(db: Database, inbox: Path, user: str,
     database = db_file(db)
     for kind, path in pending_files(inbox):
         try:
-            result = _import_one(db, kind, path, user, done, failed, Guard(database, [path]))
+            result = _import_one(db, kind, path, user, done, failed, today,
+                                 Guard(database, [path]))
         except (StoreError, sqlite3.Error, OSError) as exc:
             error = store_error(exc, database or "the database")
             result = InboxResult(path.name, kind, "stopped",
@@ -119,7 +122,7 @@ def import_inbox(db: Database, inbox: Path, user: str,
 
 
 def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
-                failed: Path, guard: Guard) -> InboxResult:
+                failed: Path, today: dt.date | None, guard: Guard) -> InboxResult:
     digest = sha256_of(path)
     last = _last_import(db, kind)
     # The last import of this kind was this very file: a run that crashed after the commit and
@@ -134,7 +137,8 @@ def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
     target = guard.check(_free_name(path, done), Text("an inbox file"))
     rejects = done / f"{target.stem}.rejects.csv"
     try:
-        outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user))
+        outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user,
+                                                            today=today or dt.date.today()))
     except FileRefused as exc:
         failed.mkdir(exist_ok=True, mode=0o700)
         target = guard.check(_free_name(path, failed), Text("an inbox file"))

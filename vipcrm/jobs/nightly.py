@@ -90,7 +90,7 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
         if check.status == "failed":
             done(check)
     if options.inbox is not None and not stopped():
-        _import(db, options.inbox, user, done, path)
+        _import(db, options.inbox, user, done, today, path)
     if not stopped():
         try:
             config = config_of()
@@ -140,7 +140,7 @@ def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) ->
 
 
 def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
-            path: Path | None) -> None:
+            today: dt.date, path: Path | None) -> None:
     if not inbox.is_dir():
         done(Step("import", "failed", f"inbox {inbox} is not a folder"))
         return
@@ -154,7 +154,7 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
         clock[0] = now
 
     try:
-        results = import_inbox(db, inbox, user, on_file=on_file)
+        results = import_inbox(db, inbox, user, on_file=on_file, today=today)
         strays = unrecognised_files(inbox)
     except OSError as exc:  # the inbox itself cannot be listed or written
         full = store_error(exc, exc.filename or inbox)

@@ -12,6 +12,7 @@ tuples and `INSERT … SELECT` are several times faster than `Table.insert_all` 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -43,6 +44,8 @@ class ImportOptions:
     blank_clears: bool = False
     full_snapshot: bool = False
     user: str = "unknown"
+    # The day the data arrives: when a replaced risk assessment or ID expiry was renewed.
+    today: dt.date = field(default_factory=dt.date.today)
     demo: bool = False  # loaded by `vipcrm demo` (so a later demo knows its own data)
     progress: Callable[[int, int], None] | None = None  # (bytes read, file size)
 
@@ -389,6 +392,40 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
             rejects.add(line, cells, bad[line])
 
 
+def _new_value(kind: Kind, column: str, options: ImportOptions) -> str:
+    """SQL of the value a staged row `s` gives a stored row `t`'s column."""
+    if not options.blank_clears:
+        return f"COALESCE(s.{column}, t.{column})"
+    # A cleared column that has a default (segment, status, …) goes back to it.
+    default = kind.column(column).default
+    return f"s.{column}" if default is None else f"COALESCE(s.{column}, {_sql_literal(default)})"
+
+
+# The client fields whose replacement closes a compliance task (DOMAIN §4 risk_expiry, id_expiry).
+DATA_CHANGE_FIELDS = ("risk_assessed_on", "id_expiry")
+
+
+def _record_data_changes(conn, kind: Kind, present: list[str], options: ImportOptions) -> None:
+    """Keep the assessment dates and ID expiries the staged rows replace, with the day; before
+    the rows are applied. New clients bring first values, which need no record."""
+    fields = [c for c in DATA_CHANGE_FIELDS if c in present]
+    if not fields:
+        return
+    names = " UNION ALL ".join(f"SELECT '{c}' AS field" for c in fields)
+    old = " ".join(f"WHEN '{c}' THEN t.{c}" for c in fields)
+    new = " ".join(f"WHEN '{c}' THEN {_new_value(kind, c, options)}" for c in fields)
+    # CROSS JOIN keeps the fields the inner loop: one pass over the staged rows for both.
+    conn.execute(f"""
+        INSERT INTO client_data_changes (client_id, field, old_value, new_value, changed_on,
+                                         source)
+        SELECT client_id, field, old, new, ?, 'import' FROM (
+            SELECT s._line, t.client_id, f.field, CASE f.field {old} END AS old,
+                   CASE f.field {new} END AS new
+            FROM temp.stg s JOIN clients t ON t.client_id = s.client_id CROSS JOIN ({names}) f
+        ) WHERE new IS NOT old ORDER BY _line, field
+    """, [options.today.isoformat()])
+
+
 def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
                  options: ImportOptions) -> None:
     table = kind.table
@@ -397,11 +434,7 @@ def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
     join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
 
     def new(column: str) -> str:
-        if not options.blank_clears:
-            return f"COALESCE(s.{column}, t.{column})"
-        # A cleared column that has a default (segment, status, …) goes back to it.
-        default = kind.column(column).default
-        return f"s.{column}" if default is None else f"COALESCE(s.{column}, {_sql_literal(default)})"
+        return _new_value(kind, column, options)
 
     diff = " OR ".join(f"{new(c)} IS NOT t.{c}" for c in values) or "0"
     empty_target = conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
@@ -415,6 +448,8 @@ def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
         ).fetchone()
         result.inserted, result.updated = inserted, updated
         result.unchanged = total - inserted - updated
+        if updated and kind.name == "clients":  # before the update overwrites the old values
+            _record_data_changes(conn, kind, present, options)
         if updated and values:
             assignments = ", ".join(f"{c} = {new(c)}" for c in values)
             conn.execute(
