@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -362,3 +363,15 @@ def test_the_demo_reruns_on_its_own_database(cli, db_path):
     # Only the logs of the run grow; the bank itself is the same.
     assert {t: rows for t, rows in after.items() if not t.endswith("_log") and t != "tier_runs"} \
         == {t: rows for t, rows in before.items() if not t.endswith("_log") and t != "tier_runs"}
+
+
+def test_books_are_assigned_on_every_replayed_night_so_kpis_have_a_history(cli, sql):
+    """The demo replays the nights of 60 and 30 days ago with their assignment runs: the books
+    have a history, so this month's growth is credited to the RMs who held the clients."""
+    assert cli("--today", TODAY.isoformat(), "demo").exit_code == 0
+    first_night = (TODAY - _days(60)).isoformat()
+    assert sql("SELECT MIN(changed_on) FROM assignment_history") == [(first_night,)]
+    assert sql("SELECT COUNT(*) FROM assignments WHERE since = ?", [first_night])[0][0] > 100
+    result = cli("--today", TODAY.isoformat(), "report", "kpi", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert sum(r["aum_growth"] is not None for r in rows) > len(rows) // 2
