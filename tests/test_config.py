@@ -50,6 +50,7 @@ EXPECTED = {
     "corporate.visits.technical": "2",
     "corporate.visits.business": "4",
     "data.stale_after_days": "1",
+    "import.positions_full_snapshot": "true",
 }
 
 

@@ -46,7 +46,7 @@ def load_demo(db: Database, today: dt.date, *, clients: int = 600, seed: int = 7
             if not rows:
                 continue
             path = write_extract(Path(folder), kind, rows)
-            result = import_file(db, kind, path, ImportOptions(user=user))
+            result = import_file(db, kind, path, ImportOptions(user=user, today=today))
             for line in result.first_rejects:
                 say(f"{kind}: rejected {line}")
             summary[kind] = result.counts()

@@ -1,6 +1,8 @@
 """`vipcrm nightly`: the unattended chain cron runs every night (CLI.md "Cron").
 
-backup → import the inbox (dependency order, one transaction per file) → tiers as of today →
+backup → import the inbox (dependency order, one transaction per file; a positions file is
+the whole bank's holdings on its dates unless `import.positions_full_snapshot` is off) → tiers
+as of today →
 assignment → each RM's plan for the first working day on or after today. Every step is
 idempotent and every file lands whole or not at all, so after a crash at any point the next
 run simply finishes the job.
@@ -29,6 +31,8 @@ from vipcrm.store.db import StoreError, transaction
 
 # What a step may meet that is not a bug: one line in the summary, and the chain goes on.
 STEP_ERRORS = (StoreError, ValueError, OSError, sqlite3.Error)
+# The core system's holdings extract is the whole bank on its date (setting, default on).
+FULL_SNAPSHOT = "import.positions_full_snapshot"
 
 
 @dataclass
@@ -74,7 +78,7 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
     if options.backup_dir is not None:
         done(_guard("backup", lambda: _backup(db, options, today, user)))
     if options.inbox is not None:
-        _import(db, options.inbox, user, done)
+        _import(db, options.inbox, user, today, done)
     try:
         config = config_of()
     except ConfigError as exc:
@@ -108,9 +112,18 @@ def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) ->
     return f"{target}" + (f" ({len(removed)} old backup(s) removed)" if removed else "")
 
 
-def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) -> None:
+def _import(db: Database, inbox: Path, user: str, today: dt.date,
+            done: Callable[[Step], None]) -> None:
+    from vipcrm.store.settings import load_setting
+
     if not inbox.is_dir():
         done(Step("import", "failed", f"inbox {inbox} is not a folder"))
+        return
+    try:
+        bank_snapshot = load_setting(db, FULL_SNAPSHOT)
+    except ConfigError as exc:
+        done(Step("import", "failed", f"{exc}; set it with `vipcrm config set {FULL_SNAPSHOT} "
+                                      "true|false`; every file left in the inbox"))
         return
     status = {"imported": "ok", "rejects": "rejects", "failed": "failed", "stopped": "failed"}
     clock = [time.perf_counter()]
@@ -122,7 +135,8 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) 
         clock[0] = now
 
     try:
-        results = import_inbox(db, inbox, user, on_file=on_file)
+        results = import_inbox(db, inbox, user, on_file=on_file, today=today,
+                               bank_snapshot=bank_snapshot)
         strays = unrecognised_files(inbox)
     except OSError as exc:  # the inbox itself cannot be listed or written
         done(Step("import", "failed", f"{exc.filename or inbox}: {exc.strerror}"))

@@ -308,3 +308,10 @@ def m003_ownership(db: Database) -> None:
     # covering index walks them already grouped, with no table lookup and no sort.
     db.execute("CREATE INDEX transactions_client_branch_date "
                "ON transactions(client_id, branch, date)")
+
+
+@migrations()
+def m004_import_today(db: Database) -> None:
+    # The business date an import ran on (the command's today, which a replay or a test may
+    # set): the go-live date of planning is the first positions import's (DOMAIN §4 cadence).
+    db.execute("ALTER TABLE import_log ADD COLUMN today TEXT")
