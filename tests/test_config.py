@@ -91,6 +91,7 @@ def test_show_as_a_table_and_csv(cli):
     ("plan.expiry_days.birthday", "-1", "-1"),
     ("plan.nav_drop_pct", "100", "100"),
     ("data.stale_after_days", "0", "0"),
+    ("import.positions_full_snapshot", "no", "false"),
 ])
 def test_set_changes_one_key(cli, sql, key, value, shown):
     result = cli("config", "set", key, value, env={"VIPCRM_USER": "manager"})
@@ -128,6 +129,7 @@ def test_set_an_unknown_key_lists_the_valid_keys(cli, db_path):
     ("plan.nav_drop_pct", "101", "expected a whole number 1 to 100"),
     ("tiering.basis", "weekly", "expected one of daily_avg, point"),
     ("assign.include_untiered", "perhaps", "expected true or false"),
+    ("import.positions_full_snapshot", "sometimes", "expected true or false"),
     ("aum.asset_classes", "deposit,gold", "expected a comma-separated list"),
     ("aum.asset_classes", " ", "expected a comma-separated list"),
     ("plan.expiry_days.birthday", "-2", "expected a whole number -1 to 3650"),

@@ -78,6 +78,11 @@ def _maturity_sql(row: str) -> str:
             f"WHERE t.product_code = {row}product_code))")
 
 
+# The products' maturities joined to a position row `p` (a seek in a small table, cheaper than
+# a subquery per row).
+_PRODUCT_MATURITY = "LEFT JOIN temp.tier_maturity t ON t.product_code = p.product_code"
+_MATURITY = "COALESCE(p.maturity_date, t.maturity_date)"
+
 # Where a row's value stops: at the next change point `nxt`, or earlier at its maturity m when
 # the row is dated on or before m (core.aum: from m on the position counts 0).
 _END = "CASE WHEN m >= as_of AND m < nxt THEN m ELSE nxt END"
@@ -90,18 +95,17 @@ _BASIS_COLUMNS = """
 """
 
 
-def _rows_sql(classes, where: str, source: str = "positions p", row: str = "p.") -> str:
-    """Each position row up to :d with its value, whether its class counts, and `e`, the day
-    its value stops (_END); `source` and `where` choose the rows."""
-    counted = f"{row}asset_class IN {_classes_sql(classes)}"
+def _rows_sql(classes, where: str, source: str = "positions p") -> str:
+    """Each position row `p` up to :d with its value, whether its class counts, and `e`, the
+    day its value stops (_END); `source` and `where` choose the rows."""
+    counted = f"p.asset_class IN {_classes_sql(classes)}"
     return f"""
         SELECT client_id, as_of, v, counted, {_END} AS e FROM (
-            SELECT {row}client_id AS client_id, {row}as_of AS as_of,
-                   {_value_sql(classes, row)} AS v, {counted} AS counted,
-                   {_maturity_sql(row)} AS m,
-                   LEAD({row}as_of, 1, :after) OVER (PARTITION BY {row}client_id, {row}product_code
-                                                     ORDER BY {row}as_of) AS nxt
-            FROM {source} WHERE {where}
+            SELECT p.client_id AS client_id, p.as_of AS as_of,
+                   {_value_sql(classes, "p.")} AS v, {counted} AS counted, {_MATURITY} AS m,
+                   LEAD(p.as_of, 1, :after) OVER (PARTITION BY p.client_id, p.product_code
+                                                  ORDER BY p.as_of) AS nxt
+            FROM {source} {_PRODUCT_MATURITY} WHERE {where}
         )
     """
 
@@ -119,7 +123,7 @@ def daily_avg_basis_sql(classes) -> str:
                                                        AS INTEGER) ELSE 0 END) AS basis_sum,
                    SUM(CASE WHEN e = :after THEN v ELSE 0 END) AS aum,
                    MIN(CASE WHEN counted THEN as_of END) AS first
-            FROM ({_rows_sql(classes, "+as_of <= :d")})
+            FROM ({_rows_sql(classes, "+p.as_of <= :d")})
             GROUP BY client_id
         )
     """
@@ -141,7 +145,7 @@ def daily_avg_split_basis_sql(classes) -> str:
                 SELECT client_id, v * CAST(julianday(e) - julianday(as_of) AS INTEGER) AS s,
                        CASE WHEN e = :after THEN v ELSE 0 END AS aum,
                        CASE WHEN counted THEN as_of END AS first
-                FROM ({_rows_sql(classes, "as_of >= :w0 AND as_of <= :d")})
+                FROM ({_rows_sql(classes, "p.as_of >= :w0 AND p.as_of <= :d")})
                 UNION ALL
                 SELECT client_id,
                        CASE WHEN e > :w0 THEN v * CAST(julianday(e) - julianday(:w0) AS INTEGER)
@@ -197,25 +201,21 @@ def point_basis_sql(classes) -> str:
     """(client_id, basis_sum, days, aum) on :d; the latest change point of each position wins.
 
     SQLite gives the bare columns of an aggregate query with a single MAX() the values of the
-    row holding that maximum: here, the position's latest row on or before :d. The value and
-    the maturity are worked out once per position, after that pass.
+    row holding that maximum: here, the position's latest row on or before :d. The maturity is
+    checked once per position, in the sum over the client's positions.
     """
     counted = f"asset_class IN {_classes_sql(classes)}"
+    live = f"NOT COALESCE(p.as_of <= {_MATURITY} AND {_MATURITY} <= :d, 0)"
     return f"""
         SELECT client_id, SUM(v) AS basis_sum, MAX(counted) AS days, SUM(v) AS aum
         FROM (
-            SELECT client_id, counted,
-                   CASE WHEN NOT COALESCE(as_of <= m AND m <= :d, 0) THEN v ELSE 0 END AS v
+            SELECT p.client_id, CASE WHEN {live} THEN p.v ELSE 0 END AS v, p.counted
             FROM (
-                SELECT client_id, as_of, {_value_sql(classes)} AS v, {counted} AS counted,
-                       {_maturity_sql("x.")} AS m
-                FROM (
-                    SELECT client_id, product_code, MAX(as_of) AS as_of, balance, asset_class,
-                           maturity_date
-                    FROM positions WHERE +as_of <= :d
-                    GROUP BY client_id, product_code
-                ) x
-            )
+                SELECT client_id, product_code, MAX(as_of) AS as_of, maturity_date,
+                       {_value_sql(classes)} AS v, {counted} AS counted
+                FROM positions WHERE +as_of <= :d
+                GROUP BY client_id, product_code
+            ) p {_PRODUCT_MATURITY}
         )
         GROUP BY client_id
     """
@@ -227,7 +227,7 @@ def _grace_sql(classes) -> str:
     floor (core.tiering.grace_passed), compared exactly as sum < floor × days.
     """
     rows = _rows_sql(classes, "p.as_of <= :d",
-                     "temp.tier_cand c JOIN positions p ON p.client_id = c.client_id", "p.")
+                     "temp.tier_cand c JOIN positions p ON p.client_id = c.client_id")
     return f"""
         WITH sums AS (
             SELECT r.client_id,
