@@ -25,7 +25,9 @@ def nightly_command(
     """The unattended nightly chain, for cron.
 
     Backup (with --backup-dir), import every inbox file in dependency order (each in its own
-    transaction, then moved to done/ or failed/ with a reason), recompute tiers as of today,
+    transaction, then moved to done/ or failed/ with a reason; a positions file is the whole
+    bank's holdings on its dates, so positions it leaves out are closed, unless
+    import.positions_full_snapshot is off), recompute tiers as of today,
     run the assignment, and write tomorrow morning's plans (with --outbox). One summary line
     per step on stdout. Exit 0 when all went well, 3 when rows were rejected, 1 when a file or
     a step failed, 4 when another nightly run holds the lock. After a crash, run it again: it
