@@ -94,3 +94,23 @@ def test_plans_are_the_same_in_every_process(first_night, tmp_path):
     outputs = {run(["plan", "today", "--branch", "BJ01", "--format", "csv"], copy,
                    PYTHONHASHSEED=seed).stdout for seed in ("1", "2")}
     assert len(outputs) == 1 and "cadence" in outputs.pop()
+
+
+def test_go_live_is_the_first_positions_import_business_date(cli, tmp_path, db_path):
+    from datafiles import write_csv
+
+    assert cli("--today", "2026-03-02", "import", "clients", write_csv(
+        tmp_path / "c.csv", [["client_id", "name", "home_branch"], ["C1", "Zhao", "BJ01"]])
+    ).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    assert planning.go_live(conn) is None  # no holdings yet: no client can hold a tier
+    positions = [["client_id", "product_code", "as_of", "balance", "asset_class"],
+                 ["C1", "DEP", "2026-03-09", "100", "deposit"]]
+    for day in ("2026-03-09", "2026-03-10"):
+        assert cli("--today", day, "import", "positions",
+                   write_csv(tmp_path / f"p{day}.csv", positions)).exit_code == 0
+    assert planning.go_live(conn) == dt.date(2026, 3, 9)
+    # An import logged before the business date was recorded: the local day it ran on.
+    conn.execute("UPDATE import_log SET today = NULL, started_at = '2026-03-08T23:10:00+08:00' "
+                 "WHERE kind = 'positions' AND today = '2026-03-09'")
+    assert planning.go_live(conn) == dt.date(2026, 3, 8)
