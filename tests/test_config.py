@@ -55,6 +55,7 @@ EXPECTED = {
     "data.stale_after_days": "1",
     # The fair-KPI issue's limit on backdated contacts (not in CLI.md's table).
     "followup.max_backdate_days": "7",
+    "import.positions_full_snapshot": "true",
 }
 
 
@@ -95,6 +96,7 @@ def test_show_as_a_table_and_csv(cli, blank_db):
     ("plan.expiry_days.birthday", "-1", "-1"),
     ("plan.nav_drop_pct", "100", "100"),
     ("data.stale_after_days", "0", "0"),
+    ("import.positions_full_snapshot", "no", "false"),
 ])
 def test_set_changes_one_key(cli, sql, key, value, shown):
     result = cli("config", "set", key, value, env={"VIPCRM_USER": "manager"})
@@ -131,6 +133,7 @@ def test_set_an_unknown_key_lists_the_valid_keys(cli, blank_db, db_path):
     ("plan.nav_drop_pct", "101", "expected a whole number 1 to 100"),
     ("tiering.basis", "weekly", "expected one of daily_avg, point"),
     ("assign.include_untiered", "perhaps", "expected true or false"),
+    ("import.positions_full_snapshot", "sometimes", "expected true or false"),
     ("aum.asset_classes", "deposit,gold", "expected a comma-separated list"),
     ("aum.asset_classes", " ", "expected a comma-separated list"),
     ("plan.expiry_days.birthday", "-2", "expected a whole number -1 to 3650"),

@@ -20,11 +20,12 @@ TODAY = "2026-11-30"  # a Monday
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """The example files, tiers and RMs set directly, and a few clients for the edge cases;
-    built once, copied for each test."""
+    built once, copied for each test. The bank went live (its first import) before the tiers'
+    2026-06-01: a client never contacted since is due from the day it entered its tier."""
     path = tmp_path_factory.mktemp("bank") / "bank.db"
     runner = CliRunner()
     for kind in ("calendar", "rms", "products", "clients", "positions", "navs"):
-        result = runner.invoke(app, ["--db", str(path), "import", kind,
+        result = runner.invoke(app, ["--db", str(path), "--today", "2026-05-29", "import", kind,
                                      str(EXAMPLES / f"{kind}.csv")], catch_exceptions=False)
         assert result.exit_code == 0, result.stderr
     conn = sqlite3.connect(path)

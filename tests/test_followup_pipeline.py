@@ -25,11 +25,12 @@ def test_five_steps_plan_assess_sale_after_sale_celebrate(cli, db_path):
     run("2026-11-27", "tier", "--recompute")
     run("2026-11-27", "assign")
 
-    # 1. plan: Friday's plan has Qian Mei (her risk assessment expires on 20 December, and she
-    # was never contacted); one call covers every reason but the assessment, which only the
+    # 1. plan: Friday's plan has Qian Mei (her risk assessment expires on 20 December; never
+    # contacted, her first cadence call is not today but on her day of the go-live round, spread
+    # over her tier's cadence); one call covers every reason but the assessment, which only the
     # reassessment itself completes
     first = plan("2026-11-27")["C0002"]
-    assert {"risk_expiry", "cadence"} <= set(first["reasons"])
+    assert "risk_expiry" in first["reasons"] and "cadence" not in first["reasons"]
     called = run("2026-11-27", "followup", "log", "C0002", "--channel", "phone", "--stage", "plan",
                  "--minutes", "10", "--note", "Reassessment due; meeting on Monday")
     assert "completed: " in called.stderr

@@ -36,7 +36,8 @@ def expected(snapshots):
     conn.executemany("INSERT INTO floors VALUES (?, ?, ?, ?)",
                      [(t, 6 - i, FLOORS_CZK[t] * 100, GRACE[t]) for i, t in enumerate(TIERS)])
     # Every client's AUM on every day from the longest grace period before SECOND on: for each
-    # account, its latest snapshot on or before the day; negatives count 0.
+    # account, its latest snapshot on or before the day; negatives count 0. The grace period
+    # is over when the mean of those days, from the client's first snapshot, is below the floor.
     conn.execute("CREATE TABLE days (day TEXT PRIMARY KEY)")
     conn.execute("""
         INSERT INTO days WITH RECURSIVE d(day) AS (
@@ -74,10 +75,11 @@ def expected(snapshots):
             ), decided AS (
                 SELECT q2.client, q2.mean, q2.rank AS qualifies, q1.rank AS held,
                        CASE WHEN q1.rank IS NULL OR COALESCE(q2.rank, 0) >= q1.rank THEN q2.rank
-                            WHEN (SELECT MAX(d.aum) FROM daily d
+                            WHEN (SELECT SUM(d.aum) < f.floor * COUNT(*) FROM daily d
+                                  JOIN first fs ON fs.client = d.client AND d.day >= fs.day
                                   WHERE d.client = q2.client
                                     AND d.day > date(:second, '-' || f.grace || ' days'))
-                                 < f.floor THEN q2.rank
+                                 THEN q2.rank
                             ELSE q1.rank END AS rank
                 FROM q q2
                 LEFT JOIN q q1 ON q1.client = q2.client AND q1.as_of = :first

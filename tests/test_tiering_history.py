@@ -19,12 +19,15 @@ def day(n: int) -> dt.date:
     return DAY0 + dt.timedelta(days=n)
 
 
-# (client, [(first day, balance in fen)]): each balance holds until the next.
+# (client, [(first day, balance in fen)]): each balance holds until the next. Both tiered
+# clients have a year of history above their floor before they fall on day 1.
 SCRIPT = {
-    # Below 5M for 89 days, back for a day, then below for 90 days.
-    "DIA": [(0, 6 * M), (1, 4 * M), (90, 6 * M), (91, 4 * M)],
-    # Below 10M from day 1 on: black gold waits 180 days.
-    "BG": [(0, 12 * M), (1, 6 * M)],
+    # Below 5M from day 1, back above for day 30 only: the grace period's mean (90 days,
+    # 6M before day 1) first drops below 5M on day 47 (542M - 2M × day < 450M).
+    "DIA": [(-400, 6 * M), (1, 4 * M), (30, 6 * M), (31, 4 * M)],
+    # Below 10M from day 1 on: black gold's 180 days at 12M, then 6M, average below the floor
+    # from day 61 (2160M - 6M × day < 1800M).
+    "BG": [(-400, 12 * M), (1, 6 * M)],
     # Gold, then diamond on day 5.
     "UP": [(0, M // 4), (5, 5 * M)],
 }
@@ -61,36 +64,32 @@ def history(sql, cid):
         "WHERE client_id = ? ORDER BY id", [cid])]
 
 
-def test_diamond_watches_for_89_days_recovers_and_falls_on_day_90(bank, sql):
-    run(bank, *range(0, 90))
-    assert state(sql)["DIA"] == ("diamond", "watch")  # day 89: 89 days below
-    run(bank, 90)
-    assert state(sql)["DIA"] == ("diamond", "ok")
-    run(bank, *range(91, 180))
-    assert state(sql)["DIA"] == ("diamond", "watch")  # day 179: 89 days below
-    run(bank, 180)
+def test_one_day_back_above_the_floor_does_not_restart_the_grace_period(bank, sql):
+    run(bank, *range(0, 47))
+    assert state(sql)["DIA"] == ("diamond", "watch")  # day 46: mean 450M + 2M, not below
+    run(bank, 47)
     assert state(sql)["DIA"] == ("premier_platinum", "ok")
     assert history(sql, "DIA") == [
         (day(0), None, "diamond", "ok", "new"),
         (day(1), "diamond", "diamond", "watch", "watch"),
-        (day(90), "diamond", "diamond", "ok", "recovered"),
-        (day(91), "diamond", "diamond", "watch", "watch"),
-        (day(180), "diamond", "premier_platinum", "ok", "downgrade"),
+        (day(30), "diamond", "diamond", "ok", "recovered"),
+        (day(31), "diamond", "diamond", "watch", "watch"),
+        (day(47), "diamond", "premier_platinum", "ok", "downgrade"),
     ]
-    assert sql("SELECT since FROM tiers WHERE client_id = 'DIA'") == [(day(180).isoformat(),)]
+    assert sql("SELECT since FROM tiers WHERE client_id = 'DIA'") == [(day(47).isoformat(),)]
 
 
-def test_black_gold_needs_180_days_and_upgrades_are_immediate(bank, sql):
-    run(bank, *range(0, 180))
+def test_black_gold_averages_its_180_days_and_upgrades_are_immediate(bank, sql):
+    run(bank, *range(0, 61))
     assert state(sql)["BG"] == ("black_gold", "watch")
     assert state(sql)["UP"] == ("diamond", "ok")
-    run(bank, 180)
+    run(bank, 61)
     assert state(sql)["BG"] == ("diamond", "ok")
     assert history(sql, "UP") == [
         (day(0), None, "gold", "ok", "new"),
         (day(5), "gold", "diamond", "ok", "upgrade"),
     ]
-    assert history(sql, "BG")[-1] == (day(180), "black_gold", "diamond", "ok", "downgrade")
+    assert history(sql, "BG")[-1] == (day(61), "black_gold", "diamond", "ok", "downgrade")
 
 
 def test_scattered_nights_end_in_the_same_tiers_as_every_night(cli, tmp_path, sql, db_path):
@@ -112,17 +111,64 @@ def test_scattered_nights_end_in_the_same_tiers_as_every_night(cli, tmp_path, sq
     assert [row[1] for row in outcomes[0]] == ["diamond", "premier_platinum", "diamond"]
 
 
-def test_grace_counts_days_of_daily_aum_not_days_of_a_low_average(cli, tmp_path, db_path, sql):
-    # Diamond since well before the window; from day 1 on, 4M a day. The 30-day average only
-    # drops below 5M on day 16, but the daily AUM has been below since day 1.
-    positions = [("AVG", "DEP", day(-60), 6 * M, "deposit"), ("AVG", "DEP", day(1), 4 * M, "deposit")]
+def test_the_grace_period_is_the_mean_of_the_daily_aum_not_every_day_below(cli, tmp_path,
+                                                                           db_path, sql):
+    # Diamond since day -200 at 6M; from day 1 on, 4M a day. The 30-day basis drops below 5M on
+    # day 16; the 90-day mean on day 46 (540M - 2M × day < 450M), long before 90 days below.
+    positions = [("AVG", "DEP", day(-200), 6 * M, "deposit"),
+                 ("AVG", "DEP", day(1), 4 * M, "deposit")]
     load_bank(cli, tmp_path, [client("AVG")], positions)
     run(db_path, 0, 15)
     assert state(sql)["AVG"] == ("diamond", "ok")
-    run(db_path, 16, 89)
+    run(db_path, 16, 45)
     assert state(sql)["AVG"] == ("diamond", "watch")
-    run(db_path, 90)
+    run(db_path, 46)
     assert state(sql)["AVG"] == ("premier_platinum", "ok")
+
+
+def test_grace_days_count_from_the_first_snapshot_like_the_basis(cli, tmp_path, db_path, sql):
+    # First snapshot on day -20 (6M), 4M from day 1: on day d the grace period has d + 21 known
+    # days, whose mean 126M + 4M × d stays at or above 5M × (d + 21) until day 21. Counting the
+    # 69 days before the first snapshot as 0 would downgrade it on the first day below.
+    positions = [("NEW", "DEP", day(-20), 6 * M, "deposit"),
+                 ("NEW", "DEP", day(1), 4 * M, "deposit")]
+    load_bank(cli, tmp_path, [client("NEW")], positions, {"tiering.basis": "point"})
+    run(db_path, 0, 1, 21)
+    assert state(sql)["NEW"] == ("diamond", "watch")
+    run(db_path, 22)
+    assert state(sql)["NEW"] == ("premier_platinum", "ok")
+
+
+def month_ends(first: int, last: int) -> list[int]:
+    return [n for n in range(first, last + 1) if day(n + 1).day == 1]
+
+
+# On the point basis a month-end day's AUM is the basis: the spike upgrades at once on it (day
+# 58), so that run stops before.
+@pytest.mark.parametrize("basis, last", [("daily_avg", 120), ("point", 57)])
+def test_month_end_spikes_do_not_beat_the_grace_period(cli, tmp_path, db_path, sql, basis, last):
+    # Platinum (floor 1M, grace 90 days) at 1.5M for a year, then 0.5M from day 1. SPIKE parks
+    # 1.2M on its account on each month-end day (Jan 31, Feb 28, Mar 31 …), as for a month-end
+    # count; PLAIN does not. Every month-end day is above the floor, so a rule asking for every
+    # day of the grace period below it would never downgrade SPIKE.
+    spikes = month_ends(1, 200)
+    assert spikes[:3] == [30, 58, 89]
+    positions = [("PLAIN", "DEP", day(-365), 3 * M // 2, "deposit"),
+                 ("PLAIN", "DEP", day(1), M // 2, "deposit"),
+                 ("SPIKE", "DEP", day(-365), 3 * M // 2, "deposit"),
+                 ("SPIKE", "DEP", day(1), M // 2, "deposit")]
+    for n in spikes:
+        positions += [("SPIKE", "DEP", day(n), 6 * M // 5, "deposit"),
+                      ("SPIKE", "DEP", day(n + 1), M // 2, "deposit")]
+    load_bank(cli, tmp_path, [client("PLAIN"), client("SPIKE")], positions,
+              {"tiering.basis": basis})
+    run(db_path, *range(0, last + 1))
+
+    def downgrades(cid):
+        return [(e, f, t) for e, f, t, s, r in history(sql, cid) if r == "downgrade"]
+
+    assert state(sql) == {"PLAIN": ("premier_gold", "ok"), "SPIKE": ("premier_gold", "ok")}
+    assert downgrades("SPIKE") == downgrades("PLAIN") == [(day(46), "platinum", "premier_gold")]
 
 
 def snapshot(sql):
@@ -194,7 +240,7 @@ def test_dry_run_prints_the_diff_by_tier_and_writes_nothing(bank, cli, sql):
 
 def test_new_watch_shows_in_the_dry_run(bank, cli):
     run(bank, 0)
-    result = cli("--today", day(30), "tier", "--recompute", "--as-of", day(30), "--dry-run",
+    result = cli("--today", day(29), "tier", "--recompute", "--as-of", day(29), "--dry-run",
                  "-f", "csv")
     lines = result.stdout.splitlines()
     assert lines[0] == ("tier,clients,watch,basis_aum,aum,new,upgraded,downgraded,new_watch,"

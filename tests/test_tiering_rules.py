@@ -6,7 +6,7 @@ import pytest
 
 from vipcrm.core.config import TIERS, Config
 from vipcrm.core.tiering import (OK, WATCH, Decision, TierRules, basis_days, decide,
-                                 qualifying_tier, rank)
+                                 grace_passed, qualifying_tier, rank)
 
 RULES = TierRules.from_config(Config())
 FLOORS = RULES.floors_fen
@@ -77,17 +77,34 @@ def test_ranks_follow_the_tier_order():
     assert rank(None) == 0
 
 
-@pytest.mark.parametrize("current, status, qualifying, grace_all_below, expected", [
+@pytest.mark.parametrize("sum_fen, days, expected", [
+    # Platinum's 1,000,000.00 over 90 days: exactly the floor on average keeps the tier.
+    (1_000_000 * FEN * 90, 90, False),
+    (1_000_000 * FEN * 90 - 1, 90, True),  # one fen short over the period: no rounding
+    (1_000_000 * FEN * 90 + 1, 90, False),
+    # 0.5M a day with 1.2M on three month-end days: the mean is what counts.
+    ((87 * 500_000 + 3 * 1_200_000) * FEN, 90, True),
+    # A client known for 10 days is judged on those 10.
+    (1_000_000 * FEN * 10, 10, False),
+    (1_000_000 * FEN * 10 - 1, 10, True),
+    # No counted day: nothing holds the tier.
+    (0, 0, True),
+])
+def test_grace_passes_when_the_mean_daily_aum_is_below_the_floor(sum_fen, days, expected):
+    assert grace_passed(sum_fen, days, FLOORS["platinum"]) is expected
+
+
+@pytest.mark.parametrize("current, status, qualifying, grace_over, expected", [
     # No tier yet: the tier the basis qualifies for, or none.
     (None, None, "diamond", None, Decision("diamond", OK, "new")),
     (None, None, None, None, Decision(None, None, None)),
     # Upgrade at once, from ok or watch.
     ("gold", OK, "diamond", None, Decision("diamond", OK, "upgrade")),
     ("diamond", WATCH, "black_gold", None, Decision("black_gold", OK, "upgrade")),
-    # Below the floor: watch while some day of the grace period was at or above the floor.
+    # Below the floor: watch while the grace period's mean is at or above the floor.
     ("diamond", OK, "platinum", False, Decision("diamond", WATCH, "watch")),
     ("diamond", WATCH, "platinum", False, Decision("diamond", WATCH, None)),
-    # Every day below: down to the tier the basis qualifies for, skipping tiers.
+    # Its mean below too: down to the tier the basis qualifies for, skipping tiers.
     ("black_gold", WATCH, "platinum", True, Decision("platinum", OK, "downgrade")),
     ("diamond", OK, "premier_platinum", True, Decision("premier_platinum", OK, "downgrade")),
     ("gold", WATCH, None, True, Decision(None, None, "downgrade")),
@@ -95,8 +112,8 @@ def test_ranks_follow_the_tier_order():
     ("diamond", OK, "diamond", None, Decision("diamond", OK, None)),
     ("diamond", WATCH, "diamond", None, Decision("diamond", OK, "recovered")),
 ])
-def test_decision(current, status, qualifying, grace_all_below, expected):
-    assert decide(current, status, qualifying, grace_all_below) == expected
+def test_decision(current, status, qualifying, grace_over, expected):
+    assert decide(current, status, qualifying, grace_over) == expected
 
 
 def test_ineligible_clients_lose_their_tier():

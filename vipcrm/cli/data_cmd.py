@@ -41,8 +41,10 @@ def import_command(
     blank_clears: bool = typer.Option(False, "--blank-clears",
                                       help="Empty optional cells erase known values."),
     full_snapshot: bool = typer.Option(False, "--full-snapshot",
-                                       help="positions: the file holds all holdings of its clients "
-                                            "on its dates; absent positions are closed."),
+                                       help="positions: the file holds all holdings of the "
+                                            "clients it lists on its dates; their absent "
+                                            "positions are closed (nightly closes those of "
+                                            "the whole bank: import.positions_full_snapshot)."),
     fmt: str = typer.Option("table", "--format", "-f", help="Summary as table, csv or json."),
 ) -> None:
     """Import one extract file of one kind, in one transaction.

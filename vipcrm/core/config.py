@@ -139,7 +139,8 @@ def _keys() -> list[Key]:
         keys.append(Key(f"tiers.{tier}.cadence_days", cadence, _int(1, MAX_DAYS), "§1 §4",
                         f"contact cadence of {tier} (days)"))
         keys.append(Key(f"tiers.{tier}.grace_days", grace, _int(1, MAX_DAYS), "§1",
-                        f"days below the floor before {tier} is downgraded"))
+                        f"grace period of {tier}: downgraded once the mean daily AUM "
+                        "over these days is below its floor"))
     keys += [
         Key("tiering.basis", "daily_avg", _choice("daily_avg", "point"), "§1",
             "daily_avg (mean daily AUM over the window) or point (AUM on the as-of date)"),
@@ -203,6 +204,9 @@ def _keys() -> list[Key]:
             "let the assignment run give RMs to clients below gold"),
         Key("data.stale_after_days", 1, _int(0, 365), "§10",
             "working days after which position or transaction data is called stale"),
+        Key("import.positions_full_snapshot", True, _bool, "§1 §10",
+            "nightly: a positions file is the whole bank's holdings on each of its dates, so "
+            "every open position absent from it is closed"),
     ]
     return keys
 

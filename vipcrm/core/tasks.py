@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
+from vipcrm.core.aum import matured, position_value
 from vipcrm.core.calendar import ONE_DAY, WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.suitability import assessment_expires, product_risk, suitable_limit
@@ -57,7 +59,12 @@ class PositionPoint(NamedTuple):
     as_of: dt.date
     balance: int  # fen
     asset_class: str
-    maturity: dt.date | None
+    maturity: dt.date | None  # effective: the snapshot's own, else its product's
+
+    def value_on(self, day: dt.date, classes: Sequence[str]) -> int:
+        """What this snapshot, in force on `day`, adds to AUM that day (core.aum)."""
+        return position_value(self.balance, self.asset_class, self.as_of, self.maturity, day,
+                              classes)
 
 
 @dataclass(frozen=True)
@@ -75,11 +82,40 @@ class Holding:
         return self.points[i - 1] if i else None
 
     def balance_on(self, day: dt.date) -> int:
+        """The balance held on `day`: 0 before the first snapshot and once matured."""
         point = self.point_on(day)
-        return point.balance if point else 0
+        if point is None or matured(point.as_of, point.maturity, day):
+            return 0
+        return point.balance
 
     def held_on(self, day: dt.date) -> bool:
         return self.balance_on(day) > 0
+
+    def value_on(self, day: dt.date, classes: Sequence[str]) -> int:
+        point = self.point_on(day)
+        return 0 if point is None else point.value_on(day, classes)
+
+    def values(self, classes: Sequence[str], start: dt.date,
+               end: dt.date) -> tuple[int, list[tuple[dt.date, int]]]:
+        """What the position adds to AUM on `start`, and each (day, value) it changes to over
+        (start, end]: at its change points and at the maturity of the point in force."""
+        i = bisect.bisect_right(self._days, start)
+        current = self.points[i - 1] if i else None
+        first = 0 if current is None else current.value_on(start, classes)
+        changes: list[tuple[dt.date, int]] = []
+        for k in range(i, len(self.points) + 1):
+            following = self.points[k] if k < len(self.points) else None
+            until = following.as_of if following is not None and following.as_of <= end else None
+            if current is not None:
+                m = current.maturity
+                if (m is not None and max(current.as_of, start) < m <= end
+                        and (until is None or m < until)):
+                    changes.append((m, 0))
+            if until is None:
+                break
+            current = following
+            changes.append((until, current.value_on(until, classes)))
+        return first, changes
 
 
 class Contact(NamedTuple):
@@ -202,6 +238,7 @@ class DayContext:
     periods: Mapping[str, Sequence[PeriodWindow]] = field(default_factory=dict)
     new_products: Sequence[Product] = ()
     product_risks: Mapping[str, int] = field(default_factory=dict)  # of new_products, 1-5
+    go_live: dt.date | None = None  # the bank's first positions import
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,11 +377,13 @@ class _Builder:
 
     def add(self, reason: str, reference: str, window_start: dt.date, due: dt.date,
             channel: str, detail: str = "", covers: str | None = None,
-            after: dt.date | None = None, closed_by: DataChange | None = None) -> None:
+            after: dt.date | None = None, closed_by: DataChange | None = None,
+            forward: bool = False) -> None:
         """`after`: the day of the contact that asked for this one. Moving the due date back
         onto or before it would let that very contact complete the task, so the due date moves
         forward to the next working day instead. `closed_by`: the change that replaced the
-        date a compliance task is for; replaced before the window opened, it never was one."""
+        date a compliance task is for; replaced before the window opened, it never was one.
+        `forward`: a due date on a non-working day always moves forward."""
         day = self.ctx.day
         if window_start > day and due > day:
             # Not started unless the move off non-working days brings the due date back to
@@ -354,7 +393,7 @@ class _Builder:
                 self._next_working = self.cal.next_working_day(day)
             if self._next_working <= due:
                 return
-        moved = self.cal.on_or_before(due)
+        moved = self.cal.on_or_after(due) if forward else self.cal.on_or_before(due)
         if after is not None and moved <= after:
             moved = self.cal.on_or_after(due)
         due = moved
@@ -463,38 +502,35 @@ def _nav_drop(b: _Builder) -> None:
 
 
 def aum_on(client: Client, day: dt.date, classes: Sequence[str]) -> int:
-    """AUM in fen on `day` (DOMAIN §1): counted classes only, negative balances count 0."""
-    total = 0
-    for holding in client.holdings:
-        point = holding.point_on(day)
-        if point is not None and point.balance > 0 and point.asset_class in classes:
-            total += point.balance
-    return total
+    """AUM in fen on `day` (DOMAIN §1): counted classes only, negative balances and matured
+    positions count 0."""
+    return sum(holding.value_on(day, classes) for holding in client.holdings)
 
 
 def aum_steps(client: Client, classes: Sequence[str], start: dt.date,
               end: dt.date) -> tuple[list[dt.date], list[int]]:
     """AUM as a step function over [start, end]: its value on `start` and on each later day it
     changes, in one pass over the change points."""
+    return _steps([h.values(classes, start, end) for h in client.holdings], start)
+
+
+def _steps(values: Sequence[tuple[int, list[tuple[dt.date, int]]]],
+           start: dt.date) -> tuple[list[dt.date], list[int]]:
     current, events, total = [], [], 0
-    for i, holding in enumerate(client.holdings):
-        point = holding.point_on(start)
-        value = point.balance if point and point.balance > 0 and point.asset_class in classes else 0
+    for i, (value, changes) in enumerate(values):
         current.append(value)
         total += value
-        for p in holding.points:
-            if start < p.as_of <= end:
-                events.append((p.as_of, i, p.balance if p.balance > 0 and p.asset_class in classes else 0))
-    days, values = [start], [total]
+        events.extend((d, i, v) for d, v in changes)
+    days, values_out = [start], [total]
     for d, i, value in sorted(events):
         total += value - current[i]
         current[i] = value
         if d == days[-1]:
-            values[-1] = total
+            values_out[-1] = total
         else:
             days.append(d)
-            values.append(total)
-    return days, values
+            values_out.append(total)
+    return days, values_out
 
 
 def outflow_days(client: Client, day: dt.date, config: Mapping) -> dict[str, dt.date]:
@@ -507,16 +543,14 @@ def outflow_days(client: Client, day: dt.date, config: Mapping) -> dict[str, dt.
     # If even the lowest AUM the span can have is above the threshold of the highest it can
     # have, no day shows an outflow: a cheap bound from each holding's own low and high.
     low = high = 0
-    for holding in client.holdings:
-        point = holding.point_on(start)
-        values = [point.balance if point and point.balance > 0 and point.asset_class in classes else 0]
-        values += [p.balance if p.balance > 0 and p.asset_class in classes else 0
-                   for p in holding.points if start < p.as_of <= day]
+    per_holding = [h.values(classes, start, day) for h in client.holdings]
+    for value, changes in per_holding:
+        values = [value, *(v for _, v in changes)]
         low += min(values)
         high += max(values)
     if low * 100 > high * (100 - pct):
         return found
-    days, values = aum_steps(client, classes, start, day)
+    days, values = _steps(per_holding, start)
 
     def aum(d: dt.date) -> int:
         return values[bisect.bisect_right(days, d) - 1]
@@ -648,8 +682,25 @@ def _cadence(b: _Builder) -> None:
         b.add("cadence", due.isoformat(), due - _days(CADENCE_WINDOW), due, "phone",
               f"no contact since {last} ({cadence}-day cadence)")
     elif c.tier_since is not None:
-        b.add("cadence", c.tier_since.isoformat(), c.tier_since, c.tier_since, "phone",
-              "never contacted since entering the tier")
+        go_live = b.ctx.go_live
+        if go_live is None or c.tier_since > go_live:
+            b.add("cadence", c.tier_since.isoformat(), c.tier_since, c.tier_since, "phone",
+                  "never contacted since entering the tier")
+            return
+        # In its tier at go-live: the bank's whole book would fall due on day one, so each
+        # client gets its own day of the first cadence. Moved forward off a non-working day,
+        # so go-live day itself holds only its own share.
+        due = go_live + _days(go_live_offset(c.client_id, cadence))
+        b.add("cadence", due.isoformat(), due, due, "phone",
+              f"never contacted: first call of the go-live round from {go_live}", forward=True)
+
+
+def go_live_offset(client_id: str, cadence: int) -> int:
+    """Days after go-live a never-contacted client's first cadence call falls due, in
+    [0, cadence): a stable hash of its id, so the same client gets the same day in every
+    process and on every night, whatever the rest of the data does."""
+    digest = hashlib.blake2b(client_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % cadence
 
 
 # Asset classes as clients name them in product preferences.
@@ -674,10 +725,9 @@ def _new_product(b: _Builder) -> None:
         return
     held_products, held_classes = set(), set()
     for holding in c.holdings:
-        point = holding.point_on(day)
-        if point is not None and point.balance > 0:
+        if holding.held_on(day):
             held_products.add(holding.product_code)
-            held_classes.add(point.asset_class)
+            held_classes.add(holding.point_on(day).asset_class)
     wanted = held_classes | preferred_classes(c.product_preferences)
     channel = "sms" if c.tier in LOWER_TIERS else "phone"
     limit = suitable_limit(c.risk_level, c.risk_assessed_on, day, config)
@@ -778,9 +828,11 @@ def period_windows(day: dt.date, cal: WorkCalendar, config: Mapping) -> dict[str
 
 def day_context(day: dt.date, config: Mapping, cal: WorkCalendar, *,
                 products: Mapping[str, Product] | None = None,
-                navs: Mapping[str, Sequence[tuple[dt.date, int]]] | None = None) -> DayContext:
+                navs: Mapping[str, Sequence[tuple[dt.date, int]]] | None = None,
+                go_live: dt.date | None = None) -> DayContext:
     """Everything shared by all clients on `day`. `navs`: product -> (date, nav) oldest first,
-    from at least LOOKBACK days before nav_since(day, config)."""
+    from at least LOOKBACK days before nav_since(day, config). `go_live`: the bank's first
+    positions import, from which never-contacted clients' first calls are spread."""
     products = products or {}
     since = nav_since(day, config)
     drops = {code: [d for d in nav_drops(series, config["plan.nav_drop_pct"], since) if d.day <= day]
@@ -792,4 +844,4 @@ def day_context(day: dt.date, config: Mapping, cal: WorkCalendar, *,
                    key=lambda p: p.product_code)
     return DayContext(day, config, cal, products, {k: v for k, v in drops.items() if v},
                       holiday_windows(day, cal, config), period_windows(day, cal, config), fresh,
-                      {p.product_code: product_risk(p.risk_level) for p in fresh})
+                      {p.product_code: product_risk(p.risk_level) for p in fresh}, go_live)

@@ -1,10 +1,11 @@
 """Retail tiers (DOMAIN §1): which tier a basis AUM qualifies for, and how a client moves.
 
 Upgrade fast, downgrade slowly: a client rises to a higher tier on the first recompute whose
-basis reaches its floor, but leaves a tier only once its *daily* AUM has been below that tier's
-floor on every day of the tier's grace period; until then it keeps the tier with status `watch`.
-The decision looks only at the data and the current tier, never at which nights ran, so a
-skipped night changes nothing.
+basis reaches its floor, but leaves a tier only once its mean daily AUM over the tier's grace
+period is below that tier's floor; until then it keeps the tier with status `watch`. A mean,
+not every day: a balance parked for the month-end count does not reset the grace period. The
+decision looks only at the data and the current tier, never at which nights ran, so a skipped
+night changes nothing.
 
 A client with no tier (below gold, or never tiered) has no tier at all here: `None`.
 """
@@ -75,6 +76,18 @@ def basis_days(as_of: dt.date, window_days: int, first_snapshot: dt.date | None)
     return (as_of - max(first_snapshot, window_start(as_of, window_days))).days + 1
 
 
+def grace_passed(sum_fen: int, days: int, floor_fen: int) -> bool:
+    """Whether a client below its tier's floor has had its grace: the mean daily AUM over the
+    grace period is below the floor, compared exactly (sum < floor × days, no rounding).
+
+    `days` counts the grace period's days on or after the client's first snapshot, as the basis
+    counts its window (`basis_days`): days before it are unknown, not zero, so a client new to
+    the bank, or every client in the months after go-live, gets the same protection from the
+    days it has. No counted day at all: nothing holds the tier.
+    """
+    return days <= 0 or sum_fen < floor_fen * days
+
+
 @dataclass(frozen=True)
 class Decision:
     tier: str | None
@@ -83,14 +96,14 @@ class Decision:
 
 
 def decide(current: str | None, status: str | None, qualifying: str | None,
-           grace_all_below: bool | None, *, eligible: bool = True) -> Decision:
+           grace_over: bool | None, *, eligible: bool = True) -> Decision:
     """The tier a client holds after a recompute.
 
     `current`/`status`: the client's tier and status before; `qualifying`: the tier its basis
-    AUM qualifies for; `grace_all_below`: whether its daily AUM was below the current tier's
-    floor on every day of that tier's grace period ending on the as-of date (only consulted
-    when the basis is below the current floor). `eligible` is false for corporate clients and
-    closed relationships, which are not tiered by AUM and lose any tier they had.
+    AUM qualifies for; `grace_over`: `grace_passed` for the current tier's floor over that
+    tier's grace period ending on the as-of date (only consulted when the basis is below the
+    current floor). `eligible` is false for corporate clients and closed relationships, which
+    are not tiered by AUM and lose any tier they had.
     """
     if not eligible:
         return Decision(None, None, UNTIERED if current else None)
@@ -99,9 +112,9 @@ def decide(current: str | None, status: str | None, qualifying: str | None,
     if rank(qualifying) > rank(current):
         return Decision(qualifying, OK, UPGRADE)
     if rank(qualifying) < rank(current):
-        if grace_all_below is None:
-            raise ValueError("grace_all_below is needed when the basis is below the floor")
-        if grace_all_below:
+        if grace_over is None:
+            raise ValueError("grace_over is needed when the basis is below the floor")
+        if grace_over:
             return Decision(qualifying, OK if qualifying else None, DOWNGRADE)
         return Decision(current, WATCH, WATCHED if status != WATCH else None)
     return Decision(current, OK, RECOVERED if status == WATCH else None)

@@ -366,10 +366,10 @@ class _Builder:
     # -- holdings -----------------------------------------------------------------------------
 
     def _positions(self) -> None:
+        """Daily full snapshots, as a core system extracts them: every position held on each
+        snapshot day (a closed one is listed at 0 on the day it closes, then left out)."""
         self._choose_new_buyers()
         n = len(self.days)
-        full = {i for i in range(n) if i == n - 1 or self.days[i + 1].month != self.days[i].month}
-        full.add(0)
         rows = []
         for client in self.clients:
             for code, balances, maturity in self._holdings(client):
@@ -377,7 +377,7 @@ class _Builder:
                 previous = None
                 for i in range(start, n):
                     balance = balances[i]
-                    if balance != previous or (i in full and balance != 0):
+                    if balance != previous or balance != 0:
                         rows.append({"client_id": client.client_id, "product_code": code,
                                      "as_of": self.days[i], "balance": balance,
                                      "maturity_date": maturity})

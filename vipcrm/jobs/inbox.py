@@ -93,9 +93,12 @@ def _last_import(db: Database, kind: str) -> tuple[str, int] | None:
 
 
 def import_inbox(db: Database, inbox: Path, user: str,
-                 on_file: Callable[[InboxResult], None] | None = None,
-                 today: dt.date | None = None) -> list[InboxResult]:
+                 on_file: Callable[[InboxResult], None] | None = None, *,
+                 today: dt.date | None = None, bank_snapshot: bool = False) -> list[InboxResult]:
     """Import the inbox's files in dependency order; returns one result per file looked at.
+
+    With `bank_snapshot`, a positions file is the whole bank's holdings on each of its dates:
+    every open position it leaves out is closed (store.imports).
 
     A file the import refuses goes to `failed/`. A problem that is not the file's (the database
     busy or full, a file that cannot be read) stops the step and leaves this file and the later
@@ -106,7 +109,9 @@ def import_inbox(db: Database, inbox: Path, user: str,
     database = db_file(db)
     for kind, path in pending_files(inbox):
         try:
-            result = _import_one(db, kind, path, user, done, failed, today,
+            options = ImportOptions(user=user, today=today or dt.date.today(),
+                                    bank_snapshot=bank_snapshot and kind == "positions")
+            result = _import_one(db, kind, path, options, done, failed,
                                  Guard(database, [path]))
         except (StoreError, sqlite3.Error, OSError) as exc:
             error = store_error(exc, database or "the database")
@@ -121,8 +126,8 @@ def import_inbox(db: Database, inbox: Path, user: str,
     return results
 
 
-def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
-                failed: Path, today: dt.date | None, guard: Guard) -> InboxResult:
+def _import_one(db: Database, kind: str, path: Path, options: ImportOptions, done: Path,
+                failed: Path, guard: Guard) -> InboxResult:
     digest = sha256_of(path)
     last = _last_import(db, kind)
     # The last import of this kind was this very file: a run that crashed after the commit and
@@ -137,8 +142,8 @@ def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
     target = guard.check(_free_name(path, done), Text("an inbox file"))
     rejects = done / f"{target.stem}.rejects.csv"
     try:
-        outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user,
-                                                            today=today or dt.date.today()))
+        options.rejects = rejects
+        outcome = import_file(db, kind, path, options)
     except FileRefused as exc:
         failed.mkdir(exist_ok=True, mode=0o700)
         target = guard.check(_free_name(path, failed), Text("an inbox file"))
@@ -150,9 +155,12 @@ def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
         return InboxResult(path.name, kind, "failed", f"{exc} (moved to failed/)")
     os.rename(path, target)
     counts = " ".join(f"{k}={v}" for k, v in outcome.counts().items())
+    # Such as positions a full snapshot left open because their rows were rejected.
+    warnings = "".join(f"; {warning}" for warning in outcome.warnings)
     if outcome.rejected:
-        return InboxResult(path.name, kind, "rejects", f"{counts}; rejects in done/{rejects.name}")
-    return InboxResult(path.name, kind, "imported", counts)
+        return InboxResult(path.name, kind, "rejects",
+                           f"{counts}; rejects in done/{rejects.name}{warnings}")
+    return InboxResult(path.name, kind, "imported", counts + warnings)
 
 
 def _plain(exc: BaseException) -> str:

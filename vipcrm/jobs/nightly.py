@@ -1,9 +1,10 @@
 """`vipcrm nightly`: the unattended chain cron runs every night (CLI.md "Cron").
 
-backup (checked) → import the inbox (dependency order, one transaction per file) → tiers as of
-today → assignment → each RM's plan for the first working day on or after today. Every step is
-idempotent and every file lands whole or not at all, so after a crash at any point the next
-run simply finishes the job. A damaged database or a full disk stops the chain at once: every
+backup (checked) → import the inbox (dependency order, one transaction per file; a positions
+file is the whole bank's holdings on its dates unless `import.positions_full_snapshot` is off)
+→ tiers as of today → assignment → each RM's plan for the first working day on or after today.
+Every step is idempotent and every file lands whole or not at all, so after a crash at any
+point the next run simply finishes the job. A damaged database or a full disk stops the chain at once: every
 later step would fail the same way, or make things worse.
 """
 
@@ -32,6 +33,8 @@ from vipcrm.store.outputs import Guard
 
 # What a step may meet that is not a bug: one line in the summary, and the chain goes on.
 STEP_ERRORS = (StoreError, ValueError, OSError, sqlite3.Error)
+# The core system's holdings extract is the whole bank on its date (setting, default on).
+FULL_SNAPSHOT = "import.positions_full_snapshot"
 
 
 @dataclass
@@ -141,8 +144,15 @@ def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) ->
 
 def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
             today: dt.date, path: Path | None) -> None:
+    from vipcrm.store.settings import load_setting
     if not inbox.is_dir():
         done(Step("import", "failed", f"inbox {inbox} is not a folder"))
+        return
+    try:
+        bank_snapshot = load_setting(db, FULL_SNAPSHOT)
+    except ConfigError as exc:
+        done(Step("import", "failed", f"{exc}; set it with `vipcrm config set {FULL_SNAPSHOT} "
+                                      "true|false`; every file left in the inbox"))
         return
     status = {"imported": "ok", "rejects": "rejects", "failed": "failed", "stopped": "failed"}
     clock = [time.perf_counter()]
@@ -154,7 +164,8 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
         clock[0] = now
 
     try:
-        results = import_inbox(db, inbox, user, on_file=on_file, today=today)
+        results = import_inbox(db, inbox, user, on_file=on_file, today=today,
+                               bank_snapshot=bank_snapshot)
         strays = unrecognised_files(inbox)
     except OSError as exc:  # the inbox itself cannot be listed or written
         full = store_error(exc, exc.filename or inbox)

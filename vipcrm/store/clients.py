@@ -14,7 +14,7 @@ from vipcrm.formats.kinds import CLIENTS
 from vipcrm.formats.output import Money
 from vipcrm.formats.values import BadValue
 from vipcrm.store.audit import record
-from vipcrm.store.aum import client_aum_on
+from vipcrm.store.aum import client_aum_on, live_sql
 from vipcrm.store.db import StoreError, fetch_dict, fetch_dicts, transaction
 from vipcrm.store.imports import DATA_CHANGE_FIELDS
 
@@ -127,16 +127,19 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
 
 def _holdings(conn, client_id: str, day: dt.date, classes) -> list[dict]:
     """Every position with a balance on `day`, loans included: the RM sees the whole
-    relationship; `in_aum` says which count towards the tier."""
-    rows = fetch_dicts(conn, """
+    relationship; `in_aum` says which count towards the tier. A matured position is no longer
+    held (core.aum)."""
+    maturity = "COALESCE(p.maturity_date, pr.maturity_date)"
+    rows = fetch_dicts(conn, f"""
         SELECT p.product_code, pr.name, p.asset_class, pr.risk_level, p.balance,
-               COALESCE(p.maturity_date, pr.maturity_date) AS maturity_date
+               {maturity} AS maturity_date
         FROM positions p LEFT JOIN products pr ON pr.product_code = p.product_code
         WHERE p.client_id = ? AND p.balance != 0 AND p.as_of = (
             SELECT MAX(as_of) FROM positions x
             WHERE x.client_id = p.client_id AND x.product_code = p.product_code AND x.as_of <= ?)
+          AND {live_sql("p.as_of", maturity, "?")}
         ORDER BY p.product_code
-    """, [client_id, day.isoformat()])
+    """, [client_id, day.isoformat(), day.isoformat()])
     for row in rows:
         row["in_aum"] = row["asset_class"] in classes and row["balance"] > 0
         row["balance"] = Money(row["balance"])

@@ -42,7 +42,8 @@ class ImportOptions:
     encoding: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
     blank_clears: bool = False
-    full_snapshot: bool = False
+    full_snapshot: bool = False  # positions: the file is all holdings of the clients it lists
+    bank_snapshot: bool = False  # positions: the file is all holdings of the bank (the nightly)
     user: str = "unknown"
     # The day the data arrives: when a replaced risk assessment or ID expiry was renewed.
     today: dt.date = field(default_factory=dt.date.today)
@@ -60,7 +61,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    closed: int = 0  # positions closed by --full-snapshot
+    closed: int = 0  # positions closed by a full snapshot
     created_products: int = 0
     rejects_path: Path | None = None
     warnings: list[str] = field(default_factory=list)
@@ -150,7 +151,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     kind = KINDS.get(kind_name)
     if kind is None:
         raise FileRefused(f"unknown kind {kind_name!r}; kinds: {', '.join(KINDS)}")
-    if options.full_snapshot and kind.name != "positions":
+    if (options.full_snapshot or options.bank_snapshot) and kind.name != "positions":
         raise FileRefused("--full-snapshot applies to positions files only")
     source = open_csv(path, options.encoding)
     header = map_header(kind, source.header, options.mapping, source.path.name)
@@ -161,7 +162,8 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     guard = Guard(db_file(db), inputs=[source.path])
     if not options.dry_run:
         guard.check(rejects_path, Text("the rejects file"))  # refused before any work is done
-    client_index = header.positions["client_id"] if options.full_snapshot else None
+    snapshot = options.full_snapshot or options.bank_snapshot
+    client_index = header.positions["client_id"] if snapshot else None
     rejects = _Rejects(source.header, rejects_path, guard, client_index,
                        write=not options.dry_run)
     started = now_iso()
@@ -189,10 +191,12 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
             result.sha256 = source.sha256
             conn.execute(
                 "INSERT INTO import_log(kind, file, sha256, user, started_at, finished_at, read, "
-                "inserted, updated, unchanged, rejected, options) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "inserted, updated, unchanged, rejected, options, today) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [kind.name, source.path.name, source.sha256, options.user, started, now_iso(),
                  result.read, result.inserted, result.updated, result.unchanged, result.rejected,
-                 json.dumps(_options_summary(options))],
+                 json.dumps(_options_summary(options)),
+                 options.today.isoformat()],
             )
             record(db, options.user, f"import {kind.name}",
                    {"file": source.path.name, **result.counts()})
@@ -212,11 +216,12 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
         rejects.finish(keep=False)
         raise
     result.rejects_path = rejects.finish(keep=True)
-    if options.full_snapshot and rejects.clients:
+    if snapshot and rejects.clients:
         shown = ", ".join(sorted(rejects.clients)[:10])
         more = f" and {len(rejects.clients) - 10} more" if len(rejects.clients) > 10 else ""
+        what = "full snapshot" if options.bank_snapshot else "--full-snapshot"
         result.warnings.append(
-            f"--full-snapshot: positions of client(s) {shown}{more} were not closed because "
+            f"{what}: positions of client(s) {shown}{more} were not closed because "
             "some of their rows were rejected; fix those rows and import the file again"
         )
     return result
@@ -233,6 +238,7 @@ class _StrictRefusal(Exception):
 def _options_summary(options: ImportOptions) -> dict:
     summary = {"dry_run": options.dry_run, "strict": options.strict,
                "blank_clears": options.blank_clears, "full_snapshot": options.full_snapshot,
+               "bank_snapshot": options.bank_snapshot,
                "encoding": options.encoding, "map": options.mapping}
     if options.demo:
         summary["demo"] = True
@@ -310,7 +316,8 @@ def _insert_directly(conn, kind: Kind, source, positions: dict[str, int], reject
                      result: ImportResult, options: ImportOptions) -> bool:
     """Insert the rows straight into their table when all of them are new: the common case of
     a first load and of daily transactions. Any key that exists already, duplicate key, unknown
-    reference (foreign keys) or, for positions, any stored history undoes it (a savepoint) and
+    reference (foreign keys) or, for positions, any stored history (or, for a bank snapshot,
+    more than one date: a position absent on a later date closes) undoes it (a savepoint) and
     the staged path does the work instead, with its rejects and counts.
     """
     if kind.name not in _DIRECT_KINDS or options.full_snapshot:
@@ -329,6 +336,9 @@ def _insert_directly(conn, kind: Kind, source, positions: dict[str, int], reject
             "SELECT EXISTS (SELECT 1 FROM positions GROUP BY client_id, product_code "
             "HAVING COUNT(*) > 1)").fetchone()[0]:
             raise _NotDirect()  # several dates of one position: only changes may be stored
+        if options.bank_snapshot and conn.execute(
+                "SELECT MIN(as_of) < MAX(as_of) FROM positions").fetchone()[0]:
+            raise _NotDirect()
     except (sqlite3.IntegrityError, _NotDirect):
         conn.execute("ROLLBACK TO direct")
         conn.execute("RELEASE direct")
@@ -489,19 +499,28 @@ def _apply_positions(conn, result: ImportResult, options: ImportOptions,
     # Each staged row is compared with the state in force just before it: the previous row of
     # the same position in this file, or the latest stored point on or before its date,
     # whichever is later (a file row replaces a stored point of the same date). An empty
-    # maturity means "unknown" and keeps the maturity in force, unless --blank-clears.
+    # maturity means "unknown" and keeps the maturity in force, unless --blank-clears. A row
+    # dated after the maturity of the state in force is stored even with the same values: it
+    # says the position was renewed, and without it the position counts as matured (core.aum).
     keep_maturity = "0" if options.blank_clears else "1"
+    conn.execute("DROP TABLE IF EXISTS temp.dated_products")
+    conn.execute("CREATE TEMP TABLE dated_products (product_code TEXT PRIMARY KEY, "
+                 "maturity_date TEXT) WITHOUT ROWID")
+    conn.execute("INSERT INTO temp.dated_products SELECT product_code, maturity_date "
+                 "FROM products WHERE maturity_date IS NOT NULL")
     conn.execute(f"""
         CREATE TEMP TABLE pos_plan AS
         WITH in_force AS (
             SELECT s.client_id, s.product_code, s.as_of, s.balance, s.asset_class,
                    s.maturity_date, p.as_of AS d_as_of, p.balance AS d_balance,
-                   p.asset_class AS d_class, p.maturity_date AS d_maturity
+                   p.asset_class AS d_class, p.maturity_date AS d_maturity,
+                   dp.maturity_date AS product_maturity
             FROM temp.stg s LEFT JOIN positions p
               ON p.client_id = s.client_id AND p.product_code = s.product_code
              AND p.as_of = (SELECT MAX(x.as_of) FROM positions x
                             WHERE x.client_id = s.client_id AND x.product_code = s.product_code
                               AND x.as_of <= s.as_of)
+            LEFT JOIN temp.dated_products dp ON dp.product_code = s.product_code
         ), given AS (
             SELECT *, MAX(CASE WHEN maturity_date IS NOT NULL THEN as_of || maturity_date END)
                       OVER (PARTITION BY client_id, product_code ORDER BY as_of
@@ -509,7 +528,7 @@ def _apply_positions(conn, result: ImportResult, options: ImportOptions,
             FROM in_force
         ), filled AS (
             SELECT client_id, product_code, as_of, balance, asset_class, d_as_of, d_balance,
-                   d_class, d_maturity,
+                   d_class, d_maturity, product_maturity,
                    CASE WHEN maturity_date IS NOT NULL OR NOT {keep_maturity} THEN maturity_date
                         WHEN substr(f_given, 1, 10) >= COALESCE(d_as_of, '') THEN substr(f_given, 11)
                         ELSE d_maturity END AS maturity_date
@@ -523,13 +542,16 @@ def _apply_positions(conn, result: ImportResult, options: ImportOptions,
                CASE WHEN f_as_of >= COALESCE(d_as_of, '') THEN
                          CASE WHEN balance = f_balance AND asset_class = f_class
                                    AND maturity_date IS f_maturity
+                                   AND NOT {_renews("f_as_of", "f_maturity")}
                               THEN 'unchanged' ELSE 'insert' END
                     WHEN balance = d_balance AND asset_class = d_class
-                         AND maturity_date IS d_maturity THEN 'unchanged'
+                         AND maturity_date IS d_maturity
+                         AND NOT {_renews("d_as_of", "d_maturity")} THEN 'unchanged'
                     WHEN d_as_of = as_of THEN 'update'
                     ELSE 'insert' END AS action
         FROM chained
     """)
+    conn.execute("DROP TABLE temp.dated_products")
     counts = dict(conn.execute("SELECT action, COUNT(*) FROM temp.pos_plan GROUP BY action"))
     result.inserted = counts.get("insert", 0)
     result.updated = counts.get("update", 0)
@@ -547,12 +569,20 @@ def _apply_positions(conn, result: ImportResult, options: ImportOptions,
         FROM temp.pos_plan WHERE action = 'insert' ORDER BY client_id, product_code, as_of
     """)
     conn.execute("DROP TABLE temp.pos_plan")
-    if options.full_snapshot:
+    if options.full_snapshot or options.bank_snapshot:
         conn.execute("CREATE INDEX temp.stg_day ON stg (as_of, client_id)")
         days = [day for (day,) in conn.execute("SELECT DISTINCT as_of FROM temp.stg ORDER BY 1")]
+        close = _close_absent_in_bank if options.bank_snapshot else _close_absent
         # Date by date, so a position already closed on an earlier date of the file is not
         # closed again.
-        result.closed = sum(_close_absent(conn, day, keep_open) for day in days)
+        result.closed = sum(close(conn, day, keep_open) for day in days)
+
+
+def _renews(in_force_as_of: str, in_force_maturity: str) -> str:
+    """SQL: the staged row is dated after the maturity of the point in force before it, which
+    had matured (core.aum); NULL-safe, false without a maturity."""
+    maturity = f"COALESCE({in_force_maturity}, product_maturity)"
+    return (f"COALESCE({in_force_as_of} <= {maturity} AND {maturity} < as_of, 0)")
 
 
 def _close_absent(conn, day: str, keep_open: set[str]) -> int:
@@ -569,6 +599,26 @@ def _close_absent(conn, day: str, keep_open: set[str]) -> int:
                         WHERE y.client_id = held.client_id AND y.product_code = held.product_code
                           AND y.as_of <= :day)
         WHERE p.balance <> 0
+          AND NOT EXISTS (SELECT 1 FROM temp.stg s WHERE s.client_id = held.client_id
+                          AND s.product_code = held.product_code AND s.as_of = :day)
+        ON CONFLICT (client_id, product_code, as_of) DO UPDATE SET balance = 0
+    """, {"day": day, "keep_open": json.dumps(sorted(keep_open))}).rowcount
+
+
+def _close_absent_in_bank(conn, day: str, keep_open: set[str]) -> int:
+    """A bank snapshot: every open position absent from the file on `day` closes, whether its
+    client is listed or not (a client who redeemed everything is absent from the extract).
+
+    One pass over the positions in key order, as the point basis of the tiers makes.
+    """
+    return conn.execute("""
+        INSERT INTO positions (client_id, product_code, as_of, balance, asset_class)
+        SELECT held.client_id, held.product_code, :day, 0, held.asset_class
+        FROM (SELECT client_id, product_code, MAX(as_of) AS as_of, balance, asset_class
+              FROM positions WHERE +as_of <= :day
+              GROUP BY client_id, product_code) held
+        WHERE held.balance <> 0
+          AND held.client_id NOT IN (SELECT value FROM json_each(:keep_open))
           AND NOT EXISTS (SELECT 1 FROM temp.stg s WHERE s.client_id = held.client_id
                           AND s.product_code = held.product_code AND s.as_of = :day)
         ON CONFLICT (client_id, product_code, as_of) DO UPDATE SET balance = 0

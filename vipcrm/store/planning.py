@@ -65,6 +65,16 @@ def load_calendar(conn) -> WorkCalendar:
     return WorkCalendar({dt.date.fromisoformat(d): kind for d, kind in rows})
 
 
+def go_live(conn) -> dt.date | None:
+    """The day of the bank's first positions import: no client holds a tier before it.
+
+    The import's business date (its `today`); imports logged before that was recorded give
+    the local date they ran on."""
+    row = conn.execute("SELECT COALESCE(today, substr(started_at, 1, 10)) FROM import_log "
+                       "WHERE kind = 'positions' ORDER BY id LIMIT 1").fetchone()
+    return _date(row[0]) if row else None
+
+
 def freshness(conn) -> dict[str, dt.date | None]:
     """The latest position snapshot and transaction dates seen (DOMAIN §10)."""
     latest = dict(conn.execute("SELECT feed, latest FROM freshness").fetchall())
@@ -146,8 +156,12 @@ _CLIENT_SQL = """
     WHERE c.client_id IN ({marks})
 """.replace("{profile}", ", ".join(f"c.{col}" for col in PROFILE_COLUMNS))
 
+# Each point carries its effective maturity (its own, else its product's): the rules of AUM
+# read it (core.aum).
 _POSITIONS_SQL = """
-    SELECT client_id, product_code, as_of, balance, asset_class, maturity_date FROM positions p
+    SELECT client_id, product_code, as_of, balance, asset_class,
+           COALESCE(maturity_date, (SELECT pr.maturity_date FROM products pr
+                                    WHERE pr.product_code = p.product_code)) FROM positions p
     WHERE client_id IN ({marks}) AND as_of <= ?
       AND (as_of > ? OR as_of = (SELECT MAX(as_of) FROM positions x WHERE x.client_id = p.client_id
                                  AND x.product_code = p.product_code AND x.as_of <= ?))
@@ -313,7 +327,9 @@ def contexts(conn, days: Sequence[dt.date], config: Mapping, cal: WorkCalendar,
     codes = None if product_codes is None else set(product_codes)
     products = load_products(conn, codes, days[0], days[-1], config)
     navs = load_navs(conn, codes, days[0], days[-1], config)
-    return [day_context(d, config, cal, products=products, navs=navs) for d in days]
+    start = go_live(conn)
+    return [day_context(d, config, cal, products=products, navs=navs, go_live=start)
+            for d in days]
 
 
 # -------------------------------------------------------------------------------------------

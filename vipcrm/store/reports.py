@@ -31,7 +31,7 @@ from vipcrm.core.reports import (NONE, CompletenessTally, Dashboard, CoverageCli
 from vipcrm.core.tasks import AFTER_SALE, day_context
 from vipcrm.store import planning
 from vipcrm.store.assignment import rm_loads
-from vipcrm.store.aum import aum_on_sql
+from vipcrm.store.aum import aum_on_sql, live_sql, maturity_sql
 
 BRANCH_SQL = "COALESCE(o.branch, c.home_branch)"
 _JOINS = """
@@ -132,7 +132,7 @@ _OPEN = "(c.closed_on IS NULL OR c.closed_on > ?)"
 def tier_counts(conn, config: Config, day: dt.date, scope: Scope,
                 per_branch: bool) -> list[TierCount]:
     """Retail clients open on `day` with a tier or assets, per (branch,) tier: count, watch, AUM."""
-    aum_sql, class_params = aum_on_sql(config["aum.asset_classes"])
+    aum_sql, aum_params = aum_on_sql(config["aum.asset_classes"], day)
     where, params = scope.clients()
     branch = BRANCH_SQL if per_branch else "NULL"
     rows = conn.execute(f"""
@@ -144,7 +144,7 @@ def tier_counts(conn, config: Config, day: dt.date, scope: Scope,
         LEFT JOIN m ON m.client_id = c.client_id
         WHERE c.segment = 'retail' AND {_OPEN} AND (t.tier IS NOT NULL OR m.aum > 0) AND {where}
         GROUP BY 1, 2
-    """, [_iso(history_day(conn, day)), _iso(day), *class_params, _iso(day), *params])
+    """, [_iso(history_day(conn, day)), *aum_params, _iso(day), *params])
     return [TierCount(*row) for row in rows]
 
 
@@ -216,6 +216,7 @@ def ledger(conn, config: Config, client_ids: Sequence[str], start: dt.date,
     first = start - dt.timedelta(days=max(AFTER_SALE))
     shared: dict[dt.date, object] = {}
     products, navs = None, None
+    start_of_bank = planning.go_live(conn)
     for i in range(0, len(client_ids), planning.CHUNK):
         clients = planning.load_clients(conn, client_ids[i:i + planning.CHUNK], first, end, config)
         days = sorted({d for c in clients for d in evaluation_days(c, start, end)} - set(shared))
@@ -224,7 +225,8 @@ def ledger(conn, config: Config, client_ids: Sequence[str], start: dt.date,
                 products = planning.load_products(conn, None, first, end, config)
                 navs = planning.load_navs(conn, None, first, end, config)
             for day in days:
-                shared[day] = day_context(day, config, cal, products=products, navs=navs)
+                shared[day] = day_context(day, config, cal, products=products, navs=navs,
+                                          go_live=start_of_bank)
         for client in clients:
             yield from client_ledger(client, shared, start, end)
 
@@ -249,12 +251,12 @@ def rm_books(conn, config: Config, scope: Scope) -> list[dict]:
 
 def book_aum(conn, config: Config, day: dt.date) -> dict[str, int]:
     """AUM on `day` of each RM's current book."""
-    aum_sql, class_params = aum_on_sql(config["aum.asset_classes"])
+    aum_sql, aum_params = aum_on_sql(config["aum.asset_classes"], day)
     return dict(conn.execute(f"""
         WITH m AS ({aum_sql})
         SELECT a.rm_id, SUM(m.aum) FROM assignments a JOIN m ON m.client_id = a.client_id
         WHERE a.rm_id IS NOT NULL GROUP BY a.rm_id
-    """, [_iso(day), *class_params]))
+    """, aum_params))
 
 
 # -----------------------------------------------------------------------------------------
@@ -429,7 +431,8 @@ def _aum_at(day: str, class_marks: str) -> str:
             WHERE p.client_id = s.client_id AND p.as_of <= {day} AND p.asset_class IN ({class_marks})
               AND NOT EXISTS (SELECT 1 FROM positions q WHERE q.client_id = p.client_id
                               AND q.product_code = p.product_code AND q.as_of > p.as_of
-                              AND q.as_of <= {day}))"""
+                              AND q.as_of <= {day})
+              AND {live_sql("p.as_of", maturity_sql("p."), day)})"""
 
 
 def held_results(conn, config: Config, start: dt.date, end: dt.date) -> dict[str, Held]:
@@ -442,12 +445,14 @@ def held_results(conn, config: Config, start: dt.date, end: dt.date) -> dict[str
     (a move up or an entry from below gold, not the first recompute's initial tiering) counts
     for the RM holding the client on its effective date.
     """
-    aum_sql, class_params = aum_on_sql(config["aum.asset_classes"])
+    class_params = list(config["aum.asset_classes"])
+    b_sql, b_params = aum_on_sql(class_params, eve(start))
+    e_sql, e_params = aum_on_sql(class_params, end)
     classes = ", ".join("?" * len(class_params))
     first = first_tier_run(conn)
     eve_day, end_day = _iso(eve(start)), _iso(end)
     rows = conn.execute(f"""
-        WITH {_HOLDINGS}, b AS ({aum_sql}), e AS ({aum_sql})
+        WITH {_HOLDINGS}, b AS ({b_sql}), e AS ({e_sql})
         SELECT rm_id, COUNT(*), SUM(hi_aum - lo_aum),
                SUM(flows + CASE WHEN has_flows THEN 0 ELSE hi_aum - lo_aum END), SUM(ups)
         FROM (
@@ -466,8 +471,7 @@ def held_results(conn, config: Config, start: dt.date, end: dt.date) -> dict[str
             FROM span s LEFT JOIN b ON b.client_id = s.client_id
             LEFT JOIN e ON e.client_id = s.client_id
         ) GROUP BY rm_id
-    """, [_iso(start), eve_day, eve_day, end_day, end_day,
-          eve_day, *class_params, end_day, *class_params,
+    """, [_iso(start), eve_day, eve_day, end_day, end_day, *b_params, *e_params,
           eve_day, *class_params, end_day, *class_params, end_day, _iso(first) if first else ""])
     return {rm_id: Held(n, growth, money, ups) for rm_id, n, growth, money, ups in rows}
 
@@ -527,12 +531,15 @@ def segment_clients(conn, config: Config, day: dt.date,
     where, params = scope.clients()
     balances = conn.execute(f"""
         SELECT client_id, asset_class, SUM(MAX(balance, 0)) FROM (
-            SELECT client_id, balance, asset_class,
-                   ROW_NUMBER() OVER (PARTITION BY client_id, product_code ORDER BY as_of DESC) AS rn
-            FROM positions WHERE as_of <= ?
-        ) WHERE rn = 1 AND asset_class IN ({marks})
+            SELECT client_id, as_of, balance, asset_class, {maturity_sql("x.")} AS m FROM (
+                SELECT client_id, product_code, as_of, balance, asset_class, maturity_date,
+                       ROW_NUMBER() OVER (PARTITION BY client_id, product_code
+                                          ORDER BY as_of DESC) AS rn
+                FROM positions WHERE as_of <= ?
+            ) x WHERE rn = 1 AND asset_class IN ({marks})
+        ) WHERE {live_sql("as_of", "m", "?")}
         GROUP BY client_id, asset_class ORDER BY client_id
-    """, [_iso(day), *classes])
+    """, [_iso(day), *classes, _iso(day)])
     held = groupby(balances, key=lambda r: r[0])
     pending = next(held, None)
     rows = conn.execute(f"""

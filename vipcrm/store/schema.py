@@ -358,3 +358,8 @@ def m006_client_data_changes(db: Database) -> None:
             source TEXT NOT NULL
         )""")
     db.execute("CREATE INDEX client_data_changes_client ON client_data_changes(client_id, changed_on)")
+@migrations()
+def m007_import_today(db: Database) -> None:
+    # The business date an import ran on (the command's today, which a replay or a test may
+    # set): the go-live date of planning is the first positions import's (DOMAIN §4 cadence).
+    db.execute("ALTER TABLE import_log ADD COLUMN today TEXT")

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from sqlite_utils import Database
 
-from vipcrm.core.config import Config, encode, parse_value
+from vipcrm.core.config import KEYS, Config, encode, parse_value
 from vipcrm.store.audit import now_iso, record
 from vipcrm.store.db import transaction
 
@@ -14,6 +14,13 @@ from vipcrm.store.db import transaction
 def load_config(db: Database) -> Config:
     rows = db.execute("SELECT key, value FROM settings").fetchall()
     return Config({key: value for key, value in rows})
+
+
+def load_setting(db: Database, name: str) -> Any:
+    """One key's value, its default when unset; read alone, so a bad value stored under another
+    key does not hide it."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [name]).fetchone()
+    return parse_value(name, row[0]) if row else KEYS[name].default
 
 
 def save_settings(db: Database, values: Mapping[str, Any], user: str, command: str) -> Config:

@@ -3,15 +3,14 @@
 A recompute as of day d runs in four steps, each one SQL statement over all clients:
 
 1. the basis per client: for `daily_avg`, each position's balance intervals (a change point
-   holds until the next one) intersected with the window give the window's sum of daily AUM
-   (when most rows lie before the window, only the window's rows go through the window
-   function and older rows only give the balance carried in); for `point`, the latest change
-   point of each position on or before d;
+   holds until the next one, or until its maturity: `vipcrm.core.aum`) intersected with the
+   window give the window's sum of daily AUM (when most rows lie before the window, only the
+   window's rows go through the window function and older rows only give the balance carried
+   in); for `point`, the latest change point of each position on or before d;
 2. the tier that basis qualifies for, compared exactly in fen (sum ≥ floor × days);
-3. for the clients whose basis is below their current tier's floor only, the peak daily AUM
-   over that tier's grace period, from the client's daily AUM as a step function (the running
-   sum of the positions' balance changes): the grace period has passed when the peak is below
-   the floor;
+3. for the clients whose basis is below their current tier's floor only, the sum of daily AUM
+   over that tier's grace period, from the same intervals: the grace period has passed when
+   its mean is below the floor (sum < floor × days, days counted as the basis counts them);
 4. the decision of `vipcrm.core.tiering.decide`, asked once per distinct combination of
    (current tier, status, qualifying tier, grace passed, eligible) — a few dozen — and joined
    back to every client, then applied as set-based writes to `tiers`, `tier_history` and
@@ -65,10 +64,28 @@ def _classes_sql(classes) -> str:
 
 
 def _value_sql(classes, row: str = "") -> str:
-    """A position row's contribution to AUM: its balance if counted and positive, else 0."""
+    """A position row's contribution to AUM while not matured: its balance if counted and
+    positive, else 0."""
     return (f"CASE WHEN {row}asset_class IN {_classes_sql(classes)} AND {row}balance > 0 "
             f"THEN {row}balance ELSE 0 END")
 
+
+def _maturity_sql(row: str) -> str:
+    """A position row's effective maturity (core.aum): its own, else its product's, looked up
+    in temp.tier_maturity (the few products that have one). `row` qualifies the columns (an
+    unqualified product_code would be the lookup table's own)."""
+    return (f"COALESCE({row}maturity_date, (SELECT t.maturity_date FROM temp.tier_maturity t "
+            f"WHERE t.product_code = {row}product_code))")
+
+
+# The products' maturities joined to a position row `p` (a seek in a small table, cheaper than
+# a subquery per row).
+_PRODUCT_MATURITY = "LEFT JOIN temp.tier_maturity t ON t.product_code = p.product_code"
+_MATURITY = "COALESCE(p.maturity_date, t.maturity_date)"
+
+# Where a row's value stops: at the next change point `nxt`, or earlier at its maturity m when
+# the row is dated on or before m (core.aum: from m on the position counts 0).
+_END = "CASE WHEN m >= as_of AND m < nxt THEN m ELSE nxt END"
 
 _BASIS_COLUMNS = """
         SELECT client_id, basis_sum,
@@ -78,26 +95,35 @@ _BASIS_COLUMNS = """
 """
 
 
+def _rows_sql(classes, where: str, source: str = "positions p") -> str:
+    """Each position row `p` up to :d with its value, whether its class counts, and `e`, the
+    day its value stops (_END); `source` and `where` choose the rows."""
+    counted = f"p.asset_class IN {_classes_sql(classes)}"
+    return f"""
+        SELECT client_id, as_of, v, counted, {_END} AS e FROM (
+            SELECT p.client_id AS client_id, p.as_of AS as_of,
+                   {_value_sql(classes, "p.")} AS v, {counted} AS counted, {_MATURITY} AS m,
+                   LEAD(p.as_of, 1, :after) OVER (PARTITION BY p.client_id, p.product_code
+                                                  ORDER BY p.as_of) AS nxt
+            FROM {source} {_PRODUCT_MATURITY} WHERE {where}
+        )
+    """
+
+
 def daily_avg_basis_sql(classes) -> str:
     """(client_id, basis_sum, days, aum) for parameters :d, :w0 (window start), :after (d + 1).
 
     One pass over every position row up to :d, in primary-key order (`+as_of` keeps the planner
     on it), which the window function needs: best when most rows fall in the window.
     """
-    counted = f"asset_class IN {_classes_sql(classes)}"
     return _BASIS_COLUMNS + f"""
         FROM (
             SELECT client_id,
-                   SUM(CASE WHEN nxt > :w0 THEN v * CAST(julianday(nxt) - julianday(MAX(as_of, :w0))
-                                                         AS INTEGER) ELSE 0 END) AS basis_sum,
-                   SUM(CASE WHEN nxt = :after THEN v ELSE 0 END) AS aum,
+                   SUM(CASE WHEN e > :w0 THEN v * CAST(julianday(e) - julianday(MAX(as_of, :w0))
+                                                       AS INTEGER) ELSE 0 END) AS basis_sum,
+                   SUM(CASE WHEN e = :after THEN v ELSE 0 END) AS aum,
                    MIN(CASE WHEN counted THEN as_of END) AS first
-            FROM (
-                SELECT client_id, as_of, {_value_sql(classes)} AS v, {counted} AS counted,
-                       LEAD(as_of, 1, :after) OVER (PARTITION BY client_id, product_code
-                                                    ORDER BY as_of) AS nxt
-                FROM positions WHERE +as_of <= :d
-            )
+            FROM ({_rows_sql(classes, "+p.as_of <= :d")})
             GROUP BY client_id
         )
     """
@@ -107,7 +133,8 @@ def daily_avg_split_basis_sql(classes) -> str:
     """The same result for a long history: the window function only sees the window's rows.
 
     Rows before the window are only grouped per position (a cheap streaming pass): their latest
-    row is the balance carried into the window, from :w0 until the position's first row in it.
+    row is the balance carried into the window, from :w0 until the position's first row in it
+    (or its maturity, if sooner).
     """
     counted = f"asset_class IN {_classes_sql(classes)}"
     value = _value_sql(classes, "p.")
@@ -115,32 +142,35 @@ def daily_avg_split_basis_sql(classes) -> str:
         FROM (
             SELECT client_id, SUM(s) AS basis_sum, SUM(aum) AS aum, MIN(first) AS first
             FROM (
-                SELECT client_id, v * CAST(julianday(nxt) - julianday(as_of) AS INTEGER) AS s,
-                       CASE WHEN nxt = :after THEN v ELSE 0 END AS aum,
+                SELECT client_id, v * CAST(julianday(e) - julianday(as_of) AS INTEGER) AS s,
+                       CASE WHEN e = :after THEN v ELSE 0 END AS aum,
                        CASE WHEN counted THEN as_of END AS first
-                FROM (
-                    SELECT client_id, as_of, {_value_sql(classes)} AS v, {counted} AS counted,
-                           LEAD(as_of, 1, :after) OVER (PARTITION BY client_id, product_code
-                                                        ORDER BY as_of) AS nxt
-                    FROM positions WHERE as_of >= :w0 AND as_of <= :d
-                )
+                FROM ({_rows_sql(classes, "p.as_of >= :w0 AND p.as_of <= :d")})
                 UNION ALL
-                SELECT o.client_id,
-                       {value} * CAST(julianday(COALESCE(o.first_in, :after)) - julianday(:w0)
-                                      AS INTEGER),
-                       CASE WHEN o.first_in IS NULL THEN {value} ELSE 0 END,
-                       o.first
+                SELECT client_id,
+                       CASE WHEN e > :w0 THEN v * CAST(julianday(e) - julianday(:w0) AS INTEGER)
+                            ELSE 0 END,
+                       CASE WHEN e = :after THEN v ELSE 0 END,
+                       first
                 FROM (
-                    SELECT client_id, product_code, MAX(as_of) AS carried,
-                           MIN(CASE WHEN {counted} THEN as_of END) AS first,
-                           (SELECT MIN(r.as_of) FROM positions r
-                             WHERE r.client_id = x.client_id AND r.product_code = x.product_code
-                               AND r.as_of >= :w0 AND r.as_of <= :d) AS first_in
-                    FROM positions x WHERE +as_of < :w0
-                    GROUP BY client_id, product_code
-                ) o
-                JOIN positions p ON p.client_id = o.client_id
-                                AND p.product_code = o.product_code AND p.as_of = o.carried
+                    SELECT client_id, v, first, {_END} AS e FROM (
+                        SELECT o.client_id, {value} AS v, o.first, p.as_of,
+                               {_maturity_sql("p.")} AS m, COALESCE(o.first_in, :after) AS nxt
+                        FROM (
+                            SELECT client_id, product_code, MAX(as_of) AS carried,
+                                   MIN(CASE WHEN {counted} THEN as_of END) AS first,
+                                   (SELECT MIN(r.as_of) FROM positions r
+                                     WHERE r.client_id = x.client_id
+                                       AND r.product_code = x.product_code
+                                       AND r.as_of >= :w0 AND r.as_of <= :d) AS first_in
+                            FROM positions x WHERE +as_of < :w0
+                            GROUP BY client_id, product_code
+                        ) o
+                        JOIN positions p ON p.client_id = o.client_id
+                                        AND p.product_code = o.product_code
+                                        AND p.as_of = o.carried
+                    )
+                )
             )
             GROUP BY client_id
         )
@@ -171,45 +201,48 @@ def point_basis_sql(classes) -> str:
     """(client_id, basis_sum, days, aum) on :d; the latest change point of each position wins.
 
     SQLite gives the bare columns of an aggregate query with a single MAX() the values of the
-    row holding that maximum: here, the position's latest row on or before :d.
+    row holding that maximum: here, the position's latest row on or before :d. The maturity is
+    checked once per position, in the sum over the client's positions.
     """
     counted = f"asset_class IN {_classes_sql(classes)}"
+    live = f"NOT COALESCE(p.as_of <= {_MATURITY} AND {_MATURITY} <= :d, 0)"
     return f"""
         SELECT client_id, SUM(v) AS basis_sum, MAX(counted) AS days, SUM(v) AS aum
         FROM (
-            SELECT client_id, MAX(as_of), {_value_sql(classes)} AS v, {counted} AS counted
-            FROM positions WHERE +as_of <= :d
-            GROUP BY client_id, product_code
+            SELECT p.client_id, CASE WHEN {live} THEN p.v ELSE 0 END AS v, p.counted
+            FROM (
+                SELECT client_id, product_code, MAX(as_of) AS as_of, maturity_date,
+                       {_value_sql(classes)} AS v, {counted} AS counted
+                FROM positions WHERE +as_of <= :d
+                GROUP BY client_id, product_code
+            ) p {_PRODUCT_MATURITY}
         )
         GROUP BY client_id
     """
 
 
 def _grace_sql(classes) -> str:
-    """Whether each candidate's daily AUM stayed below its floor all over [g0, :d] (temp.tier_cand).
-
-    Daily AUM is a step function: every change point adds (new value − previous value of the
-    same position); the running sum per client, per change date, is the AUM from that date on.
+    """Whether each candidate's grace period is over (temp.tier_cand): its mean daily AUM over
+    [g0, :d], counted from its first snapshot of a counted class as the basis is, is below its
+    floor (core.tiering.grace_passed), compared exactly as sum < floor × days.
     """
+    rows = _rows_sql(classes, "p.as_of <= :d",
+                     "temp.tier_cand c JOIN positions p ON p.client_id = c.client_id")
     return f"""
-        WITH deltas AS (
-            SELECT client_id, as_of,
-                   v - LAG(v, 1, 0) OVER (PARTITION BY client_id, product_code ORDER BY as_of) AS dv
-            FROM (SELECT p.client_id, p.product_code, p.as_of, {_value_sql(classes)} AS v
-                  FROM temp.tier_cand c JOIN positions p
-                    ON p.client_id = c.client_id AND p.as_of <= :d)
-        ), steps AS (
-            SELECT client_id, as_of, SUM(dv) AS dv FROM deltas GROUP BY client_id, as_of
-        ), levels AS (
-            SELECT client_id,
-                   SUM(dv) OVER (PARTITION BY client_id ORDER BY as_of ROWS UNBOUNDED PRECEDING)
-                       AS level,
-                   LEAD(as_of, 1, :after) OVER (PARTITION BY client_id ORDER BY as_of) AS nxt
-            FROM steps
+        WITH sums AS (
+            SELECT r.client_id,
+                   SUM(CASE WHEN r.e > c.g0 THEN r.v * CAST(julianday(r.e)
+                                                            - julianday(MAX(r.as_of, c.g0))
+                                                            AS INTEGER) ELSE 0 END) AS total,
+                   MIN(CASE WHEN r.counted THEN r.as_of END) AS first
+            FROM ({rows}) r JOIN temp.tier_cand c ON c.client_id = r.client_id
+            GROUP BY r.client_id
         )
-        SELECT c.client_id, COALESCE(MAX(l.level), 0) < c.floor AS passed
-        FROM temp.tier_cand c LEFT JOIN levels l ON l.client_id = c.client_id AND l.nxt > c.g0
-        GROUP BY c.client_id
+        SELECT c.client_id,
+               CASE WHEN x.first IS NULL THEN 1
+                    ELSE x.total < c.floor * (CAST(julianday(:d) - julianday(MAX(x.first, c.g0))
+                                                   AS INTEGER) + 1) END AS passed
+        FROM temp.tier_cand c LEFT JOIN sums x ON x.client_id = c.client_id
     """
 
 
@@ -288,7 +321,7 @@ class _writing:
 
 def _drop_temp(conn) -> None:
     for name in ("tier_eval", "tier_cand", "tier_decide", "tier_outcome",
-                 "tier_ranks"):
+                 "tier_ranks", "tier_maturity"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
@@ -297,6 +330,11 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
     _drop_temp(conn)
     params = {"d": _iso(day), "after": _iso(day + dt.timedelta(days=1)),
               "w0": _iso(window_start(day, rules.window_days))}
+    # The products with a maturity date: a small table the basis looks each position row up in.
+    conn.execute("CREATE TEMP TABLE tier_maturity (product_code TEXT PRIMARY KEY, "
+                 "maturity_date TEXT NOT NULL) WITHOUT ROWID")
+    conn.execute("INSERT INTO temp.tier_maturity SELECT product_code, maturity_date "
+                 "FROM products WHERE maturity_date IS NOT NULL")
     if rules.basis == "daily_avg":
         basis_sql = _daily_avg_plan(conn, rules.asset_classes, params)
     else:
