@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from vipcrm import __version__
 from vipcrm.cli.common import EXIT_REFUSED, Refused, State, plain
+from vipcrm.formats.escape import printable
 from vipcrm.formats.i18n import default_lang
 
 try:  # Typer 0.28 runs on its own copy of Click, whose exceptions are not click's
@@ -73,7 +74,7 @@ def _fail(ctx: click.Context | None, message: str, code: int) -> None:
     root = ctx.find_root() if ctx is not None else None
     lang = root.obj.lang if root is not None and isinstance(root.obj, State) else "en"
     prefix = "错误" if lang == "zh" else "Error"
-    click.echo(f"{prefix}: {message}", err=True)
+    click.echo(f"{prefix}: {printable(message)}", err=True)
     raise typer.Exit(code)
 
 

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from vipcrm.core.config import Config
+from vipcrm.formats.escape import printable
 from vipcrm.formats.output import Field, render
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
@@ -67,17 +68,18 @@ class State:
             self._config = load_config(self.db())
         return self._config
 
+    # Messages name files and values from outside: each is one line, escapes shown, not run.
     def info(self, text: str) -> None:
         if not self.quiet:
-            self.err.print(text, markup=False)
+            self.err.print(printable(text), markup=False)
 
     def debug(self, text: str) -> None:
         if self.verbose:
-            self.err.print(text, markup=False)
+            self.err.print(printable(text), markup=False)
 
     def warn(self, text: str) -> None:
         prefix = "警告" if self.lang == "zh" else "Warning"
-        self.err.print(f"{prefix}: {text}", markup=False)
+        self.err.print(f"{prefix}: {printable(text)}", markup=False)
 
     def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
              title: str | None = None, totals: bool = False) -> None:

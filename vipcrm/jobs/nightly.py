@@ -22,7 +22,8 @@ from typing import Callable
 from sqlite_utils import Database
 
 from vipcrm.core.config import Config, ConfigError
-from vipcrm.jobs.inbox import import_inbox, unrecognised_files
+from vipcrm.formats.escape import printable
+from vipcrm.jobs.inbox import import_inbox, outside_entries, unrecognised_files
 from vipcrm.store.audit import record
 from vipcrm.store.backup import rotate_backup
 from vipcrm.store.db import StoreError, transaction
@@ -39,8 +40,9 @@ class Step:
     seconds: float = 0.0
 
     def line(self) -> str:
+        # File names come from whoever fills the inbox: one step is always one line.
         detail = f" {self.detail}" if self.detail else ""
-        return f"{self.name}: {self.status}{detail} [{self.seconds:.1f} s]"
+        return printable(f"{self.name}: {self.status}{detail} [{self.seconds:.1f} s]")
 
 
 @dataclass
@@ -112,7 +114,8 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) 
     if not inbox.is_dir():
         done(Step("import", "failed", f"inbox {inbox} is not a folder"))
         return
-    status = {"imported": "ok", "rejects": "rejects", "failed": "failed", "stopped": "failed"}
+    status = {"imported": "ok", "rejects": "rejects", "failed": "failed", "stopped": "failed",
+              "skipped": "skipped"}
     clock = [time.perf_counter()]
 
     def on_file(result) -> None:
@@ -124,12 +127,16 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) 
     try:
         results = import_inbox(db, inbox, user, on_file=on_file)
         strays = unrecognised_files(inbox)
+        reported = {result.file for result in results}
+        outside = [(e, why) for e, why in outside_entries(inbox) if e.name not in reported]
     except OSError as exc:  # the inbox itself cannot be listed or written
         done(Step("import", "failed", f"{exc.filename or inbox}: {exc.strerror}"))
         return
     for stray in strays:
         done(Step(f"import {stray.name}", "skipped",
                   "not named after a kind (clients*, positions*, …); left in the inbox"))
+    for entry, why in outside:
+        done(Step(f"import {entry.name}", "skipped", why))
     if not results:
         done(Step("import", "ok", "inbox empty"))
 
