@@ -143,7 +143,14 @@ def parse_date_option(value: str | None, name: str, *, earliest: dt.date = EARLI
     return day
 
 
-def parse_record_date(value: str | None, name: str, today: dt.date) -> dt.date | None:
-    """The day of a contact or of RM time: work done, so not before FIRST_RECORD nor after today."""
+def parse_record_date(value: str | None, name: str, today: dt.date) -> dt.date:
+    """The day of a contact or of RM time (default today): work done, so not before
+    FIRST_RECORD nor after today."""
+    if value is None:
+        if today < FIRST_RECORD:
+            raise typer.BadParameter(f"not given, so today ({today}), which is before "
+                                     f"{FIRST_RECORD}; records start there: give --today or "
+                                     f"{name} from {FIRST_RECORD} on", param_hint=name)
+        return today
     return parse_date_option(value, name, earliest=FIRST_RECORD, latest=today,
                              accepted=f"from {FIRST_RECORD} to today ({today})")

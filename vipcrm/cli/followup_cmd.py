@@ -96,7 +96,7 @@ def log(
     from vipcrm.store.planning import load_calendar
 
     st = state(ctx)
-    day = parse_record_date(date, "--date", st.today) or st.today
+    day = parse_record_date(date, "--date", st.today)
     next_day = parse_date_option(next_date, "--next", earliest=day + dt.timedelta(days=1),
                                  accepted=f"after the contact's date {day}, up to {LATEST}")
     amount_fen = _amount(amount)
@@ -285,7 +285,7 @@ def time_(
     from vipcrm.store.followup import add_time, day_minutes
 
     st = state(ctx)
-    day = parse_record_date(date, "--date", st.today) or st.today
+    day = parse_record_date(date, "--date", st.today)
     category = _lower(category)
     db = st.db()
     _check_rm(db.conn, rm, "followup time")
