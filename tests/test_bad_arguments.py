@@ -46,7 +46,6 @@ MALFORMED = {
     "20261127": "'20261127' is not a date; write it as YYYY-MM-DD",
     "2026/11/27": "'2026/11/27' is not a date; write it as YYYY-MM-DD",
     "2026-02-30": "'2026-02-30' is not a real date; write it as YYYY-MM-DD",
-    "tomorrow": "'tomorrow' is not a date; write it as YYYY-MM-DD",
 }
 OUTSIDE = {RANGE: ("0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"),
            RECORD: ("0001-01-01", "1989-12-31", "2026-11-28", "9999-12-31"),

@@ -6,16 +6,17 @@ import typer
 
 from vipcrm.cli.common import state
 
-# The demo holds its clients (not their holdings) in memory while it builds the bank: 100,000
-# of them peak near 500 MB and take about four minutes; the benchmarks build bigger banks.
+# The demo holds its clients (not their holdings) in memory while it builds the bank, about
+# 5 kB each: 100,000 of them peaked at 480 MB and took 3 to 5 minutes here. The benchmarks
+# build bigger banks.
 MAX_CLIENTS = 100_000
 
 
 def demo_command(
     ctx: typer.Context,
     clients: int = typer.Option(600, "--clients", min=50, max=MAX_CLIENTS,
-                                help="Number of retail clients, 50 to 100,000 (about 2.5 ms "
-                                     "and 5 kB of memory each)."),
+                                help="Number of retail clients, 50 to 100,000 (about 2 ms and "
+                                     "5 kB of memory each)."),
     seed: int = typer.Option(7, "--seed", min=0, max=2 ** 31 - 1,
                              help="Random seed, 0 to 2147483647: the same seed gives the same "
                                   "bank."),
