@@ -37,6 +37,16 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
+def blank_db(db_path) -> Path:
+    """An empty database with its schema at VIPCRM_DB: only the commands that bring data in
+    create a missing one, the others refuse it."""
+    from vipcrm.store.db import open_db
+
+    open_db(db_path).conn.close()
+    return db_path
+
+
+@pytest.fixture
 def cli():
     """Run vipcrm in-process: cli('import', 'clients', path) -> click Result (stdout, stderr apart)."""
     runner = CliRunner()

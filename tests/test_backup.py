@@ -10,7 +10,7 @@ import pytest
 
 from datafiles import SAMPLES, load_samples, write_csv
 from test_nightly_support import contents, integrity
-from vipcrm.store.backup import backup_to
+from vipcrm.store.backup import backup_to, dated_backups
 from vipcrm.store.db import open_db
 
 
@@ -86,9 +86,9 @@ def test_backup_that_cannot_be_recorded_is_deleted(cli, loaded, db_path, tmp_pat
 
 
 @pytest.mark.parametrize("where, message", [
-    ("self", "the backup path is the database itself; choose another file"),
+    ("self", "is the database; the backup must never be written there: choose another file"),
     ("missing/copy.db", "does not exist; create it first"),
-    ("folder", "is a folder; give the backup's file name"),
+    ("folder", "is a folder; give the backup a file name"),
 ])
 def test_backup_refusals(cli, loaded, db_path, tmp_path, where, message):
     (tmp_path / "folder").mkdir()
@@ -125,3 +125,68 @@ def test_nightly_keeps_the_last_n_backups(cli, tmp_path, sql):
     assert "1 old backup(s) removed" in result.stdout
     assert [command for (command,) in sql(
         "SELECT command FROM audit_log WHERE command = 'backup'")] == ["backup"] * 4
+
+
+def test_a_same_day_rerun_keeps_the_days_first_backup_and_numbers_the_next(cli, tmp_path):
+    folder = tmp_path / "backups"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    names = []
+    for run in range(3):
+        write_csv(inbox / "calendar.csv", [SAMPLES["calendar"][0],
+                                           [f"2027-01-0{run + 1}", "holiday", f"run {run}"]])
+        result = cli("--today", "2026-11-27", "nightly", "--inbox", inbox,
+                     "--backup-dir", folder)
+        assert result.exit_code == 0, result.stdout
+        names.append(result.stdout.split()[2])
+    assert names == [str(folder / name) for name in (
+        "vipcrm-2026-11-27.db", "vipcrm-2026-11-27.2.db", "vipcrm-2026-11-27.3.db")]
+    # Each copy was taken before its run's import: the first is the day's rollback point.
+    for n, name in enumerate(names):
+        conn = sqlite3.connect(name)
+        assert conn.execute("SELECT COUNT(*) FROM calendar").fetchone()[0] == n
+        conn.close()
+
+
+def test_rotation_orders_backups_by_day_then_run_and_ignores_other_names(cli, tmp_path,
+                                                                         db_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    assert cli("config", "set", "plan.daily_capacity", "12").exit_code == 0
+    for name in ("vipcrm-2026-11-25.db", "vipcrm-2026-11-25.9.db", "vipcrm-2026-11-25.10.db",
+                 "vipcrm-2026-11-26.db", "vipcrm-manual.db", "notes.txt",
+                 # half-written by backups that crashed: cleared (the run holds the lock)
+                 ".vipcrm-2026-11-26.db.k3j2x1", "vipcrm-2026-11-24.db.partial"):
+        (folder / name).write_bytes(db_path.read_bytes())
+    result = cli("--today", "2026-11-27", "nightly", "--backup-dir", folder, "--keep", "3")
+    assert result.exit_code == 0, result.stdout
+    assert "2 old backup(s) removed" in result.stdout
+    # By name, .10 sorts before .9 and would have gone first.
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "notes.txt", "vipcrm-2026-11-25.10.db", "vipcrm-2026-11-26.db", "vipcrm-2026-11-27.db",
+        "vipcrm-manual.db"]
+
+
+def test_dated_backups_are_ordered_by_day_and_number(tmp_path):
+    for name in ("vipcrm-2026-11-27.2.db", "vipcrm-2026-11-26.10.db", "vipcrm-2026-11-27.db",
+                 "vipcrm-2026-11-26.9.db", "vipcrm-2026-02-30.db", "vipcrm-2026-11-27.db-wal",
+                 ".vipcrm-2026-11-27.db.x1y2"):
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for _, _, p in dated_backups(tmp_path)] == [
+        "vipcrm-2026-11-26.9.db", "vipcrm-2026-11-26.10.db", "vipcrm-2026-11-27.db",
+        "vipcrm-2026-11-27.2.db"]
+
+
+def test_a_backup_is_checked_before_it_takes_its_name(cli, loaded, db_path, tmp_path,
+                                                      monkeypatch):
+    from vipcrm.store import backup
+
+    monkeypatch.setattr(backup, "quick_check", lambda conn: "Page 7: btreeInitPage() error")
+    result = cli("backup", tmp_path / "copy.db")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {db_path} is damaged (quick_check of its copy: Page 7: btreeInitPage() error; "
+        "the copy was deleted, older backups are kept); restore it from a backup (the latest "
+        "good vipcrm-DATE.db of the nightly --backup-dir folder, or a copy taken with "
+        "`vipcrm backup`)\n")
+    assert list(tmp_path.glob("*copy*")) == [] and not list(tmp_path.glob(".*"))

@@ -22,7 +22,7 @@ NEXT = f"is out of range; give a date YYYY-MM-DD after the contact's date {TODAY
 
 # (command words, arguments that make the rest of the command valid)
 REPORTS_WITH_PERIOD = ("tiers", "migration", "coverage", "rm", "timeshare", "pipeline", "kpi",
-                       "review")
+                       "review", "compliance", "maturities")
 REPORTS_AS_OF = ("completeness", "segments", "corporates")
 DATE_OPTIONS = [
     # (words, option, extra arguments, the range it must name for values outside it)

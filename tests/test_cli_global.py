@@ -62,7 +62,7 @@ def test_an_empty_vipcrm_today_is_a_usage_error_not_the_system_date(cli, db_path
     assert not db_path.exists()
 
 
-def test_today_takes_iso_dates_only(cli):
+def test_today_takes_iso_dates_only(cli, blank_db):
     from vipcrm.cli.common import parse_date_option
 
     assert cli("--today", "2026-03-05", "config", "show", "-f", "csv").exit_code == 0
@@ -78,7 +78,7 @@ def test_today_takes_iso_dates_only(cli):
 @pytest.mark.parametrize("value, ok", [("1899-12-31", False), ("1900-01-01", True),
                                        ("2100-12-31", True), ("2101-01-01", False),
                                        ("0001-01-01", False), ("9999-12-31", False)])
-def test_today_is_bounded_to_1900_to_2100(cli, value, ok):
+def test_today_is_bounded_to_1900_to_2100(cli, blank_db, value, ok):
     result = cli("--today", value, "config", "show", "-f", "csv")
     assert (result.exit_code == 0) is ok, result.stderr
     if not ok:
@@ -99,7 +99,7 @@ def test_an_error_in_today_speaks_the_chosen_language(cli):
     assert result.exit_code == 2 and result.stderr.startswith("错误: ")
 
 
-def test_lang_zh_gives_chinese_headers(cli):
+def test_lang_zh_gives_chinese_headers(cli, blank_db):
     english = cli("config", "show")
     chinese = cli("--lang", "zh", "config", "show")
     assert "key" in english.stdout.splitlines()[1] and "参数" not in english.stdout
@@ -110,7 +110,7 @@ def test_lang_zh_gives_chinese_headers(cli):
     assert "plan.daily_capacity" in {r["key"] for r in json.loads(as_json.stdout)}
 
 
-def test_lang_comes_from_the_environment_and_the_locale(cli, monkeypatch):
+def test_lang_comes_from_the_environment_and_the_locale(cli, blank_db, monkeypatch):
     assert "参数" in cli("config", "show", env={"VIPCRM_LANG": "zh"}).stdout
     monkeypatch.delenv("VIPCRM_LANG")
     monkeypatch.delenv("LC_ALL", raising=False)
@@ -132,7 +132,7 @@ def test_an_unknown_language_is_a_usage_error(cli):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "CSV", "table"])
-def test_format_option_is_parsed(cli, fmt):
+def test_format_option_is_parsed(cli, blank_db, fmt):
     result = cli("config", "show", "--format", fmt)
     assert result.exit_code == 0
     if fmt.lower() == "json":

@@ -24,7 +24,10 @@ EXPECTED = {
         ("senior", "l1", "l2", "l3", "l4", "trainee"), (50, 80, 120, 150, 200, 100))},
     "ownership.window_days": "365",
     "plan.daily_capacity": "12",
-    "plan.maturity_lead_days": "7",
+    **{f"plan.maturity_lead.{cls}": "14" if cls == "wealth" else "7" for cls in (
+        "deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan", "credit")},
+    "plan.retention_days": "7",
+    "suitability.cooling_off_hours": "24",
     "plan.nav_drop_pct": "5",
     "plan.outflow_pct": "30",
     "suitability.valid_days": "365",
@@ -50,6 +53,8 @@ EXPECTED = {
     "corporate.visits.technical": "2",
     "corporate.visits.business": "4",
     "data.stale_after_days": "1",
+    # The fair-KPI issue's limit on backdated contacts (not in CLI.md's table).
+    "followup.max_backdate_days": "7",
 }
 
 
@@ -59,7 +64,7 @@ def show(cli) -> dict[str, dict]:
     return {record["key"]: record for record in json.loads(result.stdout)}
 
 
-def test_show_lists_every_key_with_its_default(cli):
+def test_show_lists_every_key_with_its_default(cli, blank_db):
     records = show(cli)
 
     weights = {k: r for k, r in records.items() if k.startswith("profile.weights.")}
@@ -71,7 +76,7 @@ def test_show_lists_every_key_with_its_default(cli):
     assert all(r["domain"].startswith("§") and r["meaning"] for r in records.values())
 
 
-def test_show_as_a_table_and_csv(cli):
+def test_show_as_a_table_and_csv(cli, blank_db):
     table = cli("config", "show")
     as_csv = cli("config", "show", "--format", "csv")
     assert table.exit_code == 0 and as_csv.exit_code == 0
@@ -104,8 +109,7 @@ def test_set_changes_one_key(cli, sql, key, value, shown):
     assert sql("SELECT user, command FROM audit_log") == [("manager", f"config set {key}")]
 
 
-def test_set_an_unknown_key_lists_the_valid_keys(cli, db_path):
-    cli("config", "show")
+def test_set_an_unknown_key_lists_the_valid_keys(cli, blank_db, db_path):
     before = contents(db_path)
 
     result = cli("config", "set", "plan.capacity", "15")
@@ -131,8 +135,7 @@ def test_set_an_unknown_key_lists_the_valid_keys(cli, db_path):
     ("aum.asset_classes", " ", "expected a comma-separated list"),
     ("plan.expiry_days.birthday", "-2", "expected a whole number -1 to 3650"),
 ])
-def test_set_a_bad_value_is_refused(cli, db_path, key, value, message):
-    cli("config", "show")
+def test_set_a_bad_value_is_refused(cli, blank_db, db_path, key, value, message):
     before = contents(db_path)
 
     result = cli("config", "set", key, value)
@@ -181,7 +184,7 @@ def test_load_applies_dotted_and_nested_keys(cli, sql, tmp_path):
     ('# nothing here\n', "no settings found"),
 ])
 def test_load_is_all_or_nothing(cli, db_path, tmp_path, text, message):
-    cli("config", "set", "plan.maturity_lead_days", "9")
+    cli("config", "set", "plan.maturity_lead.wealth", "9")
     before = contents(db_path)
     path = tmp_path / "bank.toml"
     path.write_text(text, encoding="utf-8")
@@ -203,6 +206,7 @@ def test_settings_live_in_the_database_file(cli, tmp_path):
     other = tmp_path / "other.db"
     cli("config", "set", "plan.daily_capacity", "20")
     assert show(cli)["plan.daily_capacity"]["value"] == "20"
+    assert cli("--db", other, "config", "set", "plan.nav_drop_pct", "6").exit_code == 0
     result = cli("--db", other, "config", "show", "--format", "json")
     values = {r["key"]: r["value"] for r in json.loads(result.stdout)}
     assert values["plan.daily_capacity"] == "12"
@@ -242,7 +246,54 @@ def test_the_commands_run_with_every_number_key_at_one_end(cli, tmp_path, end):
     for command in (["tier", "--recompute"], ["assign"], ["plan", "today"],
                     ["plan", "week", "--format", "json"], ["report", "kpi"],
                     ["report", "review"], ["report", "coverage"], ["report", "completeness"],
-                    ["report", "timeshare"], ["tier", "corporate"], ["client", "show", "C000001"],
+                    ["report", "timeshare"], ["report", "compliance"], ["report", "maturities"],
+                    ["tier", "corporate"], ["client", "show", "C000001"],
                     ["nightly", "--outbox", tmp_path / "plans"]):
         result = cli(*day, *command)
         assert result.exit_code in (0, 1, 3), (command, result.stderr)
+
+
+# -- one maturity lead per asset class (issue point 7) ----------------------------------------
+
+def test_the_old_maturity_lead_key_says_what_replaced_it(cli, blank_db, db_path, tmp_path):
+    before = contents(db_path)
+    result = cli("config", "set", "plan.maturity_lead_days", "9")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: plan.maturity_lead_days was replaced by one key per asset "
+                             "class, plan.maturity_lead.<class> (e.g. plan.maturity_lead.wealth); "
+                             "set those instead\n")
+    assert contents(db_path) == before
+
+
+def test_maturity_leads_load_from_a_toml_table(cli, tmp_path):
+    path = tmp_path / "bank.toml"
+    path.write_text('[plan.maturity_lead]\nwealth = 21\nbond = 10\n', encoding="utf-8")
+    assert cli("config", "load", path).exit_code == 0
+    records = show(cli)
+    assert (records["plan.maturity_lead.wealth"]["value"],
+            records["plan.maturity_lead.bond"]["value"],
+            records["plan.maturity_lead.fund"]["value"]) == ("21", "10", "7")
+
+
+def test_a_stored_maturity_lead_becomes_the_lead_of_every_class_not_set(cli, db_path):
+    import sqlite3
+
+    from vipcrm.store.db import open_db
+
+    open_db(db_path).conn.close()
+    conn = sqlite3.connect(db_path)
+    # A database of the previous version: the single key set, one class set since.
+    conn.executemany("INSERT INTO settings VALUES (?, ?, '2026-01-01T00:00:00+00:00', 'ops')",
+                     [("plan.maturity_lead_days", "9"), ("plan.maturity_lead.bond", "30")])
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_maturity_lead_per_class'")
+    conn.commit()
+    conn.close()
+    values = {k: r["value"] for k, r in show(cli).items() if k.startswith("plan.maturity_lead")}
+    assert values == {f"plan.maturity_lead.{cls}": "30" if cls == "bond" else "9" for cls in (
+        "deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan", "credit")}
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT COUNT(*) FROM settings WHERE key = 'plan.maturity_lead_days'"
+                        ).fetchone() == (0,)
+    assert conn.execute("SELECT changed_by FROM settings WHERE key = 'plan.maturity_lead.wealth'"
+                        ).fetchone() == ("ops",)
+    conn.close()

@@ -170,7 +170,7 @@ def test_a_cohort_of_one(cli, tmp_path):
     ((), "no corporate metrics imported"),
     (("--year", "2030"), "no corporate metrics for review year 2030"),
 ])
-def test_nothing_to_rate_is_refused(cli, args, message):
+def test_nothing_to_rate_is_refused(cli, blank_db, args, message):
     result = cli("tier", "corporate", *args)
     assert result.exit_code == 1
     assert message in result.stderr

@@ -67,7 +67,7 @@ def test_dashboard_in_chinese(page):
     assert "客户分层" in html and "黑金" in html and "执行销售" in html
 
 
-def test_dashboard_of_an_empty_bank_still_has_every_chart(cli, tmp_path):
+def test_dashboard_of_an_empty_bank_still_has_every_chart(cli, blank_db, tmp_path):
     out = tmp_path / "empty.html"
     result = cli("--today", TODAY, "report", "dashboard", "-o", out)
     assert result.exit_code == 0, result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -10,6 +11,7 @@ from collections import Counter
 import pytest
 
 from conftest import EXAMPLES
+from datafiles import contents
 from vipcrm.core.config import GRADES, TIERS, Config
 from vipcrm.demo import load_demo, write_extract
 from vipcrm.demo.people import id_check_digit
@@ -331,17 +333,48 @@ def test_cli_prints_one_line_per_kind(cli, sql):
     assert sql("SELECT COUNT(*) FROM clients WHERE segment = 'retail'") == [(50,)]
 
 
-def test_demo_upserts_into_a_database_that_has_other_data(cli, sql):
+def test_demo_refuses_a_database_that_has_other_data_unless_forced(cli, sql, db_path):
     for kind in ("rms", "products", "clients", "positions"):
         assert cli("import", kind, EXAMPLES / f"{kind}.csv").exit_code == 0
     before = sql("SELECT client_id, name FROM clients ORDER BY 1")
-    result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    unchanged = contents(db_path)
+    refused = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    assert refused.exit_code == 1
+    assert refused.stderr == (f"Error: {db_path} already holds data that is not the demo's "
+                              "(4 import(s), the latest positions.csv); give --force to load "
+                              "the demo into it anyway, or choose another --db\n")
+    assert contents(db_path) == unchanged
+    result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50", "--force")
     assert result.exit_code == 0
     rejected = re.findall(r"rejected=(\d+)", result.stderr)
     assert len(rejected) == 9 and set(rejected) == {"0"}
     kept = sql("SELECT client_id, name FROM clients WHERE client_id IN "
                f"({', '.join('?' * len(before))}) ORDER BY 1", [c for c, _ in before])
     assert kept == before
+
+
+def test_the_demo_reruns_on_its_own_database(cli, db_path):
+    first = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    assert first.exit_code == 0, first.stderr
+    before = contents(db_path)
+    again = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
+    assert again.exit_code == 0, again.stderr
+    after = contents(db_path)
+    # Only the logs of the run grow; the bank itself is the same.
+    assert {t: rows for t, rows in after.items() if not t.endswith("_log") and t != "tier_runs"} \
+        == {t: rows for t, rows in before.items() if not t.endswith("_log") and t != "tier_runs"}
+
+
+def test_books_are_assigned_on_every_replayed_night_so_kpis_have_a_history(cli, sql):
+    """The demo replays the nights of 60 and 30 days ago with their assignment runs: the books
+    have a history, so this month's growth is credited to the RMs who held the clients."""
+    assert cli("--today", TODAY.isoformat(), "demo").exit_code == 0
+    first_night = (TODAY - _days(60)).isoformat()
+    assert sql("SELECT MIN(changed_on) FROM assignment_history") == [(first_night,)]
+    assert sql("SELECT COUNT(*) FROM assignments WHERE since = ?", [first_night])[0][0] > 100
+    result = cli("--today", TODAY.isoformat(), "report", "kpi", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert sum(r["aum_growth"] is not None for r in rows) > len(rows) // 2
 
 
 def test_holdings_handed_out_as_they_are_made_are_the_same_rows():

@@ -145,7 +145,7 @@ def test_json_keeps_text_exactly_and_uses_real_booleans(bank, cli, db_path):
         ("RM001", True, None), ("RM002", False, 10)]
 
 
-def test_empty_table_exports_a_header_or_an_empty_array(cli):
+def test_empty_table_exports_a_header_or_an_empty_array(cli, blank_db):
     assert export(cli, "calendar").stdout_bytes == b"date,type,name\r\n"
     assert json.loads(export(cli, "calendar", "--format", "json").stdout) == []
 

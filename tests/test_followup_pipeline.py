@@ -26,20 +26,24 @@ def test_five_steps_plan_assess_sale_after_sale_celebrate(cli, db_path):
     run("2026-11-27", "assign")
 
     # 1. plan: Friday's plan has Qian Mei (her risk assessment expires on 20 December, and she
-    # was never contacted); one call covers every reason
+    # was never contacted); one call covers every reason but the assessment, which only the
+    # reassessment itself completes
     first = plan("2026-11-27")["C0002"]
     assert {"risk_expiry", "cadence"} <= set(first["reasons"])
     called = run("2026-11-27", "followup", "log", "C0002", "--channel", "phone", "--stage", "plan",
                  "--minutes", "10", "--note", "Reassessment due; meeting on Monday")
     assert "completed: " in called.stderr
-    assert "C0002" not in plan("2026-11-27")
+    assert plan("2026-11-27")["C0002"]["reasons"] == ["risk_expiry"]
 
     # 2. assess: Monday's visit reassesses her (C4) and learns two profile fields
     run("2026-11-30", "followup", "log", "C0002", "--channel", "visit", "--stage", "assess",
         "--minutes", "50", "--next", "2026-12-01", "--note", "Wants growth; reassessed C4")
+    assert "risk_expiry" in plan("2026-11-30")["C0002"]["reasons"]
     updated = run("2026-11-30", "client", "update", "C0002", "--set", "risk_level=C4",
                   "--set", "hobbies=tennis")
     assert "profile completeness" in updated.stderr
+    assert "closed on the new data: risk_expiry [2026-12-20]" in updated.stderr
+    assert "C0002" not in plan("2026-11-30")
 
     # 3. sale: the follow-up set at the visit is in Tuesday's plan; the R4 fund now suits her
     assert "followup_due" in plan("2026-12-01")["C0002"]["reasons"]

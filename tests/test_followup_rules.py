@@ -10,7 +10,8 @@ import pytest
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import Config
 from vipcrm.core.followup import (MAX_AMOUNT, Contact, RiskProfile, after_sale_dates,
-                                  check_contact, check_sale, check_time, unsuitability)
+                                  check_contact, check_sale, check_time, cooling_off_until,
+                                  unsuitability)
 
 TODAY = dt.date(2026, 11, 30)
 CONFIG = Config()
@@ -49,7 +50,8 @@ def test_a_plain_call_has_no_problem():
     ({"visit_level": "technical"}, "corporate clients only"),
     ({"joint_rm_id": "RM1"}, "another RM"),
     ({"override_reason": "client insists"}, "unsuitable sale only"),
-    ({"elderly_confirmed": True}, "for a sale only"),
+    ({"risk_warning_id": "RW-1"}, "--risk-warning-id is for an unsuitable sale only"),
+    ({"recording_id": "REC-1"}, "--recording-id is for a sale only"),
 ])
 def test_each_bad_entry_is_one_problem(changes, expected):
     [problem] = problems(replace(CALL, **changes))
@@ -66,6 +68,22 @@ def test_each_bad_entry_is_one_problem(changes, expected):
 ])
 def test_edges_that_are_accepted(changes):
     assert problems(replace(CALL, **changes)) == []
+
+
+@pytest.mark.parametrize("days_back, limit, refused", [
+    (7, 7, False), (8, 7, True), (0, 0, False), (1, 0, True), (3650, 3650, False),
+    (3651, 3650, True), (400, None, False),  # no limit given: history as it happened
+])
+def test_a_contact_dated_more_than_the_limit_back_is_refused(days_back, limit, refused):
+    contact = replace(CALL, date=TODAY - dt.timedelta(days=days_back))
+    found = check_contact(contact, TODAY, corporate=False, max_backdate_days=limit)
+    assert found == ([f"date {contact.date} is {days_back} days before today; contacts are "
+                      f"logged within {limit} days (followup.max_backdate_days); older contact "
+                      "history goes in with `vipcrm import followups`"] if refused else [])
+
+
+def test_the_backdating_limit_defaults_to_7_calendar_days():
+    assert CONFIG["followup.max_backdate_days"] == 7
 
 
 def test_visit_levels_are_for_corporate_visits():
@@ -113,17 +131,83 @@ def test_no_assessment_makes_nothing_suitable():
     assert "no risk assessment" in unsuitability(RiskProfile(None, None, None), "R1", TODAY, CONFIG)
 
 
-def test_unsuitable_sale_is_refused_without_override_and_accepted_with_one():
+def test_unsuitable_sale_is_refused_without_override_and_warning_and_accepted_with_both():
     sale = replace(SALE, product_code="PE")
     [problem] = check_sale(sale, FIT, "R5", CONFIG)
     assert "unsuitable sale of PE to C1" in problem and "--override-reason" in problem
-    assert check_sale(replace(sale, override_reason="client's written request"), FIT, "R5",
-                      CONFIG) == []
+    [problem] = check_sale(replace(sale, override_reason="client's written request"), FIT, "R5",
+                           CONFIG)
+    assert "needs the risk warning the client confirmed; give its id with --risk-warning-id" \
+        in problem
+    [problem] = check_sale(replace(sale, risk_warning_id="RW-1"), FIT, "R5", CONFIG)
+    assert "give --override-reason with the --risk-warning-id" in problem
+    assert check_sale(replace(sale, override_reason="client's written request",
+                              risk_warning_id="RW-1"), FIT, "R5", CONFIG) == []
 
 
-def test_an_override_on_a_suitable_sale_is_refused():
-    [problem] = check_sale(replace(SALE, override_reason="just in case"), FIT, "R2", CONFIG)
-    assert "drop --override-reason" in problem
+@pytest.mark.parametrize("changes", [{"override_reason": "just in case"},
+                                     {"risk_warning_id": "RW-1"}])
+def test_an_override_on_a_suitable_sale_is_refused(changes):
+    [problem] = check_sale(replace(SALE, **changes), FIT, "R2", CONFIG)
+    assert "drop --override-reason and --risk-warning-id" in problem
+
+
+OVERRIDE = replace(SALE, override_reason="client insists", risk_warning_id="RW-1")
+
+
+@pytest.mark.parametrize("client, risk, refused", [
+    (FIT, "R4", False),  # C4 buys R4: suitable
+    (FIT, "R5", True),  # above the level
+    (FIT, None, True),  # unrated counts as R5
+    (replace(FIT, assessed_on=TODAY - dt.timedelta(days=365)), "R1", True),  # expired
+    (RiskProfile(None, None, FIT.birth_date), "R1", True),  # never assessed
+])
+def test_a_wealth_product_is_never_sold_unsuitable_override_or_not(client, risk, refused):
+    found = check_sale(OVERRIDE if refused else SALE, client, risk, CONFIG, asset_class="wealth")
+    assert bool(found) is refused
+    if refused:
+        assert "a wealth product (理财) is never sold to a client it does not suit, override or " \
+               "not" in found[0]
+        # the same unsuitable sale of a fund goes ahead with the override
+        assert check_sale(OVERRIDE, client, risk, CONFIG, asset_class="fund") == []
+
+
+@pytest.mark.parametrize("risk, refused", [("R1", False), ("R2", True), ("R5", True),
+                                           (None, True)])
+def test_a_c1_client_is_never_sold_above_c1_override_or_not(risk, refused):
+    c1 = replace(FIT, risk_level="C1")
+    found = check_sale(OVERRIDE if refused else SALE, c1, risk, CONFIG, asset_class="fund")
+    assert bool(found) is refused
+    if refused:
+        assert "a C1 client is never sold above its level, override or not" in found[0]
+
+
+def test_an_expired_c1_client_may_buy_r1_with_an_override():
+    expired = replace(FIT, risk_level="C1", assessed_on=TODAY - dt.timedelta(days=400))
+    assert "give --override-reason" in check_sale(SALE, expired, "R1", CONFIG)[0]
+    assert check_sale(OVERRIDE, expired, "R1", CONFIG) == []
+    assert "never sold above its level" in check_sale(OVERRIDE, expired, "R2", CONFIG)[0]
+
+
+@pytest.mark.parametrize("amount, minimum, ok", [
+    (50_000_00, 50_000_00, True), (49_999_99, 50_000_00, False), (1, None, True), (1, 0, True),
+])
+def test_the_product_minimum_amount(amount, minimum, ok):
+    found = check_sale(replace(SALE, amount=amount), FIT, "R2", CONFIG, min_amount=minimum)
+    assert (found == []) is ok
+    if not ok:
+        assert found == ["amount 49,999.99 CNY is below the minimum of FUND, 50,000.00 CNY; "
+                         "give at least that with --amount"]
+
+
+@pytest.mark.parametrize("hours, until", [
+    (24, dt.datetime(2026, 12, 2)),  # the whole day of the sale, then 24 hours
+    (36, dt.datetime(2026, 12, 2, 12)),
+    (720, dt.datetime(2026, 12, 31)),
+])
+def test_the_cooling_off_period_runs_from_the_end_of_the_sale_day(hours, until):
+    config = Config({"suitability.cooling_off_hours": hours})
+    assert cooling_off_until(TODAY, config) == until
 
 
 def born_years_ago(years: int, extra_days: int = 0) -> dt.date:
@@ -138,21 +222,34 @@ def born_years_ago(years: int, extra_days: int = 0) -> dt.date:
     (None, "R4", True),  # unknown age
     (None, "R3", False),
 ])
-def test_elderly_clients_confirm_r4_r5_sales(birth, product_risk, needed):
+def test_elderly_clients_r4_r5_sales_need_their_dual_recording(birth, product_risk, needed):
     client = RiskProfile("C5", TODAY, birth)
     found = check_sale(SALE, client, product_risk, CONFIG)
     assert bool(found) is needed
     if needed:
-        assert "--confirm-elderly" in found[0]
-    assert check_sale(replace(SALE, elderly_confirmed=True), client, product_risk, CONFIG) == []
+        assert "give the sale's dual-recording (双录) id with --recording-id" in found[0]
+    assert check_sale(replace(SALE, recording_id="REC-1"), client, product_risk, CONFIG) == []
 
 
-def test_an_override_does_not_replace_the_elderly_confirmation():
+@pytest.mark.parametrize("channel, allowed", [("visit", True), ("event", True), ("wechat", True),
+                                              ("email", True), ("phone", False), ("sms", False)])
+def test_elderly_clients_r4_r5_sales_are_not_made_by_phone_or_sms(channel, allowed):
+    client = RiskProfile("C5", TODAY, born_years_ago(70))
+    recorded = replace(SALE, channel=channel, recording_id="REC-1")
+    found = check_sale(recorded, client, "R4", CONFIG)
+    assert (found == []) is allowed
+    if not allowed:
+        assert f"such a sale is not made by {channel}" in found[0]
+    # a younger client may buy the same product by phone
+    younger = RiskProfile("C5", TODAY, born_years_ago(64))
+    assert check_sale(replace(SALE, channel=channel), younger, "R4", CONFIG) == []
+
+
+def test_an_override_does_not_replace_the_dual_recording():
     client = RiskProfile("C3", TODAY, born_years_ago(70))
-    overridden = replace(SALE, override_reason="client insists")
-    [problem] = check_sale(overridden, client, "R5", CONFIG)
-    assert "--confirm-elderly" in problem
-    assert check_sale(replace(overridden, elderly_confirmed=True), client, "R5", CONFIG) == []
+    [problem] = check_sale(OVERRIDE, client, "R5", CONFIG)
+    assert "--recording-id" in problem
+    assert check_sale(replace(OVERRIDE, recording_id="REC-1"), client, "R5", CONFIG) == []
 
 
 def test_elderly_age_comes_from_the_configuration():

@@ -93,9 +93,8 @@ def test_unknown_encoding_name_is_refused(cli, tmp_path):
     ("x" * 5000, "unknown encoding 'xxxxxxxx"),
 ])
 def test_an_encoding_no_csv_extract_can_be_in_is_refused_with_the_useful_ones(
-        cli, db_path, tmp_path, encoding, why):
+        cli, blank_db, db_path, tmp_path, encoding, why):
     path = write_csv(tmp_path / "c.csv", [CLIENT_HEADER, ["C1", "A", "BJ01"]])
-    cli("config", "show")
     before = contents(db_path)
     result = cli("import", "clients", path, "--encoding", encoding)
     assert result.exit_code == 1
@@ -123,11 +122,10 @@ def test_ascii_compatible_encodings_are_taken(cli, sql, tmp_path, encoding):
     assert sql("SELECT name FROM clients") == [("Zhao",)]
 
 
-def test_undecodable_file_is_refused_naming_the_byte_offset(cli, db_path, tmp_path):
+def test_undecodable_file_is_refused_naming_the_byte_offset(cli, blank_db, db_path, tmp_path):
     good = b"client_id,name,home_branch\nC1,Zhao,BJ01\nC2,"
     path = tmp_path / "broken.csv"
     path.write_bytes(good + b"\xe9\xff\xfe,BJ01\n")
-    cli("config", "show")
     before = contents(db_path)
 
     result = cli("import", "clients", path)
@@ -139,14 +137,13 @@ def test_undecodable_file_is_refused_naming_the_byte_offset(cli, db_path, tmp_pa
     assert contents(db_path) == before
 
 
-def test_bad_byte_after_the_detection_sample_refuses_the_whole_file(cli, sql, db_path, tmp_path):
+def test_bad_byte_after_the_detection_sample_refuses_the_whole_file(cli, sql, blank_db, db_path, tmp_path):
     lines = [b"client_id,name,home_branch\n"]
     lines += [b"C%06d,Client %d,BJ01\n" % (i, i) for i in range(45_000)]
     good = b"".join(lines)
     assert len(good) > 1 << 20  # past the part read to detect the encoding
     path = tmp_path / "late.csv"
     path.write_bytes(good + b"C9,\xff,BJ01\n")
-    cli("config", "show")
     before = contents(db_path)
 
     result = cli("import", "clients", path)

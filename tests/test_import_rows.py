@@ -150,8 +150,7 @@ def test_dry_run_does_not_even_open_a_rejects_file(cli, tmp_path, bad_file):
     assert "line 3: birth_date" in result.stderr
 
 
-def test_strict_dry_run_refuses_and_writes_nothing(cli, db_path, tmp_path, bad_file):
-    cli("config", "show")
+def test_strict_dry_run_refuses_and_writes_nothing(cli, blank_db, db_path, tmp_path, bad_file):
     before = contents(db_path)
     result = cli("import", "clients", bad_file, "--dry-run", "--strict")
     assert result.exit_code == 1

@@ -146,8 +146,7 @@ def test_a_file_whose_data_came_back_is_imported_again(cli, tmp_path, sql):
 
 
 def test_a_busy_database_stops_the_import_and_leaves_the_files_for_the_next_run(
-        cli, inbox, db_path, monkeypatch):
-    assert cli("config", "show").exit_code == 0
+        blank_db, cli, inbox, db_path, monkeypatch):
     monkeypatch.setenv("VIPCRM_BUSY_TIMEOUT_MS", "100")
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")

@@ -15,9 +15,8 @@ MONDAY = "2026-11-30"
 
 
 @pytest.fixture
-def bank(cli, db_path):
+def bank(cli, blank_db, db_path):
     """A database with its schema, and a helper to add rows."""
-    assert cli("config", "show").exit_code == 0
     conn = sqlite3.connect(db_path)
 
     class Bank:
@@ -215,7 +214,14 @@ def test_ics_has_one_event_per_visit_or_call_with_stable_uids(cli, bank):
     bank.client("C2", tier="gold", rm="RM1", birth_date="1980-11-30")  # SMS only
     bank.contact("C2", "2026-11-20")
     bank.client("C3", tier="gold", rm="RM1", since="2026-11-02")  # a call
+    # C1's wealth product matures on 2026-12-10: its line says how much, its event does not
+    bank.sql("INSERT INTO products (product_code, name, asset_class) "
+             "VALUES ('WM1', 'Wealth plan', 'wealth')")
+    bank.sql("INSERT INTO positions VALUES ('C1', 'WM1', '2026-11-01', 123456789, 'wealth', "
+             "'2026-12-10')")
     bank.commit()
+    [line] = [r for r in plan_json(cli, "today", "--rm", "RM1")[0] if r["client_id"] == "C1"]
+    assert "matures 2026-12-10: WM1 Wealth plan, amount 1,234,567.89 CNY" in line["talking_points"]
     result = cli("--today", MONDAY, "plan", "today", "--rm", "RM1", "-f", "ics")
     assert result.exit_code == 0
     cal = Calendar.from_ical(result.stdout)
@@ -226,7 +232,8 @@ def test_ics_has_one_event_per_visit_or_call_with_stable_uids(cli, bank):
         assert event.decoded("dtstart") == dt.date(2026, 11, 30)
     text = result.stdout
     assert "13800001234" not in text and "1234" not in text.replace("20261130", "")
-    assert "AUM" not in text
+    assert "AUM" not in text and "1,234,567.89" not in text and "CNY" not in text
+    assert "matures 2026-12-10: WM1 Wealth plan" in text.replace("\r\n ", "")
     assert cli("--today", MONDAY, "plan", "today", "--rm", "RM1", "-f", "ics").stdout == text
 
 

@@ -16,9 +16,8 @@ DAYS = [dt.date(2026, 1, 5), dt.date(2026, 3, 2), dt.date(2026, 6, 30), dt.date(
 
 
 @pytest.fixture
-def history(cli, db_path):
+def history(cli, blank_db, db_path):
     """Two years of random positions, NAVs and contacts for 40 clients."""
-    assert cli("config", "show").exit_code == 0
     rng = random.Random(11)
     conn = sqlite3.connect(db_path)
     conn.execute("INSERT INTO rms (rm_id, name, branch, grade) VALUES ('RM1', 'A', 'B1', 'senior')")

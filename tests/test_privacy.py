@@ -160,5 +160,5 @@ def test_files_holding_personal_data_are_owner_only(cli, bank, tmp_path):
     assert written and all(mode(path) == 0o600 for path in written)
     assert mode(tmp_path / "plans") == mode(tmp_path / "backups") == 0o700
     new_db = tmp_path / "new.db"
-    assert cli("--db", new_db, "config", "show").exit_code == 0
+    assert cli("--db", new_db, "config", "set", "plan.daily_capacity", "12").exit_code == 0
     assert mode(new_db) == 0o600

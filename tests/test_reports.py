@@ -248,13 +248,15 @@ def test_coverage_per_tier_on_the_20th(report):
     rows = by(report("coverage", *MARCH), "tier")
     assert list(rows) == ["black_gold", "premier_gold", "gold"]
     # C1 eligible and reached on 02-18, exactly 30 days before; C2 in the tier for 10 days.
+    # C1's ID expires 04-15: its task, due 03-16, waits for the renewed ID (no call closes it).
     assert rows["black_gold"] == {"tier": "black_gold", "clients": 2, "eligible": 1,
                                   "covered": 1, "coverage_pct": 100.0, "never_contacted": 0,
-                                  "overdue_tasks": 0, "missed_tasks": 0}
-    # C4's follow-up due 02-10 expired on 03-12 undone.
+                                  "overdue_tasks": 1, "missed_tasks": 0}
+    # C4's follow-up due 02-10 expired on 03-12 undone; its assessment expired on 2025-01-01
+    # and was never renewed (the contacts since do not count), so that task is overdue.
     assert rows["premier_gold"] == {"tier": "premier_gold", "clients": 1, "eligible": 0,
                                     "covered": 0, "coverage_pct": None, "never_contacted": 0,
-                                    "overdue_tasks": 0, "missed_tasks": 1}
+                                    "overdue_tasks": 1, "missed_tasks": 1}
     # C3 only declined (not reached) and its follow-up due 03-09 is still open.
     assert rows["gold"] == {"tier": "gold", "clients": 2, "eligible": 1, "covered": 0,
                             "coverage_pct": 0.0, "never_contacted": 1, "overdue_tasks": 1,
@@ -289,13 +291,49 @@ def test_rm_books(report):
     r1 = rows["R1"]
     assert (r1["capacity"], r1["load"], r1["used_pct"], r1["black_gold"], r1["aum"]) == (
         50, 2, 4.0, 2, 23_000_000.0)
-    assert (r1["tasks_due"], r1["tasks_done"], r1["plan_completion_pct"]) == (2, 2, 100.0)
+    # C2's after-sale call was made; C1's ID-expiry task waits for the renewed ID.
+    assert (r1["tasks_due"], r1["tasks_done"], r1["plan_completion_pct"]) == (2, 1, 50.0)
     assert (rows["R2"]["tasks_due"], rows["R2"]["plan_completion_pct"]) == (1, 0.0)
     r3 = rows["R3"]
     assert (r3["capacity"], r3["grade_gaps"], r3["aum"], r3["premier_gold"], r3["gold"]) == (
         100, 1, 900_000.0, 1, 1)
     assert (r3["tasks_due"], r3["plan_completion_pct"]) == (0, None)
     assert rows["R4"]["capacity"] == 100  # l2 without the exam works as a trainee
+
+
+@pytest.mark.parametrize("arrived, done, on_time", [
+    ("2026-03-16", 2, 100.0),  # the renewed ID recorded on the task's due date: on time
+    ("2026-03-17", 2, 50.0),  # a day late: done, not on time
+    ("2026-03-21", 1, 50.0),  # after the period: still open at its end
+])
+def test_the_id_task_is_done_by_the_day_the_renewed_id_arrived(report, db_path, arrived, done,
+                                                                on_time):
+    db = open_db(db_path)
+    with transaction(db):
+        db.conn.execute("UPDATE clients SET id_expiry = '2036-04-15' WHERE client_id = 'C1'")
+        db.conn.execute("INSERT INTO client_data_changes (client_id, field, old_value, new_value, "
+                        "changed_on, source) VALUES ('C1', 'id_expiry', '2026-04-15', "
+                        "'2036-04-15', ?, 'import')", [arrived])
+    db.conn.close()
+    r1 = by(report("rm", *MARCH), "rm_id")["R1"]
+    assert (r1["tasks_due"], r1["tasks_done"]) == (2, done)
+    assert by(report("kpi", *MARCH), "rm_id")["R1"]["tasks_on_time_pct"] == on_time
+    overdue = by(report("coverage", *MARCH), "tier")["black_gold"]["overdue_tasks"]
+    assert overdue == (0 if done == 2 else 1)
+
+
+def test_a_corrected_id_expiry_withdraws_the_old_task(report, db_path):
+    # An earlier date is a correction: the old task is not owed, the new date has its own.
+    db = open_db(db_path)
+    with transaction(db):
+        db.conn.execute("UPDATE clients SET id_expiry = '2026-04-10' WHERE client_id = 'C1'")
+        db.conn.execute("INSERT INTO client_data_changes (client_id, field, old_value, new_value, "
+                        "changed_on, source) VALUES ('C1', 'id_expiry', '2026-04-15', "
+                        "'2026-04-10', '2026-03-12', 'client update')")
+    db.conn.close()
+    r1 = by(report("rm", *MARCH), "rm_id")["R1"]
+    # the after-sale call, and the corrected date's task, due 03-11, still open
+    assert (r1["tasks_due"], r1["tasks_done"]) == (2, 1)
 
 
 # --- 5. timeshare -------------------------------------------------------------------------------
@@ -360,43 +398,57 @@ def test_pipeline_of_one_rm(report):
 
 def test_kpi_scorecard_by_hand(report):
     rows = report("kpi", *MARCH)
-    assert [r["rm_id"] for r in rows] == ["R1", "R3", "R4", "R2"]
+    # By grade, senior first: R1 is the lone senior, R2 the lone l4, and R3 and R4 (an l2
+    # without the exam) the trainees.
+    assert [(r["rm_id"], r["cohort"], r["cohort_rms"], r["rank"]) for r in rows] == [
+        ("R1", "senior", 1, 1), ("R2", "l4", 1, 1), ("R3", "trainee", 2, 1),
+        ("R4", "trainee", 2, 2)]
     rows = by(rows, "rm_id")
     r1 = rows["R1"]
-    assert (r1["aum_growth"], r1["sales"], r1["upgrades"], r1["tasks_on_time_pct"],
-            r1["completeness_pct"], r1["after_sale_on_time_pct"], r1["referrals"],
-            r1["joint_visits"], r1["satisfaction"]) == (
-        6_000_000.0, 100_000.0, 1, 100.0, 72.5, 100.0, 0, 1, 4.5)
-    # Percentiles among R1-R4: results (100 + 100 + 83.3) / 3, process 100, teamwork
-    # (33.3 + 83.3) / 2, feedback 100; score = (50·94.44 + 20·100 + 15·58.33 + 15·100) / 100.
-    assert (r1["results"], r1["process"], r1["teamwork"], r1["feedback"], r1["score"],
-            r1["rank"]) == (94.4, 100.0, 58.3, 100.0, 91.0, 1)
+    # No client changed hands (no history) and nobody transacted: the book's whole AUM change
+    # is its net new money, and the market moved nothing that can be told apart.
+    assert (r1["aum_growth"], r1["net_new_money"], r1["market_move"], r1["sales"],
+            r1["upgrades"], r1["tasks_on_time_pct"], r1["completeness_pct"],
+            r1["after_sale_on_time_pct"], r1["referrals"], r1["joint_visits"],
+            r1["satisfaction"]) == (
+        6_000_000.0, 6_000_000.0, 0.0, 100_000.0, 1, 50.0, 72.5, 100.0, 0, 1, 4.5)
+    # A lone RM of its grade scores 100 on every sub-metric it has data on.
+    assert (r1["results"], r1["process"], r1["teamwork"], r1["feedback"], r1["score"]) == (
+        100.0, 100.0, 100.0, 100.0, 100.0)
     r2 = rows["R2"]
-    assert (r2["aum_growth"], r2["tasks_on_time_pct"], r2["completeness_pct"],
-            r2["satisfaction"]) == (-100_000.0, 0.0, 0.0, None)
-    # No rating: feedback left out, the other weights (50 + 20 + 15) carry the score.
+    assert (r2["aum_growth"], r2["net_new_money"], r2["tasks_on_time_pct"],
+            r2["completeness_pct"], r2["satisfaction"]) == (-100_000.0, -100_000.0, 0.0, 0.0, None)
+    # Nobody of its grade was rated: feedback is left out, the other weights carry the score.
     assert (r2["results"], r2["process"], r2["teamwork"], r2["feedback"], r2["score"]) == (
-        27.8, 0.0, 58.3, None, 26.6)
-    r3 = rows["R3"]
-    assert (r3["aum_growth"], r3["upgrades"], r3["completeness_pct"], r3["referrals"]) == (
-        -700_000.0, 1, 23.5, 1)
+        100.0, 100.0, 100.0, None, 100.0)
+    r3, r4 = rows["R3"], rows["R4"]
+    assert (r3["aum_growth"], r3["net_new_money"], r3["upgrades"], r3["completeness_pct"],
+            r3["referrals"], r3["satisfaction"]) == (-700_000.0, -700_000.0, 1, 23.5, 1, 3.0)
+    # R4 holds no client: no net new money, upgrades or completeness to rank, so it ranks
+    # lowest on them (0) below R3's -700,000; sales 0 and 0 tie (50 each).
+    assert (r4["aum_growth"], r4["net_new_money"], r4["market_move"], r4["upgrades"],
+            r4["completeness_pct"], r4["satisfaction"]) == (None, None, None, None, None, None)
+    # R3: results (100 + 50 + 100) / 3; process: completeness 100 (no task or after-sale call
+    # was due for either trainee: left out); teamwork (100 + 50) / 2; feedback 100 (R4 rated
+    # nothing: 0). Score (50 · 250/3 + 20 · 100 + 15 · 75 + 15 · 100) / 100 = 87.92.
     assert (r3["results"], r3["process"], r3["teamwork"], r3["feedback"], r3["score"]) == (
-        38.9, 50.0, 58.3, 0.0, 38.2)
-    r4 = rows["R4"]
+        83.3, 100.0, 75.0, 100.0, 87.9)
+    # R4: (50 · 50/3 + 20 · 0 + 15 · 25 + 15 · 0) / 100 = 12.08.
     assert (r4["results"], r4["process"], r4["teamwork"], r4["feedback"], r4["score"]) == (
-        38.9, None, 25.0, None, 35.7)
+        16.7, 0.0, 25.0, 0.0, 12.1)
 
 
-def test_kpi_rows_of_a_branch_keep_the_bank_wide_ranks(report):
+def test_kpi_rows_of_a_branch_keep_their_ranks_within_the_grade(report):
     rows = report("kpi", *MARCH, "--branch", "SH01")
-    assert [(r["rm_id"], r["rank"]) for r in rows] == [("R3", 2), ("R4", 3)]
+    assert [(r["rm_id"], r["rank"], r["cohort_rms"]) for r in rows] == [("R3", 1, 2),
+                                                                        ("R4", 2, 2)]
 
 
 def test_kpi_weights_come_from_the_configuration(report, cli):
     assert cli("config", "set", "kpi.weights.feedback", "0").exit_code == 0
     r3 = by(report("kpi", *MARCH), "rm_id")["R3"]
-    # (50 · 350/9 + 20 · 50 + 15 · 175/3) / 85 = 44.935
-    assert r3["score"] == 44.9
+    # (50 · 250/3 + 20 · 100 + 15 · 75) / 85 = 85.78
+    assert r3["score"] == 85.8
 
 
 def test_kpi_refuses_weights_that_sum_to_zero(report, cli):
@@ -410,16 +462,18 @@ def test_kpi_refuses_weights_that_sum_to_zero(report, cli):
 
 def test_review_proposal(report, cli):
     rows = report("review", *MARCH)
-    assert [(r["position"], r["rm_id"], r["action"], r["proposed_grade"], r["reason"])
-            for r in rows] == [
-        (1, "R1", "keep", "senior", "middle"),  # 4 RMs: nobody in the top 20% or bottom 10%
-        (2, "R3", "promote", "l4", "trainee_passed"),  # exam passed, 38.2 ≥ median 36.9
-        (3, "R4", "keep", "l2", "exam_not_passed"),
-        (4, "R2", "keep", "l4", "middle"),
+    assert [(r["position"], r["rm_id"], r["cohort"], r["action"], r["proposed_grade"],
+             r["reason"]) for r in rows] == [
+        # Alone in their grades: no share of one RM rounds to anyone.
+        (1, "R1", "senior", "keep", "senior", "middle"),
+        (1, "R2", "l4", "keep", "l4", "middle"),
+        (1, "R3", "trainee", "promote", "l4", "trainee_passed"),  # exam passed, 87.9 ≥ 50.0
+        (2, "R4", "trainee", "keep", "l2", "exam_not_passed"),
     ]
-    assert rows[0]["score"] == 91.0 and rows[0]["sales"] == 100_000.0
+    assert rows[0]["score"] == 100.0 and rows[0]["sales"] == 100_000.0
+    assert [r["cohort_median"] for r in rows] == [100.0, 100.0, 50.0, 50.0]
     result = cli("--today", TODAY, "report", "review", *MARCH)
-    assert "median score of the active RMs: 36.9" in result.stderr
+    assert "median score per grade: senior 100.0, l4 100.0, trainee 50.0" in result.stderr
 
 
 # --- 9. completeness ----------------------------------------------------------------------------
@@ -506,7 +560,8 @@ NAMES = ("tiers", "migration", "coverage", "rm", "timeshare", "pipeline", "kpi",
          "completeness", "segments", "corporates")
 
 
-MONEY = {"aum", "aum_start", "aum_change", "amount", "sales", "aum_growth", "avg_aum"}
+MONEY = {"aum", "aum_start", "aum_change", "amount", "sales", "aum_growth", "net_new_money",
+         "market_move", "avg_aum"}
 
 
 def shown(key, value):
@@ -521,7 +576,7 @@ def shown(key, value):
         return f"{value:,.2f}"
     if key in ("tier", "from_tier"):
         return tier_name(value, "en")
-    if key in ("grade", "proposed_grade"):
+    if key in ("grade", "proposed_grade", "cohort"):
         return grade_name(value, "en")
     if isinstance(value, list):
         return "; ".join(value)
@@ -594,7 +649,7 @@ def test_stale_data_is_warned(cli, report):
     assert "stale data" in result.stderr
 
 
-def test_an_empty_database_reports_zeros(cli):
+def test_an_empty_database_reports_zeros(cli, blank_db):
     result = cli("--today", TODAY, "report", "tiers", "--format", "json")
     assert result.exit_code == 0
     assert sum(r["clients"] for r in json.loads(result.stdout)) == 0

@@ -20,6 +20,7 @@ PRIMARY_KEYS = {
     "assignments": ("client_id",),
     "audit_log": ("id",),
     "calendar": ("date",),
+    "client_data_changes": ("id",),
     "clients": ("client_id",),
     "corporate_ratings": ("client_id", "review_year"),
     "corporates": ("client_id", "review_year"),
@@ -45,6 +46,7 @@ INDEXES = {
     ("assignment_history_client", "assignment_history", ("client_id",)),
     ("assignments_rm", "assignments", ("rm_id",)),
     ("audit_log_at", "audit_log", ("at",)),
+    ("client_data_changes_client", "client_data_changes", ("client_id", "changed_on")),
     ("clients_home_branch", "clients", ("home_branch",)),
     ("followups_client_date", "followups", ("client_id", "date")),
     ("followups_rm_date", "followups", ("rm_id", "date")),
@@ -143,7 +145,7 @@ def test_foreign_keys_are_enforced(blank):
 def test_cli_creates_the_database_private_on_first_use(cli, tmp_path):
     path = tmp_path / "new" / "bank.db"
     path.parent.mkdir()
-    assert cli("--db", path, "config", "show", "--format", "csv").exit_code == 0
+    assert cli("--db", path, "config", "set", "plan.daily_capacity", "12").exit_code == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import Config
-from vipcrm.core.tasks import (Client, Contact, Holding, PositionPoint, Product, client_tasks,
+from vipcrm.core.tasks import (Client, Contact, DataChange, Holding, PositionPoint, Product, client_tasks,
                                day_context, open_tasks, task_state)
 
 D = dt.date
@@ -55,16 +55,79 @@ def test_risk_expiry_window_and_due():
     assert tasks_of(c, D(2027, 6, 1), "risk_expiry")  # never missed
 
 
-def test_risk_expiry_done_by_a_contact_in_its_window_not_by_no_answer():
-    c = client(risk_assessed_on=D(2025, 12, 21))
-    tried = dataclasses.replace(c, contacts=(Contact(D(2026, 11, 25), "no_answer"),))
-    assert tasks_of(tried, D(2026, 11, 30), "risk_expiry")
-    reached = dataclasses.replace(c, contacts=(Contact(D(2026, 11, 25), "declined"),))
-    assert tasks_of(reached, D(2026, 11, 30), "risk_expiry") == []
-    before = dataclasses.replace(c, contacts=(Contact(D(2026, 11, 20)),))
-    assert tasks_of(before, D(2026, 11, 30), "risk_expiry")  # before the window opened
-    later = dataclasses.replace(c, contacts=(Contact(D(2026, 12, 2)),))
-    assert tasks_of(later, D(2026, 11, 30), "risk_expiry")  # after the plan date
+@pytest.mark.parametrize("outcome", ["reached", "declined", "callback", "no_answer"])
+def test_no_contact_completes_a_compliance_task(outcome):
+    # A call does not renew an assessment or an ID: only the data does (issue point 4).
+    c = client(risk_assessed_on=D(2025, 12, 21), id_expiry=D(2027, 1, 28),
+               contacts=(Contact(D(2026, 11, 25), outcome), Contact(D(2026, 11, 30), outcome,
+                                                                   stage="assess")))
+    assert {t.reason for t in tasks_of(c, D(2026, 11, 30))} >= {"risk_expiry", "id_expiry"}
+
+
+def renewed(field, day, old, new, **kw):
+    current = {field: new}
+    return client(**{**current, **kw}, data_changes=(DataChange(field, day, old, new),))
+
+
+def test_a_newer_assessment_closes_the_task_of_the_old_one_on_the_day_it_arrives():
+    old, new = D(2025, 12, 21), D(2026, 12, 1)  # old expires 2026-12-21: window from 11-21
+    c = renewed("risk_assessed_on", D(2026, 12, 2), old, new)
+    [task] = tasks_of(c, D(2026, 12, 1), "risk_expiry")
+    assert task.reference == "2026-12-21" and task.closed_on == D(2026, 12, 2)
+    assert tasks_of(c, D(2026, 12, 2), "risk_expiry") == []
+    [seen] = [t for t in client_tasks(c, ctx(D(2026, 12, 2))) if t.reason == "risk_expiry"]
+    assert task_state(seen, (), D(2026, 12, 2)) == "done"
+    assert task_state(seen, (), D(2026, 12, 1)) == "open"
+    # The task of the new assessment is a year away.
+    assert [t.reference for t in client_tasks(c, ctx(D(2026, 12, 2)))
+            if t.reason == "risk_expiry"] == ["2026-12-21"]
+
+
+@pytest.mark.parametrize("arrived, produced", [
+    (D(2026, 11, 21), False),  # on the day the window opens: never open
+    (D(2026, 11, 22), True),
+])
+def test_data_that_arrives_before_the_window_leaves_no_task(arrived, produced):
+    c = renewed("risk_assessed_on", arrived, D(2025, 12, 21), D(2026, 11, 20))
+    found = [t for t in client_tasks(c, ctx(D(2026, 11, 30))) if t.reason == "risk_expiry"]
+    assert bool(found) is produced
+    assert tasks_of(c, D(2026, 11, 30), "risk_expiry") == []
+
+
+def test_a_plan_of_a_day_before_the_data_arrived_shows_the_old_task():
+    c = renewed("id_expiry", D(2026, 12, 10), D(2027, 1, 28), D(2037, 1, 28))
+    [task] = tasks_of(c, D(2026, 12, 9), "id_expiry")
+    assert task.reference == "2027-01-28" and task.detail == "ID document expires 2027-01-28"
+    assert tasks_of(c, D(2026, 12, 10), "id_expiry") == []
+
+
+@pytest.mark.parametrize("new, state", [
+    (D(2027, 1, 29), "done"),  # a later expiry: renewed
+    (D(2027, 1, 27), "withdrawn"),  # an earlier one: a correction, which has its own task
+    (None, "withdrawn"),  # cleared
+])
+def test_only_a_later_id_expiry_completes_the_task(new, state):
+    c = renewed("id_expiry", D(2026, 12, 1), D(2027, 1, 28), new)
+    old = [t for t in client_tasks(c, ctx(D(2026, 12, 1)))
+           if t.reason == "id_expiry" and t.reference == "2027-01-28"]
+    assert [task_state(t, (), D(2026, 12, 1)) for t in old] == [state]
+    if new is not None and new < D(2027, 1, 28):
+        assert [t.reference for t in tasks_of(c, D(2026, 12, 1), "id_expiry")] == ["2027-01-27"]
+
+
+def test_values_replaced_twice_each_keep_their_own_task():
+    first, second, third = D(2025, 11, 10), D(2025, 12, 15), D(2026, 11, 25)
+    c = client(risk_assessed_on=third, data_changes=(
+        DataChange("risk_assessed_on", D(2025, 11, 1), None, first),
+        DataChange("risk_assessed_on", D(2025, 12, 1), first, second),
+        DataChange("risk_assessed_on", D(2026, 11, 26), second, third)))
+    # `first` was replaced before its window opened; `second`'s window opened 2026-11-15.
+    found = {t.reference: t for t in client_tasks(c, ctx(D(2026, 11, 30)))
+             if t.reason == "risk_expiry"}
+    assert list(found) == ["2026-12-15"]
+    assert found["2026-12-15"].closed_on == D(2026, 11, 26)
+    # Before the first change only the value then known (none) counted.
+    assert tasks_of(c, D(2025, 10, 31), "risk_expiry") == []
 
 
 def test_id_expiry_window():
@@ -82,15 +145,15 @@ def test_maturity_on_a_public_holiday_moves_to_the_previous_working_day():
     c = client(holdings=(holding("WM1", (D(2026, 1, 1), 100_00), maturity=m),))
     [task] = tasks_of(c, D(2026, 9, 28), "maturity")
     assert task.due == D(2026, 9, 30) and CAL.is_working_day(task.due)
-    assert task.window_start == m - days(7)
+    assert task.window_start == m - days(14)  # a wealth product: plan.maturity_lead.wealth
     assert task.reference == "WM1 2026-10-02" and task.expires == D(2026, 10, 7)
 
 
 def test_maturity_is_missed_after_its_expiry_and_needs_a_held_position():
     m = D(2026, 12, 10)
     c = client(holdings=(holding("WM1", (D(2026, 1, 1), 100_00), maturity=m),))
-    assert tasks_of(c, D(2026, 12, 2), "maturity") == []
-    assert tasks_of(c, D(2026, 12, 3), "maturity")
+    assert tasks_of(c, D(2026, 11, 25), "maturity") == []
+    assert tasks_of(c, D(2026, 11, 26), "maturity")  # m - 14 for wealth
     assert tasks_of(c, D(2026, 12, 16), "maturity")  # due 12-09 + 7
     assert tasks_of(c, D(2026, 12, 17), "maturity") == []
     [task] = [t for t in client_tasks(c, ctx(D(2026, 12, 17))) if t.reason == "maturity"]
@@ -105,6 +168,39 @@ def test_maturity_from_the_product_when_the_position_has_none():
     c = client(holdings=(holding("BD1", (D(2026, 1, 1), 100_00), cls="bond"),))
     [task] = tasks_of(c, D(2026, 12, 4), "maturity", products=[product])
     assert "BD1 3-year bond" in task.detail
+
+
+@pytest.mark.parametrize("cls, lead", [("wealth", 14), ("bond", 7), ("deposit", 7),
+                                       ("insurance", 7)])
+def test_maturity_lead_per_asset_class(cls, lead):
+    m = D(2026, 12, 10)
+    c = client(holdings=(holding("P1", (D(2026, 1, 1), 100_00), cls=cls, maturity=m),))
+    assert tasks_of(c, m - days(lead + 1), "maturity") == []
+    [task] = tasks_of(c, m - days(lead), "maturity")
+    assert task.window_start == m - days(lead)
+
+
+def test_maturity_lead_comes_from_the_configuration():
+    m = D(2026, 12, 10)
+    config = Config({"plan.maturity_lead.bond": 30, "plan.maturity_lead.wealth": 1})
+    bond = client(holdings=(holding("B1", (D(2026, 1, 1), 100_00), cls="bond", maturity=m),))
+    wealth = client(holdings=(holding("W1", (D(2026, 1, 1), 100_00), maturity=m),))
+    assert tasks_of(bond, m - days(30), "maturity", config=config)
+    assert tasks_of(bond, m - days(31), "maturity", config=config) == []
+    assert tasks_of(wealth, m - days(2), "maturity", config=config) == []
+    assert tasks_of(wealth, m - days(1), "maturity", config=config)
+
+
+def test_maturity_detail_is_a_talking_point_with_the_amount_maturing():
+    m = D(2026, 12, 10)
+    c = client(holdings=(holding("WM1", (D(2026, 1, 1), 1_234_567_89),
+                                 (D(2026, 12, 1), 8_000_000_00), maturity=m),))
+    product = Product("WM1", "90-day plan", "wealth", "R2")
+    [task] = tasks_of(c, D(2026, 11, 30), "maturity", products=[product])
+    assert task.detail == "matures 2026-12-10: WM1 90-day plan, amount 1,234,567.89 CNY"
+    # the balance held on the day, then on the due date once that has passed
+    [task] = tasks_of(c, D(2026, 12, 12), "maturity", products=[product])
+    assert task.detail.endswith("amount 8,000,000.00 CNY")
 
 
 # ---------------------------------------------------------------------------------------------

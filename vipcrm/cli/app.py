@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from vipcrm import __version__
 from vipcrm.cli.common import EXIT_REFUSED, Refused, State, plain
+from vipcrm.core.text import Text
 from vipcrm.formats.escape import printable
 from vipcrm.formats.i18n import default_lang
 
@@ -38,24 +39,37 @@ class VipcrmGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         from vipcrm.core.config import ConfigError
         from vipcrm.formats.csvfile import FileRefused
-        from vipcrm.store.db import StoreError
+        from vipcrm.store.db import StoreError, store_error
 
         try:
             return super().invoke(ctx)
         except click_errors.UsageError as exc:
             _usage(exc)
         except Refused as exc:
-            _fail(ctx, str(exc), exc.code)
+            _fail(ctx, exc.message, exc.code)
         except (FileRefused, StoreError, ConfigError) as exc:
-            _fail(ctx, str(exc), EXIT_REFUSED)
-        except sqlite3.OperationalError as exc:
+            _fail(ctx, exc.args[0] if exc.args else str(exc), EXIT_REFUSED)
+        except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                _fail(ctx, "the database is busy (another vipcrm run is writing); "
-                           "try again when it has finished", EXIT_REFUSED)
-            raise
+                _fail(ctx, Text("the database is busy (another vipcrm run is writing); "
+                                "try again when it has finished"), EXIT_REFUSED)
+            path = ctx.obj.db_path if isinstance(ctx.obj, State) else "the database"
+            error = store_error(exc, path)
+            # Anything else SQLite says at run time is the file's or the disk's fault; the
+            # errors of a wrong statement (IntegrityError, ProgrammingError …) are bugs.
+            if error is None and type(exc) in (sqlite3.OperationalError, sqlite3.DatabaseError):
+                error = StoreError(Text("{path}: {detail}; check the file, or restore it from a "
+                                        "backup", path=path, detail=str(exc)))
+            if error is None:
+                raise
+            _fail(ctx, error.args[0], EXIT_REFUSED)
+        except BrokenPipeError:
+            _reader_gone()
         except OSError as exc:
-            name = exc.filename or ""
-            _fail(ctx, f"{name}: {exc.strerror}; check the path and its permissions", EXIT_REFUSED)
+            error = store_error(exc, exc.filename or "standard output")
+            _fail(ctx, error.args[0] if error else
+                  Text("{name}: {reason}; check the path and its permissions",
+                       name=exc.filename or "", reason=exc.strerror), EXIT_REFUSED)
 
 
 def _usage(exc) -> None:
@@ -70,11 +84,27 @@ def _usage(exc) -> None:
     _fail(ctx, message, exc.exit_code)
 
 
-def _fail(ctx: click.Context | None, message: str, code: int) -> None:
+def _reader_gone() -> None:
+    """`vipcrm plan today | head -1`: the reader closed the pipe, which is no error to report.
+
+    Python's recipe: point stdout at /dev/null, so the flush at exit cannot fail again and
+    print "Broken pipe" after all, and exit 1.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is no file descriptor (a test runner's capture): nothing left to flush
+    raise typer.Exit(1)
+
+
+def _fail(ctx: click.Context | None, message: "Text | str", code: int) -> None:
+    from vipcrm.formats.i18n import render
+
     root = ctx.find_root() if ctx is not None else None
     lang = root.obj.lang if root is not None and isinstance(root.obj, State) else "en"
     prefix = "错误" if lang == "zh" else "Error"
-    click.echo(f"{prefix}: {printable(message)}", err=True)
+    click.echo(f"{prefix}: {printable(render(message, lang))}", err=True)
     raise typer.Exit(code)
 
 
@@ -104,7 +134,8 @@ def _version(value: bool) -> None:
 def main_callback(
     ctx: typer.Context,
     db: Path = typer.Option(Path("vipcrm.db"), "--db", envvar="VIPCRM_DB",
-                            help="The database file (created on first use, mode 0600)."),
+                            help="The database file, mode 0600 (created by demo, import, "
+                                 "nightly --inbox and config set/load)."),
     today: Optional[str] = typer.Option(None, "--today", envvar="VIPCRM_TODAY",
                                         help="The date to treat as today (YYYY-MM-DD)."),
     lang: Optional[str] = typer.Option(None, "--lang", envvar="VIPCRM_LANG",

@@ -135,10 +135,14 @@ def update(
 
     Values are read like the clients import file's cells (dates YYYY-MM-DD, risk levels C1-C5,
     consent all/service_only/none). A new risk_level without risk_assessed_on is dated today.
+    A newer assessment or a later id_expiry completes the client's risk_expiry or id_expiry
+    task of the old date (a contact does not).
 
     Example: vipcrm client update C0001 --set hobbies=golf --set occupation="Factory owner"
     """
+    from vipcrm.core.tasks import DATA_REASONS
     from vipcrm.store.clients import UPDATABLE, update_profile
+    from vipcrm.store.planning import client_open_tasks
 
     st = state(ctx)
     values = {}
@@ -149,10 +153,19 @@ def update(
             raise Refused(f"--set {item!r}: write field=value with a field among "
                           f"{', '.join(UPDATABLE)}")
         values[name] = value
+
+    def compliance_tasks() -> dict:
+        return {(t.reason, t.reference): t for t in client_open_tasks(
+            st.db(), st.config(), client, st.today) if t.reason in DATA_REASONS}
+
+    open_before = compliance_tasks()
     stored, before, after = update_profile(st.db(), st.config(), client, values, st.today,
                                            st.user())
     st.info(f"{client}: updated {', '.join(stored)}; profile completeness "
             f"{before:.1f}% -> {after:.1f}% (target {st.config()['profile.target_pct']}%)")
+    closed = sorted(open_before.keys() - compliance_tasks().keys())
+    if closed:
+        st.info("closed on the new data: " + ", ".join(f"{r} [{ref}]" for r, ref in closed))
 
 
 def register(app: typer.Typer) -> None:

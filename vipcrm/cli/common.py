@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from vipcrm.core.config import Config
+from vipcrm.core.text import Text
 from vipcrm.formats.escape import printable
 from vipcrm.formats.output import Field, render
 
@@ -21,10 +22,13 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
 class Refused(Exception):
-    """A command refuses (exit 1 unless told otherwise) with one line saying what and how to fix."""
+    """A command refuses (exit 1 unless told otherwise) with one line saying what and how to fix.
 
-    def __init__(self, message: str, code: int = EXIT_REFUSED):
-        super().__init__(message)
+    The message is a `Text` (shown in the user's language) or, until it is one, a string."""
+
+    def __init__(self, message: "Text | str", code: int = EXIT_REFUSED):
+        super().__init__(str(message))
+        self.message = message
         self.code = code
 
 
@@ -54,11 +58,13 @@ class State:
         return Console(file=sys.stderr, no_color=plain(), highlight=False,
                        width=None if sys.stderr.isatty() else 200)
 
-    def db(self):
+    def db(self, *, create: bool = False):
+        """The database, opened on first use; only the commands that bring data in (`demo`,
+        `import`, `nightly --inbox`, `config set/load`) may create it."""
         if self._db is None:
             from vipcrm.store.db import open_db
 
-            self._db = open_db(self.db_path)
+            self._db = open_db(self.db_path, create=create)
         return self._db
 
     def config(self) -> Config:
@@ -68,18 +74,24 @@ class State:
             self._config = load_config(self.db())
         return self._config
 
+    def say(self, text: "Text | str") -> str:
+        """A message in the user's language."""
+        from vipcrm.formats.i18n import render
+
+        return render(text, self.lang)
+
     # Messages name files and values from outside: each is one line, escapes shown, not run.
-    def info(self, text: str) -> None:
+    def info(self, text: "Text | str") -> None:
         if not self.quiet:
-            self.err.print(printable(text), markup=False)
+            self.err.print(printable(self.say(text)), markup=False)
 
-    def debug(self, text: str) -> None:
+    def debug(self, text: "Text | str") -> None:
         if self.verbose:
-            self.err.print(printable(text), markup=False)
+            self.err.print(printable(self.say(text)), markup=False)
 
-    def warn(self, text: str) -> None:
+    def warn(self, text: "Text | str") -> None:
         prefix = "警告" if self.lang == "zh" else "Warning"
-        self.err.print(f"{prefix}: {printable(text)}", markup=False)
+        self.err.print(f"{prefix}: {printable(self.say(text))}", markup=False)
 
     def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
              title: str | None = None, totals: bool = False) -> None:

@@ -43,7 +43,7 @@ def set_(ctx: typer.Context,
     from vipcrm.store.settings import save_settings
 
     st = state(ctx)
-    config = save_settings(st.db(), {key: value}, st.user(), f"config set {key}")
+    config = save_settings(st.db(create=True), {key: value}, st.user(), f"config set {key}")
     st.info(f"{key} = {encode(config[key])}")
 
 
@@ -72,7 +72,7 @@ def load(ctx: typer.Context, file: Path = typer.Argument(..., help="A TOML file 
         values[name] = value
     if not values:
         raise Refused(f"{file}: no settings found")
-    save_settings(st.db(), values, st.user(), f"config load {file.name}")
+    save_settings(st.db(create=True), values, st.user(), f"config load {file.name}")
     st.info(f"{len(values)} setting(s) applied from {file.name}")
 
 

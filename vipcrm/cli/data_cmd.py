@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from vipcrm.cli.common import EXIT_REJECTS, Refused, check_format, plain, state
+from vipcrm.cli.common import EXIT_REJECTS, check_format, plain, state
 from vipcrm.formats.kinds import KINDS
 from vipcrm.formats.output import Field
 
@@ -34,7 +33,9 @@ def import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
     strict: bool = typer.Option(False, "--strict", help="Any bad row refuses the whole file."),
     rejects: Optional[Path] = typer.Option(None, "--rejects",
-                                           help="Where rejected rows go (default FILE.rejects.csv)."),
+                                           help="Where rejected rows go (default "
+                                                "FILE.rejects.csv); never the input or a "
+                                                "database."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Override the detected encoding."),
     map_: List[str] = typer.Option([], "--map", help="'Their Header=column', repeatable."),
     blank_clears: bool = typer.Option(False, "--blank-clears",
@@ -59,7 +60,7 @@ def import_command(
         raise typer.BadParameter(f"{kind!r}; choose one of {KIND_LIST}", param_hint="KIND")
     options = ImportOptions(dry_run=dry_run, strict=strict, rejects=rejects, encoding=encoding,
                             mapping=_mapping(map_), blank_clears=blank_clears,
-                            full_snapshot=full_snapshot, user=st.user())
+                            full_snapshot=full_snapshot, user=st.user(), today=st.today)
     result = _run_with_progress(st, kind, file, options)
     for warning in result.warnings:
         st.warn(warning)
@@ -84,14 +85,14 @@ def _run_with_progress(st, kind, file, options):
     from vipcrm.store.imports import import_file
 
     if plain() or st.quiet or not file.exists() or file.stat().st_size < 5_000_000:
-        return import_file(st.db(), kind, file, options)
+        return import_file(st.db(create=True), kind, file, options)
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TimeRemainingColumn(), console=st.err, transient=True) as progress:
         task = progress.add_task(f"import {kind}", total=file.stat().st_size)
         options.progress = lambda done, total: progress.update(task, completed=done)
-        return import_file(st.db(), kind, file, options)
+        return import_file(st.db(create=True), kind, file, options)
 
 
 def export_command(
@@ -106,30 +107,42 @@ def export_command(
 
     Phones and ID numbers are masked unless --unmask (which is audited); cells that a spreadsheet
     would run as formulas get a leading quote. An unmasked CSV export imports back unchanged.
+    The -o file is written whole and owner-only, never over the database, its companion files
+    or any other database file.
 
     Example: vipcrm export clients -o clients.csv
     """
     from vipcrm.store.audit import record
-    from vipcrm.store.db import create_private, transaction
+    from vipcrm.store.db import transaction
     from vipcrm.store.exports import write_export
+    from vipcrm.core.text import Text
+    from vipcrm.store.outputs import Guard
 
     st = state(ctx)
     fmt = check_format(fmt, ("csv", "json"))
     if kind not in KINDS:
         raise typer.BadParameter(f"{kind!r}; choose one of {KIND_LIST}", param_hint="KIND")
+    guard = Guard(st.db_path)
+    if output is not None:
+        guard.check(output, Text("the export"))  # before the audit entry: a refusal changes nothing
     db = st.db()
-    if unmask:
-        with transaction(db):
-            record(db, st.user(), f"export {kind} --unmask", {"output": str(output or "stdout")})
+
+    def audit() -> None:
+        if unmask:
+            with transaction(db):
+                record(db, st.user(), f"export {kind} --unmask",
+                       {"output": str(output or "stdout")})
+
     if output is None:
+        audit()
         count = write_export(db, kind, sys.stdout, fmt, unmask)
     else:
-        if output.exists() and output.is_dir():
-            raise Refused(f"{output} is a folder; give -o a file name")
-        create_private(output)
-        os.chmod(output, 0o600)  # an existing file keeps its mode otherwise
-        with open(output, "w", newline="", encoding="utf-8") as handle:
+        # Recorded once the file is written and before it takes its name, so a full disk
+        # leaves neither a file nor an entry, and an entry that cannot be written no file.
+        with guard.open(output, Text("the export")) as handle:
             count = write_export(db, kind, handle, fmt, unmask)
+            handle.flush()  # a full disk shows here, before the entry is recorded
+            audit()
     st.info(f"exported {count} {kind} row(s){'' if unmask else ' (phones and IDs masked)'}")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from vipcrm.cli.common import state
+from vipcrm.cli.common import Refused, state
+from vipcrm.core.text import Text
 
 # The demo holds its clients (not their holdings) in memory while it builds the bank, about
 # 5 kB each: 100,000 of them peaked at 480 MB and took 3 to 5 minutes here. The benchmarks
@@ -20,22 +21,30 @@ def demo_command(
     seed: int = typer.Option(7, "--seed", min=0, max=2 ** 31 - 1,
                              help="Random seed, 0 to 2147483647: the same seed gives the same "
                                   "bank."),
+    force: bool = typer.Option(False, "--force",
+                               help="Load the demo into a database that holds other data."),
 ) -> None:
     """Create a deterministic demo bank dated around --today.
 
     Four branches with RMs of every grade, retail clients in every tier and below, corporate
     clients, products, 90 days of holdings and NAVs, a year of transactions, contact history
     and timesheets, written as the bank's extracts and imported like real files. Running it
-    again with the same seed and --today changes nothing.
+    again with the same seed and --today changes nothing. A database that holds imports of
+    other files is refused unless --force: the demo's clients would mix with the bank's.
 
     Example: vipcrm --db demo.db demo && vipcrm --db demo.db plan today
     """
     import datetime as dt
 
-    from vipcrm.demo import load_demo
+    from vipcrm.demo import foreign_imports, load_demo
     from vipcrm.jobs.refresh import refresh
 
     st = state(ctx)
+    found = foreign_imports(st.db(create=True))
+    if found and not force:
+        raise Refused(Text("{path} already holds data that is not the demo's ({found}); give "
+                           "--force to load the demo into it anyway, or choose another --db",
+                           path=st.db_path, found=found))
     summary = load_demo(st.db(), st.today, clients=clients, seed=seed, user=st.user(),
                         info=st.info)
     for kind, counts in summary.items():

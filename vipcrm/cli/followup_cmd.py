@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import (LATEST, Refused, check_format, parse_date_option,
+from vipcrm.cli.common import (EXIT_USAGE, LATEST, Refused, check_format, parse_date_option,
                                parse_record_date, state)
 from vipcrm.formats.output import Field, yuan_grouped
 
@@ -43,6 +44,11 @@ def _lower(text: Optional[str]) -> Optional[str]:
     return text.strip().lower() if text is not None else None
 
 
+def _given(text: Optional[str]) -> Optional[str]:
+    """An id as given, or None for a missing or blank one."""
+    return (text.strip() or None) if text is not None else None
+
+
 @followup_app.command("log")
 def log(
     ctx: typer.Context,
@@ -51,7 +57,8 @@ def log(
     rm: Optional[str] = typer.Option(None, "--rm", help="The RM (default: the client's RM)."),
     date: Optional[str] = typer.Option(None, "--date",
                                        help="Day of the contact, YYYY-MM-DD from 1990-01-01 to "
-                                            "today (default today)."),
+                                            "today (default today; at most "
+                                            "followup.max_backdate_days, 7, days back)."),
     minutes: Optional[int] = typer.Option(None, "--minutes", help="Time spent, 0 to 1440."),
     stage: Optional[str] = typer.Option(None, "--stage",
                                         help="plan, assess, sale, after_sale or celebrate."),
@@ -70,10 +77,18 @@ def log(
     level: Optional[str] = typer.Option(None, "--level",
                                         help="Corporate visit level: leadership, technical, business."),
     override_reason: Optional[str] = typer.Option(None, "--override-reason",
-                                                  help="Why an unsuitable sale goes ahead (recorded)."),
-    confirm_elderly: bool = typer.Option(False, "--confirm-elderly",
-                                         help="An elderly client (or of unknown age) explicitly "
-                                              "agreed to an R4-R5 purchase."),
+                                                  help="Why an unsuitable sale goes ahead "
+                                                       "(recorded; not for wealth products or "
+                                                       "C1 clients)."),
+    risk_warning_id: Optional[str] = typer.Option(None, "--risk-warning-id",
+                                                  help="The risk warning the client confirmed "
+                                                       "for an override (recorded)."),
+    recording_id: Optional[str] = typer.Option(None, "--recording-id",
+                                               help="The sale's dual recording (双录); needed "
+                                                    "for R4-R5 sales to clients aged "
+                                                    "suitability.elderly_age (65) or over, or of "
+                                                    "unknown age."),
+    confirm_elderly: bool = typer.Option(False, "--confirm-elderly", hidden=True),
     for_sale: Optional[str] = typer.Option(None, "--for-sale",
                                            help="celebrate: the sale's followup id (default: the "
                                                 "client's latest sale)."),
@@ -81,21 +96,36 @@ def log(
                                             help="celebrate: who is recognised (default: the "
                                                  "selling RM)."),
 ) -> None:
-    """Log one contact; it completes the client's open tasks (unless nobody answered).
+    """Log one contact; it completes the client's open tasks (unless nobody answered), but not
+    the risk-assessment and ID-expiry tasks, which close when the new data arrives.
 
-    A sale is checked for suitability (refused without --override-reason) and brings after-sale
-    calls at +7 and +30 days; a celebrate entry names the sale and who is recognised; a
-    referral creates a prospect.
+    A sale is checked for compliance: an unsuitable wealth product, or anything above C1 for a
+    C1 client, is refused outright; another unsuitable sale needs --override-reason and
+    --risk-warning-id; an R4-R5 sale to a client aged 65 or over (or of unknown age) needs
+    --recording-id and a channel other than phone or SMS; the amount must reach the product's
+    minimum. A sale records the end of its cooling-off period (suitability.cooling_off_hours
+    after the end of its day) and brings after-sale calls at +7 and +30 days; a celebrate entry
+    names the sale and who is recognised; a referral creates a prospect. --date may go back at most
+    followup.max_backdate_days (7) calendar days; older contact history is imported
+    (`vipcrm import followups`).
 
     Example: vipcrm followup log C0001 --channel phone --stage assess --minutes 15 --note "wants a 1-year plan"
     """
-    from vipcrm.core.followup import Contact, after_sale_dates, check_contact, check_sale
+    from vipcrm.core.followup import (Contact, after_sale_dates, check_contact, check_sale,
+                                      cooling_off_until)
+    from vipcrm.core.suitability import needs_elderly_confirmation
+    from vipcrm.core.tasks import DATA_REASONS
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction
     from vipcrm.store.followup import find_sale, save_contact, subject
     from vipcrm.store.planning import load_calendar
 
     st = state(ctx)
+    if confirm_elderly:
+        raise Refused("--confirm-elderly is retired: an R4-R5 sale to an elderly client "
+                      "(suitability.elderly_age) or one of unknown age needs its dual-recording "
+                      "(双录) id, --recording-id ID, and a channel other than phone or SMS",
+                      EXIT_USAGE)
     day = parse_record_date(date, "--date", st.today)
     next_day = parse_date_option(next_date, "--next", earliest=day + dt.timedelta(days=1),
                                  accepted=f"after the contact's date {day}, up to {LATEST}")
@@ -118,23 +148,29 @@ def log(
         _check_rm(conn, rm_id, f"the RM of {client}", "say who made the contact with --rm")
     if joint_rm:
         _check_rm(conn, joint_rm, "--joint-rm")
-    product_risk = None
+    product_risk = asset_class = min_amount = None
     if product:
-        found = conn.execute("SELECT risk_level FROM products WHERE product_code = ?",
-                             [product]).fetchone()
+        found = conn.execute("SELECT risk_level, asset_class, min_amount FROM products "
+                             "WHERE product_code = ?", [product]).fetchone()
         if found is None:
             raise Refused(f"unknown product {product!r}; import it first (vipcrm import products)")
-        product_risk = found[0]
+        product_risk, asset_class, min_amount = found
     contact = Contact(
         client_id=client, rm_id=rm_id, date=day, channel=_lower(channel), outcome=_lower(outcome),
         stage=_lower(stage), minutes=minutes, note=note, product_code=product, amount=amount_fen,
         satisfaction=satisfaction, next_date=next_day, referral=referral, joint_rm_id=joint_rm,
         visit_level=_lower(level), override_reason=override_reason,
-        elderly_confirmed=confirm_elderly,
+        risk_warning_id=_given(risk_warning_id), recording_id=_given(recording_id),
     )
-    problems = check_contact(contact, st.today, corporate=who.segment == "corporate")
+    problems = check_contact(contact, st.today, corporate=who.segment == "corporate",
+                             max_backdate_days=config["followup.max_backdate_days"])
+    cooling_off = None
     if not problems and contact.stage == "sale":
-        problems = check_sale(contact, who.risk, product_risk, config)
+        problems = check_sale(contact, who.risk, product_risk, config, asset_class=asset_class,
+                              min_amount=min_amount)
+        cooling_off = cooling_off_until(day, config)
+        contact = dataclasses.replace(contact, elderly_confirmed=needs_elderly_confirmation(
+            who.risk.birth_date, product_risk, day, config))
     if problems:
         raise Refused(problems[0])
     sale = None
@@ -151,11 +187,14 @@ def log(
     before = _open_tasks(st, client, day)
     with transaction(db):
         followup_id = save_contact(conn, contact, sale_id=sale.followup_id if sale else None,
-                                   recognised=recognised)
+                                   recognised=recognised, cooling_off_until=cooling_off,
+                                   client_risk=who.risk.risk_level if cooling_off else None)
         record(db, st.user(), "followup log", {
             "followup_id": followup_id, "client_id": client, "rm_id": rm_id,
             "stage": contact.stage, "outcome": contact.outcome,
-            "override_reason": override_reason, "elderly_confirmed": confirm_elderly})
+            "override_reason": override_reason, "risk_warning_id": contact.risk_warning_id,
+            "recording_id": contact.recording_id,
+            "elderly_confirmed": contact.elderly_confirmed})
     after = _open_tasks(st, client, day)
 
     st.info(f"logged {followup_id}: {client} {contact.channel} {contact.outcome}"
@@ -166,9 +205,17 @@ def log(
     elif contact.outcome == "no_answer" and before:
         st.info("no answer: open tasks stay open: "
                 + ", ".join(sorted({t.reason for t in before.values()})))
+    waiting = [after[key] for key in sorted(after) if after[key].reason in DATA_REASONS]
+    if waiting and contact.outcome != "no_answer":
+        st.info("open until the new data arrives (import, or client update --set "
+                "risk_level=…/id_expiry=…): "
+                + ", ".join(f"{t.reason} [{t.reference}]" for t in waiting))
     if override_reason:
-        st.warn(f"unsuitable sale of {product} recorded with override: {override_reason}")
+        st.warn(f"unsuitable sale of {product} recorded with override: {override_reason} "
+                f"(risk warning {contact.risk_warning_id})")
     if contact.stage == "sale":
+        st.info(f"cooling-off until {cooling_off:%Y-%m-%d %H:%M}: the client may cancel "
+                "until then")
         dates = after_sale_dates(day, load_calendar(conn))
         st.info("after-sale care due " + " and ".join(d.isoformat() for d in dates))
     if sale:
@@ -190,8 +237,10 @@ LIST_FIELDS = [Field("followup_id"), Field("date"), Field("client_id"), Field("r
                Field("channel"), Field("minutes", "int"), Field("outcome"), Field("stage"),
                Field("product_code"), Field("amount", "money"), Field("satisfaction", "int"),
                Field("next_date"), Field("joint_rm_id"), Field("visit_level"), Field("referral"),
-               Field("override_reason"), Field("elderly_confirmed", "bool"), Field("sale_id"),
-               Field("recognised"), Field("source"), Field("note")]
+               Field("client_risk"), Field("override_reason"), Field("risk_warning_id"),
+               Field("elderly_confirmed", "bool"), Field("recording_id"),
+               Field("cooling_off_until"), Field("sale_id"), Field("recognised"), Field("source"),
+               Field("note")]
 # The table keeps what an RM reads at a glance; CSV and JSON carry every field.
 TABLE_KEYS = ("followup_id", "date", "client_id", "rm_id", "channel", "minutes", "outcome",
               "stage", "product_code", "amount", "satisfaction", "next_date", "note")
@@ -212,7 +261,10 @@ def list_(
 
     JSON/CSV keys: followup_id, date, client_id, rm_id, channel, minutes, outcome, stage,
     product_code, amount, satisfaction, next_date, joint_rm_id, visit_level, referral,
-    override_reason, elderly_confirmed, sale_id, recognised, source (cli or import), note.
+    client_risk (its risk level when it bought, sales logged here), override_reason,
+    risk_warning_id, elderly_confirmed (an elderly client's R4-R5 sale made
+    with its dual recording), recording_id, cooling_off_until (YYYY-MM-DDTHH:MM, sales logged
+    here), sale_id, recognised, source (cli or import), note.
 
     Example: vipcrm followup list --rm RM001 --from 2026-11-01 --format csv
     """

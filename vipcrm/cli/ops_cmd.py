@@ -25,24 +25,31 @@ def nightly_command(
 ) -> None:
     """The unattended nightly chain, for cron.
 
-    Backup (with --backup-dir), import every inbox file in dependency order (each in its own
-    transaction, then moved to done/ or failed/ with a reason), recompute tiers as of today,
-    run the assignment, and write tomorrow morning's plans (with --outbox). One summary line
-    per step on stdout. Exit 0 when all went well, 3 when rows were rejected, 1 when a file or
-    a step failed, 4 when another nightly run holds the lock. After a crash, run it again: it
-    finishes the job and imports nothing twice.
+    Backup (with --backup-dir: vipcrm-DAY.db, a same-day rerun's vipcrm-DAY.2.db …), import
+    every inbox file in dependency order (each in its own transaction, then moved to done/ or
+    failed/ with a reason), recompute tiers as of today, run the assignment, and write tomorrow
+    morning's plans (with --outbox). One summary line per step on stdout. The backup's copy (or,
+    without one, the database) is checked first: a damaged database, like a full disk, stops
+    the run before anything more is written. Exit 0 when all went well, 3 when rows were
+    rejected, 1 when a file or a step failed, 4 when another nightly run holds the lock. After a
+    crash, run it again: it finishes the job and imports nothing twice.
 
     Example: VIPCRM_DB=/data/vipcrm.db vipcrm nightly --inbox /data/inbox --outbox /data/plans
     """
     from vipcrm.jobs.lock import Locked, RunLock
     from vipcrm.jobs.nightly import NightlyOptions, exit_code, run_nightly
 
+    from vipcrm.store.db import refuse_missing
+
     st = state(ctx)
     options = NightlyOptions(inbox=inbox, outbox=outbox, backup_dir=backup_dir,
                              keep_backups=keep)
+    if inbox is None:
+        refuse_missing(st.db_path)  # before the lock file, so a wrong --db leaves nothing
     try:
         with RunLock(st.db_path.resolve()):
-            steps = run_nightly(st.db(), st.config, st.today, st.user(), options,
+            steps = run_nightly(st.db(create=inbox is not None), st.config, st.today,
+                                st.user(), options,
                                 say=lambda step: print(step.line(), flush=True))
     except Locked as exc:
         raise Refused(str(exc), EXIT_LOCKED) from None
@@ -58,28 +65,24 @@ def backup_command(
     """A consistent copy of the live database (readers and writers may go on), mode 0600.
 
     The copy is the database as of one moment (SQLite's backup API), taken without waiting for
-    writers; then the backup is recorded in the audit log, which waits for a running write like
-    any writer. A copy that cannot be recorded is deleted again.
+    writers and checked (quick_check) before it takes PATH's name: a damaged database gives no
+    backup. Then the backup is recorded in the audit log, which waits for a running write like
+    any writer; a copy that cannot be recorded is deleted again. PATH may replace an older
+    backup, never the database, its companion files or a file that is not a backup.
 
     Example: vipcrm backup /backups/vipcrm-2026-11-29.db
     """
     from vipcrm.store.audit import record
     from vipcrm.store.backup import backup_to
-    from vipcrm.store.db import StoreError, transaction
+    from vipcrm.store.db import transaction
 
     st = state(ctx)
-    if path.resolve() == st.db_path.resolve():
-        raise Refused("the backup path is the database itself; choose another file")
-    if not path.parent.is_dir():
-        raise Refused(f"folder {path.parent} does not exist; create it first")
-    if path.is_dir():
-        raise Refused(f"{path} is a folder; give the backup's file name")
     db = st.db()
     backup_to(db, path)
     try:
         with transaction(db):
             record(db, st.user(), "backup", {"path": str(path)})
-    except StoreError:
+    except BaseException:  # busy, read-only …: an unrecorded copy is not kept
         path.unlink(missing_ok=True)
         raise
     st.info(f"backup written to {path}")

@@ -47,7 +47,8 @@ CODES_ZH = {
     "left": "退出", "within_cadence": "周期内已联系", "lapsed": "超期未联系", "never": "从未联系",
     "no_cadence": "无联系周期", "unknown": "未知", "single": "单身期", "forming": "家庭形成期",
     "growing": "家庭成长期", "mature": "家庭成熟期", "retired": "退休期", "none": "无",
-    "under_30": "30岁以下",
+    "under_30": "30岁以下", "override": "适当性例外", "elderly_high_risk": "老年客户高风险销售",
+    "expired_assessment": "测评失效持仓",
 }
 
 
@@ -63,17 +64,23 @@ class Ask:
 
 
 def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: Optional[str],
-         rm: Optional[str], *, period: bool = True) -> Ask:
+         rm: Optional[str], *, period: bool = True, whole_year: bool = False) -> Ask:
+    """`whole_year`: the period defaults to the year of the review (`core.kpi.review_period`)
+    instead of the month to date."""
+    from vipcrm.core.kpi import review_period
     from vipcrm.core.planning import stale_feeds
     from vipcrm.core.reports import default_period
     from vipcrm.store import reports as store
 
     st = state(ctx)
-    end_day = parse_date_option(end, "--to") or st.today
+    end_day = parse_date_option(end, "--to")
+    if end_day is None:
+        end_day = review_period(st.today)[1] if whole_year and start is None else st.today
     if end_day > st.today:
         raise typer.BadParameter(f"{end_day} is after today ({st.today}); reports cover data "
                                  "already seen", param_hint="--to")
-    start_day = parse_date_option(start, "--from") or default_period(end_day)[0]
+    start_day = parse_date_option(start, "--from") or (
+        end_day.replace(month=1, day=1) if whole_year else default_period(end_day)[0])
     if start_day > end_day:
         raise typer.BadParameter(f"{start_day} is after the end of the period ({end_day})",
                                  param_hint="--from")
@@ -433,35 +440,52 @@ def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
 # 7. kpi and 8. review
 
 METRIC_FIELDS = [Field("results", "pct"), Field("process", "pct"), Field("teamwork", "pct"),
-                 Field("feedback", "pct"), Field("aum_growth", "money"), Field("sales", "money"),
-                 Field("upgrades", "int"), Field("tasks_on_time_pct", "pct"),
-                 Field("completeness_pct", "pct"), Field("after_sale_on_time_pct", "pct"),
-                 Field("referrals", "int"), Field("joint_visits", "int"),
-                 Field("satisfaction", "num")]
+                 Field("feedback", "pct"), Field("aum_growth", "money"),
+                 Field("net_new_money", "money"), Field("market_move", "money"),
+                 Field("sales", "money"), Field("upgrades", "int"),
+                 Field("tasks_on_time_pct", "pct"), Field("completeness_pct", "pct"),
+                 Field("after_sale_on_time_pct", "pct"), Field("referrals", "int"),
+                 Field("joint_visits", "int"), Field("satisfaction", "num")]
 KPI_FIELDS = [Field("rank", "int"), Field("rm_id"), Field("name"), Field("branch"),
-              Field("grade", "grade"), Field("score", "pct"), *METRIC_FIELDS]
+              Field("grade", "grade"), Field("cohort", "grade"), Field("cohort_rms", "int"),
+              Field("score", "pct"), *METRIC_FIELDS]
 
 @report_app.command("kpi")
 def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
         branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
     """The RM scorecard of DOMAIN §8: results 50, process 20, teamwork 15, feedback 15.
 
-    Sub-metrics per active RM over the period: results = net AUM growth of the current
-    book (AUM on --to minus AUM on the eve of --from), sales amount (reached `sale` contacts),
-    tier upgrades of its clients (moves up, entries from below gold; not the first recompute);
-    process = share of its clients' tasks due in the period done by their due date (DOMAIN §4),
+    Sub-metrics per active RM over the period. Results: net new money of the clients it held,
+    sales amount (reached `sale` contacts), tier upgrades of the clients it held (moves up,
+    entries from below gold; not the first recompute). A client counts for the days the RM
+    held it (from the assignment history; a change dated D hands it over after day D, so the
+    next RM is credited from D + 1): a client reassigned in the period is split between its
+    RMs, and an upgrade counts for the RM holding the client on its effective date.
+    aum_growth = AUM at the end of the holding's last day in the period (the hand-over day or
+    --to) minus at the end of the day before its first (the take-over day or the eve of --from);
+    net_new_money = the sum of the client's transaction amounts in the holding (money
+    in positive), or its whole AUM change when it has no transaction on record up to --to;
+    market_move = aum_growth − net_new_money. The scorecard ranks net_new_money. The four
+    are empty for an RM that held no client in the period.
+    Process: share of its book's tasks due in the period done by their due date (DOMAIN §4),
     average profile completeness of the book (§7), share of after-sale calls of its sales made
-    on their due day; teamwork = referrals logged, joint visits (led with a joint RM or joined);
-    feedback = average satisfaction (1-5). Each sub-metric becomes a percentile rank among all
-    active RMs: 100 × (rank − 1) / (n − 1) with the lowest value ranked 1, equal values sharing
-    the average rank, a lone RM 100. A component is the mean of its sub-metrics' ranks (a
-    sub-metric without data, e.g. no rated contact, is left out); score = Σ weight × component
-    / Σ weights (kpi.weights.results/process/teamwork/feedback, 50/20/15/15; a component with
-    no data is left out of both sums). Ranks are bank-wide; --branch and --rm select the rows.
+    on their due day. Teamwork: referrals logged, joint visits (led with a joint RM or joined).
+    Feedback: average satisfaction (1-5).
 
-    JSON/CSV keys: rank, rm_id, name, branch, grade, score, results, process, teamwork,
-    feedback (0-100), aum_growth, sales (CNY), upgrades, tasks_on_time_pct, completeness_pct,
-    after_sale_on_time_pct, referrals, joint_visits, satisfaction.
+    Each sub-metric becomes a percentile rank among the active RMs of the same grade (cohort:
+    an RM without the exam counts as a trainee; cohort_rms of them): 100 × (rank − 1) / (n −
+    1) with the lowest value ranked 1, equal values sharing the average rank, a lone RM 100. An
+    RM without data on a sub-metric (no rated contact, no task due, no client held) ranks
+    lowest, 0, below every RM with data; a sub-metric no RM of the grade has data on is left
+    out. A component is the mean of its sub-metrics' ranks; score = Σ weight × component / Σ
+    weights (kpi.weights.results/process/teamwork/feedback, 50/20/15/15; a component left out
+    is out of both sums). rank = position within the grade; rows by grade, best first.
+    --branch and --rm only select the rows.
+
+    JSON/CSV keys: rank, rm_id, name, branch, grade, cohort, cohort_rms, score, results,
+    process, teamwork, feedback (0-100), aum_growth, net_new_money, market_move, sales (CNY),
+    upgrades, tasks_on_time_pct, completeness_pct, after_sale_on_time_pct, referrals,
+    joint_visits, satisfaction.
 
     Example: vipcrm report kpi --from 2026-01-01 --to 2026-03-31
     """
@@ -483,28 +507,39 @@ def _kpi(ask: Ask, build):
 
 
 REVIEW_FIELDS = [Field("position", "int"), Field("rm_id"), Field("name"), Field("branch"),
-                 Field("grade", "grade"), Field("exam_passed", "bool"), Field("score", "pct"),
-                 Field("action", "code"), Field("proposed_grade", "grade"),
-                 Field("reason", "code"), *METRIC_FIELDS]
+                 Field("grade", "grade"), Field("cohort", "grade"), Field("cohort_rms", "int"),
+                 Field("exam_passed", "bool"), Field("score", "pct"),
+                 Field("cohort_median", "pct"), Field("action", "code"),
+                 Field("proposed_grade", "grade"), Field("reason", "code"), *METRIC_FIELDS]
 
 
 @report_app.command("review")
-def review(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+def review(ctx: typer.Context,
+           start: Optional[str] = typer.Option(
+               None, "--from", help="First day of the period (default: 1 January; in January, "
+                                    "1 January of the previous year)."),
+           end: Optional[str] = typer.Option(
+               None, "--to", help="Last day of the period (default: today; in January without "
+                                  "--from, 31 December of the previous year)."),
            branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
     """The year-end grade review proposal (seed §2.5, DOMAIN §8), with each RM's evidence.
 
-    Active RMs are ordered by their scorecard score over the period (see `report kpi`; equal
-    scores by RM id). The top 20% are proposed one grade up (reason top_share; a senior RM
-    stays: highest_grade), the bottom 10% one grade down (bottom_share), both rounded down and
-    at least one each from 5 RMs on. An RM who has not passed the exam works as a trainee and
-    is not moved (exam_not_passed); a trainee who passed it becomes l4 when its score is at or
-    above the median of all active RMs (trainee_passed), else stays (trainee_below_median, or
-    lowest_grade in the bottom 10%). Others keep their grade (middle). Use a whole year as the
-    period: --from YYYY-01-01 --to YYYY-12-31. The evidence is the score, its components and
-    the sub-metrics of `report kpi`.
+    The period defaults to the year to date (1 January to today; in January the whole
+    previous year); --to alone starts it on 1 January of that year. The review is run within
+    each grade (cohort: an RM without the exam counts as a trainee), on the scorecard scores of
+    `report kpi`, which are taken within the grade too: position is the place in the grade
+    (equal scores by RM id). The top 20% of a grade's active RMs are proposed one grade up
+    (reason top_share; a senior RM stays: highest_grade), the bottom 10% one grade down
+    (bottom_share), both rounded down and at least one each in a grade of 5 RMs or more (so a
+    grade of fewer than 5 RMs moves nobody on its share). An RM who has not passed the exam
+    works as a trainee and is not moved (exam_not_passed); a trainee who passed it becomes l4
+    when its score is at or above the median of its grade, cohort_median (trainee_passed), else
+    stays (trainee_below_median, or lowest_grade in the bottom 10%). Others keep their grade
+    (middle). The evidence is the score, its components and the sub-metrics of `report kpi`.
 
-    JSON/CSV keys: position, rm_id, name, branch, grade, exam_passed, score, action (promote,
-    demote, keep), proposed_grade, reason, then the components and sub-metrics of `report kpi`.
+    JSON/CSV keys: position, rm_id, name, branch, grade, cohort, cohort_rms, exam_passed,
+    score, cohort_median, action (promote, demote, keep), proposed_grade, reason, then the
+    components and sub-metrics of `report kpi`.
 
     Example: vipcrm report review --from 2026-01-01 --to 2026-12-31
     """
@@ -512,12 +547,13 @@ def review(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] =
     from vipcrm.store.reports import review_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
-    records, median = _kpi(ask, review_report)
-    shown = "-" if median is None else f"{round1(median):.1f}"
-    ask.st.info(f"median score of the active RMs: {shown}")
+    ask = _ask(ctx, start, end, branch, rm, whole_year=True)
+    records, medians = _kpi(ask, review_report)
+    shown = ", ".join(f"{grade} {'-' if median is None else f'{round1(median):.1f}'}"
+                      for grade, median in medians.items())
+    ask.st.info(f"median score per grade: {shown or '-'}")
     _show(ask, records, REVIEW_FIELDS, fmt, _title(ask, "Grade review", "职级评审"), totals=False,
-          caption=f"median score {shown}")
+          caption=f"median score per grade: {shown or '-'}")
 
 
 # -----------------------------------------------------------------------------------------
@@ -681,20 +717,125 @@ def dashboard(ctx: typer.Context,
     Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier,
     each RM's VIP time share against the target line, the sales funnel and profile
     completeness per tier, drawn as inline SVG: no script, no network, opens anywhere. Numbers
-    are those of the reports of the same name (coverage without the task counts).
+    are those of the reports of the same name (coverage without the task counts). The file is
+    owner-only and never written over the database or another database file.
 
     Example: vipcrm report dashboard -o dashboard.html --branch BJ01
     """
+    from vipcrm.core.text import Text
     from vipcrm.formats.dashboard import render_dashboard
+    from vipcrm.store.outputs import Guard
     from vipcrm.store.reports import dashboard_data
 
-    if not output.parent.is_dir():
-        raise Refused(f"{output.parent} is not a folder; create it or choose another path for -o")
-    ask = _ask(ctx, start, end, branch, None)
-    data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    html = render_dashboard(data, ask.st.lang)
-    output.write_text(html, encoding="utf-8")
+    with Guard(state(ctx).db_path).open(output, Text("the dashboard")) as handle:
+        ask = _ask(ctx, start, end, branch, None)
+        data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+        handle.write(render_dashboard(data, ask.st.lang))
     ask.st.info(f"dashboard written to {output}")
+
+
+# -----------------------------------------------------------------------------------------
+# 13. compliance
+
+COMPLIANCE_FIELDS = [Field("kind", "code"), Field("date"), Field("client_id"), Field("name"),
+                     Field("branch"), Field("rm_id"), Field("product_code"), Field("asset_class"),
+                     Field("product_risk"), Field("client_risk"), Field("assessed_on"),
+                     Field("age", "int"), Field("channel"), Field("amount", "money"),
+                     Field("followup_id"), Field("override_reason"), Field("risk_warning_id"),
+                     Field("recording_id")]
+
+
+@report_app.command("compliance")
+def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+               fmt: str = FORMAT) -> None:
+    """What a compliance review looks at (DOMAIN §5, NFRA Order 2025 No.7): one list, by kind.
+
+    override: the period's sales made with a suitability override (reason, risk-warning id).
+    elderly_high_risk: the period's sales of R4-R5 (or unrated) products to clients aged
+    suitability.elderly_age (65) or over on the sale's day, or of unknown age, with their
+    dual-recording ids (empty: none on file, e.g. imported history). A sale can be both.
+    Sales are those of the RMs of --branch/--rm (the selling RM's branch); client_risk is the
+    client's level when it bought, as logged (empty for imported sales), and assessed_on is
+    empty. expired_assessment:
+    on --to, each position of a wealth, fund, insurance, bond or metal product held by an open
+    client whose risk assessment is not valid then (none, expired after
+    suitability.valid_days, or a level not C1-C5), dated --to, in the clients' scope (ownership
+    branch, current RM); client_risk and assessed_on are the expired (or missing) assessment.
+    Amounts are the sale's amount or the position's balance, in CNY; age is on the row's date.
+
+    JSON/CSV keys: kind (override, elderly_high_risk, expired_assessment), date, client_id,
+    name, branch, rm_id, product_code, asset_class, product_risk, client_risk, assessed_on, age,
+    channel, amount, followup_id, override_reason, risk_warning_id, recording_id.
+
+    Example: vipcrm report compliance --from 2026-01-01 --branch BJ01 --format csv
+    """
+    from vipcrm.core.tasks import cny
+    from vipcrm.store.reports import COMPLIANCE_KINDS, compliance_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    records = compliance_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
+    counts = []
+    for kind in COMPLIANCE_KINDS:
+        rows = [r for r in records if r["kind"] == kind]
+        counts.append(f"{kind} {len(rows)} ({cny(sum(r['amount'] or 0 for r in rows))} CNY)")
+    ask.st.info("; ".join(counts))
+    _show(ask, records, COMPLIANCE_FIELDS, fmt, _title(ask, "Compliance", "合规检查"),
+          totals=False, flag=lambda r: r["kind"] == "elderly_high_risk" and not r["recording_id"])
+
+
+# -----------------------------------------------------------------------------------------
+# 14. maturities
+
+MATURITY_FIELDS = [Field("branch"), Field("rm_id"), Field("name"),
+                   Field("maturities", "int", True), Field("clients", "int", True),
+                   Field("matured", "money", True), Field("reinvested", "money", True),
+                   Field("retention_pct", "pct"), Field("pending", "int", True)]
+MATURITY_DETAIL_FIELDS = [Field("branch"), Field("rm_id"), Field("client_id"), Field("name"),
+                          Field("product_code"), Field("maturity_date"),
+                          Field("amount", "money", True), Field("reinvested", "money", True),
+                          Field("retention_pct", "pct"), Field("window_end"),
+                          Field("pending", "bool")]
+
+
+@report_app.command("maturities")
+def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
+               details: bool = typer.Option(False, "--details",
+                                            help="One row per maturity instead of per RM."),
+               fmt: str = FORMAT) -> None:
+    """Money maturing in the period and how much of it stayed: the retention rate.
+
+    A maturity is a position of a counted asset class (aum.asset_classes) whose maturity date
+    (the position's, else the product's) falls in the period and that held a balance the day
+    before: that balance is the amount matured. Reinvested is the client's new money within
+    plan.retention_days (7) days from the maturity date, both included, up to --to: rises of
+    its counted positions (a new position counts whole), and a position renewed for a new term
+    (a later maturity date recorded once the previous passed) by its whole balance; money on
+    a demand deposit (a deposit without maturity date) does not count. Each rise counts once,
+    for the client's earliest maturity whose window holds it and that is still short of its
+    amount; a maturity's reinvestment is capped at its amount. retention_pct = reinvested /
+    matured. pending counts maturities whose window ends after --to (they may still rise).
+    Rows per current RM with its branch (the clients' ownership branch; an empty rm_id is the
+    branch's clients without an active RM), or per maturity with --details.
+
+    JSON/CSV keys: branch, rm_id, name, maturities, clients, matured, reinvested,
+    retention_pct, pending; with --details: branch, rm_id, client_id, name, product_code,
+    maturity_date, amount, reinvested, retention_pct, window_end, pending (bool). Money in CNY.
+
+    Example: vipcrm report maturities --from 2026-11-01 --branch BJ01 --details
+    """
+    from vipcrm.store.reports import maturities_report
+
+    fmt = check_format(fmt)
+    ask = _ask(ctx, start, end, branch, rm)
+    records = maturities_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, details)
+    fields = MATURITY_DETAIL_FIELDS if details else MATURITY_FIELDS
+    ratio = ("reinvested", "amount" if details else "matured")
+    _show(ask, records, fields, fmt, _title(ask, "Maturities", "到期资金留存"),
+          ratios={"retention_pct": ratio},
+          caption=f"retained: reinvested within {ask.config['plan.retention_days']} days")
 
 
 def register(app: typer.Typer) -> None:

@@ -34,6 +34,9 @@ _EXPIRY = {
     "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
     "period_end": 5, "cadence": -1, "new_product": 14,
 }
+# Days before a maturity its call window opens, per asset class (others: 7). A wealth product's
+# proceeds need two weeks' notice: the client picks the next product before the money is idle.
+_MATURITY_LEAD = {"wealth": 14}
 # Weights of DOMAIN §7; they sum to 100. Contact data and suitability weigh most because an RM
 # can neither call nor sell without them.
 _PROFILE_WEIGHTS = {
@@ -150,7 +153,13 @@ def _keys() -> list[Key]:
     keys += [
         Key("ownership.window_days", 365, _int(1, MAX_DAYS), "§3", "trailing window for the ownership branch"),
         Key("plan.daily_capacity", 12, _int(1, 1000), "§4", "clients per RM per day"),
-        Key("plan.maturity_lead_days", 7, _int(1, 365), "§4", "days before a maturity the call is due"),
+    ]
+    for cls in ASSET_CLASSES:
+        keys.append(Key(f"plan.maturity_lead.{cls}", _MATURITY_LEAD.get(cls, 7), _int(1, 365), "§4",
+                        f"days before a {cls} position matures that its call window opens"))
+    keys += [
+        Key("plan.retention_days", 7, _int(0, 365), "§8",
+            "days after a maturity within which reinvested money counts as retained"),
         Key("plan.nav_drop_pct", 5, _int(1, 100), "§4", "NAV drop from the 30-day high that triggers a call"),
         Key("plan.outflow_pct", 30, _int(1, 100), "§4", "AUM drop over 30 days that triggers a call"),
     ]
@@ -160,7 +169,10 @@ def _keys() -> list[Key]:
     keys += [
         Key("suitability.valid_days", 365, _int(1, MAX_DAYS), "§5", "days a risk assessment stays valid"),
         Key("suitability.elderly_age", 65, _int(18, 150), "§5",
-            "age from which R4-R5 sales need a confirmation"),
+            "age from which R4-R5 sales need a dual recording (双录) and no phone or SMS"),
+        Key("suitability.cooling_off_hours", 24, _int(24, 720), "§5",
+            "cooling-off period of a sale, from the end of its day, during which the client may "
+            "cancel (hours; 24 is the regulatory minimum)"),
         Key("corporate.big_client_score", 60, _pct, "§2", "score for the big-client list"),
     ]
     for factor in CORPORATE_FACTORS:
@@ -179,6 +191,9 @@ def _keys() -> list[Key]:
         Key("kpi.review.promote_pct", 20, _pct, "§8", "share of RMs the year-end review promotes"),
         Key("kpi.review.demote_pct", 10, _pct, "§8", "share of RMs the year-end review demotes"),
     ]
+    keys.append(Key("followup.max_backdate_days", 7, _int(0, MAX_DAYS), "§6",
+                    "calendar days before today a contact logged by `followup log` may be dated "
+                    "(imported contact history is not limited)"))
     keys.append(Key("profile.target_pct", 80, _pct, "§7", "profile completeness target"))
     for field in PROFILE_FIELDS:
         keys.append(Key(f"profile.weights.{field}", _PROFILE_WEIGHTS[field], _int(0, MAX_WEIGHT), "§7",
@@ -195,9 +210,18 @@ def _keys() -> list[Key]:
 KEYS: dict[str, Key] = {key.name: key for key in _keys()}
 
 
+# Keys of earlier versions, and what replaced them.
+RENAMED = {
+    "plan.maturity_lead_days": "one key per asset class, plan.maturity_lead.<class> "
+                               "(e.g. plan.maturity_lead.wealth)",
+}
+
+
 def parse_value(name: str, value: Any) -> Any:
     """The typed value of `name`, or ConfigError naming the valid keys."""
     key = KEYS.get(name)
+    if key is None and name in RENAMED:
+        raise ConfigError(f"{name} was replaced by {RENAMED[name]}; set those instead")
     if key is None:
         raise ConfigError(
             f"unknown key {name!r}; valid keys: {', '.join(KEYS)} (see `vipcrm config show`)"

@@ -3,6 +3,13 @@
 The checks return the problems that refuse an entry, each one line with its fix; they never
 print. Suitability itself is decided by `vipcrm.core.suitability`; this module says what a sale,
 a celebration and a timesheet entry need.
+
+Sales follow the 2011 wealth-product sales rules and NFRA Order 2025 No.7: a wealth product (理财)
+is never sold to a client it does not suit, nor anything above C1 to a C1 client, override or
+not; any other unsuitable sale needs a recorded reason and the id of the risk warning the client
+confirmed; an R4-R5 sale to an elderly client (or one of unknown age) needs its dual recording
+(双录) and is not made by phone or SMS; the product's minimum amount holds; and every sale gives
+the client a cooling-off period to cancel.
 """
 
 from __future__ import annotations
@@ -11,9 +18,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Mapping
 
-from vipcrm.core.calendar import WorkCalendar
-from vipcrm.core.suitability import (assessment_valid, needs_elderly_confirmation, risk_number,
-                                     suitable)
+from vipcrm.core.calendar import ONE_DAY, WorkCalendar
+from vipcrm.core.suitability import (assessment_valid, needs_elderly_confirmation, product_risk,
+                                     risk_number, suitable)
+from vipcrm.core.tasks import cny
 
 CHANNELS = ("phone", "sms", "visit", "event", "wechat", "email")
 OUTCOMES = ("reached", "no_answer", "declined", "callback")
@@ -26,6 +34,12 @@ DAY_MINUTES = 24 * 60
 # The largest amount one contact records (fen, 10,000,000,000,000.00 CNY): far above any sale,
 # small enough that the sums over every contact of a bank stay within SQLite's 64 bits.
 MAX_AMOUNT = 10 ** 15
+# An elderly client's R4-R5 purchase is recorded (双录), which a call or a text message is not.
+UNRECORDED_CHANNELS = ("phone", "sms")
+# Wealth products are never sold to a client they do not suit (2011 rules art. 18).
+NO_OVERRIDE_CLASS = "wealth"
+# A client at this level is never sold anything riskier (NFRA Order 2025 No.7).
+LOWEST_LEVEL = 1
 
 
 @dataclass(frozen=True)
@@ -46,7 +60,10 @@ class Contact:
     joint_rm_id: str | None = None
     visit_level: str | None = None
     override_reason: str | None = None
+    # Stored as true on an elderly client's R4-R5 sale made with its dual recording.
     elderly_confirmed: bool = False
+    recording_id: str | None = None  # the dual recording (双录) of the sale
+    risk_warning_id: str | None = None  # the risk warning the client confirmed (an override)
 
 
 @dataclass(frozen=True)
@@ -57,11 +74,22 @@ class RiskProfile:
     birth_date: dt.date | None
 
 
-def check_contact(contact: Contact, today: dt.date, *, corporate: bool) -> list[str]:
-    """Problems with the entry itself, each a one-line message with the fix."""
+def check_contact(contact: Contact, today: dt.date, *, corporate: bool,
+                  max_backdate_days: int | None = None) -> list[str]:
+    """Problems with the entry itself, each a one-line message with the fix.
+
+    `max_backdate_days` (followup.max_backdate_days) bounds how many calendar days before today
+    a contact may be dated, so that a scorecard cannot be filled in after the fact; None leaves
+    it open (history being imported as it happened).
+    """
     problems = []
     if contact.date > today:
         problems.append(f"date {contact.date} is in the future; log contacts on or before today")
+    elif max_backdate_days is not None and (today - contact.date).days > max_backdate_days:
+        problems.append(
+            f"date {contact.date} is {(today - contact.date).days} days before today; contacts "
+            f"are logged within {max_backdate_days} days (followup.max_backdate_days); older "
+            "contact history goes in with `vipcrm import followups`")
     if contact.channel not in CHANNELS:
         problems.append(f"channel {contact.channel!r}: use one of {', '.join(CHANNELS)}")
     if contact.outcome not in OUTCOMES:
@@ -96,8 +124,10 @@ def check_contact(contact: Contact, today: dt.date, *, corporate: bool) -> list[
     else:
         if contact.override_reason is not None:
             problems.append("--override-reason is for an unsuitable sale only (--stage sale)")
-        if contact.elderly_confirmed:
-            problems.append("--confirm-elderly is for a sale only (--stage sale)")
+        if contact.risk_warning_id is not None:
+            problems.append("--risk-warning-id is for an unsuitable sale only (--stage sale)")
+        if contact.recording_id is not None:
+            problems.append("--recording-id is for a sale only (--stage sale)")
     if contact.visit_level is not None:
         if contact.visit_level not in VISIT_LEVELS:
             problems.append(f"level {contact.visit_level!r}: use one of {', '.join(VISIT_LEVELS)}")
@@ -123,25 +153,56 @@ def unsuitability(client: RiskProfile, product_risk: str | None, day: dt.date,
     return f"product risk {product_risk or 'unknown (R5)'} is above the client's {client.risk_level}"
 
 
-def check_sale(contact: Contact, client: RiskProfile, product_risk: str | None,
-               config: Mapping) -> list[str]:
-    """Suitability at sale (DOMAIN §5): problems that refuse the sale as entered."""
+def check_sale(contact: Contact, client: RiskProfile, product_risk_level: str | None,
+               config: Mapping, *, asset_class: str | None = None,
+               min_amount: int | None = None) -> list[str]:
+    """Compliance at sale (DOMAIN §5, issue point 3): problems that refuse the sale as entered.
+    `asset_class` and `min_amount` (fen) are the product's."""
     problems = []
-    why = unsuitability(client, product_risk, contact.date, config)
-    if why and not contact.override_reason:
-        problems.append(f"unsuitable sale of {contact.product_code} to {contact.client_id}: {why}; "
-                        "reassess the client or give --override-reason")
-    elif not why and contact.override_reason:
-        problems.append(f"{contact.product_code} is suitable for {contact.client_id}; "
-                        "drop --override-reason (overrides are recorded for unsuitable sales only)")
-    if (needs_elderly_confirmation(client.birth_date, product_risk, contact.date, config)
-            and not contact.elderly_confirmed):
+    sale = f"sale of {contact.product_code} to {contact.client_id}"
+    why = unsuitability(client, product_risk_level, contact.date, config)
+    overriding = contact.override_reason or contact.risk_warning_id
+    if why and asset_class == NO_OVERRIDE_CLASS:
+        problems.append(f"unsuitable {sale}: {why}; a wealth product (理财) is never sold to a "
+                        "client it does not suit, override or not: reassess the client or choose "
+                        "a product within its level")
+    elif (why and risk_number(client.risk_level, "C") == LOWEST_LEVEL
+          and product_risk(product_risk_level) > LOWEST_LEVEL):
+        problems.append(f"unsuitable {sale}: {why}; a C1 client is never sold above its level, "
+                        "override or not: choose an R1 product")
+    elif why and not contact.override_reason:
+        problems.append(f"unsuitable {sale}: {why}; reassess the client or give --override-reason "
+                        "with the --risk-warning-id the client confirmed")
+    elif why and not contact.risk_warning_id:
+        problems.append(f"an override of the unsuitable {sale} needs the risk warning the client "
+                        "confirmed; give its id with --risk-warning-id")
+    elif not why and overriding:
+        problems.append(f"{contact.product_code} is suitable for {contact.client_id}; drop "
+                        "--override-reason and --risk-warning-id (overrides are recorded for "
+                        "unsuitable sales only)")
+    if needs_elderly_confirmation(client.birth_date, product_risk_level, contact.date, config):
         age = "of unknown age" if client.birth_date is None else (
             f"aged {config['suitability.elderly_age']} or over")
-        problems.append(f"client {contact.client_id} is {age} and {contact.product_code} is "
-                        f"{product_risk or 'unrated (R5)'}: give --confirm-elderly once the client "
-                        "has explicitly agreed")
+        what = (f"client {contact.client_id} is {age} and {contact.product_code} is "
+                f"{product_risk_level or 'unrated (R5)'}")
+        if not contact.recording_id:
+            problems.append(f"{what}: give the sale's dual-recording (双录) id with --recording-id")
+        if contact.channel in UNRECORDED_CHANNELS:
+            problems.append(f"{what}: such a sale is not made by {contact.channel}; log the "
+                            "recorded meeting (--channel visit, event, wechat or email)")
+    if min_amount and contact.amount is not None and contact.amount < min_amount:
+        problems.append(f"amount {cny(contact.amount)} CNY is below the minimum of "
+                        f"{contact.product_code}, {cny(min_amount)} CNY; give at least that "
+                        "with --amount")
     return problems
+
+
+def cooling_off_until(sale_date: dt.date, config: Mapping) -> dt.datetime:
+    """When the client's right to cancel the sale ends: `suitability.cooling_off_hours` after
+    the end of the sale's day (the hour of a sale is not recorded, so the client gets the whole
+    period whatever the time of signing)."""
+    return (dt.datetime.combine(sale_date + ONE_DAY, dt.time())
+            + dt.timedelta(hours=config["suitability.cooling_off_hours"]))
 
 
 def after_sale_dates(sale_date: dt.date, calendar: WorkCalendar | None = None) -> list[dt.date]:

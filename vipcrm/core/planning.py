@@ -16,7 +16,7 @@ from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.profile import completeness
 from vipcrm.core.suitability import assessment_expires, assessment_valid
-from vipcrm.core.tasks import (CHANNEL_STRENGTH, Client, Contact, DayContext, Task, aum_on,
+from vipcrm.core.tasks import (CHANNEL_STRENGTH, Client, Contact, DayContext, Task, aum_on, cny,
                                open_tasks)
 
 TIER_RANK = {tier: i for i, tier in enumerate(TIERS)}
@@ -56,11 +56,6 @@ def order_key(line: PlanLine) -> tuple:
             line.client_id)
 
 
-def _money(fen: int) -> str:
-    whole, cents = divmod(abs(fen), 100)
-    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
-
-
 def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tuple[str, ...]:
     """Tier and AUM, risk level and validity, the tasks' facts (maturities, NAV moves, …), the
     top missing profile fields and the last contact's note."""
@@ -73,7 +68,7 @@ def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tu
     if client.watch:
         standing += " (watch)"
     points.append(standing)
-    points.append(f"{AUM_POINT}{_money(aum_on(client, day, config['aum.asset_classes']))}")
+    points.append(f"{AUM_POINT}{cny(aum_on(client, day, config['aum.asset_classes']))}")
     if client.risk_level and client.risk_assessed_on:
         until = assessment_expires(client.risk_assessed_on, config)
         state = "valid until" if assessment_valid(client.risk_assessed_on, day, config) else "expired"

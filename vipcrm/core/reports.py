@@ -191,7 +191,7 @@ class TaskRecord(NamedTuple):
     due: dt.date
     expires: dt.date | None
     on_time: bool  # done within its window by its due date
-    state: str  # at the end of the period: open, done or missed
+    state: str  # at the end of the period: open, done, withdrawn or missed
 
     @property
     def after_sale(self) -> bool:
@@ -244,6 +244,8 @@ class TaskTally:
     after_sale_on_time: int = 0
 
     def add(self, task: TaskRecord, start: dt.date, end: dt.date) -> None:
+        if task.state == "withdrawn":
+            return  # its date was corrected: it was never owed
         if start <= task.due <= end:
             self.due += 1
             self.done += task.state == "done"

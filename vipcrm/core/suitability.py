@@ -14,6 +14,9 @@ from typing import Mapping
 RISKIEST = 5
 # From this product level up, an elderly client (or one of unknown age) must confirm a sale.
 ELDERLY_CONFIRM_FROM = 4
+# Asset classes sold under the suitability rules: every product with investment risk, not
+# deposits (nor loans and credit, which are not holdings).
+RISK_CLASSES = ("wealth", "fund", "insurance", "bond", "metal")
 
 
 def risk_number(level: str | None, prefix: str) -> int | None:

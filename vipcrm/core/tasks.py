@@ -4,7 +4,9 @@ A task is (client, reason, reference) with a window start, a due date, the last 
 open, a channel and a priority class. Nothing is stored: the same data and day always give the
 same tasks. A task is open on day D once its window has started, until a covering contact
 (outcome other than no_answer, on or after the window start and on or before D) makes it done,
-or D passes due + expiry and it is missed.
+or D passes due + expiry and it is missed. The compliance tasks (risk_expiry, id_expiry) are the
+exception: no contact completes them; they are done on the day newer data arrives (a newer
+assessment, a later ID expiry), by import or `client update`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ CLASS_BY_REASON = {
     "followup_due": 1, "corporate_visit": 1, "birthday": 2, "anniversary": 2, "holiday": 2,
     "period_end": 2, "cadence": 3, "new_product": 3,
 }
+# Done when the data they watch is renewed, never by a contact: a call does not renew an ID.
+DATA_REASONS = frozenset({"risk_expiry", "id_expiry"})
 # What a client who agreed to service contacts only still hears about (PIPL art. 24).
 SERVICE_REASONS = frozenset({"risk_expiry", "id_expiry", "maturity", "nav_drop", "followup_due"})
 CHANNEL_STRENGTH = {"visit": 3, "phone": 2, "sms": 1}
@@ -94,6 +98,20 @@ class Contact(NamedTuple):
         return self.outcome != "no_answer"
 
 
+class DataChange(NamedTuple):
+    """A risk assessment date or ID expiry replaced on `day`, by import or `client update`."""
+    field: str  # risk_assessed_on or id_expiry
+    day: dt.date
+    old: dt.date | None
+    new: dt.date | None
+
+    @property
+    def renews(self) -> bool:
+        """A newer assessment or a later expiry: what completes the old date's task. Anything
+        else (cleared, or an earlier date) corrects the data and withdraws that task."""
+        return self.old is not None and self.new is not None and self.new > self.old
+
+
 class Product(NamedTuple):
     product_code: str
     name: str
@@ -128,6 +146,9 @@ class Client:
     # Oldest first. Complete history, or (from the store) every contact the rules of the
     # planned days can read: see `data_since`.
     contacts: tuple[Contact, ...] = ()
+    # Oldest first: the replaced values of risk_assessed_on and id_expiry (see
+    # `data_changes_since`); the fields above hold the current values.
+    data_changes: tuple[DataChange, ...] = ()
 
 
 class Task(NamedTuple):
@@ -141,6 +162,10 @@ class Task(NamedTuple):
     priority: int
     detail: str = ""  # what the RM needs to know, for the talking points
     covers: str | None = None  # only a contact at this visit level completes it
+    # DATA_REASONS: the day newer data replaced the date the task is for, and what the task is
+    # from that day: done (renewed) or withdrawn (the date was corrected or cleared).
+    closed_on: dt.date | None = None
+    closed_as: str = "done"
 
 
 class NavDrop(NamedTuple):
@@ -210,6 +235,13 @@ def followup_since(day: dt.date, config: Mapping) -> dt.date:
     return day - _days(config["plan.expiry_days.followup_due"] + 2 * _SLACK)
 
 
+def data_changes_since(day: dt.date) -> dt.date:
+    """The earliest replacement of an assessment or ID expiry the rules of `day` (and the task
+    ledger of a period starting then) read: a date replaced earlier had its task closed before
+    any window that can still be due."""
+    return day - _days(ID_WINDOW + 2 * _SLACK)
+
+
 def new_product_since(day: dt.date, config: Mapping) -> dt.date:
     """The earliest launch whose new_product task can still be open on `day`."""
     return day - _days(config["plan.expiry_days.new_product"] + NEW_PRODUCT_DUE + _SLACK)
@@ -251,14 +283,19 @@ def _days(n: int) -> dt.timedelta:
 # Task state
 
 def task_state(task: Task, contacts: Iterable[Contact], day: dt.date) -> str:
-    """future, open, done or missed on `day`, against the client's contacts."""
+    """future, open, done, withdrawn or missed on `day`, against the client's contacts (or, for
+    the compliance tasks, the day their data was replaced)."""
     if task.window_start > day:
         return "future"
     last = day if task.expires is None else min(day, task.expires)
-    for contact in contacts:
-        if (task.window_start <= contact.day <= last and contact.counts
-                and (task.covers is None or contact.visit_level == task.covers)):
-            return "done"
+    if task.reason in DATA_REASONS:
+        if task.closed_on is not None and task.closed_on <= last:
+            return task.closed_as
+    else:
+        for contact in contacts:
+            if (task.window_start <= contact.day <= last and contact.counts
+                    and (task.covers is None or contact.visit_level == task.covers)):
+                return "done"
     if task.expires is not None and day > task.expires:
         return "missed"
     return "open"
@@ -303,10 +340,11 @@ class _Builder:
 
     def add(self, reason: str, reference: str, window_start: dt.date, due: dt.date,
             channel: str, detail: str = "", covers: str | None = None,
-            after: dt.date | None = None) -> None:
+            after: dt.date | None = None, closed_by: DataChange | None = None) -> None:
         """`after`: the day of the contact that asked for this one. Moving the due date back
         onto or before it would let that very contact complete the task, so the due date moves
-        forward to the next working day instead."""
+        forward to the next working day instead. `closed_by`: the change that replaced the
+        date a compliance task is for; replaced before the window opened, it never was one."""
         day = self.ctx.day
         if window_start > day and due > day:
             # Not started unless the move off non-working days brings the due date back to
@@ -323,10 +361,15 @@ class _Builder:
         window_start = min(window_start, due)
         if window_start > self.ctx.day:
             return
+        if closed_by is not None and closed_by.day <= window_start:
+            return
         expiry = self.ctx.config[f"plan.expiry_days.{reason}"]
         expires = None if expiry < 0 else due + _days(expiry)
+        closed = {} if closed_by is None else {
+            "closed_on": closed_by.day, "closed_as": "done" if closed_by.renews else "withdrawn"}
         self.tasks.append(Task(self.client.client_id, reason, reference, window_start, due,
-                               expires, channel, CLASS_BY_REASON[reason], detail, covers))
+                               expires, channel, CLASS_BY_REASON[reason], detail, covers,
+                               **closed))
 
 
 def client_tasks(client: Client, ctx: DayContext) -> list[Task]:
@@ -342,40 +385,70 @@ def client_tasks(client: Client, ctx: DayContext) -> list[Task]:
     return b.tasks
 
 
+def known_values(client: Client, field: str, day: dt.date
+                 ) -> list[tuple[dt.date, DataChange | None]]:
+    """The dates `field` held that were known by `day`, each with the change that replaced it
+    (None: still in force); values that arrived after `day` were not known then."""
+    values, arrived = [], None
+    for change in client.data_changes:
+        if change.field != field:
+            continue
+        if change.old is not None and (arrived is None or arrived <= day):
+            values.append((change.old, change))
+        arrived = change.day
+    current = getattr(client, field)
+    if current is not None and (arrived is None or arrived <= day):
+        values.append((current, None))
+    return values
+
+
 def _risk_expiry(b: _Builder) -> None:
-    c = b.client
-    expires = assessment_expires(c.risk_assessed_on, b.ctx.config)
-    if expires is None or expires - _days(RISK_WINDOW + _SLACK) > b.ctx.day:
-        return
-    # No detail: the risk level and its validity are always among the talking points.
-    b.add("risk_expiry", expires.isoformat(), expires - _days(RISK_WINDOW),
-          expires - ONE_DAY, "phone")
+    for assessed_on, closed_by in known_values(b.client, "risk_assessed_on", b.ctx.day):
+        expires = assessment_expires(assessed_on, b.ctx.config)
+        if expires - _days(RISK_WINDOW + _SLACK) > b.ctx.day:
+            continue
+        # No detail: the risk level and its validity are always among the talking points.
+        b.add("risk_expiry", expires.isoformat(), expires - _days(RISK_WINDOW),
+              expires - ONE_DAY, "phone", closed_by=closed_by)
 
 
 def _id_expiry(b: _Builder) -> None:
-    e = b.client.id_expiry
-    if e is None or e - _days(ID_WINDOW + _SLACK) > b.ctx.day:
-        return
-    b.add("id_expiry", e.isoformat(), e - _days(ID_WINDOW), e - _days(ID_LEAD), "phone",
-          f"ID document expires {e}")
+    for e, closed_by in known_values(b.client, "id_expiry", b.ctx.day):
+        if e - _days(ID_WINDOW + _SLACK) > b.ctx.day:
+            continue
+        b.add("id_expiry", e.isoformat(), e - _days(ID_WINDOW), e - _days(ID_LEAD), "phone",
+              f"ID document expires {e}", closed_by=closed_by)
+
+
+def cny(fen: int) -> str:
+    """Fen as CNY with thousands separators and 2 decimals, exactly."""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
+
+
+# Opens the amount in a maturity's talking point; calendars drop what follows (no balances).
+AMOUNT_MARK = ", amount "
 
 
 def _maturity(b: _Builder) -> None:
-    day, lead = b.ctx.day, b.ctx.config["plan.maturity_lead_days"]
+    day, config = b.ctx.day, b.ctx.config
     for holding in b.client.holdings:
         seen = set()
+        product = b.ctx.products.get(holding.product_code)
         for point in holding.points:
-            product = b.ctx.products.get(holding.product_code)
             m = point.maturity or (product.maturity_date if product else None)
+            lead = config[f"plan.maturity_lead.{point.asset_class}"]
             if m is None or m in seen or not (day - _days(2 * _SLACK) <= m <= day + _days(lead + _SLACK)):
                 continue
             seen.add(m)
             # Held now, or on the due date once that has passed (a matured position may close).
-            if not holding.held_on(min(day, b.cal.on_or_before(m - ONE_DAY))):
+            balance = holding.balance_on(min(day, b.cal.on_or_before(m - ONE_DAY)))
+            if balance <= 0:
                 continue
             name = product.name if product else holding.product_code
             b.add("maturity", f"{holding.product_code} {m}", m - _days(lead), m - ONE_DAY,
-                  "phone", f"matures {m}: {holding.product_code} {name}")
+                  "phone", f"matures {m}: {holding.product_code} {name}{AMOUNT_MARK}"
+                           f"{cny(balance)} CNY")
 
 
 def _nav_drop(b: _Builder) -> None:

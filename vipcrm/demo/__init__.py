@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.demo.bank import Bank, build_bank
 from vipcrm.formats.kinds import IMPORT_ORDER, KINDS, Column
 from vipcrm.formats.output import yuan, yuan_grouped
@@ -51,11 +52,22 @@ def load_demo(db: Database, today: dt.date, *, clients: int = 600, seed: int = 7
         del bank  # the files hold it now: the imports need the memory
         for path in paths:
             kind = path.stem
-            result = import_file(db, kind, path, ImportOptions(user=user))
+            result = import_file(db, kind, path, ImportOptions(user=user, today=today,
+                                                               demo=True))
             for line in result.first_rejects:
                 say(f"{kind}: rejected {line}")
             summary[kind] = result.counts()
     return summary
+
+
+def foreign_imports(db: Database) -> Text | None:
+    """What in `db` was not loaded by the demo (its imports are marked in the import log), as
+    "N import(s), the latest FILE", or None."""
+    count, latest = db.conn.execute(
+        "SELECT COUNT(*), (SELECT file FROM import_log WHERE options IS NULL OR "
+        "json_extract(options, '$.demo') IS NOT 1 ORDER BY id DESC LIMIT 1) FROM import_log "
+        "WHERE options IS NULL OR json_extract(options, '$.demo') IS NOT 1").fetchone()
+    return Text("{count} import(s), the latest {file}", count=count, file=latest) if count else None
 
 
 def write_extract(folder: Path, kind_name: str, rows: Iterable[dict]) -> Path:
@@ -96,4 +108,5 @@ def _cell(column: Column, value: object, chinese: bool, date_format: str) -> str
     return str(value)
 
 
-__all__ = ["Bank", "build_bank", "extract_writer", "load_demo", "write_extract"]
+__all__ = ["Bank", "build_bank", "extract_writer", "foreign_imports", "load_demo",
+           "write_extract"]

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Any
+
+from vipcrm.core.text import Code, Joined, Text
+from vipcrm.formats.zh import SENTENCES, WORDS
 
 TIER_NAMES = {
     "en": {"black_gold": "Black Gold", "diamond": "Diamond", "premier_platinum": "Premier Platinum",
@@ -41,6 +45,8 @@ HEADERS_ZH.update({
     "after_sale_on_time": "售后按时回访", "after_sale_on_time_pct": "售后按时率%",
     "exam_passed": "通过考试", "results": "业绩", "process": "流程", "teamwork": "协作",
     "feedback": "客户反馈", "aum_growth": "资产净增", "sales": "销售额", "upgrades": "客户升级",
+    "net_new_money": "净新增资金", "market_move": "市值变动", "cohort": "同级组",
+    "cohort_rms": "同级人数", "cohort_median": "同级中位数",
     "tasks_on_time_pct": "任务按时率%", "completeness_pct": "资料完整度%",
     "after_sale_on_time_pct": "售后按时率%", "joint_visits": "联合拜访", "satisfaction": "满意度",
     "position": "名次", "action": "建议", "proposed_grade": "建议职级", "avg_pct": "平均完整度%",
@@ -61,6 +67,13 @@ HEADERS_ZH.update({
     "address": "地址",
     "new": "新进", "new_watch": "新增关注", "recovered": "恢复", "to_tier": "新等级",
     "as_of": "数据日", "review_year": "评审年度", "reason_detail": "说明",
+    # Compliance and maturities reports.
+    "product_code": "产品代码", "asset_class": "资产类别", "product_risk": "产品风险",
+    "client_risk": "客户风险", "assessed_on": "测评日期", "age": "年龄", "followup_id": "记录号",
+    "override_reason": "例外原因", "risk_warning_id": "风险提示确认号", "recording_id": "双录编号",
+    "maturities": "到期笔数", "matured": "到期金额", "reinvested": "再投资金额",
+    "retention_pct": "留存率%", "pending": "观察期未满", "maturity_date": "到期日",
+    "window_end": "观察截止",
 })
 
 MESSAGES_ZH = {
@@ -94,3 +107,37 @@ def header(key: str, lang: str) -> str:
 
 def message(text: str, lang: str) -> str:
     return MESSAGES_ZH.get(text, text) if lang == "zh" else text
+
+
+def word(family: str, code: str | None, lang: str) -> str:
+    """A code as a person reads it: tiers and grades by name, other codes as themselves in
+    English and by the catalogue's word in Chinese."""
+    if family == "tier":
+        return tier_name(code, lang)
+    if family == "grade":
+        return grade_name(code, lang)
+    if code is None:
+        return ""
+    if lang == "zh":
+        return WORDS.get(family, {}).get(code, code)
+    return code
+
+
+def render(message: Any, lang: str) -> str:
+    """A `Text` (or a plain string, or a `Code`) in the user's language."""
+    if isinstance(message, Joined):
+        return "".join(render(part, lang) for part in message.parts)
+    if isinstance(message, Text):
+        template = SENTENCES.get(message.template, message.template) if lang == "zh" \
+            else message.template
+        return template.format(**{name: _param(value, lang)
+                                  for name, value in message.params.items()})
+    if isinstance(message, Code):
+        return word(message.family, message.value, lang)
+    return str(message)
+
+
+def _param(value: Any, lang: str) -> Any:
+    if isinstance(value, (Text, Code)):
+        return render(value, lang)
+    return value

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 
 from vipcrm import __version__
 from vipcrm.core.planning import AUM_POINT, PlanLine
+from vipcrm.core.tasks import AMOUNT_MARK
 
 CALENDAR_CHANNELS = ("visit", "phone")
 # RFC 5545 PRIORITY: 1 highest, 9 lowest.
@@ -46,7 +47,8 @@ def plan_calendar(lines: Iterable[PlanLine], name: str) -> bytes:
                              + ", ".join(line.reasons))
         event.add("categories", list(line.reasons))
         event.add("priority", ICAL_PRIORITY.get(line.priority, 9))
-        points = [p for p in line.talking_points if not p.startswith(AUM_POINT)]
+        points = [p.partition(AMOUNT_MARK)[0] if p.startswith("matures ") else p
+                  for p in line.talking_points if not p.startswith(AUM_POINT)]
         overdue = [f"overdue since {line.due}"] if line.overdue else [f"due {line.due}"]
         event.add("description", "\n".join(overdue + points))
         cal.add_component(event)

@@ -8,6 +8,7 @@ any point is finished by simply running again, and nothing is imported twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import sqlite3
@@ -17,11 +18,13 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.formats.csvfile import FileRefused
 from vipcrm.formats.escape import printable
 from vipcrm.formats.kinds import IMPORT_ORDER
-from vipcrm.store.db import StoreError, create_private
+from vipcrm.store.db import Damaged, DiskFull, StoreError, db_file, store_error
 from vipcrm.store.imports import ImportOptions, import_file
+from vipcrm.store.outputs import Guard
 
 
 @dataclass
@@ -32,6 +35,7 @@ class InboxResult:
     # skipped (not a file of the inbox's own, left where it is)
     status: str
     detail: str
+    fatal: bool = False  # stopped by a damaged database or a full disk: nothing else may run
 
 
 def kind_of(name: str) -> str | None:
@@ -107,9 +111,9 @@ def _free_name(path: Path, folder: Path) -> Path:
     return target
 
 
-def _move(path: Path, folder: Path) -> Path:
+def _move(path: Path, folder: Path, guard: Guard) -> Path:
     folder.mkdir(exist_ok=True, mode=0o700)
-    target = _free_name(path, folder)
+    target = guard.check(_free_name(path, folder), Text("an inbox file"))
     os.rename(path, target)  # same file system: the file is in one place or the other, never both
     return target
 
@@ -121,7 +125,8 @@ def _last_import(db: Database, kind: str) -> tuple[str, int] | None:
 
 
 def import_inbox(db: Database, inbox: Path, user: str,
-                 on_file: Callable[[InboxResult], None] | None = None) -> list[InboxResult]:
+                 on_file: Callable[[InboxResult], None] | None = None,
+                 today: dt.date | None = None) -> list[InboxResult]:
     """Import the inbox's files in dependency order; returns one result per file looked at.
 
     A file the import refuses goes to `failed/`. A problem that is not the file's (the database
@@ -130,12 +135,16 @@ def import_inbox(db: Database, inbox: Path, user: str,
     """
     results = []
     done, failed = inbox / "done", inbox / "failed"
+    database = db_file(db)
     for kind, path in pending_files(inbox):
         try:
-            result = _import_one(db, kind, path, user, done, failed)
+            result = _import_one(db, kind, path, user, done, failed, today,
+                                 Guard(database, [path]))
         except (StoreError, sqlite3.Error, OSError) as exc:
+            error = store_error(exc, database or "the database")
             result = InboxResult(path.name, kind, "stopped",
-                                 f"{_plain(exc)}; left in the inbox for the next run")
+                                 f"{error or _plain(exc)}; left in the inbox for the next run",
+                                 fatal=isinstance(error, (Damaged, DiskFull)))
         results.append(result)
         if on_file:
             on_file(result)
@@ -145,7 +154,7 @@ def import_inbox(db: Database, inbox: Path, user: str,
 
 
 def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
-                failed: Path) -> InboxResult:
+                failed: Path, today: dt.date | None, guard: Guard) -> InboxResult:
     why = _outside(path, path.parent)  # again: it may have been swapped since the listing
     if why is not None:
         return InboxResult(path.name, kind, "skipped", why)
@@ -155,22 +164,23 @@ def _import_one(db: Database, kind: str, path: Path, user: str, done: Path,
     # before the move. (An older import of the same bytes is imported again: the data may have
     # changed in between and come back, e.g. an RM made inactive and active again.)
     if last is not None and last[0] == digest:
-        _move(path, done)
+        _move(path, done, guard)
         rejected = last[1]
         return InboxResult(path.name, kind, "rejects" if rejected else "imported",
                            f"imported before (rejected={rejected}); moved to done/")
     done.mkdir(exist_ok=True, mode=0o700)
-    target = _free_name(path, done)
+    target = guard.check(_free_name(path, done), Text("an inbox file"))
     rejects = done / f"{target.stem}.rejects.csv"
     try:
-        outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user))
+        outcome = import_file(db, kind, path, ImportOptions(rejects=rejects, user=user,
+                                                            today=today or dt.date.today()))
     except FileRefused as exc:
         failed.mkdir(exist_ok=True, mode=0o700)
-        target = _free_name(path, failed)
+        target = guard.check(_free_name(path, failed), Text("an inbox file"))
         # The reason first: a crash between the two leaves the file in the inbox to retry.
-        reason = target.with_name(target.name + ".reason.txt")
-        create_private(reason)
-        reason.write_text(printable(str(exc)) + "\n", encoding="utf-8")
+        reason_file = target.with_name(target.name + ".reason.txt")
+        with guard.open(reason_file, Text("the reason file")) as reason:
+            reason.write(printable(str(exc)) + "\n")
         os.rename(path, target)
         return InboxResult(path.name, kind, "failed", f"{exc} (moved to failed/)")
     os.rename(path, target)

@@ -1,9 +1,10 @@
 """`vipcrm nightly`: the unattended chain cron runs every night (CLI.md "Cron").
 
-backup → import the inbox (dependency order, one transaction per file) → tiers as of today →
-assignment → each RM's plan for the first working day on or after today. Every step is
+backup (checked) → import the inbox (dependency order, one transaction per file) → tiers as of
+today → assignment → each RM's plan for the first working day on or after today. Every step is
 idempotent and every file lands whole or not at all, so after a crash at any point the next
-run simply finishes the job.
+run simply finishes the job. A damaged database or a full disk stops the chain at once: every
+later step would fail the same way, or make things worse.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import os
 import signal
 import sqlite3
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +22,14 @@ from typing import Callable
 from sqlite_utils import Database
 
 from vipcrm.core.config import Config, ConfigError
+from vipcrm.core.text import Text
 from vipcrm.formats.escape import printable
 from vipcrm.jobs.inbox import import_inbox, outside_entries, unrecognised_files
 from vipcrm.store.audit import record
-from vipcrm.store.backup import rotate_backup
-from vipcrm.store.db import StoreError, transaction
+from vipcrm.store.backup import quick_check, rotate_backup
+from vipcrm.store.db import (Damaged, DiskFull, StoreError, damaged, db_file, store_error,
+                             transaction)
+from vipcrm.store.outputs import Guard
 
 # What a step may meet that is not a bug: one line in the summary, and the chain goes on.
 STEP_ERRORS = (StoreError, ValueError, OSError, sqlite3.Error)
@@ -38,6 +41,7 @@ class Step:
     status: str  # ok, rejects, failed, skipped
     detail: str
     seconds: float = 0.0
+    stop: bool = False  # the database is damaged or the disk full: no later step may run
 
     def line(self) -> str:
         # File names come from whoever fills the inbox: one step is always one line.
@@ -67,25 +71,42 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
     """Run every step, saying each as it ends; the last line sums up the run."""
     steps: list[Step] = []
     started = time.perf_counter()
+    path = db_file(db)
 
     def done(step: Step) -> None:
         steps.append(step)
         say(step)
 
+    def stopped() -> bool:
+        return any(step.stop for step in steps)
+
     _pause_for_tests(db.conn)
+    # Nothing is written to a damaged database: the backup's copy is checked, or without a
+    # backup the database itself (a line only when it fails).
+    backup = None
     if options.backup_dir is not None:
-        done(_guard("backup", lambda: _backup(db, options, today, user)))
-    if options.inbox is not None:
-        _import(db, options.inbox, user, done)
-    try:
-        config = config_of()
-    except ConfigError as exc:
-        done(Step("config", "failed", f"{exc}; tiers, assignment and plans not run"))
-    else:
-        done(_guard("tiers", lambda: _tiers(db, config, today, user)))
-        done(_guard("assign", lambda: _assign(db, config, today, user)))
-        if options.outbox is not None:
-            done(_guard("plans", lambda: _plans(db, config, today, options.outbox)))
+        backup = _guard("backup", lambda: _backup(db, options, today, user), path)
+        done(backup)
+    if backup is None or (backup.status == "failed" and not backup.stop):
+        check = _guard("check", lambda: _check(db, path), path)
+        if check.status == "failed":
+            done(check)
+    if options.inbox is not None and not stopped():
+        _import(db, options.inbox, user, done, today, path)
+    if not stopped():
+        try:
+            config = config_of()
+        except ConfigError as exc:
+            done(Step("config", "failed", f"{exc}; tiers, assignment and plans not run"))
+        else:
+            later = [("tiers", lambda: _tiers(db, config, today, user)),
+                     ("assign", lambda: _assign(db, config, today, user))]
+            if options.outbox is not None:
+                later.append(("plans", lambda: _plans(db, config, today, options.outbox)))
+            for name, work in later:
+                if stopped():
+                    break
+                done(_guard(name, work, path))
     code = exit_code(steps)
     failed = sum(s.status == "failed" for s in steps)
     say(Step("nightly", {0: "ok", 1: "failed", 3: "rejects"}[code],
@@ -94,13 +115,23 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
     return steps
 
 
-def _guard(name: str, work: Callable[[], str]) -> Step:
-    """A failing step is reported and the chain goes on: later steps still help the morning."""
+def _guard(name: str, work: Callable[[], str], path: Path | None) -> Step:
+    """A failing step is reported and the chain goes on: later steps still help the morning
+    (unless the database is damaged or the disk full)."""
     start = time.perf_counter()
     try:
         return Step(name, "ok", work(), time.perf_counter() - start)
     except STEP_ERRORS as exc:
-        return Step(name, "failed", str(exc), time.perf_counter() - start)
+        error = store_error(exc, path or "the database") or exc
+        return Step(name, "failed", str(error), time.perf_counter() - start,
+                    stop=isinstance(error, (Damaged, DiskFull)))
+
+
+def _check(db: Database, path: Path | None) -> str:
+    problem = quick_check(db.conn)
+    if problem is not None:
+        raise damaged(path, f"quick_check: {problem}; nothing was imported")
+    return "quick_check ok"
 
 
 def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) -> str:
@@ -110,7 +141,8 @@ def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) ->
     return f"{target}" + (f" ({len(removed)} old backup(s) removed)" if removed else "")
 
 
-def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) -> None:
+def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
+            today: dt.date, path: Path | None) -> None:
     if not inbox.is_dir():
         done(Step("import", "failed", f"inbox {inbox} is not a folder"))
         return
@@ -121,16 +153,18 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None]) 
     def on_file(result) -> None:
         now = time.perf_counter()
         done(Step(f"import {result.kind} {result.file}", status[result.status], result.detail,
-                  now - clock[0]))
+                  now - clock[0], stop=result.fatal))
         clock[0] = now
 
     try:
-        results = import_inbox(db, inbox, user, on_file=on_file)
+        results = import_inbox(db, inbox, user, on_file=on_file, today=today)
         strays = unrecognised_files(inbox)
         reported = {result.file for result in results}
         outside = [(e, why) for e, why in outside_entries(inbox) if e.name not in reported]
     except OSError as exc:  # the inbox itself cannot be listed or written
-        done(Step("import", "failed", f"{exc.filename or inbox}: {exc.strerror}"))
+        full = store_error(exc, exc.filename or inbox)
+        done(Step("import", "failed", str(full) if full else
+                  f"{exc.filename or inbox}: {exc.strerror}", stop=full is not None))
         return
     for stray in strays:
         done(Step(f"import {stray.name}", "skipped",
@@ -170,6 +204,7 @@ def _plans(db: Database, config: Config, today: dt.date, outbox: Path) -> str:
     outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
     for stale in outbox.glob(".plan-*"):  # half-written by a run that crashed (we hold the lock)
         stale.unlink()
+    guard = Guard(db_file(db))
     conn = db.conn
     cal = store.load_calendar(conn)
     day = plan_day(today, cal, include_non_working=False)
@@ -178,27 +213,14 @@ def _plans(db: Database, config: Config, today: dt.date, outbox: Path) -> str:
         plan_lines = [line for d in group.days for line in d.lines]
         who = group.rm.rm_id if group.rm is not None else f"unassigned-{group.branch}"
         stem = f"plan-{day.isoformat()}-{who}"
-        _write_atomic(outbox / f"{stem}.csv", lambda handle: write_csv(
-            (plan_record(line) for line in plan_lines), FIELDS, handle), text=True)
-        name = f"vipcrm plan {who} {day}"
-        _write_atomic(outbox / f"{stem}.ics",
-                      lambda handle: handle.write(plan_calendar(plan_lines, name)), text=False)
+        # Plans hold client names: owner-only, and never half-written under the final name.
+        with guard.open(outbox / f"{stem}.csv", Text("the plan file")) as handle:
+            write_csv((plan_record(line) for line in plan_lines), FIELDS, handle)
+        with guard.open(outbox / f"{stem}.ics", Text("the plan file"), binary=True) as handle:
+            handle.write(plan_calendar(plan_lines, f"vipcrm plan {who} {day}"))
         files += 2
         lines += len(plan_lines)
     return f"{day}: {lines} line(s) in {files} file(s) under {outbox}"
-
-
-def _write_atomic(path: Path, write: Callable, text: bool) -> None:
-    """Plans hold client names: owner-only, and never half-written under the final name."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with (os.fdopen(fd, "w", encoding="utf-8", newline="") if text else os.fdopen(fd, "wb")) as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _pause_for_tests(conn: sqlite3.Connection) -> None:

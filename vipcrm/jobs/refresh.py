@@ -38,5 +38,14 @@ def recompute_tiers(db: Database, config: Config, days: list[dt.date], today: dt
 
 def refresh(db: Database, config: Config, today: dt.date, user: str,
             history_days: list[dt.date] = ()) -> Refreshed:
-    tiers = recompute_tiers(db, config, [*history_days, today], today, user)
+    """Tiers then the assignment, for each history day not yet covered and then today, as the
+    nightly runs of those days would have left them (books with a history, so a period's
+    growth is credited to the RM who held the client)."""
+    tiers = []
+    for day in sorted(d for d in history_days if d < today):
+        done = recompute_tiers(db, config, [day], today, user)
+        if done:
+            tiers += done
+            assign_all(db, config, day, dry_run=False, user=user)
+    tiers += recompute_tiers(db, config, [today], today, user)
     return Refreshed(tiers, assign_all(db, config, today, dry_run=False, user=user))

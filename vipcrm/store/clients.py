@@ -16,6 +16,7 @@ from vipcrm.formats.values import BadValue
 from vipcrm.store.audit import record
 from vipcrm.store.aum import client_aum_on
 from vipcrm.store.db import StoreError, fetch_dict, fetch_dicts, transaction
+from vipcrm.store.imports import DATA_CHANGE_FIELDS
 
 # Profile fields an RM may update at a contact; ids, branch and segment come from the core system.
 UPDATABLE = (
@@ -192,6 +193,12 @@ def update_profile(db: Database, config: Config, client_id: str, values: Mapping
     after = completeness(_profile_dates(updated), today, config).pct
     with transaction(db):
         assignments = ", ".join(f"{name} = ?" for name in parsed)
+        # A replaced assessment date or ID expiry closes the compliance task of the old date.
+        conn.executemany(
+            "INSERT INTO client_data_changes (client_id, field, old_value, new_value, "
+            "changed_on, source) VALUES (?, ?, ?, ?, ?, 'client update')",
+            [(client_id, name, profile[name], parsed[name], today.isoformat())
+             for name in DATA_CHANGE_FIELDS if name in parsed and parsed[name] != profile[name]])
         conn.execute(f"UPDATE clients SET {assignments} WHERE client_id = ?",
                      [*parsed.values(), client_id])
         record(db, user, "client update", {"client_id": client_id, "changes": changes,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
 import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.store.schema import migrations
 
 # sqlite3 binds str, int, float and bytes directly but sends None through its adapter protocol
@@ -23,6 +26,105 @@ BUSY_TIMEOUT_MS = 30_000
 
 class StoreError(RuntimeError):
     """The database cannot be opened or used; the message says how to fix it."""
+
+
+class DiskFull(StoreError):
+    """The disk holding a file vipcrm writes is full; what was being written was dropped."""
+
+
+class Damaged(StoreError):
+    """The database file is corrupt: it has to be restored from a backup."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# SQLite's primary result codes (the low byte of an extended code).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_CODES_IN_TEXT = (("locked", _BUSY), ("busy", _BUSY), ("malformed", _CORRUPT),
+                  ("not a database", _NOTADB), ("disk is full", _FULL), ("readonly", _READONLY),
+                  ("disk i/o error", _IOERR), ("unable to open", _CANTOPEN))
+
+
+def is_sqlite_file(path: str | os.PathLike) -> bool:
+    """True for a regular file that starts with SQLite's header (a database or a backup)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def disk_full(path: str | os.PathLike) -> DiskFull:
+    return DiskFull(Text("the disk holding {path} is full: free space and run again; nothing "
+                         "was changed", path=path))
+
+
+def damaged(path: str | os.PathLike | None, detail: "Text | str") -> Damaged:
+    return Damaged(Text("{path} is damaged ({detail}); restore it from a backup (the latest "
+                        "good vipcrm-DATE.db of the nightly --backup-dir folder, or a copy "
+                        "taken with `vipcrm backup`)", path=path, detail=detail))
+
+
+def store_error(exc: BaseException, path: str | os.PathLike) -> StoreError | None:
+    """The one line for a fault of the disk or of the database file `path`, or None.
+
+    Every command, the nightly steps and the opening of the database describe SQLite's and the
+    file system's faults through this one function, so each fault reads the same everywhere.
+    """
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, OSError):
+        return disk_full(path) if exc.errno in (errno.ENOSPC, errno.EDQUOT) else None
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return None
+    text = str(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        code = next((c for words, c in _CODES_IN_TEXT if words in text.lower()), None)
+    code = None if code is None else code & 0xFF
+    if code in (_BUSY, _LOCKED):
+        return StoreError(Text("{path} is busy (another vipcrm run is writing); try again "
+                               "when it has finished", path=path))
+    if code == _FULL:
+        return disk_full(path)
+    if code == _CORRUPT:
+        return damaged(path, text)
+    if code == _NOTADB:
+        if is_sqlite_file(path):
+            return damaged(path, text)
+        return StoreError(Text("{path} is not a vipcrm database (not an SQLite file); check "
+                               "--db", path=path))
+    if code == _READONLY:
+        return StoreError(Text("{path} is read-only: make it writable (chmod u+w) or run as "
+                               "a user who may write it; nothing was changed", path=path))
+    if code == _IOERR:
+        if _nearly_full(path):  # SQLite reports a full disk as an I/O error when it meets it
+            return disk_full(path)  # while setting up its shared-memory or log file
+        return StoreError(Text("disk I/O error on {path} ({detail}): check the disk and its "
+                               "free space, then run again; nothing was changed", path=path,
+                               detail=text))
+    if code == _CANTOPEN:
+        return StoreError(Text("{path} cannot be opened ({detail}); check that the file and "
+                               "its folder may be read, and written by commands that change "
+                               "data", path=path, detail=text))
+    return None
+
+
+def _nearly_full(path: str | os.PathLike) -> bool:
+    try:
+        space = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return space.f_bavail * space.f_frsize < 256 * 1024
+
+
+def db_file(db: Database) -> Path | None:
+    """The file behind a connection as SQLite opened it (for messages and the output guard);
+    None for a database in memory."""
+    for _, name, file in db.conn.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return Path(file)
+    return None
 
 
 def create_private(path: Path) -> None:
@@ -43,32 +145,68 @@ def _busy_timeout_from_env() -> int:
     return int(value)
 
 
-def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None) -> Database:
+def refuse_missing(path: str | os.PathLike) -> None:
+    """Commands that only read (or change what is there) never create a database by mistake."""
+    if not os.path.lexists(path):
+        raise StoreError(Text("{path} does not exist; create it with `vipcrm demo` (a demo "
+                              "bank) or `vipcrm import KIND FILE`, or check --db / VIPCRM_DB",
+                              path=path))
+
+
+def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None,
+            create: bool = True) -> Database:
+    """Open (with `create`, create) the database and bring its schema up to date."""
     path = Path(path)
     if busy_timeout_ms is None:
         busy_timeout_ms = _busy_timeout_from_env()
     if path.is_dir():
         raise StoreError(f"{path} is a folder; give --db the path of a database file")
+    if not create:
+        refuse_missing(path)
     if not path.parent.exists():
         raise StoreError(f"folder {path.parent} does not exist; create it or choose another --db")
     create_private(path)
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        db = Database(conn)
+        _refuse_newer_schema(db, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
-        db = Database(conn)
         if migrations.pending(db):
             migrations.apply(db)
     except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(
-                f"{path} is busy (another vipcrm run is writing); try again when it has finished"
-            ) from None
-        raise StoreError(f"{path} is not a vipcrm database ({exc}); check --db") from None
+        raise (store_error(exc, path)
+               or StoreError(Text("{path} is not a vipcrm database ({detail}); check --db",
+                                  path=path, detail=str(exc)))) from None
     return db
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    # A backup is a one-file database (rollback journal); opened read-only it stays one, and
+    # readers need no write-ahead log.
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF != _READONLY:
+            raise
+
+
+@functools.cache
+def _known_migrations() -> frozenset[str]:
+    # Every registered step is pending on an empty database (Migrations lists no other way).
+    return frozenset(m.name for m in migrations.pending(Database(memory=True)))
+
+
+def _refuse_newer_schema(db: Database, path: Path) -> None:
+    """A file migrated by a later vipcrm may hold what this one would misread or overwrite."""
+    unknown = [m.name for m in migrations.applied(db) if m.name not in _known_migrations()]
+    if unknown:
+        raise StoreError(Text("{path} was written by a newer vipcrm (unknown migration "
+                              "{names}); upgrade vipcrm to open it", path=path,
+                              names=", ".join(unknown)))
 
 
 def for_bulk_writes(db: Database) -> None:

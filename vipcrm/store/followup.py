@@ -60,14 +60,17 @@ def next_followup_id(conn, day: dt.date) -> str:
 
 
 def save_contact(conn, contact: Contact, *, sale_id: str | None = None,
-                 recognised: str | None = None) -> str:
+                 recognised: str | None = None, client_risk: str | None = None,
+                 cooling_off_until: dt.datetime | None = None) -> str:
     """Insert the contact (and the prospect it brought); call inside a transaction."""
     followup_id = next_followup_id(conn, contact.date)
     values = asdict(contact)
     values.update(followup_id=followup_id, date=contact.date.isoformat(),
                   next_date=contact.next_date.isoformat() if contact.next_date else None,
                   elderly_confirmed=int(contact.elderly_confirmed), source="cli",
-                  sale_id=sale_id, recognised=recognised)
+                  sale_id=sale_id, recognised=recognised, client_risk=client_risk,
+                  cooling_off_until=(f"{cooling_off_until:%Y-%m-%dT%H:%M}"
+                                     if cooling_off_until else None))
     columns = list(values)
     conn.execute(
         f"INSERT INTO followups ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -119,7 +122,8 @@ def add_time(conn, rm_id: str, day: dt.date, category: str, minutes: int) -> int
 
 LIST_COLUMNS = ("followup_id", "date", "client_id", "rm_id", "channel", "minutes", "outcome",
                 "stage", "product_code", "amount", "satisfaction", "next_date", "joint_rm_id",
-                "visit_level", "referral", "override_reason", "elderly_confirmed", "sale_id",
+                "visit_level", "referral", "client_risk", "override_reason", "risk_warning_id",
+                "elderly_confirmed", "recording_id", "cooling_off_until", "sale_id",
                 "recognised", "source", "note")
 
 

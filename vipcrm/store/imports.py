@@ -12,10 +12,10 @@ tuples and `INSERT … SELECT` are several times faster than `Table.insert_all` 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import sqlite3
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +23,14 @@ from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
+from vipcrm.core.text import Text
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
 from vipcrm.formats.kinds import KINDS, Kind
 from vipcrm.formats.rows import RowErrors, RowParser
 from vipcrm.store import worker
 from vipcrm.store.audit import now_iso, record
-from vipcrm.store.db import create_private, for_bulk_writes, transaction
+from vipcrm.store.db import db_file, for_bulk_writes, transaction
+from vipcrm.store.outputs import Guard, PrivateFile
 
 
 
@@ -42,6 +44,9 @@ class ImportOptions:
     blank_clears: bool = False
     full_snapshot: bool = False
     user: str = "unknown"
+    # The day the data arrives: when a replaced risk assessment or ID expiry was renewed.
+    today: dt.date = field(default_factory=dt.date.today)
+    demo: bool = False  # loaded by `vipcrm demo` (so a later demo knows its own data)
     progress: Callable[[int, int], None] | None = None  # (bytes read, file size)
 
 
@@ -79,27 +84,25 @@ class _Rejects:
     must not close positions whose row was bad rather than absent).
     """
 
-    def __init__(self, header: list[str], target: Path, client_index: int | None = None,
-                 write: bool = True):
+    def __init__(self, header: list[str], target: Path, guard: Guard,
+                 client_index: int | None = None, write: bool = True):
         self.header = header
         self.target = target
+        self.guard = guard
         self.write = write
         self.client_index = client_index
         self.clients: set[str] = set()
         self.count = 0
         self.first: list[str] = []
-        self.tmp: Path | None = None
-        self.handle = None
+        self.file: PrivateFile | None = None
         self.writer = None
 
     def add(self, line: int, cells: list[str], errors: list[str]) -> None:
-        if self.handle is None and self.write:
-            fd, name = tempfile.mkstemp(prefix=".vipcrm-rejects-", dir=self.target.parent)
-            os.fchmod(fd, 0o600)
-            self.tmp = Path(name)
-            self.handle = os.fdopen(fd, "w", newline="", encoding="utf-8-sig")
-            self.writer = csv.writer(self.handle)
-            self.writer.writerow(["_line", "_errors", *self.header])
+        if self.file is None and self.write:
+            self.file = self.guard.open(self.target, Text("the rejects file"),
+                                        encoding="utf-8-sig")
+            self.writer = csv.writer(self.file.handle)
+            self._write(["_line", "_errors", *self.header])
         self.count += 1
         reason = "; ".join(errors)
         if len(self.first) < 5:
@@ -109,7 +112,19 @@ class _Rejects:
             if client:
                 self.clients.add(client)
         if self.writer is not None:
-            self.writer.writerow([line, reason, *cells])
+            self._write([line, reason, *cells])
+
+    def _write(self, row: list) -> None:
+        try:
+            self.writer.writerow(row)
+        except OSError as exc:  # a full disk: one line naming the rejects file, nothing kept
+            raise self.file.failed(exc) from None
+
+    def seal(self) -> None:
+        """Write out what is buffered while the import can still roll back (a full disk then
+        undoes the import instead of losing its rejects after the commit)."""
+        if self.file is not None:
+            self.file.close()
 
     def reset(self) -> None:
         """Forget everything: the rows are read again from the start."""
@@ -117,20 +132,15 @@ class _Rejects:
         self.clients.clear()
         self.count = 0
         self.first = []
-        self.handle = self.writer = None
 
     def finish(self, keep: bool) -> Path | None:
         """Move the rejects to the target (keep) or drop them; safe to call more than once."""
-        if self.handle is None or self.tmp is None:
+        file, self.file, self.writer = self.file, None, None
+        if file is None:
             return None
-        self.handle.close()
-        tmp, self.tmp = self.tmp, None
         if keep:
-            create_private(self.target)
-            os.replace(tmp, self.target)
-            os.chmod(self.target, 0o600)
-            return self.target
-        tmp.unlink(missing_ok=True)
+            return file.commit()
+        file.discard()
         return None
 
 
@@ -148,8 +158,12 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     if header.ignored:
         result.warnings.append(f"ignored column(s) not used by {kind.name}: {', '.join(header.ignored)}")
     rejects_path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
+    guard = Guard(db_file(db), inputs=[source.path])
+    if not options.dry_run:
+        guard.check(rejects_path, Text("the rejects file"))  # refused before any work is done
     client_index = header.positions["client_id"] if options.full_snapshot else None
-    rejects = _Rejects(source.header, rejects_path, client_index, write=not options.dry_run)
+    rejects = _Rejects(source.header, rejects_path, guard, client_index,
+                       write=not options.dry_run)
     started = now_iso()
     conn = db.conn
     for_bulk_writes(db)
@@ -162,6 +176,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
                 _reject_in_sql(conn, kind, source, rejects, options)
             result.rejected = rejects.count
             result.first_rejects = rejects.first
+            rejects.seal()
             if options.strict and rejects.count:
                 raise _StrictRefusal()
             if direct:
@@ -216,9 +231,12 @@ class _StrictRefusal(Exception):
 
 
 def _options_summary(options: ImportOptions) -> dict:
-    return {"dry_run": options.dry_run, "strict": options.strict,
-            "blank_clears": options.blank_clears, "full_snapshot": options.full_snapshot,
-            "encoding": options.encoding, "map": options.mapping}
+    summary = {"dry_run": options.dry_run, "strict": options.strict,
+               "blank_clears": options.blank_clears, "full_snapshot": options.full_snapshot,
+               "encoding": options.encoding, "map": options.mapping}
+    if options.demo:
+        summary["demo"] = True
+    return summary
 
 
 def _parser(conn, kind: Kind, positions: dict[str, int], width: int,
@@ -374,6 +392,40 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
             rejects.add(line, cells, bad[line])
 
 
+def _new_value(kind: Kind, column: str, options: ImportOptions) -> str:
+    """SQL of the value a staged row `s` gives a stored row `t`'s column."""
+    if not options.blank_clears:
+        return f"COALESCE(s.{column}, t.{column})"
+    # A cleared column that has a default (segment, status, …) goes back to it.
+    default = kind.column(column).default
+    return f"s.{column}" if default is None else f"COALESCE(s.{column}, {_sql_literal(default)})"
+
+
+# The client fields whose replacement closes a compliance task (DOMAIN §4 risk_expiry, id_expiry).
+DATA_CHANGE_FIELDS = ("risk_assessed_on", "id_expiry")
+
+
+def _record_data_changes(conn, kind: Kind, present: list[str], options: ImportOptions) -> None:
+    """Keep the assessment dates and ID expiries the staged rows replace, with the day; before
+    the rows are applied. New clients bring first values, which need no record."""
+    fields = [c for c in DATA_CHANGE_FIELDS if c in present]
+    if not fields:
+        return
+    names = " UNION ALL ".join(f"SELECT '{c}' AS field" for c in fields)
+    old = " ".join(f"WHEN '{c}' THEN t.{c}" for c in fields)
+    new = " ".join(f"WHEN '{c}' THEN {_new_value(kind, c, options)}" for c in fields)
+    # CROSS JOIN keeps the fields the inner loop: one pass over the staged rows for both.
+    conn.execute(f"""
+        INSERT INTO client_data_changes (client_id, field, old_value, new_value, changed_on,
+                                         source)
+        SELECT client_id, field, old, new, ?, 'import' FROM (
+            SELECT s._line, t.client_id, f.field, CASE f.field {old} END AS old,
+                   CASE f.field {new} END AS new
+            FROM temp.stg s JOIN clients t ON t.client_id = s.client_id CROSS JOIN ({names}) f
+        ) WHERE new IS NOT old ORDER BY _line, field
+    """, [options.today.isoformat()])
+
+
 def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
                  options: ImportOptions) -> None:
     table = kind.table
@@ -382,11 +434,7 @@ def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
     join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
 
     def new(column: str) -> str:
-        if not options.blank_clears:
-            return f"COALESCE(s.{column}, t.{column})"
-        # A cleared column that has a default (segment, status, …) goes back to it.
-        default = kind.column(column).default
-        return f"s.{column}" if default is None else f"COALESCE(s.{column}, {_sql_literal(default)})"
+        return _new_value(kind, column, options)
 
     diff = " OR ".join(f"{new(c)} IS NOT t.{c}" for c in values) or "0"
     empty_target = conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
@@ -400,6 +448,8 @@ def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
         ).fetchone()
         result.inserted, result.updated = inserted, updated
         result.unchanged = total - inserted - updated
+        if updated and kind.name == "clients":  # before the update overwrites the old values
+            _record_data_changes(conn, kind, present, options)
         if updated and values:
             assignments = ", ".join(f"{c} = {new(c)}" for c in values)
             conn.execute(

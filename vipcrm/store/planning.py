@@ -19,9 +19,9 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.planning import RmDay, rm_days
-from vipcrm.core.tasks import (Client, Contact, DayContext, Holding, PositionPoint, Product, Task,
-                               data_since, day_context, nav_since, new_product_since, open_tasks,
-                               LOOKBACK)
+from vipcrm.core.tasks import (Client, Contact, DataChange, DayContext, Holding, PositionPoint,
+                               Product, Task, data_changes_since, data_since, day_context,
+                               nav_since, new_product_since, open_tasks, LOOKBACK)
 
 CHUNK = 500  # clients per query, well under SQLite's limit on parameters
 _TIER_LIST = ", ".join(f"'{t}'" for t in TIERS)
@@ -173,6 +173,26 @@ _LATEST_SQL = """
 """
 
 
+# Replaced assessment dates and ID expiries the compliance tasks of the days read.
+_CHANGES_SQL = """
+    SELECT client_id, field, changed_on, old_value, new_value FROM client_data_changes
+    WHERE client_id IN ({marks}) AND changed_on >= ? ORDER BY client_id, changed_on, id
+"""
+
+
+def holdings_of(conn, client_ids: Sequence[str], since: dt.date,
+                last_day: dt.date) -> dict[str, list[Holding]]:
+    """The clients' positions as change points from the one in force on `since` up to
+    `last_day` (at most CHUNK clients)."""
+    holdings: dict[str, list[Holding]] = {}
+    rows = conn.execute(_POSITIONS_SQL.format(marks=_marks(len(client_ids))),
+                        [*client_ids, last_day.isoformat(), since.isoformat(), since.isoformat()])
+    for (client_id, product), points in groupby(rows, key=lambda r: (r[0], r[1])):
+        holdings.setdefault(client_id, []).append(Holding(product, tuple(
+            PositionPoint(dt.date.fromisoformat(p[2]), p[3], p[4], _date(p[5])) for p in points)))
+    return holdings
+
+
 def load_clients(conn, client_ids: Sequence[str], first_day: dt.date, last_day: dt.date,
                  config: Mapping) -> list[Client]:
     """The clients with the data the rules of the days first_day..last_day read, in id order."""
@@ -210,6 +230,12 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
         contacts.setdefault(r[1], []).append(Contact(
             dt.date.fromisoformat(r[2]), r[3], r[4], _date(r[5]), r[6], r[7], r[8], r[0]))
 
+    changes: dict[str, list[DataChange]] = {}
+    for client_id, name, day, old, new in conn.execute(
+            _CHANGES_SQL.format(marks=marks), [*ids, data_changes_since(first_day).isoformat()]):
+        changes.setdefault(client_id, []).append(
+            DataChange(name, dt.date.fromisoformat(day), _date(old), _date(new)))
+
     clients = []
     n_profile = len(PROFILE_COLUMNS)
     for row in conn.execute(_CLIENT_SQL.format(marks=marks), [first_day.year, *ids]):
@@ -227,6 +253,7 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
             product_preferences=profile["product_preferences"], profile=profile,
             holdings=tuple(holdings.get(client_id, ())),
             contacts=tuple(contacts.get(client_id, ())),
+            data_changes=tuple(changes.get(client_id, ())),
         ))
     return clients
 

@@ -18,11 +18,11 @@ from itertools import groupby
 from typing import Iterator, Mapping, Sequence
 
 from vipcrm.core.calendar import WorkCalendar
-from vipcrm.core.config import CORPORATE_FACTORS, TIERS, Config
+from vipcrm.core.config import CORPORATE_FACTORS, GRADES, TIERS, Config
 from vipcrm.core.corporate import Rating
 from vipcrm.core.corporate import review as corporate_review
-from vipcrm.core.kpi import (COMPONENTS, ReviewInput, pct1, review, review_median, round1,
-                             scorecard, time_share)
+from vipcrm.core.kpi import (COMPONENTS, ReviewInput, cohort, grade_review, pct1, review_groups,
+                             review_median, round1, scorecard, time_share)
 from vipcrm.core.profile import completeness
 from vipcrm.core.reports import (NONE, CompletenessTally, Dashboard, CoverageClient, SegmentClient,
                                  StageContact, TaskRecord, TaskTally, TierCount, client_ledger,
@@ -377,30 +377,99 @@ def contact_metrics(conn, start: dt.date, end: dt.date) -> dict[str, dict]:
     return out
 
 
-def aum_growth(conn, config: Config, start: dt.date, end: dt.date) -> dict[str, int]:
-    """Per active RM: AUM of its current book at the end minus at the eve of the start."""
+@dataclass(frozen=True)
+class Held:
+    """What the clients an RM held in a period did while it held them (fen)."""
+    clients: int  # holdings of a client for part of the period or all of it
+    aum_growth: int
+    net_new_money: int
+    upgrades: int
+
+    @property
+    def market_move(self) -> int:
+        return self.aum_growth - self.net_new_money
+
+
+# Who held each client when, from the assignment history: a change dated D hands the client
+# over after day D's balances and tiers (the nightly run tiers before it assigns), so the RM who
+# held it before is credited with day D and the next RM from day D + 1. A holding is (lo, hi]:
+# what happened after the end of day lo up to the end of day hi. Only clients that changed hands
+# since the start of the period are read from the history; the others are held by their
+# current RM throughout. `?`: the start, then the eve of the start and the end twice.
+_HOLDINGS = """
+    moved AS (SELECT DISTINCT client_id FROM assignment_history WHERE changed_on >= ?),
+    hist AS (
+        SELECT client_id, from_rm, to_rm, changed_on,
+               LEAD(changed_on) OVER w AS next_change, ROW_NUMBER() OVER w AS n
+        FROM assignment_history WHERE client_id IN moved
+        WINDOW w AS (PARTITION BY client_id ORDER BY changed_on, id)
+    ),
+    held (client_id, rm_id, taken, handed) AS (
+        SELECT client_id, to_rm, changed_on, next_change FROM hist WHERE to_rm IS NOT NULL
+        UNION ALL
+        SELECT client_id, from_rm, NULL, changed_on FROM hist WHERE n = 1 AND from_rm IS NOT NULL
+        UNION ALL
+        SELECT client_id, rm_id, since, NULL FROM assignments
+        WHERE rm_id IS NOT NULL AND client_id NOT IN moved
+    ),
+    span AS (
+        SELECT * FROM (
+            SELECT held.client_id, held.rm_id,
+                   MAX(COALESCE(taken, ?), ?) AS lo, MIN(COALESCE(handed, ?), ?) AS hi
+            FROM held JOIN rms r ON r.rm_id = held.rm_id AND r.active = 1
+        ) WHERE lo < hi
+    )
+"""
+
+
+def _aum_at(day: str, class_marks: str) -> str:
+    """A client's AUM at the end of `day` (a column of span s), by its positions' keys: for the
+    few holdings that start or end inside the period."""
+    return f"""(SELECT COALESCE(SUM(MAX(p.balance, 0)), 0) FROM positions p
+            WHERE p.client_id = s.client_id AND p.as_of <= {day} AND p.asset_class IN ({class_marks})
+              AND NOT EXISTS (SELECT 1 FROM positions q WHERE q.client_id = p.client_id
+                              AND q.product_code = p.product_code AND q.as_of > p.as_of
+                              AND q.as_of <= {day}))"""
+
+
+def held_results(conn, config: Config, start: dt.date, end: dt.date) -> dict[str, Held]:
+    """Per active RM: the AUM change, net new money and upgrades of the clients it held, each
+    over the days it held them within the period (a client that changed hands is split).
+
+    Net new money is the sum of a client's transaction amounts in the holding (money in is
+    positive); a client with no transaction on record up to the end of the period gives its
+    whole AUM change instead, as its flows cannot be told from its market moves. An upgrade
+    (a move up or an entry from below gold, not the first recompute's initial tiering) counts
+    for the RM holding the client on its effective date.
+    """
     aum_sql, class_params = aum_on_sql(config["aum.asset_classes"])
-    return dict(conn.execute(f"""
-        WITH b AS ({aum_sql}), e AS ({aum_sql})
-        SELECT a.rm_id, SUM(COALESCE(e.aum, 0) - COALESCE(b.aum, 0))
-        FROM assignments a JOIN rms r ON r.rm_id = a.rm_id AND r.active = 1
-        LEFT JOIN b ON b.client_id = a.client_id LEFT JOIN e ON e.client_id = a.client_id
-        GROUP BY a.rm_id
-    """, [_iso(eve(start)), *class_params, _iso(end), *class_params]))
-
-
-def upgrades(conn, start: dt.date, end: dt.date) -> dict[str, int]:
-    """Per active RM: its current clients' moves into a higher tier in the period (entries from
-    below gold included, the first recompute's initial tiering not)."""
+    classes = ", ".join("?" * len(class_params))
     first = first_tier_run(conn)
-    return dict(conn.execute("""
-        SELECT a.rm_id, COUNT(*) FROM tier_history h
-        JOIN assignments a ON a.client_id = h.client_id
-        JOIN rms r ON r.rm_id = a.rm_id AND r.active = 1
-        WHERE h.reason IN ('new', 'upgrade') AND h.effective BETWEEN ? AND ?
-          AND h.effective != COALESCE(?, '')
-        GROUP BY a.rm_id
-    """, [_iso(start), _iso(end), _iso(first) if first else None]))
+    eve_day, end_day = _iso(eve(start)), _iso(end)
+    rows = conn.execute(f"""
+        WITH {_HOLDINGS}, b AS ({aum_sql}), e AS ({aum_sql})
+        SELECT rm_id, COUNT(*), SUM(hi_aum - lo_aum),
+               SUM(flows + CASE WHEN has_flows THEN 0 ELSE hi_aum - lo_aum END), SUM(ups)
+        FROM (
+            SELECT s.rm_id,
+                   CASE WHEN s.lo = ? THEN COALESCE(b.aum, 0) ELSE {_aum_at("s.lo", classes)}
+                   END AS lo_aum,
+                   CASE WHEN s.hi = ? THEN COALESCE(e.aum, 0) ELSE {_aum_at("s.hi", classes)}
+                   END AS hi_aum,
+                   (SELECT COALESCE(SUM(t.amount), 0) FROM transactions t
+                    WHERE t.client_id = s.client_id AND t.date > s.lo AND t.date <= s.hi) AS flows,
+                   EXISTS (SELECT 1 FROM transactions t
+                           WHERE t.client_id = s.client_id AND t.date <= ?) AS has_flows,
+                   (SELECT COUNT(*) FROM tier_history h
+                    WHERE h.client_id = s.client_id AND h.effective > s.lo AND h.effective <= s.hi
+                      AND h.reason IN ('new', 'upgrade') AND h.effective != ?) AS ups
+            FROM span s LEFT JOIN b ON b.client_id = s.client_id
+            LEFT JOIN e ON e.client_id = s.client_id
+        ) GROUP BY rm_id
+    """, [_iso(start), eve_day, eve_day, end_day, end_day,
+          eve_day, *class_params, end_day, *class_params,
+          eve_day, *class_params, end_day, *class_params, end_day, _iso(first) if first else ""])
+    return {rm_id: Held(n, growth, money, ups) for rm_id, n, growth, money, ups in rows}
 
 
 # -----------------------------------------------------------------------------------------
@@ -621,8 +690,7 @@ def kpi_metrics(conn, config: Config, start: dt.date,
     """The sub-metrics of DOMAIN §8 for every active RM (None: nothing to measure)."""
     rms = [rm["rm_id"] for rm in active_rms(conn)]
     contacts = contact_metrics(conn, start, end)
-    growth = aum_growth(conn, config, start, end)
-    upgraded = upgrades(conn, start, end)
+    results = held_results(conn, config, start, end)
     held = book_clients(conn, Scope())
     sales = sales_for_after_sale(conn, start, end, Scope())
     tasks: dict[str, TaskTally] = {}
@@ -638,9 +706,13 @@ def kpi_metrics(conn, config: Config, start: dt.date,
     for rm_id in rms:
         c = contacts.get(rm_id, {})
         t, a, p = tasks.get(rm_id), after_sale.get(rm_id), profiles.get(rm_id)
+        r = results.get(rm_id)
         metrics[rm_id] = {
-            "aum_growth": growth.get(rm_id, 0), "sales": c.get("sales", 0),
-            "upgrades": upgraded.get(rm_id, 0),
+            # An RM that held no client in the period has no results to rank (not 0).
+            "aum_growth": r.aum_growth if r else None,
+            "net_new_money": r.net_new_money if r else None,
+            "market_move": r.market_move if r else None,
+            "sales": c.get("sales", 0), "upgrades": r.upgrades if r else None,
             "tasks_on_time": Fraction(t.on_time, t.due) if t and t.due else None,
             "completeness": p.average if p else None,
             "after_sale_on_time": (Fraction(a.after_sale_on_time, a.after_sale_due)
@@ -656,10 +728,13 @@ def _share(value: Fraction | None) -> float | None:
 
 
 def kpi_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope) -> list[dict]:
-    """Every active RM's scorecard, ranked among all active RMs; rows of the scope, best first."""
+    """Every active RM's scorecard, ranked among the active RMs of its grade across the bank;
+    rows of the scope by grade (senior first), best first within it."""
     metrics = kpi_metrics(conn, config, start, end)
     weights = {c: config[f"kpi.weights.{c}"] for c in COMPONENTS}
-    scores = {s.rm_id: s for s in scorecard(metrics, weights)}
+    cohorts = {rm["rm_id"]: cohort(rm["grade"], bool(rm["exam_passed"]))
+               for rm in active_rms(conn)}
+    scores = {s.rm_id: s for s in scorecard(metrics, weights, cohorts)}
     where, params = scope.rms()
     records = []
     for rm_id, name, branch, grade, exam_passed in conn.execute(
@@ -668,11 +743,13 @@ def kpi_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope)
         score, m = scores[rm_id], metrics[rm_id]
         records.append({
             "rm_id": rm_id, "name": name, "branch": branch, "grade": grade,
-            "exam_passed": bool(exam_passed),
+            "exam_passed": bool(exam_passed), "cohort": score.cohort,
+            "cohort_rms": score.cohort_size,
             "score": None if score.total is None else round1(score.total), "rank": score.rank,
             **{c: None if score.components[c] is None else round1(score.components[c])
                for c in COMPONENTS},
-            "aum_growth": m["aum_growth"], "sales": m["sales"], "upgrades": m["upgrades"],
+            "aum_growth": m["aum_growth"], "net_new_money": m["net_new_money"],
+            "market_move": m["market_move"], "sales": m["sales"], "upgrades": m["upgrades"],
             "tasks_on_time_pct": _share(m["tasks_on_time"]),
             "completeness_pct": None if m["completeness"] is None else round1(m["completeness"]),
             "after_sale_on_time_pct": _share(m["after_sale_on_time"]),
@@ -681,16 +758,21 @@ def kpi_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope)
                 round(m["satisfaction"], 2)),
             "_score": score.total,
         })
-    return sorted(records, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["rm_id"]))
+    return sorted(records, key=lambda r: (GRADES.index(r["cohort"]), r["rank"] is None,
+                                          r["rank"] or 0, r["rm_id"]))
 
 
 def review_report(conn, config: Config, start: dt.date, end: dt.date,
-                  scope: Scope) -> tuple[list[dict], Fraction | None]:
-    """The grade review proposal of every active RM (ranked bank-wide) and the median score."""
+                  scope: Scope) -> tuple[list[dict], dict[str, Fraction | None]]:
+    """The grade review proposal of every active RM, run within each grade on the scores of
+    `kpi_report`, and the median score of each grade."""
     everyone = kpi_report(conn, config, start, end, Scope())
     inputs = [ReviewInput(r["rm_id"], r["grade"], r["exam_passed"], r["_score"]) for r in everyone]
-    proposals = {p.rm_id: p for p in review(inputs, config["kpi.review.promote_pct"],
-                                              config["kpi.review.demote_pct"])}
+    groups = review_groups(inputs)
+    medians = {grade: review_median(members) for grade, members in groups.items()}
+    proposals = {p.rm_id: p for group in grade_review(inputs, config["kpi.review.promote_pct"],
+                                                      config["kpi.review.demote_pct"]).values()
+                 for p in group}
     where, params = scope.rms()
     shown = {row[0] for row in conn.execute(
         f"SELECT rm_id FROM rms r WHERE active = 1 AND {where}", params)}
@@ -699,10 +781,13 @@ def review_report(conn, config: Config, start: dt.date, end: dt.date,
         if r["rm_id"] not in shown:
             continue
         p = proposals[r["rm_id"]]
-        records.append({**r, "position": p.position, "action": p.action,
-                        "proposed_grade": p.proposed_grade, "reason": p.reason})
-    records.sort(key=lambda r: r["position"])
-    return records, review_median(inputs)
+        median = medians[r["cohort"]]
+        records.append({**r, "position": p.position,
+                        "cohort_median": None if median is None else round1(median),
+                        "action": p.action, "proposed_grade": p.proposed_grade,
+                        "reason": p.reason})
+    records.sort(key=lambda r: (GRADES.index(r["cohort"]), r["position"]))
+    return records, medians
 
 
 COMPLETENESS_GROUPS = ("tier", "rm")
@@ -800,3 +885,197 @@ def dashboard_data(conn, config: Config, start: dt.date, end: dt.date, scope: Sc
         completeness=completeness_report(conn, config, end, scope, "tier"),
         profile_target_pct=config["profile.target_pct"],
     )
+
+
+# -----------------------------------------------------------------------------------------
+# 12. compliance
+
+COMPLIANCE_KINDS = ("override", "elderly_high_risk", "expired_assessment")
+COMPLIANCE_KEYS = ("kind", "date", "client_id", "name", "branch", "rm_id", "product_code",
+                   "asset_class", "product_risk", "client_risk", "assessed_on", "age", "channel",
+                   "amount", "followup_id", "override_reason", "risk_warning_id",
+                   "recording_id")
+
+
+def compliance_sales(conn, start: dt.date, end: dt.date, scope: Scope) -> list[dict]:
+    """Sales of the period by RMs of the scope that were overridden, or that were R4-R5 (or
+    unrated) products: the candidates of the first two kinds, with the client's birth date."""
+    where, params = scope.rms()
+    rows = conn.execute(f"""
+        SELECT f.date, f.client_id, c.name, r.branch, f.rm_id, f.product_code, p.asset_class,
+               p.risk_level, f.client_risk, NULL, c.birth_date, f.channel,
+               f.amount, f.followup_id, f.override_reason, f.risk_warning_id, f.recording_id
+        FROM followups f JOIN rms r ON r.rm_id = f.rm_id
+        JOIN clients c ON c.client_id = f.client_id
+        LEFT JOIN products p ON p.product_code = f.product_code
+        WHERE f.stage = 'sale' AND f.outcome != 'no_answer' AND f.date BETWEEN ? AND ?
+          AND (f.override_reason IS NOT NULL
+               OR COALESCE(UPPER(TRIM(p.risk_level)), 'R5') NOT IN ('R1', 'R2', 'R3'))
+          AND {where}
+        ORDER BY f.date, f.followup_id
+    """, [_iso(start), _iso(end), *params])
+    keys = ("date", "client_id", "name", "branch", "rm_id", "product_code", "asset_class",
+            "product_risk", "client_risk", "assessed_on", "birth_date", "channel", "amount",
+            "followup_id", "override_reason", "risk_warning_id", "recording_id")
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def unassessed_holdings(conn, config: Config, day: dt.date, scope: Scope) -> Iterator[dict]:
+    """Positions of a suitability class held on `day` by open clients of the scope whose risk
+    assessment is not valid on `day` (none, expired, or dated later)."""
+    from vipcrm.core.suitability import RISK_CLASSES
+
+    where, params = scope.clients()
+    # Valid on d: a level C1-C5 assessed on a with d - valid_days < a <= d.
+    cutoff = day - dt.timedelta(days=config["suitability.valid_days"])
+    marks = ", ".join("?" * len(RISK_CLASSES))
+    rows = conn.execute(f"""
+        SELECT c.client_id, c.name, {BRANCH_SQL}, {RM_SQL}, h.product_code, h.asset_class,
+               pr.risk_level, c.risk_level, c.risk_assessed_on, c.birth_date, h.balance
+        FROM clients c {_JOINS}
+        JOIN (SELECT client_id, product_code, MAX(as_of) AS as_of, balance, asset_class
+              FROM positions WHERE +as_of <= ? GROUP BY client_id, product_code) h
+          ON h.client_id = c.client_id
+        LEFT JOIN products pr ON pr.product_code = h.product_code
+        WHERE h.balance > 0 AND h.asset_class IN ({marks}) AND {_OPEN}
+          AND (c.risk_assessed_on IS NULL OR c.risk_assessed_on > ? OR c.risk_assessed_on <= ?
+               OR COALESCE(UPPER(TRIM(c.risk_level)), '') NOT IN ('C1', 'C2', 'C3', 'C4', 'C5'))
+          AND {where}
+        ORDER BY c.client_id, h.product_code
+    """, [_iso(day), *RISK_CLASSES, _iso(day), _iso(day), _iso(cutoff), *params])
+    for (client_id, name, branch, rm_id, product, cls, product_risk, client_risk, assessed,
+         birth, balance) in rows:
+        yield {"client_id": client_id, "name": name, "branch": branch, "rm_id": rm_id,
+               "product_code": product, "asset_class": cls, "product_risk": product_risk,
+               "client_risk": client_risk, "assessed_on": assessed, "birth_date": birth,
+               "amount": balance}
+
+
+def compliance_report(conn, config: Config, start: dt.date, end: dt.date,
+                      scope: Scope) -> list[dict]:
+    """The period's overridden sales, its R4-R5 sales to elderly clients (or of unknown age),
+    and the holdings of clients without a valid assessment on `end`: one list, by kind."""
+    from vipcrm.core.suitability import age_on, needs_elderly_confirmation
+
+    records = []
+    for sale in compliance_sales(conn, start, end, scope):
+        day, birth = dt.date.fromisoformat(sale["date"]), _date(sale.pop("birth_date"))
+        base = {**sale, "age": age_on(birth, day)}
+        if sale["override_reason"] is not None:
+            records.append({**base, "kind": "override"})
+        if needs_elderly_confirmation(birth, sale["product_risk"], day, config):
+            records.append({**base, "kind": "elderly_high_risk"})
+    for held in unassessed_holdings(conn, config, end, scope):
+        birth = _date(held.pop("birth_date"))
+        records.append({**held, "kind": "expired_assessment", "date": _iso(end),
+                        "age": age_on(birth, end), "channel": None, "followup_id": None,
+                        "override_reason": None, "risk_warning_id": None,
+                        "recording_id": None})
+    records.sort(key=lambda r: (COMPLIANCE_KINDS.index(r["kind"]), r["date"], r["client_id"],
+                                r["product_code"] or "", r["followup_id"] or ""))
+    return [{key: r[key] for key in COMPLIANCE_KEYS} for r in records]
+
+
+# -----------------------------------------------------------------------------------------
+# 13. maturities
+
+def maturing_clients(conn, start: dt.date, end: dt.date, scope: Scope) -> list[str]:
+    """Clients of the scope, open at the start, holding a position or product maturing
+    start..end (positions has no maturity index: one pass over it)."""
+    where, params = scope.clients()
+    period = [_iso(start), _iso(end)]
+    return [r[0] for r in conn.execute(f"""
+        WITH m AS (
+            SELECT client_id FROM positions WHERE maturity_date BETWEEN ? AND ?
+            UNION
+            SELECT p.client_id FROM positions p JOIN products pr USING (product_code)
+            WHERE pr.maturity_date BETWEEN ? AND ?
+        )
+        SELECT c.client_id FROM m JOIN clients c ON c.client_id = m.client_id {_JOINS}
+        WHERE (c.closed_on IS NULL OR c.closed_on > ?) AND {where}
+        ORDER BY c.client_id
+    """, [*period, *period, _iso(start), *params])]
+
+
+@dataclass(frozen=True)
+class MaturityRow:
+    client_id: str
+    name: str
+    branch: str
+    rm_id: str | None
+    rm_name: str | None
+    product_code: str
+    day: dt.date
+    amount: int
+    reinvested: int
+
+
+def maturity_rows(conn, config: Config, start: dt.date, end: dt.date,
+                  scope: Scope) -> Iterator[MaturityRow]:
+    """Every maturity of the period with its money reinvested (core.maturities), client by
+    client, read in chunks of clients."""
+    from vipcrm.core.maturities import flows, maturities, retention
+
+    classes = config["aum.asset_classes"]
+    days = config["plan.retention_days"]
+    ids = maturing_clients(conn, start, end, scope)
+    product_maturity = {code: _date(m) for code, m in conn.execute(
+        "SELECT product_code, maturity_date FROM products WHERE maturity_date IS NOT NULL")}
+    for i in range(0, len(ids), planning.CHUNK):
+        chunk = ids[i:i + planning.CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        # From the balance on the eve of the first day: what matures on `start`.
+        holdings = planning.holdings_of(conn, chunk, eve(start), end)
+        codes = sorted({h.product_code for held in holdings.values() for h in held})
+        navs = {code: [(dt.date.fromisoformat(d), nav) for _, d, nav in rows]
+                for code, rows in groupby(conn.execute(
+                    f"SELECT product_code, date, nav FROM navs WHERE product_code IN "
+                    f"({', '.join('?' * len(codes))}) AND date <= ? ORDER BY product_code, date",
+                    [*codes, _iso(end)]), key=lambda r: r[0])}
+        facts = {row[0]: row[1:] for row in conn.execute(f"""
+            SELECT c.client_id, c.name, {BRANCH_SQL}, {RM_SQL}, r.name FROM clients c {_JOINS}
+            WHERE c.client_id IN ({marks})""", chunk)}
+        for client_id in chunk:
+            held = holdings.get(client_id, [])
+            due = maturities(client_id, held, product_maturity, classes, start, end)
+            if not due:
+                continue
+            kept = retention(due, flows(held, classes, start, end, navs), days, end)
+            name, branch, rm_id, rm_name = facts[client_id]
+            for m, reinvested in zip(due, kept):
+                yield MaturityRow(client_id, name, branch, rm_id, rm_name if rm_id else None,
+                                  m.product_code, m.day, m.amount, reinvested)
+
+
+def maturities_report(conn, config: Config, start: dt.date, end: dt.date, scope: Scope,
+                      details: bool = False) -> list[dict]:
+    """Per branch and RM (or, with `details`, per maturity): maturities of the period, the
+    money matured and reinvested, the retention rate, and the maturities whose window runs
+    past `end` (their retention may still rise)."""
+    days = dt.timedelta(days=config["plan.retention_days"])
+    rows = list(maturity_rows(conn, config, start, end, scope))
+    if details:
+        return [{"branch": r.branch, "rm_id": r.rm_id, "client_id": r.client_id,
+                 "name": r.name, "product_code": r.product_code,
+                 "maturity_date": _iso(r.day), "amount": r.amount,
+                 "reinvested": r.reinvested, "retention_pct": pct1(r.reinvested, r.amount),
+                 "window_end": _iso(r.day + days), "pending": r.day + days > end}
+                for r in sorted(rows, key=lambda r: (r.branch, r.rm_id is None, r.rm_id or "",
+                                                     r.day, r.client_id, r.product_code))]
+    groups: dict[tuple, dict] = {}
+    for r in rows:
+        g = groups.setdefault((r.branch, r.rm_id), {
+            "branch": r.branch, "rm_id": r.rm_id, "name": r.rm_name, "maturities": 0,
+            "clients": set(), "matured": 0, "reinvested": 0, "pending": 0})
+        g["maturities"] += 1
+        g["clients"].add(r.client_id)
+        g["matured"] += r.amount
+        g["reinvested"] += r.reinvested
+        g["pending"] += r.day + days > end
+    records = []
+    for key in sorted(groups, key=lambda k: (k[0], k[1] is None, k[1] or "")):
+        g = groups[key]
+        records.append({**g, "clients": len(g["clients"]),
+                        "retention_pct": pct1(g["reinvested"], g["matured"])})
+    return [{k: r[k] for k in ("branch", "rm_id", "name", "maturities", "clients", "matured",
+                               "reinvested", "retention_pct", "pending")} for r in records]

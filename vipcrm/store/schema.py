@@ -308,3 +308,53 @@ def m003_ownership(db: Database) -> None:
     # covering index walks them already grouped, with no table lookup and no sort.
     db.execute("CREATE INDEX transactions_client_branch_date "
                "ON transactions(client_id, branch, date)")
+
+
+# The asset classes of the day plan.maturity_lead_days was split; migrations never change.
+_LEAD_CLASSES = ("deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan",
+                 "credit")
+
+
+@migrations()
+def m004_maturity_lead_per_class(db: Database) -> None:
+    # One maturity lead for every class became one key per class: a lead the user chose applies
+    # to every class they did not set, as it did before.
+    row = db.execute("SELECT value, changed_at, changed_by FROM settings "
+                     "WHERE key = 'plan.maturity_lead_days'").fetchone()
+    if row is None:
+        return
+    for cls in _LEAD_CLASSES:
+        db.execute("INSERT OR IGNORE INTO settings (key, value, changed_at, changed_by) "
+                   "VALUES (?, ?, ?, ?)", [f"plan.maturity_lead.{cls}", *row])
+    db.execute("DELETE FROM settings WHERE key = 'plan.maturity_lead_days'")
+
+
+@migrations()
+def m005_sale_compliance(db: Database) -> None:
+    # Compliance-grade sales (DOMAIN §5): the dual-recording (双录) id of an elderly client's
+    # R4-R5 purchase, the risk-warning confirmation behind an override, the client's risk level
+    # when it bought (levels have no history) and the end of the cooling-off period during
+    # which the client may cancel.
+    db.execute("ALTER TABLE followups ADD COLUMN client_risk TEXT")
+    db.execute("ALTER TABLE followups ADD COLUMN recording_id TEXT")
+    db.execute("ALTER TABLE followups ADD COLUMN risk_warning_id TEXT")
+    db.execute("ALTER TABLE followups ADD COLUMN cooling_off_until TEXT")
+
+
+@migrations()
+def m006_client_data_changes(db: Database) -> None:
+    # Compliance tasks close on data (DOMAIN §4): a risk assessment or ID expiry replaced by
+    # import or `client update` is kept with the day its successor arrived, so the tasks of the
+    # old dates can be judged done, and on time, in past periods. A client's values on its first
+    # import are not stored: a client without a row here has held its current values all along.
+    db.execute("""
+        CREATE TABLE client_data_changes (
+            id INTEGER PRIMARY KEY,
+            client_id TEXT NOT NULL REFERENCES clients(client_id),
+            field TEXT NOT NULL CHECK (field IN ('risk_assessed_on', 'id_expiry')),
+            old_value TEXT,
+            new_value TEXT,
+            changed_on TEXT NOT NULL,
+            source TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX client_data_changes_client ON client_data_changes(client_id, changed_on)")
