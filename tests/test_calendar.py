@@ -109,6 +109,29 @@ def test_an_imported_schedule_for_that_year_silences_the_warning():
     assert cal.problems() == []
 
 
+@pytest.mark.parametrize("year", [1900, 1949, 2101])
+def test_a_year_past_every_calendar_table_has_weekends_only_and_says_so(year):
+    # holidays.China computes 1950 to 2100; the commands accept dates from 1900 to 2100, and
+    # `plan week` from 2100-12-31 looks into 2101.
+    cal = WorkCalendar()
+    monday = next(D(year, 2, d) for d in range(1, 8) if D(year, 2, d).weekday() == 0)
+    assert cal.working_days(monday, monday + dt.timedelta(days=6)) == [
+        monday + dt.timedelta(days=k) for k in range(5)]
+    assert cal.festival_day("spring_festival", year) is None
+    assert cal.holiday_start("mid_autumn", year) is None
+    [problem] = cal.problems()
+    assert f"for {year} no public holiday is known at all: weekdays are working days" in problem
+
+
+def test_the_warning_names_computed_and_unknown_years_in_one_line():
+    cal = WorkCalendar()
+    cal.working_days(D(2100, 12, 25), D(2101, 1, 6))
+    [problem] = cal.problems()
+    assert "schedule for 2100, 2101 is not in the installed calendar data" in problem
+    assert "for 2101 no public holiday is known at all" in problem
+    assert "for 2100, 2101 no public" not in problem
+
+
 def test_lunar_festivals_come_from_the_library_for_far_years(cal):
     # 2100 is far beyond any official data; the lunar dates are still computed.
     assert cal.festival_day("spring_festival", 2100) == D(2100, 2, 9)

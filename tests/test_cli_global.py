@@ -49,15 +49,54 @@ def test_a_bad_today_is_a_usage_error(cli, value):
 def test_a_bad_vipcrm_today_is_a_usage_error(cli):
     result = cli("config", "show", env={"VIPCRM_TODAY": "31/12/2026"})
     assert result.exit_code == 2
-    assert "ambiguous" in result.stderr
+    assert result.stderr.startswith("Error: Invalid value for VIPCRM_TODAY: '31/12/2026' is not "
+                                    "a date; write it as YYYY-MM-DD")
 
 
-@pytest.mark.parametrize("value", ["2026-03-05", "20260305", "2026/03/05", "2026年3月5日"])
-def test_today_takes_the_import_date_forms(cli, blank_db, value):
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_vipcrm_today_is_a_usage_error_not_the_system_date(cli, db_path, value):
+    result = cli("config", "set", "plan.daily_capacity", "20", env={"VIPCRM_TODAY": value})
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "VIPCRM_TODAY" in result.stderr
+    assert "YYYY-MM-DD" in result.stderr
+    assert not db_path.exists()
+
+
+def test_today_takes_iso_dates_only(cli, blank_db):
     from vipcrm.cli.common import parse_date_option
 
-    assert cli("--today", value, "config", "show", "-f", "csv").exit_code == 0
-    assert parse_date_option(value, "--today").isoformat() == "2026-03-05"
+    assert cli("--today", "2026-03-05", "config", "show", "-f", "csv").exit_code == 0
+    assert parse_date_option(" 2026-03-05 ", "--today").isoformat() == "2026-03-05"
+    # The import's other forms are for files; on the command line one form leaves no doubt.
+    for value in ("20260305", "2026/03/05", "2026年3月5日", "2026-3-5", "２０２６-０３-０５",
+                  "2026-W10-4"):
+        result = cli("--today", value, "config", "show")
+        assert result.exit_code == 2, value
+        assert "write it as YYYY-MM-DD, from 1900-01-01 to 2100-12-31" in result.stderr
+
+
+@pytest.mark.parametrize("value, ok", [("1899-12-31", False), ("1900-01-01", True),
+                                       ("2100-12-31", True), ("2101-01-01", False),
+                                       ("0001-01-01", False), ("9999-12-31", False)])
+def test_today_is_bounded_to_1900_to_2100(cli, blank_db, value, ok):
+    result = cli("--today", value, "config", "show", "-f", "csv")
+    assert (result.exit_code == 0) is ok, result.stderr
+    if not ok:
+        assert result.exit_code == 2
+        assert result.stderr == (f"Error: Invalid value for --today: {value} is out of range; "
+                                 "give a date YYYY-MM-DD from 1900-01-01 to 2100-12-31 "
+                                 "(see 'root --help')\n")
+
+
+def test_usage_errors_are_one_line_with_where_to_find_help(cli):
+    result = cli("plan", "--bogus")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: No such option: --bogus (see 'root plan --help')\n"
+
+
+def test_an_error_in_today_speaks_the_chosen_language(cli):
+    result = cli("--lang", "zh", "--today", "x", "config", "show")
+    assert result.exit_code == 2 and result.stderr.startswith("错误: ")
 
 
 def test_lang_zh_gives_chinese_headers(cli, blank_db):

@@ -375,3 +375,33 @@ def test_books_are_assigned_on_every_replayed_night_so_kpis_have_a_history(cli, 
     result = cli("--today", TODAY.isoformat(), "report", "kpi", "--format", "json")
     rows = json.loads(result.stdout)
     assert sum(r["aum_growth"] is not None for r in rows) > len(rows) // 2
+
+
+def test_holdings_handed_out_as_they_are_made_are_the_same_rows():
+    from vipcrm.demo.bank import build_bank
+
+    streamed: list[dict] = []
+    bank = build_bank(TODAY, 60, 5, CONFIG, positions=streamed.append)
+    whole = build_bank(TODAY, 60, 5, CONFIG)
+    # The memory of a big demo bank: its holdings are never all held at once.
+    assert "positions" not in bank.rows
+    assert streamed == whole.rows["positions"] and len(streamed) > 2000
+    assert {k: list(v) for k, v in bank.rows.items()} == {
+        k: list(v) for k, v in whole.rows.items() if k != "positions"}
+    # Each holding's snapshots in date order, which is all the import needs.
+    last: dict[tuple, dt.date] = {}
+    for row in streamed:
+        key = (row["client_id"], row["product_code"])
+        assert last.get(key, dt.date.min) < row["as_of"]
+        last[key] = row["as_of"]
+
+
+def test_transactions_are_made_as_they_are_read_with_ids_in_date_order():
+    from vipcrm.demo.bank import build_bank
+
+    rows = build_bank(TODAY, 50, 7, CONFIG).rows["transactions"]
+    listed = list(rows)
+    assert len(rows) == len(listed) > 100
+    assert rows[0] == listed[0] and rows[-1] == listed[-1] and rows[2:4] == listed[2:4]
+    assert [r["txn_id"] for r in listed] == [f"T{i + 1:08d}" for i in range(len(listed))]
+    assert [r["date"] for r in listed] == sorted(r["date"] for r in listed)

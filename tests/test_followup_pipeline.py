@@ -27,13 +27,14 @@ def test_five_steps_plan_assess_sale_after_sale_celebrate(cli, db_path):
 
     # 1. plan: Friday's plan has Qian Mei (her risk assessment expires on 20 December; never
     # contacted, her first cadence call is not today but on her day of the go-live round, spread
-    # over her tier's cadence); one call covers every reason but the assessment, which only the
+    # over her tier's cadence); a call does not complete the assessment, which only the
     # reassessment itself completes
     first = plan("2026-11-27")["C0002"]
-    assert "risk_expiry" in first["reasons"] and "cadence" not in first["reasons"]
+    assert first["reasons"] == ["risk_expiry"]
     called = run("2026-11-27", "followup", "log", "C0002", "--channel", "phone", "--stage", "plan",
                  "--minutes", "10", "--note", "Reassessment due; meeting on Monday")
-    assert "completed: " in called.stderr
+    assert "open until the new data arrives" in called.stderr
+    assert "completed: " not in called.stderr
     assert plan("2026-11-27")["C0002"]["reasons"] == ["risk_expiry"]
 
     # 2. assess: Monday's visit reassesses her (C4) and learns two profile fields

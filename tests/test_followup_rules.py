@@ -9,8 +9,9 @@ import pytest
 
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import Config
-from vipcrm.core.followup import (Contact, RiskProfile, after_sale_dates, check_contact, check_sale,
-                                  check_time, cooling_off_until, unsuitability)
+from vipcrm.core.followup import (MAX_AMOUNT, Contact, RiskProfile, after_sale_dates,
+                                  check_contact, check_sale, check_time, cooling_off_until,
+                                  unsuitability)
 
 TODAY = dt.date(2026, 11, 30)
 CONFIG = Config()
@@ -41,6 +42,9 @@ def test_a_plain_call_has_no_problem():
     ({"next_date": TODAY - dt.timedelta(days=1)}, "must be after"),
     ({"amount": 100, "product_code": None}, "needs the product"),
     ({"amount": 0, "product_code": "FUND"}, "amount must be positive"),
+    ({"amount": MAX_AMOUNT + 1, "product_code": "FUND"},
+     "above the largest a contact records (10,000,000,000,000 CNY)"),
+    ({"amount": 2 ** 63, "product_code": "FUND"}, "above the largest"),
     ({"outcome": "no_answer", "satisfaction": 3}, "drop --satisfaction"),
     ({"outcome": "no_answer", "referral": "Li Si"}, "drop --referral"),
     ({"visit_level": "technical"}, "corporate clients only"),
@@ -58,7 +62,8 @@ def test_each_bad_entry_is_one_problem(changes, expected):
 @pytest.mark.parametrize("changes", [
     {"minutes": 0}, {"minutes": 1440}, {"satisfaction": 1}, {"satisfaction": 5},
     {"next_date": TODAY + dt.timedelta(days=1)}, {"date": TODAY - dt.timedelta(days=400)},
-    {"product_code": "FUND", "amount": 1}, {"outcome": "no_answer", "stage": "plan"},
+    {"product_code": "FUND", "amount": 1}, {"product_code": "FUND", "amount": MAX_AMOUNT},
+    {"outcome": "no_answer", "stage": "plan"},
     {"joint_rm_id": "RM2"},
 ])
 def test_edges_that_are_accepted(changes):

@@ -82,6 +82,46 @@ def test_unknown_encoding_name_is_refused(cli, tmp_path):
     assert "unknown encoding 'klingon'" in result.stderr
 
 
+@pytest.mark.parametrize("encoding, why", [
+    *((name, "is not a text encoding (it turns bytes into bytes)")
+      for name in ("base64", "hex", "rot13", "zlib", "uu", "bz2", "quopri")),
+    *((name, "does not read plain ASCII bytes (commas, quotes, line ends) as themselves")
+      for name in ("utf-16", "utf-16-le", "utf-32", "utf-7", "cp500", "unicode_escape",
+                   "raw_unicode_escape")),
+    ("", "unknown encoding ''"),
+    ("utf\x00", "unknown encoding"),
+    ("x" * 5000, "unknown encoding 'xxxxxxxx"),
+])
+def test_an_encoding_no_csv_extract_can_be_in_is_refused_with_the_useful_ones(
+        cli, blank_db, db_path, tmp_path, encoding, why):
+    path = write_csv(tmp_path / "c.csv", [CLIENT_HEADER, ["C1", "A", "BJ01"]])
+    before = contents(db_path)
+    result = cli("import", "clients", path, "--encoding", encoding)
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ") and why in line and len(line) < 400
+    assert line.endswith("use utf-8, utf-8-sig, gb18030 (covers GBK), big5, latin-1 or cp1252")
+    assert contents(db_path) == before
+
+
+def test_a_utf16_file_is_pointed_to_csv_utf8(cli, tmp_path):
+    path = tmp_path / "unicode.csv"
+    path.write_bytes("client_id,name,home_branch\nC1,Zhao,BJ01\n".encode("utf-16"))
+    result = cli("import", "clients", path, "--encoding", "utf-16")
+    assert result.exit_code == 1
+    assert "Excel's 'Unicode text': save it as 'CSV UTF-8'" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "UTF8", "gbk", "big5", "cp1252", "ascii",
+                                      "shift_jis"])
+def test_ascii_compatible_encodings_are_taken(cli, sql, tmp_path, encoding):
+    path = write_csv(tmp_path / "c.csv", [CLIENT_HEADER, ["C1", "Zhao", "BJ01"]],
+                     encoding=encoding)
+    result = cli("import", "clients", path, "--encoding", encoding)
+    assert result.exit_code == 0, result.stderr
+    assert sql("SELECT name FROM clients") == [("Zhao",)]
+
+
 def test_undecodable_file_is_refused_naming_the_byte_offset(cli, blank_db, db_path, tmp_path):
     good = b"client_id,name,home_branch\nC1,Zhao,BJ01\nC2,"
     path = tmp_path / "broken.csv"

@@ -16,11 +16,25 @@ from typer.core import TyperGroup
 from vipcrm import __version__
 from vipcrm.cli.common import EXIT_REFUSED, Refused, State, plain
 from vipcrm.core.text import Text
+from vipcrm.formats.escape import printable
 from vipcrm.formats.i18n import default_lang
+
+try:  # Typer 0.28 runs on its own copy of Click, whose exceptions are not click's
+    from typer._click import exceptions as click_errors
+    from typer._click.core import ParameterSource
+except ImportError:  # pragma: no cover - older Typer on Click itself
+    from click import exceptions as click_errors
+    from click.core import ParameterSource
 
 
 class VipcrmGroup(TyperGroup):
     """Turns the project's own errors into one `Error: …` line and the exit code of CLI.md."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click_errors.UsageError as exc:
+            _usage(exc)
 
     def invoke(self, ctx: click.Context):
         from vipcrm.core.config import ConfigError
@@ -29,6 +43,8 @@ class VipcrmGroup(TyperGroup):
 
         try:
             return super().invoke(ctx)
+        except click_errors.UsageError as exc:
+            _usage(exc)
         except Refused as exc:
             _fail(ctx, exc.message, exc.code)
         except (FileRefused, StoreError, ConfigError) as exc:
@@ -56,6 +72,18 @@ class VipcrmGroup(TyperGroup):
                        name=exc.filename or "", reason=exc.strerror), EXIT_REFUSED)
 
 
+def _usage(exc) -> None:
+    """A usage error as one line (exit 2), like every other error: the reason, then where the
+    command's options are explained, instead of Click's usage block."""
+    if isinstance(exc, click_errors.NoArgsIsHelpError):
+        raise exc  # a group called alone shows its help
+    ctx = exc.ctx
+    message = exc.format_message()
+    if ctx is not None:
+        message = f"{message} (see '{ctx.command_path} --help')"
+    _fail(ctx, message, exc.exit_code)
+
+
 def _reader_gone() -> None:
     """`vipcrm plan today | head -1`: the reader closed the pipe, which is no error to report.
 
@@ -70,12 +98,13 @@ def _reader_gone() -> None:
     raise typer.Exit(1)
 
 
-def _fail(ctx: click.Context, message: "Text | str", code: int) -> None:
+def _fail(ctx: click.Context | None, message: "Text | str", code: int) -> None:
     from vipcrm.formats.i18n import render
 
-    lang = ctx.obj.lang if isinstance(ctx.obj, State) else "en"
+    root = ctx.find_root() if ctx is not None else None
+    lang = root.obj.lang if root is not None and isinstance(root.obj, State) else "en"
     prefix = "错误" if lang == "zh" else "Error"
-    click.echo(f"{prefix}: {render(message, lang)}", err=True)
+    click.echo(f"{prefix}: {printable(render(message, lang))}", err=True)
     raise typer.Exit(code)
 
 
@@ -121,13 +150,16 @@ def main_callback(
     chosen_lang = (lang or default_lang()).lower()
     if chosen_lang not in ("en", "zh"):
         raise typer.BadParameter(f"{lang!r}; choose en or zh", param_hint="--lang")
-    ctx.obj = State(
-        db_path=db,
-        today=parse_date_option(today, "--today") or dt.date.today(),
-        lang=chosen_lang,
-        quiet=quiet,
-        verbose=verbose,
-    )
+    # The state first, so that an error in --today speaks the chosen language.
+    ctx.obj = State(db_path=db, lang=chosen_lang, quiet=quiet, verbose=verbose)
+    hint = "--today"
+    if ctx.get_parameter_source("today") == ParameterSource.ENVIRONMENT:
+        hint = "VIPCRM_TODAY"
+    elif today is None and os.environ.get("VIPCRM_TODAY") is not None:
+        # Click skips an empty variable; a cron line `VIPCRM_TODAY=$DAY` with DAY unset
+        # must not quietly run as the system date.
+        today, hint = os.environ["VIPCRM_TODAY"], "VIPCRM_TODAY"
+    ctx.obj.today = parse_date_option(today, hint) or dt.date.today()
 
 
 def _register() -> None:

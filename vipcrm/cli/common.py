@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.console import Console
 
 from vipcrm.core.config import Config
 from vipcrm.core.text import Text
+from vipcrm.formats.escape import printable
 from vipcrm.formats.output import Field, render
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
@@ -78,17 +80,18 @@ class State:
 
         return render(text, self.lang)
 
+    # Messages name files and values from outside: each is one line, escapes shown, not run.
     def info(self, text: "Text | str") -> None:
         if not self.quiet:
-            self.err.print(self.say(text), markup=False)
+            self.err.print(printable(self.say(text)), markup=False)
 
     def debug(self, text: "Text | str") -> None:
         if self.verbose:
-            self.err.print(self.say(text), markup=False)
+            self.err.print(printable(self.say(text)), markup=False)
 
     def warn(self, text: "Text | str") -> None:
         prefix = "警告" if self.lang == "zh" else "Warning"
-        self.err.print(f"{prefix}: {self.say(text)}", markup=False)
+        self.err.print(f"{prefix}: {printable(self.say(text))}", markup=False)
 
     def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
              title: str | None = None, totals: bool = False) -> None:
@@ -120,12 +123,46 @@ def check_format(fmt: str, allowed: Sequence[str] = ("table", "csv", "json")) ->
     return fmt
 
 
-def parse_date_option(value: str | None, name: str) -> dt.date | None:
+# The dates a command accepts: wide enough for any plan, report or history, narrow enough that
+# every configured span (at most ten years) added to them stays a real date.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+# Contacts and RM time are records of work done: none before the bank kept them electronically.
+FIRST_RECORD = dt.date(1990, 1, 1)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date_option(value: str | None, name: str, *, earliest: dt.date = EARLIEST,
+                      latest: dt.date = LATEST, accepted: str | None = None) -> dt.date | None:
+    """A date typed on the command line: YYYY-MM-DD only (the import's other forms are for
+    files) within [earliest, latest]; anything else is a usage error naming the option, the
+    value, the format and the range. `accepted` words the range when it is not two dates."""
     if value is None:
         return None
-    from vipcrm.formats.values import BadValue, parse_date
-
+    accepted = accepted or f"from {earliest} to {latest}"
+    text = value.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, {accepted}",
+                                 param_hint=name)
     try:
-        return dt.date.fromisoformat(parse_date(value.strip()))
-    except BadValue as exc:
-        raise typer.BadParameter(str(exc), param_hint=name) from None
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a real date; write it as YYYY-MM-DD, "
+                                 f"{accepted}", param_hint=name) from None
+    if not earliest <= day <= latest:
+        raise typer.BadParameter(f"{text} is out of range; give a date YYYY-MM-DD {accepted}",
+                                 param_hint=name)
+    return day
+
+
+def parse_record_date(value: str | None, name: str, today: dt.date) -> dt.date:
+    """The day of a contact or of RM time (default today): work done, so not before
+    FIRST_RECORD nor after today."""
+    if value is None:
+        if today < FIRST_RECORD:
+            raise typer.BadParameter(f"not given, so today ({today}), which is before "
+                                     f"{FIRST_RECORD}; records start there: give --today or "
+                                     f"{name} from {FIRST_RECORD} on", param_hint=name)
+        return today
+    return parse_date_option(value, name, earliest=FIRST_RECORD, latest=today,
+                             accepted=f"from {FIRST_RECORD} to today ({today})")

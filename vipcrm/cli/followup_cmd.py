@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import EXIT_USAGE, Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (EXIT_USAGE, LATEST, Refused, check_format, parse_date_option,
+                               parse_record_date, state)
 from vipcrm.formats.output import Field, yuan_grouped
 
 followup_app = typer.Typer(help="Log contacts, list them and their prospects, and record RM time "
@@ -24,6 +25,9 @@ def _amount(text: Optional[str]) -> Optional[int]:
         return parse_money(text.strip())
     except BadValue as exc:
         raise typer.BadParameter(str(exc), param_hint="--amount") from None
+    except ValueError:  # more digits than Python converts (4,300)
+        raise typer.BadParameter(f"{len(text)} characters is not an amount; give CNY with at "
+                                 "most 2 decimals", param_hint="--amount") from None
 
 
 def _check_rm(conn, rm_id: str, what: str, fix: str = "record it under an active RM") -> None:
@@ -51,9 +55,10 @@ def log(
     client: str = typer.Argument(..., help="The client's id."),
     channel: str = typer.Option(..., "--channel", help="phone, sms, visit, event, wechat or email."),
     rm: Optional[str] = typer.Option(None, "--rm", help="The RM (default: the client's RM)."),
-    date: Optional[str] = typer.Option(None, "--date", help="Day of the contact (default today; "
-                                                            "at most followup.max_backdate_days, "
-                                                            "7, days back)."),
+    date: Optional[str] = typer.Option(None, "--date",
+                                       help="Day of the contact, YYYY-MM-DD from 1990-01-01 to "
+                                            "today (default today; at most "
+                                            "followup.max_backdate_days, 7, days back)."),
     minutes: Optional[int] = typer.Option(None, "--minutes", help="Time spent, 0 to 1440."),
     stage: Optional[str] = typer.Option(None, "--stage",
                                         help="plan, assess, sale, after_sale or celebrate."),
@@ -64,7 +69,8 @@ def log(
     amount: Optional[str] = typer.Option(None, "--amount", help="Amount in CNY (sales)."),
     satisfaction: Optional[int] = typer.Option(None, "--satisfaction", help="1 to 5."),
     next_date: Optional[str] = typer.Option(None, "--next",
-                                            help="Next follow-up date (a followup_due task)."),
+                                            help="Next follow-up date (a followup_due task), "
+                                                 "YYYY-MM-DD after the contact's date."),
     referral: Optional[str] = typer.Option(None, "--referral",
                                            help="Name of a person the client referred (a prospect)."),
     joint_rm: Optional[str] = typer.Option(None, "--joint-rm", help="A second RM on the contact."),
@@ -120,8 +126,9 @@ def log(
                       "(suitability.elderly_age) or one of unknown age needs its dual-recording "
                       "(双录) id, --recording-id ID, and a channel other than phone or SMS",
                       EXIT_USAGE)
-    day = parse_date_option(date, "--date") or st.today
-    next_day = parse_date_option(next_date, "--next")
+    day = parse_record_date(date, "--date", st.today)
+    next_day = parse_date_option(next_date, "--next", earliest=day + dt.timedelta(days=1),
+                                 accepted=f"after the contact's date {day}, up to {LATEST}")
     amount_fen = _amount(amount)
     db = st.db()
     conn = db.conn
@@ -314,7 +321,8 @@ def time_(
     rm: str = typer.Argument(..., help="The RM."),
     minutes: int = typer.Option(..., "--minutes", help="Minutes to add, 1 to 1440."),
     category: str = typer.Option(..., "--category", help="vip, non_vip, admin or training."),
-    date: Optional[str] = typer.Option(None, "--date", help="Default today."),
+    date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD from 1990-01-01 to "
+                                                             "today (default today)."),
 ) -> None:
     """Record RM time outside logged contacts: the other half of the VIP-time KPI.
 
@@ -329,7 +337,7 @@ def time_(
     from vipcrm.store.followup import add_time, day_minutes
 
     st = state(ctx)
-    day = parse_date_option(date, "--date") or st.today
+    day = parse_record_date(date, "--date", st.today)
     category = _lower(category)
     db = st.db()
     _check_rm(db.conn, rm, "followup time")

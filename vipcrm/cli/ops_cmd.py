@@ -20,7 +20,8 @@ def nightly_command(
                                           help="Write each RM's plan (CSV and ICS) here."),
     backup_dir: Optional[Path] = typer.Option(None, "--backup-dir",
                                               help="Take a dated backup here first."),
-    keep: int = typer.Option(7, "--keep", min=1, help="Backups to keep in --backup-dir."),
+    keep: int = typer.Option(7, "--keep", min=1, max=3650,
+                             help="Backups to keep in --backup-dir (1 to 3650)."),
 ) -> None:
     """The unattended nightly chain, for cron.
 
@@ -96,7 +97,8 @@ def audit_command(
     ctx: typer.Context,
     date_from: Optional[str] = typer.Option(None, "--from", help="From this day (YYYY-MM-DD)."),
     command: Optional[str] = typer.Option(None, "--command", help="Only commands starting so."),
-    limit: int = typer.Option(200, "--limit", min=1, help="The newest N entries."),
+    limit: int = typer.Option(200, "--limit", min=1, max=1_000_000,
+                              help="The newest N entries (1 to 1,000,000)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
 ) -> None:
     """Read the audit log: every write, who ran it, when, and what it changed.

@@ -661,7 +661,7 @@ def _corporate_fields() -> list[Field]:
 @report_app.command("corporates")
 def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] = BRANCH,
                rm: Optional[str] = RM,
-               year: Optional[int] = typer.Option(None, "--year",
+               year: Optional[int] = typer.Option(None, "--year", min=1900, max=2100,
                                                   help="Review year (default: the latest rated "
                                                        "year up to --to's)."),
                everyone: bool = typer.Option(False, "--all", help="Every rated client, not only "

@@ -260,7 +260,7 @@ CORPORATE_FIELDS = [
 @tier_app.command("corporate")
 def corporate(
     ctx: typer.Context,
-    year: Optional[int] = typer.Option(None, "--year",
+    year: Optional[int] = typer.Option(None, "--year", min=1900, max=2100,
                                        help="Review year (default: the latest with metrics)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
 ) -> None:

@@ -65,6 +65,9 @@ class _Year:
     off: frozenset  # weekdays that are holidays
     on: frozenset  # weekend days that are working days
     anchors: Mapping[str, dt.date]  # lunar festival -> a day of its holiday
+    # False past the computed calendar's own tables (holidays.China knows 1950 to 2100):
+    # such a year has weekends and no public holiday at all.
+    known: bool = True
 
 
 @lru_cache(maxsize=64)
@@ -99,7 +102,7 @@ def _computed_year(year: int, observed: bool) -> _Year:
         days = sorted(china.get_named(name, lookup="exact"))
         if days:
             anchors[festival] = days[0]
-    return _Year(off, on, anchors)
+    return _Year(off, on, anchors, known=len(china) > 0)
 
 
 class WorkCalendar:
@@ -128,11 +131,15 @@ class WorkCalendar:
         if not self._estimated_years:
             return []
         years = ", ".join(str(y) for y in sorted(self._estimated_years))
+        unknown = ", ".join(str(y) for y in sorted(self._estimated_years)
+                            if not _computed_year(y, True).known)
+        beyond = (f"; for {unknown} no public holiday is known at all: weekdays are working days"
+                  if unknown else "")
         return [
             f"the official holiday schedule for {years} is not in the installed calendar data; "
             "working days are computed (lunar holidays included, adjusted working days 调休 "
-            "unknown): import the State Council's schedule with `vipcrm import calendar FILE` "
-            "or update the chinesecalendar package"
+            f"unknown{beyond}): import the State Council's schedule with `vipcrm import "
+            "calendar FILE` or update the chinesecalendar package"
         ]
 
     @property

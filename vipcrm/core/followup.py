@@ -31,6 +31,9 @@ TIME_CATEGORIES = ("vip", "non_vip", "admin", "training")
 # After-sale care: calls at these offsets from the sale (DOMAIN §4 followup_due).
 AFTER_SALE_DAYS = (7, 30)
 DAY_MINUTES = 24 * 60
+# The largest amount one contact records (fen, 10,000,000,000,000.00 CNY): far above any sale,
+# small enough that the sums over every contact of a bank stay within SQLite's 64 bits.
+MAX_AMOUNT = 10 ** 15
 # An elderly client's R4-R5 purchase is recorded (双录), which a call or a text message is not.
 UNRECORDED_CHANNELS = ("phone", "sms")
 # Wealth products are never sold to a client they do not suit (2011 rules art. 18).
@@ -102,6 +105,9 @@ def check_contact(contact: Contact, today: dt.date, *, corporate: bool,
                         f"{contact.date}")
     if contact.amount is not None and contact.amount <= 0:
         problems.append("amount must be positive")
+    elif contact.amount is not None and contact.amount > MAX_AMOUNT:
+        problems.append(f"amount is above the largest a contact records "
+                        f"({MAX_AMOUNT // 100:,} CNY); check the amount")
     if contact.amount is not None and contact.product_code is None:
         problems.append("an amount needs the product it was for (--product)")
     if contact.outcome == "no_answer":

@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from sqlite_utils import Database
 
@@ -37,16 +38,20 @@ def load_demo(db: Database, today: dt.date, *, clients: int = 600, seed: int = 7
               ) -> dict[str, dict[str, int]]:
     """Build the demo bank and import it; returns {kind: import counts} in import order."""
     say = info or (lambda text: None)
-    bank = build_bank(today, clients, seed, load_config(db))
-    for line in bank.describe().splitlines():
-        say(line)
     summary: dict[str, dict[str, int]] = {}
-    with tempfile.TemporaryDirectory(prefix="vipcrm-demo-") as folder:
-        for kind in IMPORT_ORDER:
-            rows = bank.rows.get(kind)
-            if not rows:
-                continue
-            path = write_extract(Path(folder), kind, rows)
+    with tempfile.TemporaryDirectory(prefix="vipcrm-demo-") as name:
+        folder = Path(name)
+        # The holdings go to their file as they are made: they are most of the bank.
+        with extract_writer(folder, "positions") as positions:
+            bank = build_bank(today, clients, seed, load_config(db), positions=positions)
+        paths = [folder / "positions.csv" if kind == "positions"
+                 else write_extract(folder, kind, bank.rows[kind])
+                 for kind in IMPORT_ORDER if kind == "positions" or bank.rows.get(kind)]
+        for line in bank.describe().splitlines():
+            say(line)
+        del bank  # the files hold it now: the imports need the memory
+        for path in paths:
+            kind = path.stem
             result = import_file(db, kind, path, ImportOptions(user=user, today=today,
                                                                demo=True))
             for line in result.first_rejects:
@@ -65,17 +70,27 @@ def foreign_imports(db: Database) -> Text | None:
     return Text("{count} import(s), the latest {file}", count=count, file=latest) if count else None
 
 
-def write_extract(folder: Path, kind_name: str, rows: list[dict]) -> Path:
+def write_extract(folder: Path, kind_name: str, rows: Iterable[dict]) -> Path:
+    with extract_writer(folder, kind_name) as write:
+        for row in rows:
+            write(row)
+    return folder / f"{kind_name}.csv"
+
+
+@contextmanager
+def extract_writer(folder: Path, kind_name: str) -> Iterator[Callable[[dict], None]]:
+    """`folder/<kind>.csv` written as the bank sends it, one row per call."""
     kind = KINDS[kind_name]
     encoding, chinese, date_format = STYLES.get(kind_name, PLAIN)
-    path = folder / f"{kind_name}.csv"
-    with open(path, "w", encoding=encoding, newline="") as handle:
+    with open(folder / f"{kind_name}.csv", "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([c.aliases[0] if chinese else c.name for c in kind.columns])
-        for row in rows:
+
+        def write(row: dict) -> None:
             writer.writerow([_cell(c, row.get(c.name), chinese, date_format)
                              for c in kind.columns])
-    return path
+
+        yield write
 
 
 def _cell(column: Column, value: object, chinese: bool, date_format: str) -> str:
@@ -93,4 +108,5 @@ def _cell(column: Column, value: object, chinese: bool, date_format: str) -> str
     return str(value)
 
 
-__all__ = ["Bank", "build_bank", "foreign_imports", "load_demo", "write_extract"]
+__all__ = ["Bank", "build_bank", "extract_writer", "foreign_imports", "load_demo",
+           "write_extract"]

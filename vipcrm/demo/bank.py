@@ -20,6 +20,7 @@ import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
 
 from vipcrm.core.config import GRADES, TIERS, Config
 from vipcrm.demo import people
@@ -92,9 +93,31 @@ class RM:
         return self.grade if self.exam_passed else "trainee"
 
 
+class RowView(Sequence):
+    """Rows made as they are read from compact tuples: a big bank's transactions held as dicts
+    would take three times the memory."""
+
+    def __init__(self, items: list, make: Callable[[int, Any], dict]):
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._make(i, self._items[i]) for i in range(*index.indices(len(self)))]
+        index = range(len(self))[index]
+        return self._make(index, self._items[index])
+
+    def __iter__(self) -> Iterator[dict]:
+        return (self._make(i, item) for i, item in enumerate(self._items))
+
+
 @dataclass
 class Bank:
-    rows: dict[str, list[dict]]
+    # Lists of rows (or RowViews); no `positions` when they were handed out as they were made.
+    rows: dict[str, Sequence[dict]]
     first_day: dt.date
     last_day: dt.date
     highlights: dict[str, str]  # what to look at first: {what: client, RM or product}
@@ -110,12 +133,18 @@ class Bank:
                 + ", ".join(f"{what} {key}" for what, key in self.highlights.items()))
 
 
-def build_bank(today: dt.date, clients: int, seed: int, config: Config) -> Bank:
-    return _Builder(today, clients, seed, config).build()
+def build_bank(today: dt.date, clients: int, seed: int, config: Config,
+               positions: Callable[[dict], None] | None = None) -> Bank:
+    """The bank; `positions`, when given, receives each holdings row as it is made (client by
+    client) instead of `rows["positions"]` holding them: they are most of a bank's rows, so the
+    memory of a big demo bank then grows with its clients but not with their holdings."""
+    return _Builder(today, clients, seed, config, positions).build()
 
 
 class _Builder:
-    def __init__(self, today: dt.date, clients: int, seed: int, config: Config):
+    def __init__(self, today: dt.date, clients: int, seed: int, config: Config,
+                 positions: Callable[[dict], None] | None = None):
+        self.positions_out = positions
         self.rng = random.Random(seed)
         self.today = today
         self.n_clients = clients
@@ -370,7 +399,10 @@ class _Builder:
         snapshot day (a closed one is listed at 0 on the day it closes, then left out)."""
         self._choose_new_buyers()
         n = len(self.days)
-        rows = []
+        rows: list[dict] = []
+        emit = self.positions_out or rows.append
+        # Client by client, each holding's snapshots in date order: the import carries every
+        # (client, product) forward on its own, so no sort over the whole bank is needed.
         for client in self.clients:
             for code, balances, maturity in self._holdings(client):
                 start = _first(balances)
@@ -378,12 +410,12 @@ class _Builder:
                 for i in range(start, n):
                     balance = balances[i]
                     if balance != previous or balance != 0:
-                        rows.append({"client_id": client.client_id, "product_code": code,
-                                     "as_of": self.days[i], "balance": balance,
-                                     "maturity_date": maturity})
+                        emit({"client_id": client.client_id, "product_code": code,
+                              "as_of": self.days[i], "balance": balance,
+                              "maturity_date": maturity})
                     previous = balance
-        rows.sort(key=lambda r: (r["as_of"], r["client_id"], r["product_code"]))
-        self.rows["positions"] = rows
+        if self.positions_out is None:
+            self.rows["positions"] = rows
 
     def _choose_new_buyers(self) -> None:
         """A few clients already bought this week's launches (their sales are in the history)."""
@@ -554,10 +586,7 @@ class _Builder:
         for client, day, before_minus_after in self.events:
             found.append((day, client.client_id, client.main, -before_minus_after, "counter"))
         found.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
-        self.rows["transactions"] = [
-            {"txn_id": f"T{i + 1:08d}", "client_id": client_id, "date": day, "branch": branch,
-             "amount": amount, "channel": channel}
-            for i, (day, client_id, branch, amount, channel) in enumerate(found)]
+        self.rows["transactions"] = RowView(found, _transaction_row)
 
     def _amount(self, c: Client) -> int:
         top = max(50_000, c.aum * 0.1)
@@ -795,6 +824,12 @@ class _Builder:
                     "industry_influence": influence, "credit_rating": rating,
                 })
         self.rows["corporates"] = rows
+
+
+def _transaction_row(i: int, found: tuple) -> dict:
+    day, client_id, branch, amount, channel = found
+    return {"txn_id": f"T{i + 1:08d}", "client_id": client_id, "date": day, "branch": branch,
+            "amount": amount, "channel": channel}
 
 
 def _same_day_in(year: int, day: dt.date) -> dt.date:

@@ -188,8 +188,41 @@ def _encoding_fix(raw: bytes, encoding: str) -> str:
     return "fix the file or pass --encoding"
 
 
+# The reader splits lines and finds quotes in the raw bytes, so an extract's encoding must read
+# ASCII bytes as themselves: UTF-8, GB18030/GBK, Big5, the ISO-8859 and Windows code pages do;
+# UTF-16/32, EBCDIC, UTF-7 and the escape codecs do not, and bytes-to-bytes codecs (base64,
+# zlib …) are no text encoding at all.
+_ASCII_PROBE = "\r\n,;\t\"'_ azAZ09+-.~\\u0041\\x41@#$%&()*/:<=>?[]^`{|}!"
+USEFUL_ENCODINGS = "utf-8, utf-8-sig, gb18030 (covers GBK), big5, latin-1 or cp1252"
+
+
+def check_encoding(name: str) -> str:
+    """The --encoding a CSV extract can be read in, or FileRefused naming the useful ones."""
+    shown = repr(name) if len(name) <= 40 else repr(name[:40] + "…")
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        raise FileRefused(f"unknown encoding {shown}; use {USEFUL_ENCODINGS}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise FileRefused(f"--encoding {shown}: {info.name} is not a text encoding (it turns "
+                          f"bytes into bytes); use {USEFUL_ENCODINGS}")
+    try:
+        keeps_ascii = _ASCII_PROBE.encode("ascii").decode(info.name) == _ASCII_PROBE
+    except (UnicodeError, ValueError):
+        keeps_ascii = False
+    if not keeps_ascii:
+        fix = (" (a UTF-16 or UTF-32 file is Excel's 'Unicode text': save it as 'CSV UTF-8')"
+               if info.name.startswith(("utf-16", "utf-32")) else "")
+        raise FileRefused(f"--encoding {shown}: {info.name} does not read plain ASCII bytes "
+                          f"(commas, quotes, line ends) as themselves, so a CSV extract cannot "
+                          f"be in it{fix}; use {USEFUL_ENCODINGS}")
+    return name
+
+
 def open_csv(path: str | os.PathLike, encoding: str | None = None) -> CsvSource:
     path = Path(path)
+    if encoding is not None:
+        encoding = check_encoding(encoding)
     if not path.is_file():
         raise FileRefused(f"{path}: no such file; check the path")
     size = path.stat().st_size
@@ -197,12 +230,7 @@ def open_csv(path: str | os.PathLike, encoding: str | None = None) -> CsvSource:
         sample = handle.read(SAMPLE_BYTES)
     if not sample.strip():
         raise FileRefused(f"{path.name}: the file is empty; it needs a header line and rows")
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise FileRefused(f"unknown encoding {encoding!r}; try utf-8 or gb18030") from None
-    else:
+    if encoding is None:
         encoding = detect_encoding(sample, path)
     # The header ends where `rows()` (universal newlines) starts reading: at \n, \r\n or a lone
     # \r (old Mac Excel). Neither byte occurs inside a UTF-8 or GB18030 character.

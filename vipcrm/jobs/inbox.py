@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from vipcrm.core.text import Text
 from vipcrm.formats.csvfile import FileRefused
+from vipcrm.formats.escape import printable
 from vipcrm.formats.kinds import IMPORT_ORDER
 from vipcrm.store.db import Damaged, DiskFull, StoreError, db_file, store_error
 from vipcrm.store.imports import ImportOptions, import_file
@@ -30,7 +31,9 @@ from vipcrm.store.outputs import Guard
 class InboxResult:
     file: str
     kind: str
-    status: str  # imported, rejects, failed (file refused, in failed/), stopped (left in the inbox)
+    # imported, rejects, failed (file refused, in failed/), stopped (left in the inbox),
+    # skipped (not a file of the inbox's own, left where it is)
+    status: str
     detail: str
     fatal: bool = False  # stopped by a damaged database or a full disk: nothing else may run
 
@@ -46,10 +49,39 @@ def kind_of(name: str) -> str | None:
     return None
 
 
-def _candidates(inbox: Path) -> list[Path]:
+def _entries(inbox: Path) -> list[Path]:
     # Hidden names are files still being written (`.clients.csv.part`, then renamed).
-    return [p for p in inbox.iterdir()
-            if p.is_file() and not p.name.startswith(".") and ".rejects" not in p.name]
+    return [p for p in inbox.iterdir() if not p.name.startswith(".") and ".rejects" not in p.name]
+
+
+def _outside(path: Path, inbox: Path) -> str | None:
+    """Why the inbox entry is not one of its own files, or None when it is.
+
+    Whoever can drop a file in the inbox must not make the nightly run read another one: a
+    link to a file elsewhere would be imported, and its lines copied into a rejects file.
+    """
+    if path.is_symlink():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return (f"a symbolic link (to {target}): only files in the inbox itself are imported; "
+                "left where it is")
+    if path.is_file() and Path(os.path.realpath(path)).parent != Path(os.path.realpath(inbox)):
+        return (f"its real path {os.path.realpath(path)} is outside the inbox; only files in "
+                "the inbox itself are imported; left where it is")
+    return None
+
+
+def _candidates(inbox: Path) -> list[Path]:
+    return [p for p in _entries(inbox) if p.is_file() and _outside(p, inbox) is None]
+
+
+def outside_entries(inbox: Path) -> list[tuple[Path, str]]:
+    """Links and other entries that lead out of the inbox, with the reason they are skipped."""
+    # A linked folder (done/ on another disk) is the operator's doing and holds no extract.
+    found = [(p, _outside(p, inbox)) for p in _entries(inbox) if not p.is_dir()]
+    return sorted((p, why) for p, why in found if why is not None)
 
 
 def pending_files(inbox: Path) -> list[tuple[str, Path]]:
@@ -128,6 +160,9 @@ def import_inbox(db: Database, inbox: Path, user: str,
 
 def _import_one(db: Database, kind: str, path: Path, options: ImportOptions, done: Path,
                 failed: Path, guard: Guard) -> InboxResult:
+    why = _outside(path, path.parent)  # again: it may have been swapped since the listing
+    if why is not None:
+        return InboxResult(path.name, kind, "skipped", why)
     digest = sha256_of(path)
     last = _last_import(db, kind)
     # The last import of this kind was this very file: a run that crashed after the commit and
@@ -150,7 +185,7 @@ def _import_one(db: Database, kind: str, path: Path, options: ImportOptions, don
         # The reason first: a crash between the two leaves the file in the inbox to retry.
         reason_file = target.with_name(target.name + ".reason.txt")
         with guard.open(reason_file, Text("the reason file")) as reason:
-            reason.write(str(exc) + "\n")
+            reason.write(printable(str(exc)) + "\n")
         os.rename(path, target)
         return InboxResult(path.name, kind, "failed", f"{exc} (moved to failed/)")
     os.rename(path, target)

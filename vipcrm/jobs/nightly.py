@@ -24,7 +24,8 @@ from sqlite_utils import Database
 
 from vipcrm.core.config import Config, ConfigError
 from vipcrm.core.text import Text
-from vipcrm.jobs.inbox import import_inbox, unrecognised_files
+from vipcrm.formats.escape import printable
+from vipcrm.jobs.inbox import import_inbox, outside_entries, unrecognised_files
 from vipcrm.store.audit import record
 from vipcrm.store.backup import quick_check, rotate_backup
 from vipcrm.store.db import (Damaged, DiskFull, StoreError, damaged, db_file, store_error,
@@ -46,8 +47,9 @@ class Step:
     stop: bool = False  # the database is damaged or the disk full: no later step may run
 
     def line(self) -> str:
+        # File names come from whoever fills the inbox: one step is always one line.
         detail = f" {self.detail}" if self.detail else ""
-        return f"{self.name}: {self.status}{detail} [{self.seconds:.1f} s]"
+        return printable(f"{self.name}: {self.status}{detail} [{self.seconds:.1f} s]")
 
 
 @dataclass
@@ -154,7 +156,8 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
         done(Step("import", "failed", f"{exc}; set it with `vipcrm config set {FULL_SNAPSHOT} "
                                       "true|false`; every file left in the inbox"))
         return
-    status = {"imported": "ok", "rejects": "rejects", "failed": "failed", "stopped": "failed"}
+    status = {"imported": "ok", "rejects": "rejects", "failed": "failed", "stopped": "failed",
+              "skipped": "skipped"}
     clock = [time.perf_counter()]
 
     def on_file(result) -> None:
@@ -167,6 +170,8 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
         results = import_inbox(db, inbox, user, on_file=on_file, today=today,
                                bank_snapshot=bank_snapshot)
         strays = unrecognised_files(inbox)
+        reported = {result.file for result in results}
+        outside = [(e, why) for e, why in outside_entries(inbox) if e.name not in reported]
     except OSError as exc:  # the inbox itself cannot be listed or written
         full = store_error(exc, exc.filename or inbox)
         done(Step("import", "failed", str(full) if full else
@@ -175,6 +180,8 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
     for stray in strays:
         done(Step(f"import {stray.name}", "skipped",
                   "not named after a kind (clients*, positions*, …); left in the inbox"))
+    for entry, why in outside:
+        done(Step(f"import {entry.name}", "skipped", why))
     if not results:
         done(Step("import", "ok", "inbox empty"))
 
