@@ -148,6 +148,17 @@ def test_a_same_day_rerun_keeps_the_days_first_backup_and_numbers_the_next(cli, 
         conn.close()
 
 
+def test_reruns_beyond_keep_never_rotate_out_the_days_first_backup(cli, tmp_path):
+    folder = tmp_path / "backups"
+    assert cli("config", "set", "plan.daily_capacity", "12").exit_code == 0
+    for _ in range(4):
+        result = cli("--today", "2026-11-27", "nightly", "--backup-dir", folder, "--keep", "2")
+        assert result.exit_code == 0, result.stdout
+    # Two kept as asked, plus the day's rollback point, taken before the first run imported.
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["vipcrm-2026-11-27.db", "vipcrm-2026-11-27.3.db", "vipcrm-2026-11-27.4.db"])
+
+
 def test_rotation_orders_backups_by_day_then_run_and_ignores_other_names(cli, tmp_path,
                                                                          db_path):
     folder = tmp_path / "backups"
