@@ -18,8 +18,12 @@ PRIMARY_KEYS = {
     "_sqlite_migrations": ("id",),
     "assignment_history": ("id",),
     "assignments": ("client_id",),
+    "attrition_runs": ("as_of",),
+    "attrition_scores": ("client_id", "as_of"),
     "audit_log": ("id",),
     "calendar": ("date",),
+    "campaign_targets": ("campaign_id", "client_id"),
+    "campaigns": ("campaign_id",),
     "client_data_changes": ("id",),
     "clients": ("client_id",),
     "corporate_ratings": ("client_id", "review_year"),
@@ -45,6 +49,8 @@ PRIMARY_KEYS = {
 INDEXES = {
     ("assignment_history_client", "assignment_history", ("client_id",)),
     ("assignments_rm", "assignments", ("rm_id",)),
+    ("attrition_scores_as_of", "attrition_scores", ("as_of",)),
+    ("campaign_targets_client", "campaign_targets", ("client_id",)),
     ("audit_log_at", "audit_log", ("at",)),
     ("client_data_changes_client", "client_data_changes", ("client_id", "changed_on")),
     ("clients_home_branch", "clients", ("home_branch",)),
@@ -62,6 +68,7 @@ INDEXES = {
     ("transactions_client_branch_date", "transactions", ("client_id", "branch", "date")),
     ("transactions_client_date", "transactions", ("client_id", "date")),
     ("transactions_date", "transactions", ("date",)),
+    ("transactions_typed", "transactions", ("date", "type")),
 }
 
 

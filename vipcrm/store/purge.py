@@ -25,6 +25,7 @@ CLIENT_REFERENCES = (
     ("corporate_ratings", "client_id"), ("ownership", "client_id"),
     ("ownership_history", "client_id"), ("assignments", "client_id"),
     ("assignment_history", "client_id"), ("prospects", "referred_by"),
+    ("campaign_targets", "client_id"), ("attrition_scores", "client_id"),
 )
 
 
