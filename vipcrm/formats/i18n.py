@@ -74,6 +74,12 @@ HEADERS_ZH.update({
     "maturities": "到期笔数", "matured": "到期金额", "reinvested": "再投资金额",
     "retention_pct": "留存率%", "pending": "观察期未满", "maturity_date": "到期日",
     "window_end": "观察截止",
+    # Campaigns and the attrition warning.
+    "campaign_id": "活动编号", "starts_on": "开始日", "ends_on": "结束日", "tiers": "等级",
+    "targets": "目标客户", "created_on": "创建日", "closed_on": "结束于", "preference": "偏好匹配",
+    "idle_cash": "闲置资金", "maturing_on": "资金到期日", "slot": "安排日", "reached": "已联系",
+    "sold": "已成交", "reached_pct": "联系率%", "trend": "资产趋势", "outflow": "跨行转出",
+    "contact": "联系减少", "maturity": "到期未续投", "scored_on": "评分日", "at_risk": "流失风险",
 })
 
 MESSAGES_ZH = {

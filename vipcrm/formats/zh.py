@@ -77,6 +77,67 @@ SENTENCES: dict[str, str] = {
     "into it anyway, or choose another --db":
         "{path} 已有非演示数据（{found}）；如仍要载入演示银行请加 --force，或另选 --db",
     "{count} import(s), the latest {file}": "{count} 次导入，最近一次为 {file}",
+    # -- campaigns (cli/campaign_cmd.py) -------------------------------------------------------
+    "unknown campaign {id}; `vipcrm campaign list` lists them":
+        "未知的营销活动 {id}；`vipcrm campaign list` 列出全部活动",
+    "unknown product {product!r}; `vipcrm export products` lists them":
+        "未知的产品 {product!r}；`vipcrm export products` 列出全部产品",
+    "unknown RM {rm!r}; `vipcrm export rms` lists the RM ids":
+        "未知的客户经理 {rm!r}；`vipcrm export rms` 列出客户经理工号",
+    "RM {rm} works at branch {branch}, not {asked}; drop --branch or choose that branch":
+        "客户经理 {rm} 属于网点 {branch}，不是 {asked}；请去掉 --branch 或改选该网点",
+    "unknown branch {branch!r}; no RM or client belongs to it":
+        "未知的网点 {branch!r}；没有客户经理或客户属于该网点",
+    "product {product} is {status}; a campaign sells a product on sale (import the product with "
+    "status on_sale)":
+        "产品 {product} 状态为 {status}；营销活动只推在售产品（请以 on_sale 状态导入该产品）",
+    "no working day from {first} to {last}; give a longer window (--from, --to)":
+        "{first} 至 {last} 没有工作日；请放宽活动期间（--from、--to）",
+    "no target for a campaign on {product}: {considered} client(s) in the tiers ({excluded}); "
+    "nothing was stored: widen --tiers, --branch or --min-aum":
+        "{product} 的营销活动没有目标客户：所选等级共 {considered} 位客户（{excluded}）；未保存"
+        "任何内容：请放宽 --tiers、--branch 或 --min-aum",
+    "dry run: campaign on {product} from {first} to {last} would have {n} target(s) for {rms} "
+    "RM(s) or unassigned list(s); nothing stored":
+        "试运行：{product} 的营销活动（{first} 至 {last}）将有 {n} 位目标客户，分属 {rms} 位客户"
+        "经理或未分配名单；未保存任何内容",
+    "campaign {id} \"{name}\" on {product} from {first} to {last}: {n} target(s) for {rms} RM(s) "
+    "or unassigned list(s)":
+        "营销活动 {id}“{name}”（{product}，{first} 至 {last}）：{n} 位目标客户，分属 {rms} 位"
+        "客户经理或未分配名单",
+    "considered {considered} client(s) in the tiers; not targeted: {excluded}":
+        "所选等级共 {considered} 位客户；未列为目标：{excluded}",
+    "{n} {why}": "{n} 位{why}",
+    "nobody": "无",
+    "{n} target(s) left out, the lowest ranked of RMs without room: campaign.daily_per_rm "
+    "{per_day} call(s) a day over {days} working day(s); raise it or give a longer window":
+        "{n} 位目标客户因客户经理名额已满未列入（排名最低者）：campaign.daily_per_rm 每日 "
+        "{per_day} 通，共 {days} 个工作日；请调高该参数或延长活动期间",
+    "{n} more suitable client(s) beyond --limit": "另有 {n} 位适合的客户超出 --limit",
+    "campaign {id} \"{name}\": {product} {product_name} ({risk}), {first} to {last}, tiers "
+    "{tiers}; {status}":
+        "营销活动 {id}“{name}”：{product} {product_name}（{risk}），{first} 至 {last}，等级 "
+        "{tiers}；{status}",
+    "campaign {id} was closed on {day}; nothing to do": "营销活动 {id} 已于 {day} 结束；无需操作",
+    "campaign {id} closed on {day}: its {n} target(s)' calls not made leave the plans from "
+    "tomorrow":
+        "营销活动 {id} 已于 {day} 结束：其 {n} 位目标客户中尚未联系的，自明日起不再列入计划",
+    # -- attrition warning (cli/attrition_cmd.py, store/attrition.py) ------------------------
+    "attrition as of {day}: {clients} client(s) scored, {at_risk} at risk (score >= "
+    "{threshold}), {changed} change(s) stored":
+        "流失预警（{day}）：已评分 {clients} 位客户，{at_risk} 位有流失风险（得分 >= "
+        "{threshold}），保存 {changed} 处变化",
+    "no attrition scores on or before {day}; the nightly computes them, or run `vipcrm "
+    "attrition --recompute`":
+        "{day} 及之前没有流失预警评分；夜间任务会计算，或运行 `vipcrm attrition --recompute`",
+    "scores of {day}: {at_risk} of {clients} client(s) at risk":
+        "{day} 的评分：{clients} 位客户中 {at_risk} 位有流失风险",
+    "as-of date {day} is after today ({today}); scores are computed from data already seen":
+        "评分日期 {day} 晚于今天（{today}）；评分只能基于已有数据计算",
+    "attrition scores were last computed as of {last}; the earlier date {day} would rewrite the "
+    "history later runs were compared with: score {last} or later":
+        "流失预警最近一次评分日期为 {last}；更早的日期 {day} 会改写后续评分所依据的历史：请对 "
+        "{last} 或之后的日期评分",
 }
 
 WORDS: dict[str, dict[str, str]] = {
@@ -85,7 +146,7 @@ WORDS: dict[str, dict[str, str]] = {
         "nav_drop": "净值回撤", "aum_outflow": "资产流出", "followup_due": "约定回访",
         "corporate_visit": "大客户拜访", "birthday": "生日", "anniversary": "纪念日",
         "holiday": "节日问候", "period_end": "期末关怀", "cadence": "周期联系",
-        "new_product": "新品推荐",
+        "new_product": "新品推荐", "campaign": "营销活动", "retention": "流失挽留",
     },
     "channel": {"phone": "电话", "sms": "短信", "visit": "面访", "event": "活动", "wechat": "微信",
                 "email": "邮件"},
@@ -93,4 +154,8 @@ WORDS: dict[str, dict[str, str]] = {
     "stage": {"plan": "更新计划", "assess": "需求评估", "sale": "执行销售", "after_sale": "售后跟进",
               "celebrate": "庆祝成功"},
     "status": {"ok": "正常", "watch": "关注"},
+    "campaign_status": {"planned": "未开始", "running": "进行中", "ended": "已到期",
+                        "closed": "已结束"},
+    "exclusion": {"no_marketing_consent": "未同意营销", "unsuitable": "产品不适合",
+                  "holds_product": "已持有该产品"},
 }

@@ -2,7 +2,8 @@
 
 backup (checked) → import the inbox (dependency order, one transaction per file; a positions
 file is the whole bank's holdings on its dates unless `import.positions_full_snapshot` is off)
-→ tiers as of today → assignment → each RM's plan for the first working day on or after today.
+→ tiers as of today → assignment → attrition scores as of today → each RM's plan for the first
+working day on or after today.
 Every step is idempotent and every file lands whole or not at all, so after a crash at any
 point the next run simply finishes the job. A damaged database or a full disk stops the chain at once: every
 later step would fail the same way, or make things worse.
@@ -103,7 +104,8 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
             done(Step("config", "failed", f"{exc}; tiers, assignment and plans not run"))
         else:
             later = [("tiers", lambda: _tiers(db, config, today, user)),
-                     ("assign", lambda: _assign(db, config, today, user))]
+                     ("assign", lambda: _assign(db, config, today, user)),
+                     ("attrition", lambda: _attrition(db, config, today, user))]
             if options.outbox is not None:
                 later.append(("plans", lambda: _plans(db, config, today, options.outbox)))
             for name, work in later:
@@ -203,6 +205,17 @@ def _assign(db: Database, config: Config, today: dt.date, user: str) -> str:
     outcome = run.outcome
     return (f"{outcome.kept} kept, {len(outcome.changes)} change(s), "
             f"{len(run.ownership.moves)} ownership move(s)")
+
+
+def _attrition(db: Database, config: Config, today: dt.date, user: str) -> str:
+    from vipcrm.store.attrition import compute, last_run
+
+    last = last_run(db.conn)
+    if last is not None and last > today:
+        return f"already computed for a date after {today}; nothing to do"
+    run = compute(db, config, today, today=today, user=user)
+    return (f"as of {run.as_of}: {run.clients} client(s) scored, {run.at_risk} at risk, "
+            f"{run.changed} change(s)")
 
 
 def _plans(db: Database, config: Config, today: dt.date, outbox: Path) -> str:

@@ -1,0 +1,139 @@
+"""Attrition early warning (客户流失预警): a score from 0 to 100 per tiered retail client.
+
+Four factors, each a share from 0 to 1 of its weight (`attrition.weights.*`):
+
+- trend: AUM on the day against AUM 30, 90 and 180 days before (DOMAIN §1 AUM). A horizon
+  counts when the AUM at its start was positive (a client that held nothing then has no trend
+  over it); the factor is the share of the counted horizons over which AUM fell by
+  `attrition.trend_pct` or more (AUM now × 100 ≤ AUM then × (100 − pct)).
+- outflow: net transfers to other banks over the 90 days ending on the day (transactions of
+  type transfer_out minus transfer_in, never below 0), against the AUM 90 days before: full
+  at `attrition.outflow_pct` of it, in proportion below; full when there was no AUM then.
+- contact: 1 when the client's latest reached contact (never reached: the day it entered its
+  tier) is more than its tier's cadence before the day; else 1/2 when the 90 days ending on
+  the day hold fewer reached contacts than the 90 days before them; else 0.
+- maturity: the share of the money matured over the 90 days ending on the day that was not
+  reinvested, by the retention rule of `report maturities` (core.maturities): new money within
+  `plan.retention_days` of each maturity. Maturities whose retention window is still running
+  are left out.
+
+A factor contributes weight × share × 100 ÷ the sum of the weights; the score is the exact sum
+of the contributions rounded half up (so 100 when every factor is full). Contributions are kept
+and shown in tenths of a point, rounded half up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Mapping, NamedTuple, Sequence
+
+FACTORS = ("trend", "outflow", "contact", "maturity")
+HORIZONS = (30, 90, 180)  # days back the AUM trend looks
+WINDOW = 90  # days of transfers, contacts and maturities
+
+
+class Measures(NamedTuple):
+    """What the factors read of one client on one day; money in fen."""
+    aum: int
+    aum_then: Sequence[int]  # AUM 30, 90 and 180 days before (HORIZONS)
+    transfers_out: int = 0
+    transfers_in: int = 0
+    last_reached: dt.date | None = None
+    tier_since: dt.date | None = None
+    cadence: int = 0
+    reached_recent: int = 0  # reached contacts in the WINDOW days ending on the day
+    reached_before: int = 0  # … and in the WINDOW days before those
+    matured: int = 0
+    reinvested: int = 0
+
+
+class Score(NamedTuple):
+    score: int  # 0-100
+    trend: int  # each factor's contribution, in tenths of a point
+    outflow: int
+    contact: int
+    maturity: int
+
+    @property
+    def points(self) -> tuple[int, int, int, int]:
+        return self.trend, self.outflow, self.contact, self.maturity
+
+
+ZERO = Score(0, 0, 0, 0, 0)
+_HALF = Fraction(1, 2)
+
+
+def trend_share(aum: int, aum_then: Sequence[int], pct: int) -> Fraction:
+    counted = [then for then in aum_then if then > 0]
+    if not counted:
+        return Fraction(0)
+    fallen = sum(1 for then in counted if aum * 100 <= then * (100 - pct))
+    return Fraction(fallen, len(counted))
+
+
+def outflow_share(transfers_out: int, transfers_in: int, aum_before: int, pct: int) -> Fraction:
+    net = transfers_out - transfers_in
+    if net <= 0:
+        return Fraction(0)
+    full = aum_before * pct  # in fen × 100, as net × 100 below
+    if full <= 0 or net * 100 >= full:
+        return Fraction(1)
+    return Fraction(net * 100, full)
+
+
+def contact_share(m: Measures, day: dt.date) -> Fraction:
+    last = m.last_reached or m.tier_since
+    if last is not None and (day - last).days > m.cadence:
+        return Fraction(1)
+    if m.reached_recent < m.reached_before:
+        return _HALF
+    return Fraction(0)
+
+
+def maturity_share(matured: int, reinvested: int) -> Fraction:
+    if matured <= 0:
+        return Fraction(0)
+    return Fraction(max(0, matured - reinvested), matured)
+
+
+def shares(m: Measures, day: dt.date, config: Mapping) -> tuple[Fraction, ...]:
+    """Each factor's share (0-1), in FACTORS order."""
+    return (trend_share(m.aum, m.aum_then, config["attrition.trend_pct"]),
+            outflow_share(m.transfers_out, m.transfers_in, m.aum_then[1],
+                          config["attrition.outflow_pct"]),
+            contact_share(m, day),
+            maturity_share(m.matured, m.reinvested))
+
+
+def weights(config: Mapping) -> tuple[int, ...]:
+    return tuple(config[f"attrition.weights.{factor}"] for factor in FACTORS)
+
+
+def score(parts: Sequence[Fraction], factor_weights: Sequence[int]) -> Score:
+    """The score of the factors' shares under these weights (all 0 when no weight is set)."""
+    total = sum(factor_weights)
+    if total == 0 or not any(parts):
+        return ZERO
+    contributions = [Fraction(w * 100) * share / total for w, share in zip(factor_weights, parts)]
+    return Score(_half_up(sum(contributions)), *(_half_up(c * 10) for c in contributions))
+
+
+def client_score(m: Measures, day: dt.date, config: Mapping) -> Score:
+    return score(shares(m, day, config), weights(config))
+
+
+def _half_up(value: Fraction) -> int:
+    # Contributions are never negative: floor(x + 1/2) rounds halves up.
+    return int(value + _HALF)
+
+
+def at_risk(score_value: int, config: Mapping) -> bool:
+    return score_value >= config["attrition.task_score"]
+
+
+def describe(points: Sequence[int]) -> str:
+    """A score's factors as a talking point: 'AUM trend 26.7, outflow 30.0' (tenths shown)."""
+    names = {"trend": "AUM trend", "outflow": "transfers out", "contact": "contact",
+             "maturity": "maturities not reinvested"}
+    return ", ".join(f"{names[f]} {p / 10:.1f}" for f, p in zip(FACTORS, points) if p)
