@@ -57,6 +57,10 @@ def demo_command(
         st.info(f"tiers as of {result.as_of}: {result.clients} client(s), {result.changes} change(s)")
     outcome = done.assignment.outcome
     st.info(f"assignment: {outcome.kept} kept, {len(outcome.changes)} change(s)")
+    from vipcrm.store.attrition import compute
+
+    scored = compute(st.db(), st.config(), st.today, today=st.today, user=st.user())
+    st.info(f"attrition scores: {scored.clients} client(s), {scored.at_risk} at risk")
     # Big corporate clients, last year then this year, so the yearly review has a year before.
     from vipcrm.store.corporate import rate_year
 
