@@ -348,3 +348,24 @@ def test_one_call_a_month_while_at_risk(cli, bank):
     july = plan(cli, "2026-07-01")  # still at risk on the 1st: July's call, from the 1st
     # Due 07-04, a Saturday: the Friday before.
     assert list(july) == ["ALL"] and july["ALL"]["due"] == "2026-07-03"
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo bank
+
+
+def test_the_demo_bank_shows_clients_leaving_with_their_retention_calls_and_a_campaign(cli):
+    day = "2026-11-27"
+    assert cli("--today", day, "-q", "demo").exit_code == 0
+    rows = json.loads(cli("--today", day, "report", "attrition", "--format", "json").stdout)
+    leaving = [r for r in rows if r["at_risk"]]
+    assert len(leaving) == 3
+    assert all(r["trend"] == 40.0 and r["outflow"] == 30.0 for r in leaving)
+    plans = json.loads(cli("--today", day, "plan", "today", "--format", "json").stdout)
+    called = {line["client_id"] for line in plans if "retention" in line["reasons"]}
+    assert called == {r["client_id"] for r in leaving}
+    created = cli("--today", day, "campaign", "create", "WM-1Y", "--tiers",
+                  "diamond,premier_platinum,platinum", "--format", "json")
+    assert created.exit_code == 0, created.stderr
+    assert len(json.loads(created.stdout)) > 20
+    assert {t["slot"] for t in json.loads(created.stdout)} >= {"2026-11-30"}  # its launch day

@@ -253,8 +253,9 @@ def test_a_target_gets_a_campaign_call_on_its_slot_day(cli, bank):
     assert sorted(first) == ["A", "N"]
     line = first["A"]
     assert (line["priority"], line["due"], line["overdue"]) == (3, "2026-03-02", False)
-    assert any(p.startswith("campaign 1 New wealth: NEW New wealth (R3), fit 70 (prefers "
-                            "wealth, idle cash)") for p in line["talking_points"])
+    # The campaign's name is the product's: said once.
+    assert "campaign 1: NEW New wealth (R3), fit 70 (prefers wealth, idle cash)" in \
+        line["talking_points"]
     second = campaign_lines(plan(cli, "2026-03-03", "R1"))
     assert sorted(second) == ["A", "E2", "N", "O"]
     assert second["A"]["overdue"] and not second["O"]["overdue"]
@@ -286,10 +287,11 @@ def test_calls_end_with_the_campaign(cli, bank):
 
 
 def test_an_elderly_client_is_called_on_in_person_for_an_r4_product(cli, bank):
-    create(cli, "HIGH", "--tiers", "platinum")
+    create(cli, "HIGH", "--tiers", "platinum", "--name", "Growth week")
     line = plan(cli, "2026-03-02", "R2")["K"]
     assert line["channel"] == "visit"
-    assert any("in person with its dual recording (双录)" in p for p in line["talking_points"])
+    assert ("campaign 1 Growth week: HIGH Growth fund (R4), fit 0; in person with its dual "
+            "recording (双录)") in line["talking_points"]
     assert plan(cli, "2026-03-02", "R1")["A"]["channel"] == "phone"  # 46: not elderly
 
 
