@@ -55,10 +55,6 @@ class Score(NamedTuple):
     contact: int
     maturity: int
 
-    @property
-    def points(self) -> tuple[int, int, int, int]:
-        return self.trend, self.outflow, self.contact, self.maturity
-
 
 ZERO = Score(0, 0, 0, 0, 0)
 _HALF = Fraction(1, 2)
