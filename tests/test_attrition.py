@@ -58,7 +58,7 @@ WEIGHTS = (40, 30, 15, 15)
     (120 * K, (100 * K, 100 * K, 100 * K), 0),  # rising
 ])
 def test_trend(aum, then, share):
-    assert trend_share(aum, then, 20) == share
+    assert Fraction(*trend_share(aum, then, 20)) == share
 
 
 @pytest.mark.parametrize("sent, received, before, share", [
@@ -72,7 +72,7 @@ def test_trend(aum, then, share):
     (0, 0, 0, 0),
 ])
 def test_outflow(sent, received, before, share):
-    assert outflow_share(sent, received, before, 30) == share
+    assert Fraction(*outflow_share(sent, received, before, 30)) == share
 
 
 DAY = D(2026, 6, 26)
@@ -91,32 +91,38 @@ DAY = D(2026, 6, 26)
 def test_contact(last, since, recent, earlier, share):
     measures = Measures(0, (0, 0, 0), last_reached=last, tier_since=since, cadence=90,
                         reached_recent=recent, reached_before=earlier)
-    assert contact_share(measures, DAY) == share
+    assert Fraction(*contact_share(measures, DAY)) == share
 
 
 @pytest.mark.parametrize("matured, reinvested, share", [
     (0, 0, 0), (100 * K, 0, 1), (100 * K, 50 * K, Fraction(1, 2)), (100 * K, 100 * K, 0),
 ])
 def test_maturity(matured, reinvested, share):
-    assert maturity_share(matured, reinvested) == share
+    assert Fraction(*maturity_share(matured, reinvested)) == share
+
+
+Z, F = (0, 1), (1, 1)  # no share, the full share
 
 
 @pytest.mark.parametrize("parts, expected", [
-    ((0, 0, 0, 0), Score(0, 0, 0, 0, 0)),
-    ((1, 1, 1, 1), Score(100, 400, 300, 150, 150)),
-    ((Fraction(2, 3), 0, 0, 0), Score(27, 267, 0, 0, 0)),  # 26.67
-    ((Fraction(1, 3), 0, Fraction(1, 2), 0), Score(21, 133, 0, 75, 0)),  # 13.33 + 7.5 = 20.83
-    ((0, 0, Fraction(1, 2), Fraction(1, 2)), Score(15, 0, 0, 75, 75)),
+    ((Z, Z, Z, Z), Score(0, 0, 0, 0, 0)),
+    ((F, F, F, F), Score(100, 400, 300, 150, 150)),
+    (((2, 3), Z, Z, Z), Score(27, 267, 0, 0, 0)),  # 26.67
+    (((1, 3), Z, (1, 2), Z), Score(21, 133, 0, 75, 0)),  # 13.33 + 7.5 = 20.83
+    ((Z, Z, (1, 2), (1, 2)), Score(15, 0, 0, 75, 75)),
+    ((Z, (299, 300), Z, Z), Score(30, 0, 299, 0, 0)),  # 29.9
 ])
 def test_the_score_is_the_rounded_sum_of_the_contributions(parts, expected):
     assert score(parts, WEIGHTS) == expected
 
 
 def test_a_half_point_rounds_up_and_no_weight_scores_nothing():
-    assert score((Fraction(1, 2), 0, 0, 0), (1, 0, 0, 0)).score == 50
-    assert score((Fraction(1, 200), 0, 0, 0), (1, 0, 0, 0)).score == 1  # 0.5
-    assert score((1, 1, 1, 1), (0, 0, 0, 0)) == Score(0, 0, 0, 0, 0)
-    assert score((1, 1, 1, 1), (1, 1, 1, 0)).score == 100  # thirds add up to 100
+    assert score(((1, 2), Z, Z, Z), (1, 0, 0, 0)).score == 50
+    assert score(((1, 200), Z, Z, Z), (1, 0, 0, 0)).score == 1  # 0.5
+    assert score(((1, 201), Z, Z, Z), (1, 0, 0, 0)).score == 0  # 0.4975
+    assert score(((1, 2000), Z, Z, Z), (1, 0, 0, 0)).trend == 1  # 0.05 of a point: a tenth
+    assert score((F, F, F, F), (0, 0, 0, 0)) == Score(0, 0, 0, 0, 0)
+    assert score((F, F, F, F), (1, 1, 1, 0)).score == 100  # thirds add up to 100
 
 
 # ---------------------------------------------------------------------------------------------

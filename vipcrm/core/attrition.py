@@ -25,7 +25,6 @@ and shown in tenths of a point, rounded half up.
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from typing import Mapping, NamedTuple, Sequence
 
 FACTORS = ("trend", "outflow", "contact", "maturity")
@@ -57,43 +56,49 @@ class Score(NamedTuple):
 
 
 ZERO = Score(0, 0, 0, 0, 0)
-_HALF = Fraction(1, 2)
+# A factor's share as a fraction (numerator, denominator > 0) of whole numbers: exact, and
+# cheap for the hundreds of thousands of clients a night scores.
+Share = tuple[int, int]
+NONE: Share = (0, 1)
+FULL: Share = (1, 1)
+HALF: Share = (1, 2)
 
 
-def trend_share(aum: int, aum_then: Sequence[int], pct: int) -> Fraction:
-    counted = [then for then in aum_then if then > 0]
-    if not counted:
-        return Fraction(0)
-    fallen = sum(1 for then in counted if aum * 100 <= then * (100 - pct))
-    return Fraction(fallen, len(counted))
+def trend_share(aum: int, aum_then: Sequence[int], pct: int) -> Share:
+    counted = fallen = 0
+    for then in aum_then:
+        if then > 0:
+            counted += 1
+            fallen += aum * 100 <= then * (100 - pct)
+    return (fallen, counted) if fallen else NONE
 
 
-def outflow_share(transfers_out: int, transfers_in: int, aum_before: int, pct: int) -> Fraction:
+def outflow_share(transfers_out: int, transfers_in: int, aum_before: int, pct: int) -> Share:
     net = transfers_out - transfers_in
     if net <= 0:
-        return Fraction(0)
+        return NONE
     full = aum_before * pct  # in fen × 100, as net × 100 below
     if full <= 0 or net * 100 >= full:
-        return Fraction(1)
-    return Fraction(net * 100, full)
+        return FULL
+    return (net * 100, full)
 
 
-def contact_share(m: Measures, day: dt.date) -> Fraction:
+def contact_share(m: Measures, day: dt.date) -> Share:
     last = m.last_reached or m.tier_since
     if last is not None and (day - last).days > m.cadence:
-        return Fraction(1)
+        return FULL
     if m.reached_recent < m.reached_before:
-        return _HALF
-    return Fraction(0)
+        return HALF
+    return NONE
 
 
-def maturity_share(matured: int, reinvested: int) -> Fraction:
-    if matured <= 0:
-        return Fraction(0)
-    return Fraction(max(0, matured - reinvested), matured)
+def maturity_share(matured: int, reinvested: int) -> Share:
+    if matured <= 0 or reinvested >= matured:
+        return NONE
+    return (matured - reinvested, matured)
 
 
-def shares(m: Measures, day: dt.date, config: Mapping) -> tuple[Fraction, ...]:
+def shares(m: Measures, day: dt.date, config: Mapping) -> tuple[Share, ...]:
     """Each factor's share (0-1), in FACTORS order."""
     return (trend_share(m.aum, m.aum_then, config["attrition.trend_pct"]),
             outflow_share(m.transfers_out, m.transfers_in, m.aum_then[1],
@@ -106,22 +111,20 @@ def weights(config: Mapping) -> tuple[int, ...]:
     return tuple(config[f"attrition.weights.{factor}"] for factor in FACTORS)
 
 
-def score(parts: Sequence[Fraction], factor_weights: Sequence[int]) -> Score:
+def score(parts: Sequence[Share], factor_weights: Sequence[int]) -> Score:
     """The score of the factors' shares under these weights (all 0 when no weight is set)."""
     total = sum(factor_weights)
-    if total == 0 or not any(parts):
+    if total == 0 or not any(n for n, _ in parts):
         return ZERO
-    contributions = [Fraction(w * 100) * share / total for w, share in zip(factor_weights, parts)]
-    return Score(_half_up(sum(contributions)), *(_half_up(c * 10) for c in contributions))
-
-
-def client_score(m: Measures, day: dt.date, config: Mapping) -> Score:
-    return score(shares(m, day, config), weights(config))
-
-
-def _half_up(value: Fraction) -> int:
-    # Contributions are never negative: floor(x + 1/2) rounds halves up.
-    return int(value + _HALF)
+    # Contribution i = weight_i × 100 × n_i / (d_i × total): over one common denominator the
+    # sum is exact, and halves round up as floor(x + 1/2).
+    common = total
+    for _, d in parts:
+        common *= d
+    numerators = [w * 100 * n * (common // (d * total))
+                  for w, (n, d) in zip(factor_weights, parts)]
+    return Score((2 * sum(numerators) + common) // (2 * common),
+                 *((20 * x + common) // (2 * common) for x in numerators))
 
 
 def at_risk(score_value: int, config: Mapping) -> bool:

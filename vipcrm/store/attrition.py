@@ -26,7 +26,8 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from vipcrm.core.attrition import HORIZONS, WINDOW, ZERO, Measures, Score, at_risk, client_score
+from vipcrm.core.attrition import (HORIZONS, WINDOW, ZERO, Measures, Score, at_risk, score,
+                                   shares, weights)
 from vipcrm.core.config import ASSET_CLASSES, Config
 from vipcrm.core.text import Text
 from vipcrm.store.audit import now_iso, record
@@ -174,6 +175,7 @@ def _scores(conn, config: Config, day: dt.date) -> Iterator[tuple[str, Score]]:
     kept = _maturities(conn, config, day)
     cadence = {tier: config.tier_value(tier, "cadence_days")
                for (tier,) in conn.execute("SELECT DISTINCT tier FROM temp.att_clients")}
+    factor_weights = weights(config)
     rows = conn.execute("""
         SELECT k.client_id, k.tier, k.since, a.a0, a.a30, a.a90, a.a180, x.sent, x.received,
                f.last, f.recent, f.earlier
@@ -190,7 +192,7 @@ def _scores(conn, config: Config, day: dt.date) -> Iterator[tuple[str, Score]]:
             dt.date.fromisoformat(last) if last else None,
             dt.date.fromisoformat(since) if since else None, cadence.get(tier, 0),
             recent_n or 0, earlier_n or 0, matured, reinvested)
-        yield client_id, client_score(measures, day, config)
+        yield client_id, score(shares(measures, day, config), factor_weights)
 
 
 def _maturities(conn, config: Config, day: dt.date) -> dict[str, tuple[int, int]]:
