@@ -21,7 +21,8 @@ def nightly_command(
     backup_dir: Optional[Path] = typer.Option(None, "--backup-dir",
                                               help="Take a dated backup here first."),
     keep: int = typer.Option(7, "--keep", min=1, max=3650,
-                             help="Backups to keep in --backup-dir (1 to 3650)."),
+                             help="Backups to keep in --backup-dir (1 to 3650); today's "
+                                  "first, taken before the day's imports, is kept too."),
 ) -> None:
     """The unattended nightly chain, for cron.
 
