@@ -33,7 +33,9 @@ def demo_command(
     did not write (imports of other files; contacts, time, profiles or books entered by hand)
     is refused unless --force: the demo's clients would mix with the bank's.
 
-    Example: vipcrm --db demo.db demo && vipcrm --db demo.db plan today
+    \b
+    Example:
+      vipcrm --db demo.db demo && vipcrm --db demo.db plan today --rm RM1001
     """
     import datetime as dt
 
