@@ -739,11 +739,13 @@ def dashboard(ctx: typer.Context,
               branch: Optional[str] = BRANCH) -> None:
     """One self-contained HTML page of charts for a branch manager.
 
-    Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier,
-    each RM's VIP time share against the target line, the sales funnel and profile
-    completeness per tier, drawn as inline SVG: no script, no network, opens anywhere. Numbers
-    are those of the reports of the same name (coverage without the task counts). The file is
-    owner-only and never written over the database or another database file.
+    Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier
+    (a tier where nobody has been a whole cadence yet says so), each RM's VIP time share
+    against the target line (RMs under their branch), the sales funnel (each step's clients
+    and how many went on to the next) and profile completeness per tier, drawn as inline SVG:
+    no script, no network, opens anywhere; --lang zh draws it in Chinese. Numbers are those of
+    the reports of the same name (coverage without the task counts). The file is owner-only and
+    never written over the database or another database file.
 
     \b
     Example:
