@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -177,7 +178,7 @@ def test_quiet_keeps_stderr_for_warnings_and_errors(cli, tmp_path):
 def test_every_command_help_has_an_example(cli, command):
     result = cli(*command, "--help")
     assert result.exit_code == 0
-    assert "Example: vipcrm " in result.stdout
+    assert re.search(r"^  Examples?:\n    .*vipcrm ", result.stdout, re.M)
 
 
 def test_unknown_command_is_a_usage_error(cli):

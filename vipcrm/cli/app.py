@@ -112,14 +112,16 @@ app = typer.Typer(
     cls=VipcrmGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     help="""A bank's VIP client service from one SQLite file.
 
     Import the bank's extracts, tier clients by AUM, give each to an RM of matching grade, plan
     each RM's day, log follow-ups and report the KPIs.
 
-    Example: vipcrm demo && vipcrm plan today
+    \b
+    Example:
+      vipcrm demo && vipcrm plan today
     """,
 )
 

@@ -22,7 +22,10 @@ assign_app = typer.Typer(
     highest grade with room, flagged grade_gap; when nobody has room it stays unassigned with
     the reason. Prints the changes per branch (--details: per client).
 
-    Example: vipcrm assign --dry-run --details
+    \b
+    Examples:
+      vipcrm assign --dry-run --details
+      vipcrm assign
     """,
 )
 
@@ -117,7 +120,9 @@ def set_(
     Without --pin the next run checks it like any other assignment (and an existing pin is
     lifted); with --pin it stays while the RM is active.
 
-    Example: vipcrm assign set C0001 RM002 --pin
+    \b
+    Example:
+      vipcrm assign set E00001 RM1001 --pin
     """
     from vipcrm.store.assignment import AssignRefused, set_assignment
 
@@ -148,7 +153,9 @@ def list_(
 
     JSON keys: client_id, rm_id, branch, tier, grade_gap, pinned, reason, since.
 
-    Example: vipcrm assign list --rm RM001 --format csv
+    \b
+    Example:
+      vipcrm assign list --rm RM1001 --format csv
     """
     from vipcrm.store.assignment import list_assignments
 
@@ -169,7 +176,9 @@ def load(
     --by-branch, adding the tiered clients no RM had room for (hire) and the grade gaps
     (promote).
 
-    Example: vipcrm assign load --by-branch
+    \b
+    Example:
+      vipcrm assign load --by-branch
     """
     from vipcrm.store.assignment import branch_loads, rm_loads
 
@@ -191,7 +200,9 @@ def explain(
 ) -> None:
     """Why a client is where it is: transactions per branch, tier, RM, history.
 
-    Example: vipcrm assign explain C0001
+    \b
+    Example:
+      vipcrm assign explain C000001
     """
     from vipcrm.store.assignment import explain as explain_client
 

@@ -8,8 +8,12 @@ import typer
 
 from vipcrm.cli.common import Refused, check_format, state
 
-client_app = typer.Typer(help="One client's whole picture, and profile updates.",
-                         no_args_is_help=True)
+client_app = typer.Typer(help="""One client's whole picture, and profile updates.
+
+    \b
+    Example:
+      vipcrm client show C000001
+    """, no_args_is_help=True)
 
 PROFILE_KEYS = ("gender", "birth_date", "phone", "email", "id_number", "id_expiry", "risk_level",
                 "risk_assessed_on", "occupation", "marital_status", "wedding_date", "family",
@@ -32,7 +36,9 @@ def show(
     in_aum), aum_trend (aum null before the client's first position), tier_history, open_tasks,
     recent_contacts, referrals; money as numbers in CNY.
 
-    Example: vipcrm client show C0001
+    \b
+    Example:
+      vipcrm client show C000001
     """
     from vipcrm.store.audit import record
     from vipcrm.store.clients import client_view
@@ -138,7 +144,9 @@ def update(
     A newer assessment or a later id_expiry completes the client's risk_expiry or id_expiry
     task of the old date (a contact does not).
 
-    Example: vipcrm client update C0001 --set hobbies=golf --set occupation="Factory owner"
+    \b
+    Example:
+      vipcrm client update C000001 --set hobbies=golf --set occupation="Factory owner"
     """
     from vipcrm.core.tasks import DATA_REASONS
     from vipcrm.store.clients import UPDATABLE, update_profile

@@ -11,8 +11,12 @@ from vipcrm.cli.common import Refused, check_format, state
 from vipcrm.core.config import KEYS, encode
 from vipcrm.formats.output import Field
 
-config_app = typer.Typer(help="Show and change the configuration (stored in the database).",
-                         no_args_is_help=True)
+config_app = typer.Typer(help="""Show and change the configuration (stored in the database).
+
+    \b
+    Example:
+      vipcrm config set plan.daily_capacity 15 && vipcrm config show
+    """, no_args_is_help=True)
 
 
 @config_app.command("show")
@@ -20,7 +24,9 @@ def show(ctx: typer.Context,
          fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")) -> None:
     """List every key with its value and default.
 
-    Example: vipcrm config show --format csv
+    \b
+    Example:
+      vipcrm config show --format csv
     """
     st = state(ctx)
     fmt = check_format(fmt)
@@ -38,7 +44,9 @@ def set_(ctx: typer.Context,
          value: str = typer.Argument(..., help="Its new value.")) -> None:
     """Change one key.
 
-    Example: vipcrm config set plan.daily_capacity 15
+    \b
+    Example:
+      vipcrm config set plan.daily_capacity 15
     """
     from vipcrm.store.settings import save_settings
 
@@ -54,7 +62,9 @@ def load(ctx: typer.Context, file: Path = typer.Argument(..., help="A TOML file 
     Keys may be dotted (`"plan.daily_capacity" = 15`) or nested tables (`[plan]` then
     `daily_capacity = 15`).
 
-    Example: vipcrm config load bank.toml
+    \b
+    Example:
+      echo 'plan.daily_capacity = 15' > bank.toml && vipcrm config load bank.toml
     """
     from vipcrm.store.settings import save_settings
 

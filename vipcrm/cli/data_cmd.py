@@ -50,9 +50,12 @@ def import_command(
     """Import one extract file of one kind, in one transaction.
 
     Bad rows go to a rejects file with their line and reason (exit 3); a file that cannot be
-    read at all is refused whole (exit 1, database unchanged). Re-importing a file changes nothing.
+    read at all is refused whole (exit 1, database unchanged). Re-importing a file changes
+    nothing: the RMs exported and imported back, for instance.
 
-    Example: vipcrm import clients examples/clients.csv
+    \b
+    Example:
+      vipcrm export rms -o rms.csv && vipcrm import rms rms.csv --rejects rms-bad.csv
     """
     from vipcrm.store.imports import ImportOptions
 
@@ -112,7 +115,10 @@ def export_command(
     The -o file is written whole and owner-only, never over the database, its companion files
     or any other database file.
 
-    Example: vipcrm export clients -o clients.csv
+    \b
+    Examples:
+      vipcrm export clients -o clients.csv
+      vipcrm export positions --format json -o positions.json
     """
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction

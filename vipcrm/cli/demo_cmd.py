@@ -29,18 +29,21 @@ def demo_command(
     Four branches with RMs of every grade, retail clients in every tier and below, corporate
     clients, products, 90 days of holdings and NAVs, a year of transactions, contact history
     and timesheets, written as the bank's extracts and imported like real files. Running it
-    again with the same seed and --today changes nothing. A database that holds imports of
-    other files is refused unless --force: the demo's clients would mix with the bank's.
+    again with the same seed and --today changes nothing. A database that holds data the demo
+    did not write (imports of other files; contacts, time, profiles or books entered by hand)
+    is refused unless --force: the demo's clients would mix with the bank's.
 
-    Example: vipcrm --db demo.db demo && vipcrm --db demo.db plan today
+    \b
+    Example:
+      vipcrm --db demo.db demo && vipcrm --db demo.db plan today --rm RM1001
     """
     import datetime as dt
 
-    from vipcrm.demo import foreign_imports, load_demo
+    from vipcrm.demo import foreign_data, load_demo
     from vipcrm.jobs.refresh import refresh
 
     st = state(ctx)
-    found = foreign_imports(st.db(create=True))
+    found = foreign_data(st.db(create=True))
     if found and not force:
         raise Refused(Text("{path} already holds data that is not the demo's ({found}); give "
                            "--force to load the demo into it anyway, or choose another --db",

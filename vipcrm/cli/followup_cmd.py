@@ -12,8 +12,13 @@ from vipcrm.cli.common import (EXIT_USAGE, LATEST, Refused, check_format, parse_
                                parse_record_date, state)
 from vipcrm.formats.output import Field, yuan_grouped
 
-followup_app = typer.Typer(help="Log contacts, list them and their prospects, and record RM time "
-                                "outside client work.", no_args_is_help=True)
+followup_app = typer.Typer(help="""Log contacts, list them and their prospects, and record RM
+    time outside client work.
+
+    \b
+    Example:
+      vipcrm followup list --rm RM1001 --stage sale
+    """, no_args_is_help=True)
 
 
 def _amount(text: Optional[str]) -> Optional[int]:
@@ -109,7 +114,9 @@ def log(
     followup.max_backdate_days (7) calendar days; older contact history is imported
     (`vipcrm import followups`).
 
-    Example: vipcrm followup log C0001 --channel phone --stage assess --minutes 15 --note "wants a 1-year plan"
+    \b
+    Example:
+      vipcrm followup log E00001 --rm RM1001 --channel visit --level business --note "cash plan"
     """
     from vipcrm.core.followup import (Contact, after_sale_dates, check_contact, check_sale,
                                       cooling_off_until)
@@ -266,7 +273,9 @@ def list_(
     with its dual recording), recording_id, cooling_off_until (YYYY-MM-DDTHH:MM, sales logged
     here), sale_id, recognised, source (cli or import), note.
 
-    Example: vipcrm followup list --rm RM001 --from 2026-11-01 --format csv
+    \b
+    Example:
+      vipcrm followup list --rm RM1001 --stage sale --format csv
     """
     from vipcrm.core.followup import STAGES
     from vipcrm.store.followup import list_followups, rm_active
@@ -303,7 +312,9 @@ def prospects(
 
     JSON/CSV keys: id, name, referred_by, referrer_name, rm_id, followup_id, created_on.
 
-    Example: vipcrm followup prospects --rm RM001
+    \b
+    Example:
+      vipcrm followup prospects --rm RM1001
     """
     from vipcrm.store.followup import list_prospects
 
@@ -329,7 +340,9 @@ def time_(
     Minutes add to what the day's timesheet holds for the category (an imported timesheet row
     sets it); a day holds at most 1440 minutes in all.
 
-    Example: vipcrm followup time RM001 --minutes 90 --category admin
+    \b
+    Example:
+      vipcrm followup time RM1001 --minutes 90 --category admin
     """
     from vipcrm.core.followup import check_time
     from vipcrm.store.audit import record

@@ -21,7 +21,8 @@ def nightly_command(
     backup_dir: Optional[Path] = typer.Option(None, "--backup-dir",
                                               help="Take a dated backup here first."),
     keep: int = typer.Option(7, "--keep", min=1, max=3650,
-                             help="Backups to keep in --backup-dir (1 to 3650)."),
+                             help="Backups to keep in --backup-dir (1 to 3650); today's "
+                                  "first, taken before the day's imports, is kept too."),
 ) -> None:
     """The unattended nightly chain, for cron.
 
@@ -36,7 +37,13 @@ def nightly_command(
     file or a step failed, 4 when another nightly run holds the lock. After a crash, run it
     again: it finishes the job and imports nothing twice.
 
-    Example: VIPCRM_DB=/data/vipcrm.db vipcrm nightly --inbox /data/inbox --outbox /data/plans
+    \b
+    Example:
+      vipcrm nightly --outbox plans --backup-dir backups
+
+    \b
+    In cron, at 01:30, after the core system drops its extracts into /data/inbox:
+      30 1 * * * VIPCRM_DB=/data/vipcrm.db vipcrm nightly --inbox /data/inbox --outbox /data/plans
     """
     from vipcrm.jobs.lock import Locked, RunLock
     from vipcrm.jobs.nightly import NightlyOptions, exit_code, run_nightly
@@ -72,7 +79,9 @@ def backup_command(
     any writer; a copy that cannot be recorded is deleted again. PATH may replace an older
     backup, never the database, its companion files or a file that is not a backup.
 
-    Example: vipcrm backup /backups/vipcrm-2026-11-29.db
+    \b
+    Example:
+      vipcrm backup vipcrm-copy.db
     """
     from vipcrm.store.audit import record
     from vipcrm.store.backup import backup_to
@@ -103,7 +112,9 @@ def audit_command(
 ) -> None:
     """Read the audit log: every write, who ran it, when, and what it changed.
 
-    Example: vipcrm audit --from 2026-11-01 --command import
+    \b
+    Example:
+      vipcrm audit --command import --limit 5
     """
     st = state(ctx)
     fmt = check_format(fmt)
@@ -137,7 +148,10 @@ def purge_command(
     rewritten (VACUUM) so the erased values do not linger on disk; on a big bank that takes a
     few minutes. This cannot be undone; older backups still hold the data until they rotate out.
 
-    Example: vipcrm purge --ended-before 2021-12-31
+    \b
+    Examples:
+      vipcrm purge --ended-before 2021-12-31 --dry-run
+      vipcrm purge --ended-before 2021-12-31
     """
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction

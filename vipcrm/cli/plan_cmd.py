@@ -36,18 +36,21 @@ def plan_command(
 ) -> None:
     """Each RM's contact plan for a day: one line per client with open tasks.
 
-    Every line merges the client's due reasons (DOMAIN §4) with the strongest channel (visit >
-    phone > SMS), the best priority class (1 compliance and retention, 2 key care, 3 routine),
-    the earliest due date, an overdue flag and talking points. Lines are ordered by priority,
-    overdue first, due date, tier and client id, and capped at the RM's daily capacity; what does
-    not fit stays open for the next working day. A non-working day shows the next working day's
+    Every line merges the client's due reasons (maturity, cadence, birthday …) with the
+    strongest channel (visit > phone > SMS), the best priority class (1 compliance and
+    retention, 2 key care, 3 routine), the earliest due date, an overdue flag and talking
+    points. Lines are ordered by priority, overdue first, due date, tier and client id, and
+    capped at the RM's daily capacity; what does not fit stays open for the next working day. A non-working day shows the next working day's
     plan. `plan week` assumes each day's lines are contacted that day. Nothing is written.
 
     Formats: table (grouped by RM), csv and json (keys plan_date, rm_id, client_id, name, tier,
     channel, priority, reasons, due, overdue, talking_points), ics (one all-day event per visit
     or call, no SMS lines, no phone/ID/balances).
 
-    Example: vipcrm plan today --rm RM001
+    \b
+    Examples:
+      vipcrm plan today --rm RM1001
+      vipcrm plan week --branch BJ01 --format csv
     """
     from vipcrm.core.planning import plan_day, stale_feeds, week_days
     from vipcrm.store import planning as store

@@ -25,7 +25,10 @@ report_app = typer.Typer(
     another), and can be narrowed to a branch (--branch: the clients' ownership branch, or the
     RMs' own branch for RM reports) or an RM (--rm). Nothing is written.
 
-    Example: vipcrm report tiers --from 2026-01-01 --branch BJ01
+    \b
+    Examples:
+      vipcrm report tiers --branch BJ01
+      vipcrm report kpi --format csv
     """,
 )
 
@@ -217,14 +220,16 @@ def tiers(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = 
 
     Counts retail clients open on --to that hold a tier there (from the tier history), plus a
     `none` row for clients below gold who hold assets; AUM is each client's AUM on the day
-    (DOMAIN §1: counted asset classes, carried-forward balances). `watch` counts clients kept in
-    their tier while below its floor. The start is the end of the day before --from; shares are
-    of the whole scope (of the branch with --per-branch).
+    (the classes of aum.asset_classes, each position's latest balance carried forward). `watch`
+    counts clients kept in their tier while below its floor. The start is the end of the day
+    before --from; shares are of the whole scope (of the branch with --per-branch).
 
     JSON/CSV keys: [branch,] tier, clients, watch, aum, clients_pct, aum_pct, clients_start,
     aum_start, clients_change, aum_change (money in CNY).
 
-    Example: vipcrm report tiers --from 2026-01-01 --per-branch
+    \b
+    Example:
+      vipcrm report tiers --per-branch
     """
     from vipcrm.core.reports import eve
     from vipcrm.store.reports import tiers_report
@@ -260,7 +265,9 @@ def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
     JSON/CSV keys: from_tier, clients, black_gold, diamond, premier_platinum, platinum,
     premier_gold, gold, none, stayed, upgraded, downgraded, entered, exited.
 
-    Example: vipcrm report migration --from 2026-01-01 --to 2026-03-31
+    \b
+    Example:
+      vipcrm report migration --branch SH01
     """
     from vipcrm.core.reports import eve
     from vipcrm.store.reports import migration_report
@@ -301,14 +308,16 @@ def coverage(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
     Over the retail clients tiered on --to: `eligible` have been in their tier for at least one
     cadence (tiers.<tier>.cadence_days); `covered` are those of them with a `reached` contact on
     or after --to minus the cadence; coverage_pct = covered / eligible. never_contacted: no
-    reached contact at all. Tasks follow the planning rules (DOMAIN §4) for the clients' current
+    reached contact at all. Tasks follow the rules of `vipcrm plan` for the clients' current
     tier and contacts: overdue_tasks are open on --to past their due date, missed_tasks passed
     due + expiry undone during the period. Clients without an active RM form the empty rm row.
 
     JSON/CSV keys: tier | rm_id, name | branch, clients, eligible, covered, coverage_pct,
     never_contacted, overdue_tasks, missed_tasks.
 
-    Example: vipcrm report coverage --by rm --branch BJ01
+    \b
+    Example:
+      vipcrm report coverage --by rm --branch BJ01
     """
     from vipcrm.store.reports import COVERAGE_GROUPS, coverage_report
 
@@ -342,14 +351,16 @@ def rm_book(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] 
     The book is the RM's current assignments (active RMs, and inactive ones still holding
     clients); grade is the effective grade (trainee while the exam is not passed) and capacity
     its book size (grades.<grade>.capacity), used_pct = load / capacity. AUM is the book's AUM on --to. Plan
-    completion: of the tasks of its clients due in the period (the planning rules, DOMAIN §4),
+    completion: of the tasks of its clients due in the period (the rules of `vipcrm plan`),
     the share done by --to. --branch is the RMs' own branch.
 
     JSON/CSV keys: rm_id, name, branch, grade, active, capacity, load, used_pct, black_gold,
     diamond, premier_platinum, platinum, premier_gold, gold, untiered, grade_gaps, pinned, aum,
     tasks_due, tasks_done, plan_completion_pct.
 
-    Example: vipcrm report rm --branch BJ01
+    \b
+    Example:
+      vipcrm report rm --branch BJ01
     """
     from vipcrm.store.reports import rm_report
 
@@ -384,7 +395,9 @@ def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
 
     JSON/CSV keys: rm_id, name, vip_minutes, total_minutes, vip_share_pct (0-100), on_target.
 
-    Example: vipcrm report timeshare --branch BJ01 --format json
+    \b
+    Example:
+      vipcrm report timeshare --branch BJ01 --format json
     """
     from vipcrm.store.reports import timeshare_report
 
@@ -412,20 +425,22 @@ PIPELINE_FIELDS = [Field("stage", "code"), Field("contacts", "int", True),
 def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
              fmt: str = FORMAT) -> None:
-    """The five-step sales funnel of the period (seed §1.3): plan, assess, sale, after_sale,
+    """The five-step sales funnel of the period: plan, assess, sale, after_sale,
     celebrate.
 
     Per stage: contacts logged with that stage (any outcome); clients reached in it; converted:
     those of them reached in the next stage on or after their first contact in this one, and
     conversion_pct = converted / clients; amount (the sales' amounts); referrals and suitability
     overrides logged with the stage. The after_sale row adds the after-sale calls (+7 and +30
-    days after a sale, DOMAIN §4) due in the period for the scope's sales, those made on their
+    days after a sale) due in the period for the scope's sales, those made on their
     due day, and the share. --branch and --rm select the RMs who logged the contacts.
 
     JSON/CSV keys: stage, contacts, clients, converted, conversion_pct, amount, referrals,
     overrides, after_sale_due, after_sale_on_time, after_sale_on_time_pct.
 
-    Example: vipcrm report pipeline --rm RM001
+    \b
+    Example:
+      vipcrm report pipeline --rm RM1001
     """
     from vipcrm.store.reports import pipeline_report
 
@@ -453,7 +468,7 @@ KPI_FIELDS = [Field("rank", "int"), Field("rm_id"), Field("name"), Field("branch
 @report_app.command("kpi")
 def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
         branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
-    """The RM scorecard of DOMAIN §8: results 50, process 20, teamwork 15, feedback 15.
+    """The RM scorecard: results 50, process 20, teamwork 15, feedback 15.
 
     Sub-metrics per active RM over the period. Results: net new money of the clients it held,
     sales amount (reached `sale` contacts), tier upgrades of the clients it held (moves up,
@@ -467,8 +482,8 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
     in positive), or its whole AUM change when it has no transaction on record up to --to;
     market_move = aum_growth − net_new_money. The scorecard ranks net_new_money. The four
     are empty for an RM that held no client in the period.
-    Process: share of its book's tasks due in the period done by their due date (DOMAIN §4),
-    average profile completeness of the book (§7), share of after-sale calls of its sales made
+    Process: share of its book's tasks due in the period (the rules of `vipcrm plan`) done by
+    their due date, average profile completeness of the book (`report completeness`), share of after-sale calls of its sales made
     on their due day. Teamwork: referrals logged, joint visits (led with a joint RM or joined).
     Feedback: average satisfaction (1-5).
 
@@ -487,7 +502,9 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
     upgrades, tasks_on_time_pct, completeness_pct, after_sale_on_time_pct, referrals,
     joint_visits, satisfaction.
 
-    Example: vipcrm report kpi --from 2026-01-01 --to 2026-03-31
+    \b
+    Example:
+      vipcrm report kpi --branch GZ01
     """
     from vipcrm.store.reports import kpi_report
 
@@ -522,7 +539,7 @@ def review(ctx: typer.Context,
                None, "--to", help="Last day of the period (default: today; in January without "
                                   "--from, 31 December of the previous year)."),
            branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
-    """The year-end grade review proposal (seed §2.5, DOMAIN §8), with each RM's evidence.
+    """The year-end grade review proposal, with each RM's evidence.
 
     The period defaults to the year to date (1 January to today; in January the whole
     previous year); --to alone starts it on 1 January of that year. The review is run within
@@ -541,7 +558,9 @@ def review(ctx: typer.Context,
     score, cohort_median, action (promote, demote, keep), proposed_grade, reason, then the
     components and sub-metrics of `report kpi`.
 
-    Example: vipcrm report review --from 2026-01-01 --to 2026-12-31
+    \b
+    Example:
+      vipcrm report review --branch SH01
     """
     from vipcrm.core.kpi import round1
     from vipcrm.store.reports import review_report
@@ -569,7 +588,7 @@ def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[s
                  rm: Optional[str] = RM,
                  by: str = typer.Option("tier", "--by", help="tier or rm: one row per each."),
                  fmt: str = FORMAT) -> None:
-    """Profile completeness (DOMAIN §7) of the tiered clients on --to, per tier or per RM.
+    """Profile completeness of the tiered clients on --to, per tier or per RM.
 
     Each client's completeness is the weighted share of its filled profile fields
     (profile.weights.*; a risk level counts only while its assessment is valid). Per row:
@@ -581,7 +600,9 @@ def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[s
     JSON/CSV keys: tier | rm_id, name, clients, avg_pct, at_target, at_target_pct, band_0_20,
     band_20_40, band_40_60, band_60_80, band_80_100, most_missing (list).
 
-    Example: vipcrm report completeness --by rm --branch SH01
+    \b
+    Example:
+      vipcrm report completeness --by rm --branch SH01
     """
     from vipcrm.store.reports import COMPLETENESS_GROUPS, completeness_report
 
@@ -613,7 +634,7 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
              by: str = typer.Option("tier,risk_level", "--by",
                                     help="Two or three of: " + ", ".join(DIMENSIONS) + "."),
              fmt: str = FORMAT) -> None:
-    """Multi-dimensional tiering (seed §1.1): clients and AUM on --to cross-tabulated by up to
+    """Multi-dimensional tiering: clients and AUM on --to cross-tabulated by up to
     three dimensions, to pick target groups and their contact, service and sales strategy.
 
     Covers retail clients open on --to that hold a tier or assets (tier `none`: below gold).
@@ -627,7 +648,9 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
 
     JSON/CSV keys: the chosen dimensions, then clients, clients_pct, aum, aum_pct, avg_aum.
 
-    Example: vipcrm report segments --by tier,age_band,engagement
+    \b
+    Example:
+      vipcrm report segments --by tier,age_band,engagement
     """
     from vipcrm.store.reports import segments_report
 
@@ -667,7 +690,7 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
                everyone: bool = typer.Option(False, "--all", help="Every rated client, not only "
                                                                  "the big-client list."),
                fmt: str = FORMAT) -> None:
-    """The big-client list of a review year (DOMAIN §2) and the year's visits against the
+    """The big-client list of a review year and the year's visits against the
     minimums.
 
     From the stored rating (`vipcrm tier corporate`): rank, score, big, each factor's 0-100
@@ -682,7 +705,9 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
     industry_influence, credit_rating, missing (list), leadership_visits, leadership_min,
     technical_visits, technical_min, business_visits, business_min, visits_short.
 
-    Example: vipcrm report corporates --year 2026
+    \b
+    Example:
+      vipcrm report corporates --all
     """
     from vipcrm.store.reports import corporates_report, rated_years
 
@@ -714,13 +739,17 @@ def dashboard(ctx: typer.Context,
               branch: Optional[str] = BRANCH) -> None:
     """One self-contained HTML page of charts for a branch manager.
 
-    Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier,
-    each RM's VIP time share against the target line, the sales funnel and profile
-    completeness per tier, drawn as inline SVG: no script, no network, opens anywhere. Numbers
-    are those of the reports of the same name (coverage without the task counts). The file is
-    owner-only and never written over the database or another database file.
+    Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier
+    (a tier where nobody has been a whole cadence yet says so), each RM's VIP time share
+    against the target line (RMs under their branch), the sales funnel (each step's clients
+    and how many went on to the next) and profile completeness per tier, drawn as inline SVG:
+    no script, no network, opens anywhere; --lang zh draws it in Chinese. Numbers are those of
+    the reports of the same name (coverage without the task counts). The file is owner-only and
+    never written over the database or another database file.
 
-    Example: vipcrm report dashboard -o dashboard.html --branch BJ01
+    \b
+    Example:
+      vipcrm report dashboard -o dashboard.html --branch BJ01
     """
     from vipcrm.core.text import Text
     from vipcrm.formats.dashboard import render_dashboard
@@ -749,7 +778,8 @@ COMPLIANCE_FIELDS = [Field("kind", "code"), Field("date"), Field("client_id"), F
 def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
                branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
                fmt: str = FORMAT) -> None:
-    """What a compliance review looks at (DOMAIN §5, NFRA Order 2025 No.7): one list, by kind.
+    """What a compliance review looks at (the suitability rules of NFRA Order 2025 No.7): one
+    list, by kind.
 
     override: the period's sales made with a suitability override (reason, risk-warning id).
     elderly_high_risk: the period's sales of R4-R5 (or unrated) products to clients aged
@@ -768,7 +798,9 @@ def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     name, branch, rm_id, product_code, asset_class, product_risk, client_risk, assessed_on, age,
     channel, amount, followup_id, override_reason, risk_warning_id, recording_id.
 
-    Example: vipcrm report compliance --from 2026-01-01 --branch BJ01 --format csv
+    \b
+    Example:
+      vipcrm report compliance --branch BJ01 --format csv
     """
     from vipcrm.core.tasks import cny
     from vipcrm.store.reports import COMPLIANCE_KINDS, compliance_report
@@ -824,7 +856,9 @@ def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     retention_pct, pending; with --details: branch, rm_id, client_id, name, product_code,
     maturity_date, amount, reinvested, retention_pct, window_end, pending (bool). Money in CNY.
 
-    Example: vipcrm report maturities --from 2026-11-01 --branch BJ01 --details
+    \b
+    Example:
+      vipcrm report maturities --branch BJ01 --details
     """
     from vipcrm.store.reports import maturities_report
 

@@ -60,7 +60,10 @@ def tier(
     and the clients that came in: new, upgraded, downgraded, new_watch, recovered, untiered
     (closed or corporate clients that lost their tier). The `none` row holds clients below gold.
 
-    Example: vipcrm tier --recompute --as-of 2026-11-30 --dry-run
+    \b
+    Examples:
+      vipcrm tier --recompute --dry-run
+      vipcrm tier list --status watch
     """
     if ctx.invoked_subcommand is not None:
         if recompute or dry_run or rebuild or as_of:
@@ -155,7 +158,10 @@ def list_(
     JSON/CSV keys: client_id, name, tier, status (ok/watch), basis_aum, aum, since, branch.
     Clients below gold hold no tier and are not listed.
 
-    Example: vipcrm tier list --tier diamond --status watch --format csv
+    \b
+    Examples:
+      vipcrm tier list --tier black_gold --branch BJ01
+      vipcrm tier list --status watch --format csv
     """
     from vipcrm.store.tiering import last_run, list_tiers
 
@@ -197,7 +203,9 @@ def show(
     JSON/CSV keys: client_id, name, tier (`none` below gold), status, basis_aum, aum, since,
     as_of (the recompute it comes from), branch.
 
-    Example: vipcrm tier show C0001
+    \b
+    Example:
+      vipcrm tier show C000001
     """
     from vipcrm.store.tiering import client_tier, last_run
 
@@ -233,7 +241,9 @@ def history(
     JSON/CSV keys: effective, from_tier, to_tier (`none`: no tier), status (after the change),
     basis_aum, reason (new, upgrade, downgrade, watch, recovered, untiered).
 
-    Example: vipcrm tier history C0001 --format json
+    \b
+    Example:
+      vipcrm tier history C000001 --format json
     """
     from vipcrm.store.tiering import client_history
 
@@ -276,7 +286,9 @@ def corporate(
     JSON/CSV keys: review_year, rank, client_id, name, score (0-100, 2 decimals), big,
     review (entered, stayed, left or null), missing (list of factors).
 
-    Example: vipcrm tier corporate --year 2026
+    \b
+    Example:
+      vipcrm tier corporate
     """
     from vipcrm.core.corporate import CorporateError
     from vipcrm.store.corporate import CorporateRefused, rate_year

@@ -77,6 +77,9 @@ SENTENCES: dict[str, str] = {
     "into it anyway, or choose another --db":
         "{path} 已有非演示数据（{found}）；如仍要载入演示银行请加 --force，或另选 --db",
     "{count} import(s), the latest {file}": "{count} 次导入，最近一次为 {file}",
+    "{count} change(s) by hand, the latest `vipcrm {command}`":
+        "{count} 次手工录入，最近一次为 `vipcrm {command}`",
+    "{imports}; {by_hand}": "{imports}；{by_hand}",
 }
 
 WORDS: dict[str, dict[str, str]] = {

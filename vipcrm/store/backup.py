@@ -72,8 +72,9 @@ def rotate_backup(db: Database, folder: Path, today: dt.date, keep: int) -> tupl
     """A dated backup in `folder`, keeping the newest `keep`; returns (new, removed).
 
     A day's first backup stays `vipcrm-DAY.db` (the day's rollback point, taken before the
-    first import); a rerun adds `vipcrm-DAY.2.db`, `.3` …. The backup just taken and today's
-    first one are never removed, nor a file that is the live database.
+    first import); a rerun adds `vipcrm-DAY.2.db`, `.3` …. The backup just taken is never
+    removed, nor today's first (reruns past `keep` rotate out the day's later copies instead),
+    nor a file that is the live database.
     """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Left by a backup that crashed (we hold the lock); `.partial` by vipcrm before 0600 temps.
@@ -86,11 +87,9 @@ def rotate_backup(db: Database, folder: Path, today: dt.date, keep: int) -> tupl
     target = backup_to(db, folder / name)
     guard = Guard(db_file(db))
     backups = sorted([*earlier, (today, number, target)])
-    older = backups[:-keep] if keep > 0 else []
-    # Today's first copy is the rollback point of the day's first import: reruns of a failing
-    # night, however many, never rotate it out.
-    removed = [path for day, run, path in older
-               if path != target and (day, run) != (today, 1) and guard.what(path) is None]
+    older = [path for day, n, path in (backups[:-keep] if keep > 0 else [])
+             if (day, n) != (today, 1)]
+    removed = [path for path in older if path != target and guard.what(path) is None]
     for old in removed:
         old.unlink()
     return target, removed
