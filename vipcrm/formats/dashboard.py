@@ -11,8 +11,9 @@ from typing import Iterable, Sequence
 
 from vipcrm.core.config import TIERS
 from vipcrm.core.followup import STAGES
+from vipcrm.core.planning import feeds_as_of
 from vipcrm.core.reports import BAND_KEYS, NONE, TIER_ORDER, Dashboard
-from vipcrm.formats.i18n import tier_name
+from vipcrm.formats.i18n import render, tier_name
 
 CHARTS = ("tiers", "migration", "coverage", "timeshare", "funnel", "completeness")
 
@@ -72,7 +73,7 @@ def render_dashboard(data: Dashboard, lang: str = "en") -> str:
     cards = "\n".join(
         f'<section class="card"><h2>{escape(titles[name])}</h2>{charts[name]}</section>'
         for name in CHARTS)
-    as_of = ", ".join(f"{feed} {day or '-'}" for feed, day in data.data_as_of.items())
+    as_of = render(feeds_as_of(data.data_as_of), lang)
     scope = data.scope or t["bank"]
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">
