@@ -125,7 +125,7 @@ def test_lang_comes_from_the_environment_and_the_locale(cli, blank_db, monkeypat
 def test_errors_speak_the_chosen_language(cli):
     result = cli("--lang", "zh", "config", "set", "no.such.key", "1")
     assert result.exit_code == 1
-    assert result.stderr.startswith("错误: unknown key")
+    assert result.stderr.startswith("错误: 未知参数 'no.such.key'；有效参数：")
 
 
 def test_an_unknown_language_is_a_usage_error(cli):

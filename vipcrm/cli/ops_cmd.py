@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from vipcrm.cli.common import EXIT_LOCKED, Refused, check_format, parse_date_option, state
+from vipcrm.core.text import Text, said
 from vipcrm.formats.output import Field
 
 
@@ -52,16 +53,16 @@ def nightly_command(
 
     st = state(ctx)
     options = NightlyOptions(inbox=inbox, outbox=outbox, backup_dir=backup_dir,
-                             keep_backups=keep)
+                             keep_backups=keep, lang=st.lang)
     if inbox is None:
         refuse_missing(st.db_path)  # before the lock file, so a wrong --db leaves nothing
     try:
         with RunLock(st.db_path.resolve()):
             steps = run_nightly(st.db(create=inbox is not None), st.config, st.today,
                                 st.user(), options,
-                                say=lambda step: print(step.line(), flush=True))
+                                say=lambda step: print(step.line(st.lang), flush=True))
     except Locked as exc:
-        raise Refused(str(exc), EXIT_LOCKED) from None
+        raise Refused(said(exc), EXIT_LOCKED) from None
     code = exit_code(steps)
     if code:
         raise typer.Exit(code)
@@ -96,7 +97,7 @@ def backup_command(
     except BaseException:  # busy, read-only …: an unrecorded copy is not kept
         path.unlink(missing_ok=True)
         raise
-    st.info(f"backup written to {path}")
+    st.info(Text("backup written to {path}", path=path))
 
 
 AUDIT_FIELDS = [Field("id", "int"), Field("at"), Field("user"), Field("command"), Field("details")]
@@ -131,7 +132,7 @@ def audit_command(
         f"SELECT id, at, user, command, details FROM audit_log {clause} "
         f"ORDER BY id DESC LIMIT ?", [*params, limit]).fetchall()
     records = [dict(zip(("id", "at", "user", "command", "details"), row)) for row in reversed(rows)]
-    st.emit(records, AUDIT_FIELDS, fmt, title=f"{len(records)} audit entr(ies)")
+    st.emit(records, AUDIT_FIELDS, fmt, title=Text("{count} audit entr(ies)", count=len(records)))
 
 
 def purge_command(
@@ -160,15 +161,15 @@ def purge_command(
     st = state(ctx)
     cutoff = parse_date_option(ended_before, "--ended-before")
     if cutoff > st.today:
-        raise Refused(f"--ended-before {cutoff} is after today; relationships cannot end in "
-                      "the future")
+        raise Refused(Text("--ended-before {date} is after today; relationships cannot end in "
+                           "the future", date=cutoff))
     db = st.db()
     conn = db.conn
     if dry_run:
         count = conn.execute(
             "SELECT COUNT(*) FROM clients WHERE closed_on IS NOT NULL AND closed_on < ? "
             "AND name <> '(purged)'", [cutoff.isoformat()]).fetchone()[0]
-        st.info(f"{count} client(s) would be purged (dry run: nothing changed)")
+        st.info(Text("{count} client(s) would be purged (dry run: nothing changed)", count=count))
         return
     with transaction(db):
         count = purge_ended(conn, cutoff)
@@ -178,10 +179,11 @@ def purge_command(
         # between keys), and in the write-ahead log. Rewrite the file and empty the log.
         conn.execute("VACUUM")
     busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    st.info(f"{count} client(s) purged: personal data erased, ids pseudonymised")
+    st.info(Text("{count} client(s) purged: personal data erased, ids pseudonymised",
+                 count=count))
     if busy:
-        st.warn("other vipcrm processes are reading: erased values stay in the write-ahead log "
-                "until they finish; run this purge again later to empty it")
+        st.warn(Text("other vipcrm processes are reading: erased values stay in the write-ahead "
+                     "log until they finish; run this purge again later to empty it"))
 
 
 def register(app: typer.Typer) -> None:

@@ -10,11 +10,13 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import BadArgument, Refused, check_format, parse_date_option, state
 from vipcrm.core.config import TIERS
 from vipcrm.core.kpi import pct1
 from vipcrm.core.reports import BAND_KEYS, DIMENSIONS, MOVE_KINDS, TIER_ORDER
+from vipcrm.core.text import Code, Joined, Listing, Text, said
 from vipcrm.formats.output import Field
+from vipcrm.formats.zh import WORDS
 
 report_app = typer.Typer(
     no_args_is_help=True,
@@ -41,18 +43,7 @@ FORMAT = typer.Option("table", "--format", "-f", help="table, csv or json.", cas
 # Chinese headers of the completeness bands; formats.i18n labels every other key.
 LABELS_ZH = {key: f"完整度{key[5:].replace('_', '-')}%" for key in BAND_KEYS}
 # Codes shown in Chinese tables (CSV and JSON keep the codes).
-CODES_ZH = {
-    "plan": "更新计划", "assess": "需求评估", "sale": "执行销售", "after_sale": "售后跟进",
-    "celebrate": "庆祝成功", "promote": "晋级", "demote": "降级", "keep": "保持",
-    "top_share": "前20%", "bottom_share": "后10%", "trainee_passed": "见习通过考试且不低于中位数",
-    "exam_not_passed": "未通过考试", "trainee_below_median": "低于中位数", "highest_grade": "已是最高级",
-    "lowest_grade": "已是最低级", "middle": "居中", "entered": "新进", "stayed": "保持",
-    "left": "退出", "within_cadence": "周期内已联系", "lapsed": "超期未联系", "never": "从未联系",
-    "no_cadence": "无联系周期", "unknown": "未知", "single": "单身期", "forming": "家庭形成期",
-    "growing": "家庭成长期", "mature": "家庭成熟期", "retired": "退休期", "none": "无",
-    "under_30": "30岁以下", "override": "适当性例外", "elderly_high_risk": "老年客户高风险销售",
-    "expired_assessment": "测评失效持仓",
-}
+CODES_ZH = WORDS["report"]
 
 
 @dataclass
@@ -71,7 +62,7 @@ def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: O
     """`whole_year`: the period defaults to the year of the review (`core.kpi.review_period`)
     instead of the month to date."""
     from vipcrm.core.kpi import review_period
-    from vipcrm.core.planning import stale_feeds
+    from vipcrm.core.planning import feeds_as_of, stale_feeds
     from vipcrm.core.reports import default_period
     from vipcrm.store import reports as store
 
@@ -80,32 +71,35 @@ def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: O
     if end_day is None:
         end_day = review_period(st.today)[1] if whole_year and start is None else st.today
     if end_day > st.today:
-        raise typer.BadParameter(f"{end_day} is after today ({st.today}); reports cover data "
-                                 "already seen", param_hint="--to")
+        raise BadArgument(Text("{day} is after today ({today}); reports cover data already seen",
+                               day=end_day, today=st.today), "--to")
     start_day = parse_date_option(start, "--from") or (
         end_day.replace(month=1, day=1) if whole_year else default_period(end_day)[0])
     if start_day > end_day:
-        raise typer.BadParameter(f"{start_day} is after the end of the period ({end_day})",
-                                 param_hint="--from")
+        raise BadArgument(Text("{day} is after the end of the period ({end})", day=start_day,
+                               end=end_day), "--from")
     conn = st.db().conn
     if rm is not None:
         found = store.known_rm(conn, rm)
         if found is None:
-            raise Refused(f"unknown RM {rm!r}; `vipcrm export rms` lists the RM ids")
+            raise Refused(Text("unknown RM {rm!r}; `vipcrm export rms` lists the RM ids", rm=rm))
         if branch is not None and found["branch"] != branch:
-            raise Refused(f"RM {rm} works at branch {found['branch']}, not {branch}; "
-                          "drop --branch or choose that branch")
+            raise Refused(Text("RM {rm} works at branch {its}, not {branch}; drop --branch or "
+                               "choose that branch", rm=rm, its=found["branch"], branch=branch))
     if branch is not None and not store.known_branch(conn, branch):
-        raise Refused(f"unknown branch {branch!r}; no RM or client belongs to it")
+        raise Refused(Text("unknown branch {branch!r}; no RM or client belongs to it",
+                           branch=branch))
     config = st.config()
     latest = store.freshness(conn)
-    when = f"Period {start_day} to {end_day}" if period else f"As of {end_day}"
-    st.info(f"{when}; data as of: "
-            + ", ".join(f"{feed} {day or 'none'}" for feed, day in latest.items()))
+    when = (Text("Period {start} to {end}", start=start_day, end=end_day) if period
+            else Text("As of {end}", end=end_day))
+    st.info(Text("{when}; data as of: {feeds}", when=when, feeds=feeds_as_of(latest)))
     stale = stale_feeds(latest, st.today, store.calendar(conn), config["data.stale_after_days"])
     if stale:
-        st.warn(f"stale data: {', '.join(stale)} older than {config['data.stale_after_days']} "
-                "working day(s) before today; import the latest extracts first")
+        st.warn(Text("stale data: {feeds} older than {days} working day(s) before today; import "
+                     "the latest extracts first",
+                     feeds=Listing(Code("feed", feed) for feed in stale),
+                     days=config["data.stale_after_days"]))
     return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm))
 
 
@@ -114,11 +108,11 @@ def _note_history(ask: Ask, day: dt.date) -> None:
 
     first = first_tier_run(ask.conn)
     if first is None:
-        ask.st.warn("no tier recompute yet, so no client holds a tier; run `vipcrm tier "
-                    "--recompute` first")
+        ask.st.warn(Text("no tier recompute yet, so no client holds a tier; run `vipcrm tier "
+                         "--recompute` first"))
     elif day < first:
-        ask.st.info(f"the tier history starts with the first recompute on {first}; earlier "
-                    "days count in the tiers of that run")
+        ask.st.info(Text("the tier history starts with the first recompute on {first}; earlier "
+                         "days count in the tiers of that run", first=first))
 
 
 def _label(key: str, lang: str) -> str:
@@ -155,7 +149,7 @@ def _totals(records: Sequence[dict], fields: Sequence[Field],
 
 def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, title: str, *,
           ratios: Mapping[str, tuple[str, str]] | None = None, totals: bool = True,
-          flag: Callable[[dict], bool] | None = None, caption: str | None = None) -> None:
+          flag: Callable[[dict], bool] | None = None, caption: Text | None = None) -> None:
     """CSV and JSON: the records alone. Table: labels in the chosen language, a total row and
     flagged rows in bold red."""
     st = ask.st
@@ -164,7 +158,8 @@ def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, 
         return
     from rich.table import Table
 
-    table = Table(title=title, caption=caption, title_justify="left")
+    table = Table(title=title, caption=st.say(caption) if caption else None,
+                  title_justify="left")
     for f in fields:
         table.add_column(_label(f.key, st.lang), overflow="fold",
                          justify="right" if f.type in ("money", "int", "pct", "num") else "left")
@@ -173,7 +168,7 @@ def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, 
                       style="bold red" if flag and flag(record) else None)
     if totals and records:
         total = _totals(records, fields, ratios or {})
-        first = "合计" if st.lang == "zh" else "Total"
+        first = st.say(Text("Total"))
         table.add_section()
         table.add_row(*((_cell(total[f.key], f, st.lang) if f.key in total
                          else (first if i == 0 else "")) for i, f in enumerate(fields)),
@@ -193,11 +188,10 @@ def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, 
     console.print(table)
 
 
-def _title(ask: Ask, name: str, zh: str, *, period: bool = True) -> str:
+def _title(ask: Ask, name: Text, *, period: bool = True) -> str:
     when = f"{ask.start} – {ask.end}" if period else f"{ask.end}"
     where = " · ".join(x for x in (ask.scope.branch, ask.scope.rm_id) if x)
-    label = zh if ask.st.lang == "zh" else name
-    return f"{label}  {when}" + (f"  {where}" if where else "")
+    return f"{ask.st.say(name)}  {when}" + (f"  {where}" if where else "")
 
 
 # -----------------------------------------------------------------------------------------
@@ -238,7 +232,7 @@ def tiers(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = 
     ask = _ask(ctx, start, end, branch, rm)
     _note_history(ask, eve(ask.start))
     records = tiers_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, per_branch)
-    _show(ask, records, _tier_fields(per_branch), fmt, _title(ask, "Tiers", "客户分层"),
+    _show(ask, records, _tier_fields(per_branch), fmt, _title(ask, Text("Tiers")),
           ratios={"clients_pct": ("clients", "clients"), "aum_pct": ("aum", "aum")})
 
 
@@ -276,7 +270,7 @@ def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
     ask = _ask(ctx, start, end, branch, rm)
     _note_history(ask, eve(ask.start))
     records = migration_report(ask.conn, ask.start, ask.end, ask.scope)
-    _show(ask, records, MIGRATION_FIELDS, fmt, _title(ask, "Tier migration", "等级迁移"))
+    _show(ask, records, MIGRATION_FIELDS, fmt, _title(ask, Text("Tier migration")))
 
 
 # -----------------------------------------------------------------------------------------
@@ -293,8 +287,8 @@ GROUP_FIELDS = {"tier": [Field("tier", "tier")], "rm": [Field("rm_id"), Field("n
 def _choice(value: str, choices: Sequence[str], option: str) -> str:
     value = value.strip().lower()
     if value not in choices:
-        raise typer.BadParameter(f"{value!r}; choose one of {', '.join(choices)}",
-                                 param_hint=option)
+        raise BadArgument(Text("{value!r}; choose one of {choices}", value=value,
+                               choices=", ".join(choices)), option)
     return value
 
 
@@ -327,7 +321,7 @@ def coverage(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
     _note_history(ask, ask.end)
     records = coverage_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COVERAGE_COUNTS], fmt,
-          _title(ask, "Coverage", "客户覆盖"), ratios={"coverage_pct": ("covered", "eligible")})
+          _title(ask, Text("Coverage")), ratios={"coverage_pct": ("covered", "eligible")})
 
 
 # -----------------------------------------------------------------------------------------
@@ -367,7 +361,7 @@ def rm_book(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] 
     fmt = check_format(fmt)
     ask = _ask(ctx, start, end, branch, rm)
     records = rm_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    _show(ask, records, RM_FIELDS, fmt, _title(ask, "RM books", "客户经理名下客户"),
+    _show(ask, records, RM_FIELDS, fmt, _title(ask, Text("RM books")),
           ratios={"used_pct": ("load", "capacity"),
                   "plan_completion_pct": ("tasks_done", "tasks_due")})
 
@@ -406,9 +400,9 @@ def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
     _note_history(ask, ask.start)
     records = timeshare_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     target = ask.config["kpi.vip_time_target_pct"]
-    _show(ask, records, TIMESHARE_FIELDS, fmt, _title(ask, "VIP time share", "VIP时间占比"),
+    _show(ask, records, TIMESHARE_FIELDS, fmt, _title(ask, Text("VIP time share")),
           ratios={"vip_share_pct": ("vip_minutes", "total_minutes")},
-          flag=lambda r: not r["on_target"], caption=f"target ≥ {target}%")
+          flag=lambda r: not r["on_target"], caption=Text("target ≥ {target}%", target=target))
 
 
 # -----------------------------------------------------------------------------------------
@@ -447,7 +441,7 @@ def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
     fmt = check_format(fmt)
     ask = _ask(ctx, start, end, branch, rm)
     records = pipeline_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    _show(ask, records, PIPELINE_FIELDS, fmt, _title(ask, "Sales pipeline", "销售流程"),
+    _show(ask, records, PIPELINE_FIELDS, fmt, _title(ask, Text("Sales pipeline")),
           ratios={"after_sale_on_time_pct": ("after_sale_on_time", "after_sale_due")})
 
 
@@ -511,7 +505,7 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
     fmt = check_format(fmt)
     ask = _ask(ctx, start, end, branch, rm)
     records = _kpi(ask, kpi_report)
-    _show(ask, records, KPI_FIELDS, fmt, _title(ask, "RM scorecard", "客户经理考核"), totals=False)
+    _show(ask, records, KPI_FIELDS, fmt, _title(ask, Text("RM scorecard")), totals=False)
 
 
 def _kpi(ask: Ask, build):
@@ -520,7 +514,7 @@ def _kpi(ask: Ask, build):
     try:
         return build(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     except KpiError as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(said(exc)) from None
 
 
 REVIEW_FIELDS = [Field("position", "int"), Field("rm_id"), Field("name"), Field("branch"),
@@ -568,11 +562,13 @@ def review(ctx: typer.Context,
     fmt = check_format(fmt)
     ask = _ask(ctx, start, end, branch, rm, whole_year=True)
     records, medians = _kpi(ask, review_report)
-    shown = ", ".join(f"{grade} {'-' if median is None else f'{round1(median):.1f}'}"
-                      for grade, median in medians.items())
-    ask.st.info(f"median score per grade: {shown or '-'}")
-    _show(ask, records, REVIEW_FIELDS, fmt, _title(ask, "Grade review", "职级评审"), totals=False,
-          caption=f"median score per grade: {shown or '-'}")
+    shown = Listing(Text("{grade} {median}", grade=Code("grade_code", grade),
+                         median="-" if median is None else f"{round1(median):.1f}")
+                    for grade, median in medians.items())
+    medians_line = Text("median score per grade: {medians}", medians=shown or "-")
+    ask.st.info(medians_line)
+    _show(ask, records, REVIEW_FIELDS, fmt, _title(ask, Text("Grade review")), totals=False,
+          caption=medians_line)
 
 
 # -----------------------------------------------------------------------------------------
@@ -611,7 +607,7 @@ def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[s
     ask = _ask(ctx, None, end, branch, rm, period=False)
     records = completeness_report(ask.conn, ask.config, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COMPLETENESS_COUNTS], fmt,
-          _title(ask, "Profile completeness", "客户资料完整度", period=False),
+          _title(ask, Text("Profile completeness"), period=False),
           ratios={"at_target_pct": ("at_target", "clients")})
 
 
@@ -622,9 +618,9 @@ def _dims(text: str) -> list[str]:
     dims = [d.strip().lower() for d in text.split(",") if d.strip()]
     unknown = [d for d in dims if d not in DIMENSIONS]
     if unknown or not 1 <= len(dims) <= 3 or len(set(dims)) != len(dims):
-        raise typer.BadParameter(f"{text!r}; give one to three different dimensions of "
-                                 f"{', '.join(DIMENSIONS)}, e.g. tier,risk_level",
-                                 param_hint="--by")
+        raise BadArgument(Text("{value!r}; give one to three different dimensions of "
+                               "{dimensions}, e.g. tier,risk_level", value=text,
+                               dimensions=", ".join(DIMENSIONS)), "--by")
     return dims
 
 
@@ -661,7 +657,7 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
     fields = [*(Field(d, "tier" if d == "tier" else "code") for d in dims),
               Field("clients", "int", True), Field("clients_pct", "pct"),
               Field("aum", "money", True), Field("aum_pct", "pct"), Field("avg_aum", "money")]
-    _show(ask, records, fields, fmt, _title(ask, "Segments", "多维客户分层", period=False),
+    _show(ask, records, fields, fmt, _title(ask, Text("Segments"), period=False),
           ratios={"clients_pct": ("clients", "clients"), "aum_pct": ("aum", "aum")})
 
 
@@ -716,16 +712,19 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
     years = [y for y in rated_years(ask.conn) if y <= ask.end.year]
     if year is None:
         if not years:
-            raise Refused("no corporate rating up to this year; import `corporates` metrics and "
-                          "run `vipcrm tier corporate` first")
+            raise Refused(Text("no corporate rating up to this year; import `corporates` metrics "
+                               "and run `vipcrm tier corporate` first"))
         year = years[-1]
     elif year not in rated_years(ask.conn):
-        raise Refused(f"review year {year} has not been rated; run `vipcrm tier corporate "
-                      f"--year {year}` first")
+        raise Refused(Text("review year {year} has not been rated; run `vipcrm tier corporate "
+                           "--year {year}` first", year=year))
     records, previous = corporates_report(ask.conn, ask.config, year, ask.end, ask.scope, everyone)
-    ask.st.info(f"review year {year}" + (f", compared with {previous}" if previous
-                                         else ", no earlier rated year to compare with"))
-    title = f"{'大客户' if ask.st.lang == 'zh' else 'Big clients'}  {year}"
+    if previous:
+        ask.st.info(Text("review year {year}, compared with {previous}", year=year,
+                         previous=previous))
+    else:
+        ask.st.info(Text("review year {year}, no earlier rated year to compare with", year=year))
+    title = f"{ask.st.say(Text('Big clients'))}  {year}"
     _show(ask, records, _corporate_fields(), fmt, title)
 
 
@@ -760,16 +759,18 @@ def dashboard(ctx: typer.Context,
         ask = _ask(ctx, start, end, branch, None)
         data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
         handle.write(render_dashboard(data, ask.st.lang))
-    ask.st.info(f"dashboard written to {output}")
+    ask.st.info(Text("dashboard written to {path}", path=output))
 
 
 # -----------------------------------------------------------------------------------------
 # 13. compliance
 
 COMPLIANCE_FIELDS = [Field("kind", "code"), Field("date"), Field("client_id"), Field("name"),
-                     Field("branch"), Field("rm_id"), Field("product_code"), Field("asset_class"),
+                     Field("branch"), Field("rm_id"), Field("product_code"),
+                     Field("asset_class", family="asset_class"),
                      Field("product_risk"), Field("client_risk"), Field("assessed_on"),
-                     Field("age", "int"), Field("channel"), Field("amount", "money"),
+                     Field("age", "int"), Field("channel", family="channel"),
+                     Field("amount", "money"),
                      Field("followup_id"), Field("override_reason"), Field("risk_warning_id"),
                      Field("recording_id")]
 
@@ -808,12 +809,14 @@ def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     fmt = check_format(fmt)
     ask = _ask(ctx, start, end, branch, rm)
     records = compliance_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    counts = []
+    counts: list = []
     for kind in COMPLIANCE_KINDS:
         rows = [r for r in records if r["kind"] == kind]
-        counts.append(f"{kind} {len(rows)} ({cny(sum(r['amount'] or 0 for r in rows))} CNY)")
-    ask.st.info("; ".join(counts))
-    _show(ask, records, COMPLIANCE_FIELDS, fmt, _title(ask, "Compliance", "合规检查"),
+        counts += ["; "] if counts else []
+        counts.append(Text("{kind} {count} ({amount} CNY)", kind=Code("report", kind),
+                           count=len(rows), amount=cny(sum(r['amount'] or 0 for r in rows))))
+    ask.st.info(Joined(tuple(counts)))
+    _show(ask, records, COMPLIANCE_FIELDS, fmt, _title(ask, Text("Compliance")),
           totals=False, flag=lambda r: r["kind"] == "elderly_high_risk" and not r["recording_id"])
 
 
@@ -867,9 +870,10 @@ def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     records = maturities_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, details)
     fields = MATURITY_DETAIL_FIELDS if details else MATURITY_FIELDS
     ratio = ("reinvested", "amount" if details else "matured")
-    _show(ask, records, fields, fmt, _title(ask, "Maturities", "到期资金留存"),
+    _show(ask, records, fields, fmt, _title(ask, Text("Maturities")),
           ratios={"retention_pct": ratio},
-          caption=f"retained: reinvested within {ask.config['plan.retention_days']} days")
+          caption=Text("retained: reinvested within {days} days",
+                       days=ask.config['plan.retention_days']))
 
 
 def register(app: typer.Typer) -> None:

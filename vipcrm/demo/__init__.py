@@ -34,7 +34,7 @@ PLAIN = ("utf-8", False, "%Y-%m-%d")
 
 
 def load_demo(db: Database, today: dt.date, *, clients: int = 600, seed: int = 7,
-              user: str = "demo", info: Callable[[str], None] | None = None
+              user: str = "demo", info: Callable[[Text], None] | None = None
               ) -> dict[str, dict[str, int]]:
     """Build the demo bank and import it; returns {kind: import counts} in import order."""
     say = info or (lambda text: None)
@@ -47,7 +47,7 @@ def load_demo(db: Database, today: dt.date, *, clients: int = 600, seed: int = 7
         paths = [folder / "positions.csv" if kind == "positions"
                  else write_extract(folder, kind, bank.rows[kind])
                  for kind in IMPORT_ORDER if kind == "positions" or bank.rows.get(kind)]
-        for line in bank.describe().splitlines():
+        for line in bank.describe():
             say(line)
         del bank  # the files hold it now: the imports need the memory
         for path in paths:
@@ -55,7 +55,7 @@ def load_demo(db: Database, today: dt.date, *, clients: int = 600, seed: int = 7
             result = import_file(db, kind, path, ImportOptions(user=user, today=today,
                                                                demo=True))
             for line in result.first_rejects:
-                say(f"{kind}: rejected {line}")
+                say(Text("{kind}: rejected {line}", kind=kind, line=line))
             summary[kind] = result.counts()
     return summary
 

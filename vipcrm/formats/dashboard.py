@@ -11,8 +11,9 @@ from typing import Iterable, NamedTuple
 
 from vipcrm.core.config import TIERS
 from vipcrm.core.followup import STAGES
+from vipcrm.core.planning import feeds_as_of
 from vipcrm.core.reports import BAND_KEYS, NONE, TIER_ORDER, Dashboard
-from vipcrm.formats.i18n import tier_name
+from vipcrm.formats.i18n import render, tier_name
 
 CHARTS = ("tiers", "migration", "coverage", "timeshare", "funnel", "completeness")
 
@@ -95,8 +96,7 @@ def render_dashboard(data: Dashboard, lang: str = "en") -> str:
             f'<section class="card"><h2>{escape(titles[name])}</h2>{charts[name].svg}</section>'
             for name in names) + "</div>"
         for names in columns_of({name: charts[name] for name in CHARTS}))
-    as_of = ", ".join(f"{t['feeds'].get(feed, feed)} {day or '-'}"
-                      for feed, day in data.data_as_of.items())
+    as_of = render(feeds_as_of(data.data_as_of), lang)
     scope = data.scope or t["bank"]
     font = FONTS[lang]
     return f"""<!DOCTYPE html>

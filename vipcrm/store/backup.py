@@ -17,7 +17,7 @@ from vipcrm.store.outputs import Guard
 BACKUP_NAME = re.compile(r"vipcrm-(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.db")
 
 
-def quick_check(conn: sqlite3.Connection) -> str | None:
+def quick_check(conn: sqlite3.Connection) -> "Text | str | None":
     """None when SQLite's quick_check finds the file sound, else its first problem (and how
     many more)."""
     try:
@@ -28,8 +28,10 @@ def quick_check(conn: sqlite3.Connection) -> str | None:
     problems = [line for line in rows if line != "ok" and not line.startswith("*** in database")]
     if not problems:
         return None
-    more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
-    return f"{problems[0]}{more}"
+    if len(problems) > 1:
+        return Text("{problem} and {count} more problem(s)", problem=problems[0],
+                    count=len(problems) - 1)
+    return problems[0]
 
 
 def backup_to(db: Database, target: Path) -> Path:
