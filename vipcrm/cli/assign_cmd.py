@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from vipcrm.cli.common import FormatOption, Refused, check_format, state
+from vipcrm.core.dates import read_date
 from vipcrm.formats.output import Field, yuan, yuan_grouped
 
 assign_app = typer.Typer(
@@ -222,7 +223,7 @@ def _json(facts: dict) -> str:
 
 
 def _why(f: dict) -> str:
-    if f["closed_on"] is not None and f["rm_id"] is None:
+    if read_date(f["closed_on"]) is not None and f["rm_id"] is None:
         return f"closed on {f['closed_on']}: closed clients have no RM"
     if f["rm_id"] is None:
         if f["reason"] == "no_rm":

@@ -10,6 +10,7 @@ import typer
 
 from vipcrm.cli.common import (EXIT_USAGE, LATEST, Refused, check_format, parse_date_option,
                                parse_record_date, state)
+from vipcrm.core.dates import read_date
 from vipcrm.formats.output import Field, yuan_grouped
 
 followup_app = typer.Typer(help="Log contacts, list them and their prospects, and record RM time "
@@ -136,7 +137,8 @@ def log(
     who = subject(conn, client)
     if who is None:
         raise Refused(f"unknown client {client!r}; check the id (vipcrm client show ID)")
-    if who.closed_on and who.closed_on <= day.isoformat():
+    closed_on = read_date(who.closed_on)
+    if closed_on is not None and closed_on <= day:
         raise Refused(f"client {client} closed its relationship on {who.closed_on}; "
                       "contacts after that are not logged")
     rm_id = rm or who.rm_id

@@ -8,6 +8,7 @@ import typer
 
 from vipcrm.cli.common import Refused, check_format, parse_date_option, state
 from vipcrm.core.config import TIERS
+from vipcrm.core.dates import read_date
 from vipcrm.formats.i18n import TIER_NAMES
 from vipcrm.formats.output import Field
 
@@ -213,7 +214,7 @@ def show(
                   "as_of": last.isoformat() if last else None, "branch": known["branch"]}
         if known["segment"] == "corporate":
             st.info(f"{client} is a corporate client: not tiered by AUM (see `tier corporate`)")
-        elif known["closed_on"]:
+        elif read_date(known["closed_on"]):
             st.info(f"{client} closed on {known['closed_on']}: not tiered")
         else:
             st.info(f"{client} holds no tier (below the gold floor at the last recompute)")
