@@ -4,7 +4,8 @@ An older vipcrm imported null stand-ins as dates (`id_expiry=0001-01-01`,
 `risk_assessed_on=9999-12-31`), and anybody can write a row by hand: every command then crashed
 with OverflowError. The rule (core.dates, README "Edge values"): an optional date outside
 1900-01-01..2100-12-31 reads as unknown, exactly as if the cell were empty; a row's own date is
-taken as it is and what is computed from it stops at the calendar's ends. The property test over
+taken as it is and what is computed from it stops at the calendar's ends; sums of money past
+SQLite's 64 bits are refused with one line naming the largest amount. The property test over
 random ends is tests/test_edge_values_property.py; here are the cases of the issue, each with
 the whole command list, and the rule itself.
 """
@@ -267,3 +268,55 @@ def test_a_contact_stored_as_0001_01_01_is_an_old_contact_not_an_error(template,
     # No warning that the holiday schedule of year 1 is unknown.
     assert "schedule" not in result.stderr
 
+
+# -- money sums past 64 bits ---------------------------------------------------------------
+
+def _hostile(db, rows: int) -> None:
+    """`rows` positions of 10^15 fen (10 trillion yuan, the most a row may hold) for C05:
+    their sum is past SQLite's 2^63 - 1 from 9,224 rows."""
+    conn = sqlite3.connect(db)
+    try:
+        conn.executemany("INSERT INTO products (product_code, name, asset_class) "
+                         "VALUES (?, 'x', 'deposit')", [(f"X{i}",) for i in range(rows)])
+        conn.executemany("INSERT INTO positions (client_id, product_code, as_of, balance, "
+                         "asset_class) VALUES ('C05', ?, '2026-11-20', ?, 'deposit')",
+                         [(f"X{i}", 10**15) for i in range(rows)])
+        conn.commit()
+    finally:
+        conn.close()
+
+
+LARGEST = ("the largest is positions.balance 10,000,000,000,000.00 CNY (client C05, product X0, "
+           "2026-11-20); correct such amounts in the bank's extract (at most 10 trillion yuan a "
+           "row) and import them again")
+
+
+def test_amounts_that_add_up_past_64_bits_are_refused_in_one_line_naming_the_largest(
+        template, tmp_path):
+    db = copy_of(template, tmp_path)
+    _hostile(db, 9_300)
+    before = contents(db)
+    for command in (("tier", "--recompute"), ("report", "tiers"), ("report", "rm"),
+                    ("report", "segments"), ("client", "show", "C05")):
+        result = run(db, *command)
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+        assert result.exit_code == 1 and len(errors) == 1, (command, result.stderr)
+        assert errors[0].endswith(LARGEST), (command, errors)
+        assert "overflow" not in result.stderr
+    assert contents(db) == before
+    nightly = run(db, "nightly", "--outbox", tmp_path / "plans")
+    assert nightly.exit_code == 1
+    [tiers] = [line for line in nightly.stdout.splitlines() if line.startswith("tiers: ")]
+    assert tiers.startswith("tiers: failed the amounts in ") and LARGEST in tiers
+    assert "overflow" not in nightly.stdout + nightly.stderr
+
+
+def test_below_the_limit_such_amounts_are_tiered_and_shown_exactly(template, tmp_path):
+    # The tier basis adds balance × days: 300 rows of 10^15 fen over the 8 days since
+    # 2026-11-20 are 2.4 × 10^18 fen-days.
+    db = copy_of(template, tmp_path)
+    _hostile(db, 300)
+    assert run(db, "tier", "--recompute").exit_code == 0
+    [c05] = [r for r in json.loads(run(db, "tier", "list", "--format", "json").stdout)
+             if r["client_id"] == "C05"]
+    assert (c05["tier"], c05["aum"]) == ("black_gold", 300 * 10**13 + 250_000)  # CNY
