@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from vipcrm.cli.common import FormatOption, Refused, check_format, state
+from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Joined, Text, said
 from vipcrm.formats.output import Field, yuan, yuan_grouped
 
@@ -244,7 +245,7 @@ def _json(facts: dict) -> str:
 
 
 def _why(f: dict) -> Text:
-    if f["closed_on"] is not None and f["rm_id"] is None:
+    if read_date(f["closed_on"]) is not None and f["rm_id"] is None:
         return Text("closed on {date}: closed clients have no RM", date=f["closed_on"])
     if f["rm_id"] is None:
         if f["reason"] == "no_rm":

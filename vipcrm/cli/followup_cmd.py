@@ -10,6 +10,7 @@ import typer
 
 from vipcrm.cli.common import (EXIT_USAGE, LATEST, BadArgument, Refused, check_format,
                                parse_date_option, parse_record_date, state)
+from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Listing, Text
 from vipcrm.formats.output import Field, yuan_grouped
 
@@ -148,7 +149,8 @@ def log(
     if who is None:
         raise Refused(Text("unknown client {client!r}; check the id (vipcrm client show ID)",
                            client=client))
-    if who.closed_on and who.closed_on <= day.isoformat():
+    closed_on = read_date(who.closed_on)
+    if closed_on is not None and closed_on <= day:
         raise Refused(Text("client {client} closed its relationship on {date}; contacts after "
                            "that are not logged", client=client, date=who.closed_on))
     rm_id = rm or who.rm_id

@@ -156,7 +156,7 @@ def purge_command(
     """
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction
-    from vipcrm.store.purge import purge_ended
+    from vipcrm.store.purge import ended_before_ids, purge_ended
 
     st = state(ctx)
     cutoff = parse_date_option(ended_before, "--ended-before")
@@ -166,9 +166,7 @@ def purge_command(
     db = st.db()
     conn = db.conn
     if dry_run:
-        count = conn.execute(
-            "SELECT COUNT(*) FROM clients WHERE closed_on IS NOT NULL AND closed_on < ? "
-            "AND name <> '(purged)'", [cutoff.isoformat()]).fetchone()[0]
+        count = len(ended_before_ids(conn, cutoff))
         st.info(Text("{count} client(s) would be purged (dry run: nothing changed)", count=count))
         return
     with transaction(db):

@@ -8,6 +8,7 @@ import typer
 
 from vipcrm.cli.common import BadArgument, Refused, check_format, parse_date_option, state
 from vipcrm.core.config import TIERS
+from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Listing, Text, said
 from vipcrm.formats.i18n import TIER_NAMES
 from vipcrm.formats.output import Field
@@ -225,7 +226,7 @@ def show(
         if known["segment"] == "corporate":
             st.info(Text("{client} is a corporate client: not tiered by AUM (see `tier "
                          "corporate`)", client=client))
-        elif known["closed_on"]:
+        elif read_date(known["closed_on"]):
             st.info(Text("{client} closed on {date}: not tiered", client=client,
                          date=known["closed_on"]))
         else:

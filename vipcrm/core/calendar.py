@@ -17,6 +17,7 @@ from typing import Iterable, Mapping
 
 import chinese_calendar
 
+from vipcrm.core.dates import EARLIEST, LATEST
 from vipcrm.core.text import Text
 
 ONE_DAY = dt.timedelta(days=1)
@@ -39,6 +40,10 @@ FESTIVAL_BOUNDS = {
     "mid_autumn": ((9, 5), (10, 10)),
     "national_day": ((10, 1), (10, 1)),
 }
+# The years dates computed from the ones commands accept (core.dates) can reach with the longest
+# configured span (ten years). Another year is only asked about for a stored date such as a
+# contact of 0001-01-01: no schedule is to be had for it, so there is nothing to warn about.
+_PLANNABLE_YEARS = range(EARLIEST.year - 11, LATEST.year + 12)
 # The longest run of consecutive non-working days a walk may cross (Golden Week with its
 # weekends is 9); a longer run means broken override data, not a holiday.
 _MAX_RUN = 40
@@ -122,7 +127,8 @@ class WorkCalendar:
         if library_covers(year):
             return _library_year(year)
         if year not in self._imported_years:
-            self._estimated_years.add(year)
+            if year in _PLANNABLE_YEARS:
+                self._estimated_years.add(year)
             return _computed_year(year, True)
         # An imported schedule is the official one: keep only the statutory days computed,
         # not the library's guesses of bridging days off.
@@ -175,17 +181,18 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def on_or_before(self, day: dt.date) -> dt.date:
-        """`day` if it is a working day, else the previous working day."""
+        """`day` if it is a working day, else the previous working day (at most the first date
+        there is: a due date from a contact stored as 0001-01-01)."""
         for _ in range(_MAX_RUN):
-            if self.is_working_day(day):
+            if self.is_working_day(day) or day == dt.date.min:
                 return day
             day -= ONE_DAY
         return day
 
     def on_or_after(self, day: dt.date) -> dt.date:
-        """`day` if it is a working day, else the next working day."""
+        """`day` if it is a working day, else the next working day (at most the last date)."""
         for _ in range(_MAX_RUN):
-            if self.is_working_day(day):
+            if self.is_working_day(day) or day == dt.date.max:
                 return day
             day += ONE_DAY
         return day

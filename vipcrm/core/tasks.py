@@ -22,6 +22,7 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 from vipcrm.core.aum import matured, position_value
 from vipcrm.core.calendar import ONE_DAY, WorkCalendar
 from vipcrm.core.config import TIERS
+from vipcrm.core.dates import shift
 from vipcrm.core.suitability import assessment_expires, product_risk, suitable_limit
 from vipcrm.core.text import Code, Text
 
@@ -690,7 +691,8 @@ def _cadence(b: _Builder) -> None:
             last = contact.day
     if last is not None:
         due = last + _days(cadence)
-        b.add("cadence", due.isoformat(), due - _days(CADENCE_WINDOW), due, "phone",
+        # shift: a contact stored as 0001-01-01 opens its window at the calendar's start.
+        b.add("cadence", due.isoformat(), shift(due, -CADENCE_WINDOW), due, "phone",
               Text("no contact since {date} ({days}-day cadence)", date=last, days=cadence))
     elif c.tier_since is not None:
         go_live = b.ctx.go_live

@@ -37,6 +37,16 @@ SENTENCES: dict[str, str] = {
     "{path} cannot be opened ({detail}); check that the file and its folder may be read, and "
     "written by commands that change data":
         "无法打开 {path}（{detail}）；请确认该文件及其文件夹可读，且对修改数据的命令可写",
+    "the amounts in {path} add up past what the database can count (about 92 quadrillion "
+    "yuan): some balance or amount is far too large; correct it in the bank's extract (at most "
+    "10 trillion yuan a row) and import it again":
+        "{path} 中的金额合计超出数据库所能计数的范围（约 9.2 亿亿元）：某笔余额或金额过大；请在银行"
+        "提取文件中更正（每行最多 10 万亿元）后重新导入",
+    "the amounts in {path} add up past what the database can count (about 92 quadrillion "
+    "yuan): the largest is {column} {amount} CNY ({row}); correct such amounts in the bank's "
+    "extract (at most 10 trillion yuan a row) and import them again":
+        "{path} 中的金额合计超出数据库所能计数的范围（约 9.2 亿亿元）：最大的是 {column} {amount} "
+        "元（{row}）；请在银行提取文件中更正此类金额（每行最多 10 万亿元）后重新导入",
     "{path}: {detail}; check the file, or restore it from a backup":
         "{path}：{detail}；请检查该文件，或用备份恢复",
     "{path} does not exist; create it with `vipcrm demo` (a demo bank) or `vipcrm import KIND "

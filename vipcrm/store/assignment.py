@@ -16,10 +16,12 @@ from sqlite_utils import Database
 from vipcrm.core.assignment import (REQUIRED_GRADE, TIER_RANK, Client, Outcome, Rm, book_capacity,
                                     effective_grade, run, sufficient)
 from vipcrm.core.config import Config
+from vipcrm.core.dates import read_date
 from vipcrm.core.ownership import choose_branch, window
 from vipcrm.core.text import Code, Text
 from vipcrm.store import ownership
 from vipcrm.store.audit import record
+from vipcrm.store.dates import closed_sql
 from vipcrm.store.db import for_bulk_writes, transaction
 
 
@@ -51,7 +53,7 @@ def load_clients(conn, today: dt.date, include_untiered: bool,
     cursor = conn.execute(
         f"""
         SELECT c.client_id, COALESCE(o.branch, c.home_branch), t.tier, COALESCE(t.basis_aum, 0),
-               c.segment = 'corporate', COALESCE(c.closed_on <= ?, 0),
+               c.segment = 'corporate', {closed_sql('c.closed_on', '?')},
                a.rm_id, COALESCE(a.pinned, 0), COALESCE(a.grade_gap, 0), a.reason
         FROM clients c
         LEFT JOIN tiers t ON t.client_id = c.client_id
@@ -172,7 +174,8 @@ def set_assignment(db: Database, config: Config, today: dt.date, client_id: str,
             raise AssignRefused(Text("unknown client {client!r}; check the id (`vipcrm assign "
                                      "list` shows assigned clients)", client=client_id))
         segment, closed_on, branch, tier, current, pinned, gap = client
-        if closed_on is not None and closed_on <= today.isoformat():
+        closed = read_date(closed_on)
+        if closed is not None and closed <= today:
             raise AssignRefused(Text("client {client} was closed on {date}; closed clients have "
                                      "no RM", client=client_id, date=closed_on))
         if segment == "corporate" and not pin:

@@ -8,6 +8,7 @@ from typing import Mapping
 from sqlite_utils import Database
 
 from vipcrm.core.config import Config
+from vipcrm.core.dates import read_date
 from vipcrm.core.privacy import mask_id, mask_phone
 from vipcrm.core.profile import completeness
 from vipcrm.core.text import Text
@@ -37,8 +38,7 @@ RECENT_CONTACTS = 10
 def _profile_dates(profile: Mapping) -> dict:
     converted = dict(profile)
     for name in _DATES:
-        if converted.get(name):
-            converted[name] = dt.date.fromisoformat(converted[name])
+        converted[name] = read_date(converted.get(name))
     return converted
 
 

@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 import secrets
 
+from vipcrm.store.dates import closed_sql
+
 PERSONAL_FIELDS = (
     "gender", "birth_date", "wedding_date", "phone", "email", "id_number", "id_expiry",
     "risk_level", "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
@@ -28,14 +30,19 @@ CLIENT_REFERENCES = (
 )
 
 
+def ended_before_ids(conn, ended_before: dt.date) -> list[str]:
+    """The clients not yet purged whose relationship ended before the date."""
+    return [row[0] for row in conn.execute(
+        f"SELECT client_id FROM clients WHERE {closed_sql('closed_on', '?')} "
+        "AND name <> '(purged)'", [(ended_before - dt.timedelta(days=1)).isoformat()])]
+
+
 def purge_ended(conn, ended_before: dt.date) -> int:
     """Pseudonymise every client whose closed_on is before the date; returns how many.
 
     Runs inside the caller's transaction.
     """
-    ids = [row[0] for row in conn.execute(
-        "SELECT client_id FROM clients WHERE closed_on IS NOT NULL AND closed_on < ? "
-        "AND name <> '(purged)'", [ended_before.isoformat()])]
+    ids = ended_before_ids(conn, ended_before)
     if not ids:
         return 0
     # A random salt per run: the pseudonym cannot be recomputed from a known client id.

@@ -21,6 +21,7 @@ from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import CORPORATE_FACTORS, GRADES, TIERS, Config
 from vipcrm.core.corporate import Rating
 from vipcrm.core.corporate import review as corporate_review
+from vipcrm.core.dates import read_date
 from vipcrm.core.kpi import (COMPONENTS, ReviewInput, cohort, grade_review, pct1, review_groups,
                              review_median, round1, scorecard, time_share)
 from vipcrm.core.profile import completeness
@@ -32,6 +33,7 @@ from vipcrm.core.tasks import AFTER_SALE, day_context
 from vipcrm.store import planning
 from vipcrm.store.assignment import rm_loads
 from vipcrm.store.aum import aum_on_sql, live_sql, maturity_sql
+from vipcrm.store.dates import closed_sql
 
 BRANCH_SQL = "COALESCE(o.branch, c.home_branch)"
 _JOINS = """
@@ -123,7 +125,7 @@ _TIER_ON = """
         ) WHERE rn = 1 AND to_tier IS NOT NULL
 """
 # The client `c` is still a client at the end of day `?`.
-_OPEN = "(c.closed_on IS NULL OR c.closed_on > ?)"
+_OPEN = f"NOT {closed_sql('c.closed_on', '?')}"
 
 
 # -----------------------------------------------------------------------------------------
@@ -485,7 +487,8 @@ _PROFILE_SQL = ", ".join(f"c.{col}" for col in _PROFILE_NAMES)
 
 def _profile(row: Sequence) -> dict:
     profile = dict(zip(_PROFILE_NAMES, row))
-    profile["risk_assessed_on"] = _date(profile["risk_assessed_on"])
+    for name in ("risk_assessed_on", *planning.PROFILE_DATES):
+        profile[name] = read_date(profile[name])
     return profile
 
 
@@ -562,8 +565,8 @@ def segment_clients(conn, config: Config, day: dt.date,
         aum = sum(mix.values())
         if tier == NONE and aum <= 0:
             continue
-        yield SegmentClient(tier, risk, _date(birth), is_married(marital, wedding), branch, mix,
-                            _date(last)), aum
+        yield SegmentClient(tier, risk, read_date(birth), is_married(marital, read_date(wedding)),
+                            branch, mix, _date(last)), aum
 
 
 # -----------------------------------------------------------------------------------------
@@ -967,14 +970,14 @@ def compliance_report(conn, config: Config, start: dt.date, end: dt.date,
 
     records = []
     for sale in compliance_sales(conn, start, end, scope):
-        day, birth = dt.date.fromisoformat(sale["date"]), _date(sale.pop("birth_date"))
+        day, birth = dt.date.fromisoformat(sale["date"]), read_date(sale.pop("birth_date"))
         base = {**sale, "age": age_on(birth, day)}
         if sale["override_reason"] is not None:
             records.append({**base, "kind": "override"})
         if needs_elderly_confirmation(birth, sale["product_risk"], day, config):
             records.append({**base, "kind": "elderly_high_risk"})
     for held in unassessed_holdings(conn, config, end, scope):
-        birth = _date(held.pop("birth_date"))
+        birth = read_date(held.pop("birth_date"))
         records.append({**held, "kind": "expired_assessment", "date": _iso(end),
                         "age": age_on(birth, end), "channel": None, "followup_id": None,
                         "override_reason": None, "risk_warning_id": None,
@@ -1000,7 +1003,7 @@ def maturing_clients(conn, start: dt.date, end: dt.date, scope: Scope) -> list[s
             WHERE pr.maturity_date BETWEEN ? AND ?
         )
         SELECT c.client_id FROM m JOIN clients c ON c.client_id = m.client_id {_JOINS}
-        WHERE (c.closed_on IS NULL OR c.closed_on > ?) AND {where}
+        WHERE {_OPEN} AND {where}
         ORDER BY c.client_id
     """, [*period, *period, _iso(start), *params])]
 
@@ -1027,7 +1030,7 @@ def maturity_rows(conn, config: Config, start: dt.date, end: dt.date,
     classes = config["aum.asset_classes"]
     days = config["plan.retention_days"]
     ids = maturing_clients(conn, start, end, scope)
-    product_maturity = {code: _date(m) for code, m in conn.execute(
+    product_maturity = {code: read_date(m) for code, m in conn.execute(
         "SELECT product_code, maturity_date FROM products WHERE maturity_date IS NOT NULL")}
     for i in range(0, len(ids), planning.CHUNK):
         chunk = ids[i:i + planning.CHUNK]

@@ -32,6 +32,7 @@ from vipcrm.core.text import Text
 from vipcrm.core.tiering import (DOWNGRADE, NEW, RECOVERED, UNTIERED, UPGRADE, WATCHED,
                                  TierRules, decide, rank, window_start)
 from vipcrm.store.audit import record
+from vipcrm.store.dates import closed_sql
 from vipcrm.store.db import fetch_dict, fetch_dicts, for_bulk_writes, transaction
 
 TIER_CHANGES = (NEW, UPGRADE, DOWNGRADE)
@@ -351,7 +352,7 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
     qualifying = "CASE " + " ".join(
         f"WHEN b.basis_sum >= {int(rules.floors_fen[t])} * b.days THEN '{t}'" for t in TIERS
     ) + " END"
-    eligible = "(c.segment = 'retail' AND (c.closed_on IS NULL OR c.closed_on > :d))"
+    eligible = f"(c.segment = 'retail' AND NOT {closed_sql('c.closed_on', ':d')})"
     # CROSS JOIN keeps the basis (one pass over the positions) as the outer loop.
     conn.execute(f"""
         CREATE TEMP TABLE tier_eval AS
