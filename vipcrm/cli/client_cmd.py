@@ -59,6 +59,7 @@ def _print_view(st, view: dict) -> None:
     from rich.table import Table
 
     from vipcrm.formats.i18n import grade_name, tier_name
+    from vipcrm.formats.output import Field, print_table
 
     out = st.out
     p = view["profile"]
@@ -108,12 +109,12 @@ def _print_view(st, view: dict) -> None:
         if not rows:
             out.print(f"{title}: none")
             continue
-        table = Table(title=title, title_justify="left")
-        for key in keys:
-            table.add_column(key.replace("_", " "))
-        for row in rows:
-            table.add_row(*(_cell(row.get(k)) for k in keys))
-        out.print(table)
+        fields = [Field(key, "prose" if key in ("detail", "note")
+                        else "num" if key in ("balance", "aum", "amount") else "text")
+                  for key in keys]
+        st.left_out(print_table(out, fields, [key.replace("_", " ") for key in keys],
+                                [[_cell(row.get(k)) for k in keys] for row in rows],
+                                title=title))
 
 
 def _cell(value) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from rich.console import Console
 from vipcrm.core.config import Config
 from vipcrm.core.text import Text
 from vipcrm.formats.escape import printable
-from vipcrm.formats.output import Field, render
+from vipcrm.formats.output import Field, render, write_csv
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -49,14 +50,15 @@ class State:
 
     @property
     def out(self) -> Console:
-        # Data on stdout; a wide virtual terminal when piped so tables do not wrap.
-        return Console(file=sys.stdout, no_color=plain(), highlight=False,
-                       width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+        return Console(file=sys.stdout, no_color=plain(), highlight=False, width=screen_width(),
+                       soft_wrap=False)
 
     @property
     def err(self) -> Console:
+        # In a log, one message is one line however long (a terminal wraps it at words).
+        tty = sys.stderr.isatty()
         return Console(file=sys.stderr, no_color=plain(), highlight=False,
-                       width=None if sys.stderr.isatty() else 200)
+                       width=None if tty else 200, soft_wrap=not tty)
 
     def db(self, *, create: bool = False):
         """The database, opened on first use; only the commands that bring data in (`demo`,
@@ -95,13 +97,40 @@ class State:
 
     def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
              title: str | None = None, totals: bool = False) -> None:
-        render(records, fields, fmt, console=self.out, lang=self.lang,
-               title=title if fmt == "table" else None, totals=totals)
+        if fmt == "csv":
+            write_csv(records, fields, sys.stdout)
+            return
+        self.left_out(render(records, fields, fmt, console=self.out, lang=self.lang,
+                             title=title if fmt == "table" else None, totals=totals))
+
+    def left_out(self, labels: Sequence[str]) -> None:
+        """Says which columns a table too wide for the screen left out."""
+        if labels:
+            self.info(Text("not shown at {width} columns: {columns}; --format csv has every "
+                           "column", width=screen_width(), columns=", ".join(labels)))
 
     def user(self) -> str:
         from vipcrm.store.audit import current_user
 
         return current_user()
+
+
+# COLUMNS outside this range is a mistake: narrower, no table is readable; wider, no screen.
+NARROWEST, WIDEST = 40, 1000
+# The width of output that goes to no terminal (a file, a pipe, a pager): readable on a laptop
+# and in an editor, and what most reports fit in whole.
+PIPED_WIDTH = 120
+
+
+def screen_width() -> int:
+    """The width tables are laid out for: COLUMNS when set (as every terminal program reads
+    it), else the terminal's when stdout is one, else 120."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and columns.isascii() and int(columns) > 0:
+        return min(max(int(columns), NARROWEST), WIDEST)
+    if sys.stdout.isatty():
+        return min(max(shutil.get_terminal_size().columns, NARROWEST), WIDEST)
+    return PIPED_WIDTH
 
 
 def state(ctx: typer.Context) -> State:

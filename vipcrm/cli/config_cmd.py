@@ -25,10 +25,13 @@ def show(ctx: typer.Context,
     st = state(ctx)
     fmt = check_format(fmt)
     config = st.config()
-    records = [{"key": name, "value": encode(config[name]), "default": encode(key.default),
+    # On screen a list of values wraps between its items; CSV and JSON keep the stored text.
+    shown = (lambda v: ", ".join(v) if isinstance(v, tuple) else encode(v)) \
+        if fmt == "table" else encode
+    records = [{"key": name, "value": shown(config[name]), "default": shown(key.default),
                 "domain": key.domain, "meaning": key.help} for name, key in KEYS.items()]
-    st.emit(records, [Field("key"), Field("value"), Field("default"), Field("domain"),
-                      Field("meaning")], fmt)
+    st.emit(records, [Field("key"), Field("value", "prose"), Field("default", "prose", drop=2),
+                      Field("domain", drop=3), Field("meaning", "prose")], fmt)
 
 
 # Negative numbers (`plan.expiry_days.cadence -1`) are values, not options.

@@ -237,10 +237,10 @@ LIST_FIELDS = [Field("followup_id"), Field("date"), Field("client_id"), Field("r
                Field("channel"), Field("minutes", "int"), Field("outcome"), Field("stage"),
                Field("product_code"), Field("amount", "money"), Field("satisfaction", "int"),
                Field("next_date"), Field("joint_rm_id"), Field("visit_level"), Field("referral"),
-               Field("client_risk"), Field("override_reason"), Field("risk_warning_id"),
+               Field("client_risk"), Field("override_reason", "prose"), Field("risk_warning_id"),
                Field("elderly_confirmed", "bool"), Field("recording_id"),
                Field("cooling_off_until"), Field("sale_id"), Field("recognised"), Field("source"),
-               Field("note")]
+               Field("note", "prose")]
 # The table keeps what an RM reads at a glance; CSV and JSON carry every field.
 TABLE_KEYS = ("followup_id", "date", "client_id", "rm_id", "channel", "minutes", "outcome",
               "stage", "product_code", "amount", "satisfaction", "next_date", "note")

@@ -90,7 +90,8 @@ def backup_command(
     st.info(f"backup written to {path}")
 
 
-AUDIT_FIELDS = [Field("id", "int"), Field("at"), Field("user"), Field("command"), Field("details")]
+AUDIT_FIELDS = [Field("id", "int"), Field("at"), Field("user"), Field("command"),
+                Field("details", "prose")]
 
 
 def audit_command(

@@ -17,6 +17,11 @@ FIELDS = (
     Field("tier", "tier"), Field("channel"), Field("priority", "int"), Field("reasons", "list"),
     Field("due", "date"), Field("overdue", "bool"), Field("talking_points", "list"),
 )
+# The table of an RM's day: from the client on, talking points one a line.
+TABLE_FIELDS = (*FIELDS[2:-1], Field("talking_points", "points"))
+# The table is shown when its talking points get this many cells (or all they need); on a
+# narrower screen each client is a block of lines instead.
+POINTS_WIDTH = 48
 
 
 def plan_command(
@@ -43,9 +48,10 @@ def plan_command(
     not fit stays open for the next working day. A non-working day shows the next working day's
     plan. `plan week` assumes each day's lines are contacted that day. Nothing is written.
 
-    Formats: table (grouped by RM), csv and json (keys plan_date, rm_id, client_id, name, tier,
-    channel, priority, reasons, due, overdue, talking_points), ics (one all-day event per visit
-    or call, no SMS lines, no phone/ID/balances).
+    Formats: table (grouped by RM; on a screen too narrow for the table, one block of lines
+    per client), csv and json (keys plan_date, rm_id, client_id, name, tier, channel,
+    priority, reasons, due, overdue, talking_points), ics (one all-day event per visit or call,
+    no SMS lines, no phone/ID/balances).
 
     Example: vipcrm plan today --rm RM001
     """
@@ -153,12 +159,13 @@ def _records_out(fmt: str, records) -> None:
 
 
 def _tables(st, groups, config) -> None:
-    from rich.table import Table
-
-    from vipcrm.formats.output import table_cell
+    from vipcrm.formats.i18n import header
+    from vipcrm.formats.output import layout, print_table, table_cell
     from vipcrm.store.planning import capacity_of
 
     console = st.out
+    labels = [header(f.key, st.lang) for f in TABLE_FIELDS]
+    points = {len(TABLE_FIELDS) - 1: POINTS_WIDTH}
     for group in groups:
         for plan in group.days:
             if group.rm is not None:
@@ -173,22 +180,42 @@ def _tables(st, groups, config) -> None:
                            "working day")
             elif not plan.lines:
                 caption = "nothing due"
-            table = Table(title=title, caption=caption, show_lines=True, title_justify="left")
-            for f in FIELDS[2:]:
-                table.add_column(_label(f.key, st.lang), overflow="fold",
-                                 justify="right" if f.type == "int" else "left")
-            for line in plan.lines:
-                record = plan_record(line)
-                cells = [table_cell(record[f.key], f, st.lang) for f in FIELDS[2:]]
-                cells[-1] = "\n".join(line.talking_points)
-                table.add_row(*cells)
-            console.print(table)
+            records = [plan_record(line) for line in plan.lines]
+            rows = [[table_cell(record[f.key], f, st.lang) for f in TABLE_FIELDS]
+                    for record in records]
+            fit = layout(TABLE_FIELDS, labels, rows, console.width, lows=points)
+            if fit.left_out:
+                _blocks(console, st.lang, title, caption, records)
+            else:
+                print_table(console, TABLE_FIELDS, labels, rows, title=title, caption=caption,
+                            lines=True, fitted=fit)
 
 
-def _label(key: str, lang: str) -> str:
-    from vipcrm.formats.i18n import header
+def _blocks(console, lang: str, title: str, caption: str | None, records: list[dict]) -> None:
+    """An RM's day on a narrow screen: per client a line of who, how and when, a line of
+    reasons, then the talking points, each wrapped at the screen's width without splitting an
+    id, a date or an amount."""
+    from vipcrm.formats.escape import printable
+    from vipcrm.formats.i18n import header, labelled, tier_name
+    from vipcrm.formats.wrap import wrap, wrap_items
 
-    return header(key, lang)
+    width = console.width
+    lines = wrap_items(printable(title).split("  "), width, hang="  ")
+    for record in records:
+        who = [record["client_id"], printable(record["name"]), tier_name(record["tier"], lang),
+               record["channel"], f"{header('priority', lang)} {record['priority']}",
+               f"{header('due', lang)} {record['due']}"]
+        if record["overdue"]:
+            who.append(header("overdue", lang))
+        lines.append("")
+        lines += wrap_items(who, width, hang="    ")
+        lines += wrap("; ".join(record["reasons"]), width, first="  " + labelled("reasons", lang),
+                      hang="    ", cjk=False)
+        for point in record["talking_points"]:
+            lines += wrap(printable(point), width, first="  - ", hang="    ")
+    if caption:
+        lines += ["", *wrap(caption, width)]
+    console.file.write("\n".join(lines) + "\n\n")
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
@@ -159,35 +158,18 @@ def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, 
     if fmt != "table":
         st.emit(records, fields, fmt)
         return
-    from rich.table import Table
+    from vipcrm.formats.output import print_table
 
-    table = Table(title=title, caption=caption, title_justify="left")
-    for f in fields:
-        table.add_column(_label(f.key, st.lang), overflow="fold",
-                         justify="right" if f.type in ("money", "int", "pct", "num") else "left")
-    for record in records:
-        table.add_row(*(_cell(record.get(f.key), f, st.lang) for f in fields),
-                      style="bold red" if flag and flag(record) else None)
+    rows = [[_cell(record.get(f.key), f, st.lang) for f in fields] for record in records]
+    styles = ["bold red" if flag and flag(record) else None for record in records]
+    total = None
     if totals and records:
-        total = _totals(records, fields, ratios or {})
+        sums = _totals(records, fields, ratios or {})
         first = "合计" if st.lang == "zh" else "Total"
-        table.add_section()
-        table.add_row(*((_cell(total[f.key], f, st.lang) if f.key in total
-                         else (first if i == 0 else "")) for i, f in enumerate(fields)),
-                      style="bold")
-    console = st.out
-    if not sys.stdout.isatty():
-        # Piped output is read by programs and people alike: never fold a number.
-        from rich.console import Console
-        from rich.measure import Measurement
-
-        from vipcrm.cli.common import plain
-
-        width = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
-        if width > console.width:
-            console = Console(file=sys.stdout, no_color=plain(), highlight=False, width=width,
-                              soft_wrap=False)
-    console.print(table)
+        total = [_cell(sums[f.key], f, st.lang) if f.key in sums else (first if i == 0 else "")
+                 for i, f in enumerate(fields)]
+    st.left_out(print_table(st.out, fields, [_label(f.key, st.lang) for f in fields], rows,
+                            title=title, caption=caption, styles=styles, total=total))
 
 
 def _title(ask: Ask, name: str, zh: str, *, period: bool = True) -> str:
@@ -741,7 +723,7 @@ COMPLIANCE_FIELDS = [Field("kind", "code"), Field("date"), Field("client_id"), F
                      Field("branch"), Field("rm_id"), Field("product_code"), Field("asset_class"),
                      Field("product_risk"), Field("client_risk"), Field("assessed_on"),
                      Field("age", "int"), Field("channel"), Field("amount", "money"),
-                     Field("followup_id"), Field("override_reason"), Field("risk_warning_id"),
+                     Field("followup_id"), Field("override_reason", "prose"), Field("risk_warning_id"),
                      Field("recording_id")]
 
 

@@ -105,6 +105,11 @@ def header(key: str, lang: str) -> str:
     return key.replace("_", " ")
 
 
+def labelled(key: str, lang: str) -> str:
+    """A column's label introducing its value on a line of text: `reasons: `, `事由：`."""
+    return header(key, lang) + ("：" if lang == "zh" else ": ")
+
+
 def message(text: str, lang: str) -> str:
     return MESSAGES_ZH.get(text, text) if lang == "zh" else text
 

@@ -72,6 +72,9 @@ SENTENCES: dict[str, str] = {
     "the plan file": "计划文件",
     "an inbox file": "收件箱文件",
     "the reason file": "失败原因文件",
+    # -- tables and CSV files for people (formats/output.py, cli/common.py) ------------------
+    "not shown at {width} columns: {columns}; --format csv has every column":
+        "{width} 列宽度下未显示：{columns}；--format csv 含全部列",
     # -- demo (cli/demo_cmd.py, demo/__init__.py) --------------------------------------------
     "{path} already holds data that is not the demo's ({found}); give --force to load the demo "
     "into it anyway, or choose another --db":
