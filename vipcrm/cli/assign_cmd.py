@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import FormatOption, Refused, check_format, state
+from vipcrm.cli.common import (EncodingOption, FormatOption, Refused, check_encoding,
+                               check_format, state)
 from vipcrm.formats.output import Field, yuan, yuan_grouped
 
 assign_app = typer.Typer(
@@ -52,6 +53,7 @@ def assign(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the changes; write nothing."),
     details: bool = typer.Option(False, "--details", help="One line per changed client."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """The assignment run (see `vipcrm assign --help`)."""
     if ctx.invoked_subcommand is not None:
@@ -60,6 +62,7 @@ def assign(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     result = assign_all(st.db(), st.config(), st.today, dry_run=dry_run, user=st.user())
     changes = result.outcome.changes
     if details:
@@ -71,7 +74,7 @@ def assign(
     else:
         records, fields, totals = _per_branch(result), _SUMMARY, True
     if records or fmt != "table":  # an empty table says less than the summary line below
-        st.emit(records, fields, fmt, title=_title(dry_run), totals=totals)
+        st.emit(records, fields, fmt, title=_title(dry_run), totals=totals, encoding=encoding)
     counts = {kind: sum(1 for c in changes if c.kind == kind)
               for kind in ("new", "moved", "unassigned", "grade_gap", "released")}
     st.info(f"ownership: {len(result.ownership.moves)} client(s) moved branch "
@@ -143,6 +146,7 @@ def list_(
     rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM's clients."),
     branch: Optional[str] = typer.Option(None, "--branch", help="Only clients of this branch."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List assignments, including tiered clients left without an RM (rm_id empty, reason).
 
@@ -154,7 +158,9 @@ def list_(
 
     st = state(ctx)
     fmt = check_format(fmt)
-    st.emit(list_assignments(st.db().conn, rm, branch), _LIST, fmt, title="Assignments")
+    encoding = check_encoding(encoding, fmt)
+    st.emit(list_assignments(st.db().conn, rm, branch), _LIST, fmt, title="Assignments",
+            encoding=encoding)
 
 
 @assign_app.command("load")
@@ -164,6 +170,7 @@ def load(
     by_branch: bool = typer.Option(False, "--by-branch",
                                    help="One line per branch, with its unassigned clients."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """RM books: capacity, clients by tier, load ratio, grade gaps and pins; per branch with
     --by-branch, adding the tiered clients no RM had room for (hire) and the grade gaps
@@ -175,12 +182,14 @@ def load(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     if by_branch:
         st.emit(branch_loads(conn, st.config(), branch), _BRANCH_LOAD, fmt, title="Branch load",
-                totals=True)
+                totals=True, encoding=encoding)
     else:
-        st.emit(rm_loads(conn, st.config(), branch), _LOAD, fmt, title="RM load", totals=True)
+        st.emit(rm_loads(conn, st.config(), branch), _LOAD, fmt, title="RM load", totals=True,
+                encoding=encoding)
 
 
 @assign_app.command("explain")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import shutil
+import stat
 import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence, TextIO
 
 import typer
 from rich.console import Console
@@ -17,7 +21,7 @@ from rich.console import Console
 from vipcrm.core.config import Config
 from vipcrm.core.text import Text
 from vipcrm.formats.escape import printable
-from vipcrm.formats.output import Field, render, write_csv
+from vipcrm.formats.output import CSV_ENCODINGS, Field, render, write_csv
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -96,9 +100,11 @@ class State:
         self.err.print(f"{prefix}: {printable(self.say(text))}", markup=False)
 
     def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
-             title: str | None = None, totals: bool = False) -> None:
+             title: str | None = None, totals: bool = False,
+             encoding: str | None = None) -> None:
         if fmt == "csv":
-            write_csv(records, fields, sys.stdout)
+            with csv_stdout(encoding) as out:
+                write_csv(records, fields, out)
             return
         self.left_out(render(records, fields, fmt, console=self.out, lang=self.lang,
                              title=title if fmt == "table" else None, totals=totals))
@@ -131,6 +137,70 @@ def screen_width() -> int:
     if sys.stdout.isatty():
         return min(max(shutil.get_terminal_size().columns, NARROWEST), WIDEST)
     return PIPED_WIDTH
+
+
+EncodingOption = typer.Option(
+    None, "--encoding", metavar="E",
+    help="Encoding of the CSV: utf-8-sig (UTF-8 that Excel recognises; the default in a "
+         "file), gbk, gb18030 or utf-8 (the default on a pipe or terminal).")
+
+
+def check_encoding(encoding: str | None, fmt: str) -> str | None:
+    """A CSV encoding chosen on the command line: one of CSV_ENCODINGS, and only for CSV."""
+    if encoding is None:
+        return None
+    chosen = encoding.strip().lower()
+    if chosen not in CSV_ENCODINGS:
+        raise typer.BadParameter(f"{encoding!r}; choose one of {', '.join(CSV_ENCODINGS)}",
+                                 param_hint="--encoding")
+    if fmt != "csv":
+        raise typer.BadParameter(f"{encoding} applies to --format csv only, not {fmt}",
+                                 param_hint="--encoding")
+    return chosen
+
+
+def stdout_is_new_file() -> bool:
+    """stdout is an empty regular file (`> plan.csv`), so what goes there is a file for
+    people; a pipe, a terminal or a file appended to is not."""
+    try:
+        info = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False  # no file descriptor at all (a test runner's capture)
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
+
+
+def csv_file_encoding(path: Path, encoding: str | None) -> str:
+    """The encoding of a CSV written to `path`: as chosen, else utf-8-sig for a file (people
+    open it in Excel) and utf-8 for a device or a pipe (`-o /dev/stdout | …`)."""
+    if encoding is not None:
+        return encoding
+    return "utf-8-sig" if not path.exists() or path.is_file() else "utf-8"
+
+
+@contextmanager
+def csv_stdout(encoding: str | None) -> Iterator[TextIO]:
+    """stdout for a CSV, in `encoding` or by default utf-8-sig when it is a new file (what a
+    person opens in Excel) and utf-8 on a pipe or a terminal (what a program reads). GBK is
+    written to a spool first, so a character it lacks leaves stdout empty."""
+    chosen = encoding or ("utf-8-sig" if stdout_is_new_file() else "utf-8")
+    sys.stdout.flush()
+    raw = sys.stdout.buffer
+    if chosen != "gbk":
+        out = io.TextIOWrapper(raw, encoding=chosen, newline="")
+        try:
+            yield out
+        finally:
+            out.detach()  # flushed, and stdout itself stays open
+        return
+    with tempfile.TemporaryFile() as spool:
+        out = io.TextIOWrapper(spool, encoding=chosen, newline="")
+        try:
+            yield out
+        finally:
+            out.detach()
+        spool.seek(0)
+        shutil.copyfileobj(spool, raw)
+        raw.flush()
 
 
 def state(ctx: typer.Context) -> State:

@@ -8,8 +8,8 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import (EXIT_USAGE, LATEST, Refused, check_format, parse_date_option,
-                               parse_record_date, state)
+from vipcrm.cli.common import (EXIT_USAGE, LATEST, EncodingOption, Refused, check_encoding,
+                               check_format, parse_date_option, parse_record_date, state)
 from vipcrm.formats.output import Field, yuan_grouped
 
 followup_app = typer.Typer(help="Log contacts, list them and their prospects, and record RM time "
@@ -256,6 +256,7 @@ def list_(
     date_from: Optional[str] = typer.Option(None, "--from"),
     date_to: Optional[str] = typer.Option(None, "--to"),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List logged and imported contacts, filtered by client, RM, stage and period.
 
@@ -273,6 +274,7 @@ def list_(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     start = parse_date_option(date_from, "--from")
     end = parse_date_option(date_to, "--to")
     stage = _lower(stage)
@@ -289,7 +291,7 @@ def list_(
     records = list_followups(db, client=client, rm=rm, stage=stage, date_from=start,
                              date_to=end)
     fields = LIST_FIELDS if fmt != "table" else [f for f in LIST_FIELDS if f.key in TABLE_KEYS]
-    st.emit(records, fields, fmt, title=f"{len(records)} contact(s)")
+    st.emit(records, fields, fmt, title=f"{len(records)} contact(s)", encoding=encoding)
 
 
 @followup_app.command("prospects")
@@ -298,6 +300,7 @@ def prospects(
     client: Optional[str] = typer.Option(None, "--client", help="Referred by this client."),
     rm: Optional[str] = typer.Option(None, "--rm", help="Brought to this RM."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List prospects brought by referrals, with the referring client and RM.
 
@@ -309,10 +312,11 @@ def prospects(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     records = list_prospects(st.db(), client=client, rm=rm)
     fields = [Field("id", "int"), Field("name"), Field("referred_by"), Field("referrer_name"),
               Field("rm_id"), Field("followup_id"), Field("created_on")]
-    st.emit(records, fields, fmt, title=f"{len(records)} prospect(s)")
+    st.emit(records, fields, fmt, title=f"{len(records)} prospect(s)", encoding=encoding)
 
 
 @followup_app.command("time")

@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import EXIT_LOCKED, Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (EXIT_LOCKED, EncodingOption, Refused, check_encoding,
+                               check_format, parse_date_option, state)
 from vipcrm.formats.output import Field
 
 
@@ -101,6 +102,7 @@ def audit_command(
     limit: int = typer.Option(200, "--limit", min=1, max=1_000_000,
                               help="The newest N entries (1 to 1,000,000)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Read the audit log: every write, who ran it, when, and what it changed.
 
@@ -108,6 +110,7 @@ def audit_command(
     """
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     where, params = [], []
     start = parse_date_option(date_from, "--from")
     if start:
@@ -121,7 +124,8 @@ def audit_command(
         f"SELECT id, at, user, command, details FROM audit_log {clause} "
         f"ORDER BY id DESC LIMIT ?", [*params, limit]).fetchall()
     records = [dict(zip(("id", "at", "user", "command", "details"), row)) for row in reversed(rows)]
-    st.emit(records, AUDIT_FIELDS, fmt, title=f"{len(records)} audit entr(ies)")
+    st.emit(records, AUDIT_FIELDS, fmt, title=f"{len(records)} audit entr(ies)",
+            encoding=encoding)
 
 
 def purge_command(

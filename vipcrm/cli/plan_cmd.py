@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (EncodingOption, Refused, check_encoding, check_format,
+                               csv_stdout, parse_date_option, state)
 from vipcrm.formats.output import Field
 
 FORMATS = ("table", "csv", "json", "ics")
@@ -38,6 +39,7 @@ def plan_command(
                                                   "of the next working day."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or ics",
                             case_sensitive=False),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Each RM's contact plan for a day: one line per client with open tasks.
 
@@ -60,6 +62,7 @@ def plan_command(
 
     st = state(ctx)
     fmt = check_format(fmt, FORMATS)
+    encoding = check_encoding(encoding, fmt)
     week = when.lower() == "week"
     if when.lower() in ("today", "week"):
         asked = st.today
@@ -114,7 +117,8 @@ def plan_command(
         sys.stdout.buffer.write(plan_calendar(lines, name))
         sys.stdout.flush()
     else:
-        _records_out(fmt, (plan_record(line) for g in groups for d in g.days for line in d.lines))
+        _records_out(fmt, (plan_record(line) for g in groups for d in g.days for line in d.lines),
+                     encoding)
 
     for problem in cal.problems():
         st.warn(problem)
@@ -141,14 +145,15 @@ def plan_record(line) -> dict:
     }
 
 
-def _records_out(fmt: str, records) -> None:
+def _records_out(fmt: str, records, encoding: str | None) -> None:
     """Streams: the whole bank's plan never sits in memory."""
-    out = sys.stdout
     if fmt == "csv":
         from vipcrm.formats.output import write_csv
 
-        write_csv(records, FIELDS, out)
+        with csv_stdout(encoding) as out:
+            write_csv(records, FIELDS, out)
         return
+    out = sys.stdout
     out.write("[")
     first = True
     for record in records:

@@ -9,7 +9,8 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (EncodingOption, Refused, check_encoding, check_format,
+                               parse_date_option, state)
 from vipcrm.core.config import TIERS
 from vipcrm.core.kpi import pct1
 from vipcrm.core.reports import BAND_KEYS, DIMENSIONS, MOVE_KINDS, TIER_ORDER
@@ -60,10 +61,12 @@ class Ask:
     start: dt.date
     end: dt.date
     scope: object
+    encoding: str | None = None  # of a CSV
 
 
 def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: Optional[str],
-         rm: Optional[str], *, period: bool = True, whole_year: bool = False) -> Ask:
+         rm: Optional[str], *, period: bool = True, whole_year: bool = False,
+         encoding: str | None = None) -> Ask:
     """`whole_year`: the period defaults to the year of the review (`core.kpi.review_period`)
     instead of the month to date."""
     from vipcrm.core.kpi import review_period
@@ -102,7 +105,7 @@ def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: O
     if stale:
         st.warn(f"stale data: {', '.join(stale)} older than {config['data.stale_after_days']} "
                 "working day(s) before today; import the latest extracts first")
-    return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm))
+    return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm), encoding)
 
 
 def _note_history(ask: Ask, day: dt.date) -> None:
@@ -156,7 +159,7 @@ def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, 
     flagged rows in bold red."""
     st = ask.st
     if fmt != "table":
-        st.emit(records, fields, fmt)
+        st.emit(records, fields, fmt, encoding=ask.encoding)
         return
     from vipcrm.formats.output import print_table
 
@@ -194,7 +197,7 @@ def _tier_fields(per_branch: bool) -> list[Field]:
 def tiers(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
           branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
           per_branch: bool = typer.Option(False, "--per-branch", help="One block of rows per branch."),
-          fmt: str = FORMAT) -> None:
+          fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Clients and AUM per tier at the end of the period, and how that changed since its start.
 
     Counts retail clients open on --to that hold a tier there (from the tier history), plus a
@@ -212,7 +215,7 @@ def tiers(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = 
     from vipcrm.store.reports import tiers_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, eve(ask.start))
     records = tiers_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, per_branch)
     _show(ask, records, _tier_fields(per_branch), fmt, _title(ask, "Tiers", "客户分层"),
@@ -230,7 +233,7 @@ MIGRATION_FIELDS = [Field("from_tier", "tier"), Field("clients", "int", True),
 @report_app.command("migration")
 def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-              fmt: str = FORMAT) -> None:
+              fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """The tier migration matrix: each client's tier at the start (rows) against at the end.
 
     Rebuilt from the tier history: the start is the end of the day before --from, the end is
@@ -248,7 +251,7 @@ def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
     from vipcrm.store.reports import migration_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, eve(ask.start))
     records = migration_report(ask.conn, ask.start, ask.end, ask.scope)
     _show(ask, records, MIGRATION_FIELDS, fmt, _title(ask, "Tier migration", "等级迁移"))
@@ -277,7 +280,7 @@ def _choice(value: str, choices: Sequence[str], option: str) -> str:
 def coverage(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
              by: str = typer.Option("tier", "--by", help="tier, rm or branch: one row per each."),
-             fmt: str = FORMAT) -> None:
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Who was contacted within their tier's cadence, who never was, and which tasks slipped.
 
     Over the retail clients tiered on --to: `eligible` have been in their tier for at least one
@@ -296,7 +299,7 @@ def coverage(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
 
     fmt = check_format(fmt)
     by = _choice(by, COVERAGE_GROUPS, "--by")
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, ask.end)
     records = coverage_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COVERAGE_COUNTS], fmt,
@@ -318,7 +321,7 @@ RM_FIELDS = [Field("rm_id"), Field("name"), Field("branch"), Field("grade", "gra
 @report_app.command("rm")
 def rm_book(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
             branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-            fmt: str = FORMAT) -> None:
+            fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Each RM's book: clients by tier, AUM, capacity used, grade gaps and plan completion.
 
     The book is the RM's current assignments (active RMs, and inactive ones still holding
@@ -336,7 +339,7 @@ def rm_book(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] 
     from vipcrm.store.reports import rm_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = rm_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     _show(ask, records, RM_FIELDS, fmt, _title(ask, "RM books", "客户经理名下客户"),
           ratios={"used_pct": ("load", "capacity"),
@@ -354,7 +357,7 @@ TIMESHARE_FIELDS = [Field("rm_id"), Field("name"), Field("vip_minutes", "int", T
 @report_app.command("timeshare")
 def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-              fmt: str = FORMAT) -> None:
+              fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Each RM's share of time spent on VIP clients over the period, against the target.
 
     vip_minutes = minutes of the RM's contacts with clients that held a tier on the contact's
@@ -371,7 +374,7 @@ def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
     from vipcrm.store.reports import timeshare_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, ask.start)
     records = timeshare_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     target = ask.config["kpi.vip_time_target_pct"]
@@ -393,7 +396,7 @@ PIPELINE_FIELDS = [Field("stage", "code"), Field("contacts", "int", True),
 @report_app.command("pipeline")
 def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-             fmt: str = FORMAT) -> None:
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """The five-step sales funnel of the period (seed §1.3): plan, assess, sale, after_sale,
     celebrate.
 
@@ -412,7 +415,7 @@ def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
     from vipcrm.store.reports import pipeline_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = pipeline_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     _show(ask, records, PIPELINE_FIELDS, fmt, _title(ask, "Sales pipeline", "销售流程"),
           ratios={"after_sale_on_time_pct": ("after_sale_on_time", "after_sale_due")})
@@ -434,7 +437,8 @@ KPI_FIELDS = [Field("rank", "int"), Field("rm_id"), Field("name"), Field("branch
 
 @report_app.command("kpi")
 def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
-        branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
+        branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT,
+        encoding: Optional[str] = EncodingOption) -> None:
     """The RM scorecard of DOMAIN §8: results 50, process 20, teamwork 15, feedback 15.
 
     Sub-metrics per active RM over the period. Results: net new money of the clients it held,
@@ -474,7 +478,7 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
     from vipcrm.store.reports import kpi_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = _kpi(ask, kpi_report)
     _show(ask, records, KPI_FIELDS, fmt, _title(ask, "RM scorecard", "客户经理考核"), totals=False)
 
@@ -503,7 +507,8 @@ def review(ctx: typer.Context,
            end: Optional[str] = typer.Option(
                None, "--to", help="Last day of the period (default: today; in January without "
                                   "--from, 31 December of the previous year)."),
-           branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
+           branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT,
+           encoding: Optional[str] = EncodingOption) -> None:
     """The year-end grade review proposal (seed §2.5, DOMAIN §8), with each RM's evidence.
 
     The period defaults to the year to date (1 January to today; in January the whole
@@ -529,7 +534,8 @@ def review(ctx: typer.Context,
     from vipcrm.store.reports import review_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm, whole_year=True)
+    ask = _ask(ctx, start, end, branch, rm, whole_year=True,
+               encoding=check_encoding(encoding, fmt))
     records, medians = _kpi(ask, review_report)
     shown = ", ".join(f"{grade} {'-' if median is None else f'{round1(median):.1f}'}"
                       for grade, median in medians.items())
@@ -550,7 +556,7 @@ COMPLETENESS_COUNTS = [Field("clients", "int", True), Field("avg_pct", "pct"),
 def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] = BRANCH,
                  rm: Optional[str] = RM,
                  by: str = typer.Option("tier", "--by", help="tier or rm: one row per each."),
-                 fmt: str = FORMAT) -> None:
+                 fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Profile completeness (DOMAIN §7) of the tiered clients on --to, per tier or per RM.
 
     Each client's completeness is the weighted share of its filled profile fields
@@ -569,7 +575,7 @@ def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[s
 
     fmt = check_format(fmt)
     by = _choice(by, COMPLETENESS_GROUPS, "--by")
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     records = completeness_report(ask.conn, ask.config, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COMPLETENESS_COUNTS], fmt,
           _title(ask, "Profile completeness", "客户资料完整度", period=False),
@@ -594,7 +600,7 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
              rm: Optional[str] = RM,
              by: str = typer.Option("tier,risk_level", "--by",
                                     help="Two or three of: " + ", ".join(DIMENSIONS) + "."),
-             fmt: str = FORMAT) -> None:
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Multi-dimensional tiering (seed §1.1): clients and AUM on --to cross-tabulated by up to
     three dimensions, to pick target groups and their contact, service and sales strategy.
 
@@ -615,7 +621,7 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
 
     fmt = check_format(fmt)
     dims = _dims(by)
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     records = segments_report(ask.conn, ask.config, ask.end, ask.scope, dims)
     fields = [*(Field(d, "tier" if d == "tier" else "code") for d in dims),
               Field("clients", "int", True), Field("clients_pct", "pct"),
@@ -648,7 +654,7 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
                                                        "year up to --to's)."),
                everyone: bool = typer.Option(False, "--all", help="Every rated client, not only "
                                                                  "the big-client list."),
-               fmt: str = FORMAT) -> None:
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """The big-client list of a review year (DOMAIN §2) and the year's visits against the
     minimums.
 
@@ -669,7 +675,7 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
     from vipcrm.store.reports import corporates_report, rated_years
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     years = [y for y in rated_years(ask.conn) if y <= ask.end.year]
     if year is None:
         if not years:
@@ -730,7 +736,7 @@ COMPLIANCE_FIELDS = [Field("kind", "code"), Field("date"), Field("client_id"), F
 @report_app.command("compliance")
 def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
                branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-               fmt: str = FORMAT) -> None:
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """What a compliance review looks at (DOMAIN §5, NFRA Order 2025 No.7): one list, by kind.
 
     override: the period's sales made with a suitability override (reason, risk-warning id).
@@ -756,7 +762,7 @@ def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     from vipcrm.store.reports import COMPLIANCE_KINDS, compliance_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = compliance_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     counts = []
     for kind in COMPLIANCE_KINDS:
@@ -786,7 +792,7 @@ def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
                branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
                details: bool = typer.Option(False, "--details",
                                             help="One row per maturity instead of per RM."),
-               fmt: str = FORMAT) -> None:
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Money maturing in the period and how much of it stayed: the retention rate.
 
     A maturity is a position of a counted asset class (aum.asset_classes) whose maturity date
@@ -811,7 +817,7 @@ def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     from vipcrm.store.reports import maturities_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = maturities_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, details)
     fields = MATURITY_DETAIL_FIELDS if details else MATURITY_FIELDS
     ratio = ("reinvested", "amount" if details else "matured")

@@ -6,7 +6,8 @@ from typing import List, Optional
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (EncodingOption, Refused, check_encoding, check_format,
+                               parse_date_option, state)
 from vipcrm.core.config import TIERS
 from vipcrm.formats.i18n import TIER_NAMES
 from vipcrm.formats.output import Field
@@ -45,6 +46,7 @@ def tier(
                                  help="Allow an as-of date before the last recompute: roll the "
                                       "tiers back to it and replay every later run."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Retail tiers by AUM, and corporate big clients.
 
@@ -72,10 +74,12 @@ def tier(
             raise typer.BadParameter("add --recompute", param_hint="--recompute")
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
-    _recompute(ctx, parse_date_option(as_of, "--as-of"), dry_run, rebuild, check_format(fmt))
+    fmt = check_format(fmt)
+    _recompute(ctx, parse_date_option(as_of, "--as-of"), dry_run, rebuild, fmt,
+               check_encoding(encoding, fmt))
 
 
-def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str) -> None:
+def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str, encoding: str | None) -> None:
     from vipcrm.core.tiering import TierRules
     from vipcrm.store.tiering import TieringRefused, recompute
 
@@ -96,7 +100,7 @@ def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str) -> None:
     st.info(f"tiers as of {result.as_of}, basis {rules.basis}{window}: {result.clients} "
             f"client(s) evaluated, {result.changes} change(s){mode}")
     title = f"Tiers as of {result.as_of}" + (" — dry run" if dry_run else "")
-    st.emit(result.summary, SUMMARY_FIELDS, fmt, title=title, totals=True)
+    st.emit(result.summary, SUMMARY_FIELDS, fmt, title=title, totals=True, encoding=encoding)
 
 
 def _state_freshness(st, conn, day) -> None:
@@ -149,6 +153,7 @@ def list_(
                                               "else home branch)."),
     status: Optional[str] = typer.Option(None, "--status", help="ok or watch."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List tiered clients: highest tier first, then highest basis AUM.
 
@@ -161,6 +166,7 @@ def list_(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     codes = [_tier_code(t) for t in tier_]
     if status is not None and status not in ("ok", "watch"):
         raise typer.BadParameter(f"{status!r}; choose ok or watch", param_hint="--status")
@@ -173,7 +179,8 @@ def list_(
         _state_freshness(st, conn, last)
     records = list_tiers(conn, tiers=codes, branch=branch, status=status)
     _localise(records, fmt, st.lang, "status", STATUS_ZH)
-    st.emit(records, LIST_FIELDS, fmt, title=f"Tiers as of {last}" if last else None)
+    st.emit(records, LIST_FIELDS, fmt, title=f"Tiers as of {last}" if last else None,
+            encoding=encoding)
 
 
 def _known_client(conn, client_id: str) -> dict:
@@ -191,6 +198,7 @@ def show(
     ctx: typer.Context,
     client: str = typer.Argument(..., help="The client id."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Show one client's tier, status, basis AUM and since when it holds the tier.
 
@@ -203,6 +211,7 @@ def show(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     known = _known_client(conn, client)
     record = client_tier(conn, client)
@@ -219,7 +228,8 @@ def show(
             st.info(f"{client} holds no tier (below the gold floor at the last recompute)")
     records = [record]
     _localise(records, fmt, st.lang, "status", STATUS_ZH)
-    st.emit(records, LIST_FIELDS[:7] + [Field("as_of"), Field("branch")], fmt)
+    st.emit(records, LIST_FIELDS[:7] + [Field("as_of"), Field("branch")], fmt,
+            encoding=encoding)
 
 
 @tier_app.command("history")
@@ -227,6 +237,7 @@ def history(
     ctx: typer.Context,
     client: str = typer.Argument(..., help="The client id."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Every tier change of one client, oldest first.
 
@@ -239,6 +250,7 @@ def history(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     _known_client(conn, client)
     records = client_history(conn, client)
@@ -248,7 +260,8 @@ def history(
     if not records:
         st.info(f"no tier change recorded for {client}")
     _localise(records, fmt, st.lang, "status", STATUS_ZH)
-    st.emit(records, HISTORY_FIELDS, fmt, title=f"Tier history of {client}")
+    st.emit(records, HISTORY_FIELDS, fmt, title=f"Tier history of {client}",
+            encoding=encoding)
 
 
 CORPORATE_FIELDS = [
@@ -263,6 +276,7 @@ def corporate(
     year: Optional[int] = typer.Option(None, "--year", min=1900, max=2100,
                                        help="Review year (default: the latest with metrics)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Rate corporate clients from their imported metrics and review the big-client list.
 
@@ -283,6 +297,7 @@ def corporate(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     try:
         outcome = rate_year(st.db(), st.config(), year, user=st.user())
     except (CorporateRefused, CorporateError) as exc:
@@ -308,7 +323,8 @@ def corporate(
                 record["score"] = f"{record['score']:.2f}"
     threshold = st.config()["corporate.big_client_score"]
     st.emit(records, CORPORATE_FIELDS, fmt,
-            title=f"Corporate rating {outcome.year} (big client: score ≥ {threshold})")
+            title=f"Corporate rating {outcome.year} (big client: score ≥ {threshold})",
+            encoding=encoding)
 
 
 def register(app: typer.Typer) -> None:

@@ -25,10 +25,15 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from vipcrm.core.privacy import neutralise
+from vipcrm.core.text import Text
 from vipcrm.formats.i18n import grade_name, header, tier_name
 from vipcrm.formats.wrap import widest_piece, wrap_lines
 
 FORMATS = ("table", "csv", "json")
+# The encodings a CSV for people may be written in: UTF-8 with a byte-order mark (which Excel
+# needs to read UTF-8), plain UTF-8, GBK (Excel's own on Chinese Windows; it lacks some rare
+# characters of names) and GB18030 (GBK's superset, which holds every character).
+CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gbk", "gb18030")
 
 
 @dataclass(frozen=True)
@@ -78,11 +83,34 @@ def to_json(records: Sequence[dict], fields: Sequence[Field]) -> str:
     return _MONEY_TOKEN.sub(lambda m: yuan(int(m.group(1))), text)
 
 
+class Unencodable(ValueError):
+    """A CSV cell holding a character the chosen encoding lacks (GBK and a rare name)."""
+
+
 def write_csv(records: Iterable[dict], fields: Sequence[Field], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([f.key for f in fields])
-    for record in records:
-        writer.writerow([_csv_cell(record.get(f.key), f) for f in fields])
+    keys = [f.key for f in fields]
+    writer.writerow(keys)
+    for row, record in enumerate(records, 1):
+        cells = [_csv_cell(record.get(f.key), f) for f in fields]
+        try:
+            writer.writerow(cells)
+        except UnicodeEncodeError as exc:
+            raise unencodable(exc, row, keys, cells) from None
+
+
+def unencodable(exc: UnicodeEncodeError, row: int, keys: Sequence[str],
+                cells: Sequence[Any]) -> Unencodable:
+    """The refusal for a row `out.write` could not encode: which row (by its first cell) and
+    column, and the character. The encoding fails on the row's text; its cells say where."""
+    char = exc.object[exc.start]
+    column = next((key for key, cell in zip(keys, cells)
+                   if char in str(cell)), keys[0])
+    return Unencodable(Text(
+        "row {row} ({key} {value}), column {column}: the character {char} (U+{code}) cannot be "
+        "written in {encoding}; nothing was written: choose utf-8-sig or gb18030, which hold "
+        "every character", row=row, key=keys[0], value=cells[0], column=column, char=char,
+        code=f"{ord(char):04X}", encoding=exc.encoding))
 
 
 def _csv_cell(value: Any, f: Field) -> Any:

@@ -75,6 +75,11 @@ SENTENCES: dict[str, str] = {
     # -- tables and CSV files for people (formats/output.py, cli/common.py) ------------------
     "not shown at {width} columns: {columns}; --format csv has every column":
         "{width} 列宽度下未显示：{columns}；--format csv 含全部列",
+    "row {row} ({key} {value}), column {column}: the character {char} (U+{code}) cannot be "
+    "written in {encoding}; nothing was written: choose utf-8-sig or gb18030, which hold every "
+    "character":
+        "第 {row} 行（{key} {value}）{column} 列：字符 {char}（U+{code}）无法以 {encoding} 编码写出；"
+        "未写出任何内容：请选用可容纳所有字符的 utf-8-sig 或 gb18030",
     # -- demo (cli/demo_cmd.py, demo/__init__.py) --------------------------------------------
     "{path} already holds data that is not the demo's ({found}); give --force to load the demo "
     "into it anyway, or choose another --db":
