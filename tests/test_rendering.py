@@ -173,6 +173,13 @@ def test_a_narrow_screen_shows_each_client_as_a_block(bank):
     assert lines[first + 3].startswith("  - AUM ")
     assert lines[0].startswith(f"{TODAY}  RM1003 ")
 
+    # In Chinese, the same block in words: channel, the due date as the column 截止日 (到期 is a
+    # maturity), the reasons as words.
+    zh = run(bank, "plan", "today", "--rm", "RM1003", columns=80, lang="zh").stdout.splitlines()
+    head = next(line for line in zh if line.startswith("C0"))
+    assert re.fullmatch(r"C\d{6}  \S+  卓越白金  电话  优先级 1  截止日 \d{4}-\d\d-\d\d  逾期", head)
+    assert zh[zh.index(head) + 1] == "  事由：到期、周期联系"
+
 
 def test_a_talking_point_wraps_with_a_hanging_indent_between_words():
     from vipcrm.formats.wrap import wrap

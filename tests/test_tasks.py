@@ -97,7 +97,7 @@ def test_data_that_arrives_before_the_window_leaves_no_task(arrived, produced):
 def test_a_plan_of_a_day_before_the_data_arrived_shows_the_old_task():
     c = renewed("id_expiry", D(2026, 12, 10), D(2027, 1, 28), D(2037, 1, 28))
     [task] = tasks_of(c, D(2026, 12, 9), "id_expiry")
-    assert task.reference == "2027-01-28" and task.detail == "ID document expires 2027-01-28"
+    assert task.reference == "2027-01-28" and str(task.detail) == "ID document expires 2027-01-28"
     assert tasks_of(c, D(2026, 12, 10), "id_expiry") == []
 
 
@@ -167,7 +167,7 @@ def test_maturity_from_the_product_when_the_position_has_none():
     product = Product("BD1", "3-year bond", "bond", "R1", maturity_date=D(2026, 12, 10))
     c = client(holdings=(holding("BD1", (D(2026, 1, 1), 100_00), cls="bond"),))
     [task] = tasks_of(c, D(2026, 12, 4), "maturity", products=[product])
-    assert "BD1 3-year bond" in task.detail
+    assert "BD1 3-year bond" in str(task.detail)
 
 
 @pytest.mark.parametrize("cls, lead", [("wealth", 14), ("bond", 7), ("deposit", 7),
@@ -197,10 +197,10 @@ def test_maturity_detail_is_a_talking_point_with_the_amount_maturing():
                                  (D(2026, 12, 1), 8_000_000_00), maturity=m),))
     product = Product("WM1", "90-day plan", "wealth", "R2")
     [task] = tasks_of(c, D(2026, 11, 30), "maturity", products=[product])
-    assert task.detail == "matures 2026-12-10: WM1 90-day plan, amount 1,234,567.89 CNY"
+    assert str(task.detail) == "matures 2026-12-10: WM1 90-day plan, amount 1,234,567.89 CNY"
     # the balance held on the day, then on the due date once that has passed
     [task] = tasks_of(c, D(2026, 12, 12), "maturity", products=[product])
-    assert task.detail.endswith("amount 8,000,000.00 CNY")
+    assert str(task.detail).endswith("amount 8,000,000.00 CNY")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from rich.text import Text as RichText
 
 from vipcrm.core.privacy import neutralise
 from vipcrm.core.text import Text
-from vipcrm.formats.i18n import grade_name, header, tier_name
+from vipcrm.formats.i18n import grade_name, header, tier_name, word
+from vipcrm.formats.i18n import render as render_text
 from vipcrm.formats.wrap import widest_piece, wrap_lines
 
 FORMATS = ("table", "csv", "json")
@@ -45,6 +46,7 @@ class Field:
     type: str = "text"
     total: bool = False  # summed in the table's total row
     drop: int = 1  # when the table is too wide: 0 never left out, higher numbers first
+    family: str | None = None  # codes of this family (vipcrm.formats.zh WORDS) read as words
 
 
 def yuan(fen: int | None) -> str:
@@ -134,6 +136,10 @@ def table_cell(value: Any, f: Field, lang: str) -> str:
         return yuan_grouped(int(value))
     if f.type == "bool":
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if f.family is not None:
+        if f.type == "list":
+            return "; ".join(word(f.family, v, lang) for v in value)
+        return word(f.family, value, lang)
     if f.type == "list":
         return "; ".join(str(v) for v in value)
     if f.type == "points":
@@ -158,7 +164,7 @@ def render(records: Sequence[dict], fields: Sequence[Field], fmt: str, *, consol
     total = None
     if totals and records:
         total = [table_cell(sum(r.get(f.key) or 0 for r in records), f, lang) if f.total
-                 else (("合计" if lang == "zh" else "Total") if i == 0 else "")
+                 else (render_text(Text("Total"), lang) if i == 0 else "")
                  for i, f in enumerate(fields)]
     return print_table(console, fields, [header(f.key, lang) for f in fields], rows,
                        title=title, total=total)

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from vipcrm.core.config import CORPORATE_FACTORS, Config
 from vipcrm.core.corporate import Metrics, Rating, Review, rate, review
+from vipcrm.core.text import Text
 from vipcrm.store.audit import record
 from vipcrm.store.db import transaction
 
@@ -74,12 +75,13 @@ def rate_year(db: Database, config: Config, year: int | None, *, user: str) -> Y
     if year is None:
         year = latest_year(conn)
         if year is None:
-            raise CorporateRefused("no corporate metrics imported; import a `corporates` file "
-                                   "first (vipcrm import corporates FILE)")
+            raise CorporateRefused(Text("no corporate metrics imported; import a `corporates` "
+                                        "file first (vipcrm import corporates FILE)"))
     metrics = cohort(conn, year)
     if not metrics:
-        raise CorporateRefused(f"no corporate metrics for review year {year}; import a "
-                               f"`corporates` file with review_year {year} first")
+        raise CorporateRefused(Text("no corporate metrics for review year {year}; import a "
+                                    "`corporates` file with review_year {year} first",
+                                    year=year))
     ratings = rate(metrics, _weights(config), config["corporate.big_client_score"])
     previous, source = _previous_big(conn, year - 1, config)
     outcome_review = review(previous, ratings)
