@@ -56,6 +56,8 @@ EXPECTED = {
     # The fair-KPI issue's limit on backdated contacts (not in CLI.md's table).
     "followup.max_backdate_days": "7",
     "import.positions_full_snapshot": "true",
+    # The Excel issue's encoding of the nightly's CSV plan files.
+    "outbox.encoding": "utf-8-sig",
 }
 
 

@@ -91,7 +91,7 @@ CLASSES = {
     "Refused": [0], "BadArgument": [0], "StoreError": [0], "FileRefused": [0],
     "ConfigError": [0], "AssignRefused": [0], "TieringRefused": [0], "CorporateRefused": [0],
     "KpiError": [0], "CorporateError": [0], "Locked": [0], "OutputRefused": [0],
-    "Damaged": [0], "DiskFull": [0],
+    "Damaged": [0], "DiskFull": [0], "Unencodable": [0],
     # the nightly's step lines and the inbox's outcome per file
     "Step": [0, 2, "name", "detail"], "InboxResult": [3, "detail"],
 }
@@ -331,6 +331,24 @@ def test_a_chinese_session_shows_no_english(bank, tmp_path, args):
     result = _run(db, *args)
     lines = result.stdout.splitlines() + result.stderr.splitlines()
     assert lines and _english(lines) == []
+
+
+@pytest.mark.parametrize("args", [("plan", "today", "--rm", "RM1003"), ("report", "kpi"),
+                                  ("plan", "today", "--encoding", "latin-1")])
+def test_a_chinese_session_on_an_80_column_screen_shows_no_english(bank, args):
+    """The plan as blocks of lines, the note on a report's columns left out, an encoding's
+    refusal."""
+    result = CliRunner().invoke(app, ["--db", str(bank), "--today", TODAY, "--lang", "zh",
+                                      *args],
+                                env={"NO_COLOR": "1", "VIPCRM_LANG": None, "COLUMNS": "80"},
+                                catch_exceptions=False)
+    lines = result.stdout.splitlines() + result.stderr.splitlines()
+    assert lines and _english(lines) == []
+    if args[0] == "plan" and result.exit_code == 0:
+        assert "┃" not in result.stdout
+        assert any(line.startswith("  事由：") for line in lines)
+    if args[0] == "report":
+        assert any("列宽度下未显示：" in line for line in lines)
 
 
 def test_a_chinese_nightly_run_and_its_calendars_show_no_english(bank, tmp_path):

@@ -153,7 +153,10 @@ def report(cli, db_path):
     build_bank(db_path)
 
     def run(name, *args, fmt="json"):
-        result = cli("--today", TODAY, "report", name, *args, "--format", fmt)
+        # Tables on a screen wide enough for every column (narrower screens leave columns
+        # out: tests/test_rendering.py).
+        result = cli("--today", TODAY, "report", name, *args, "--format", fmt,
+                     env={"COLUMNS": "1000"})
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout) if fmt == "json" else result.stdout
 

@@ -39,6 +39,7 @@ class VipcrmGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         from vipcrm.core.config import ConfigError
         from vipcrm.formats.csvfile import FileRefused
+        from vipcrm.formats.output import Unencodable
         from vipcrm.store.db import StoreError, store_error
 
         try:
@@ -47,7 +48,7 @@ class VipcrmGroup(TyperGroup):
             _usage(exc)
         except Refused as exc:
             _fail(ctx, exc.message, exc.code)
-        except (FileRefused, StoreError, ConfigError) as exc:
+        except (FileRefused, StoreError, ConfigError, Unencodable) as exc:
             _fail(ctx, said(exc), EXIT_REFUSED)
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):

@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import FormatOption, Refused, check_format, state
+from vipcrm.cli.common import (EncodingOption, FormatOption, Refused, check_encoding,
+                               check_format, state)
 from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Joined, Text, said
 from vipcrm.formats.output import Field, yuan, yuan_grouped
@@ -59,6 +60,7 @@ def assign(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the changes; write nothing."),
     details: bool = typer.Option(False, "--details", help="One line per changed client."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """The assignment run (see `vipcrm assign --help`)."""
     if ctx.invoked_subcommand is not None:
@@ -67,6 +69,7 @@ def assign(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     result = assign_all(st.db(), st.config(), st.today, dry_run=dry_run, user=st.user())
     changes = result.outcome.changes
     if details:
@@ -78,7 +81,7 @@ def assign(
     else:
         records, fields, totals = _per_branch(result), _SUMMARY, True
     if records or fmt != "table":  # an empty table says less than the summary line below
-        st.emit(records, fields, fmt, title=_title(dry_run), totals=totals)
+        st.emit(records, fields, fmt, title=_title(dry_run), totals=totals, encoding=encoding)
     counts = {kind: sum(1 for c in changes if c.kind == kind)
               for kind in ("new", "moved", "unassigned", "grade_gap", "released")}
     st.info(Text("ownership: {moves} client(s) moved branch (window {start} to {end})",
@@ -159,6 +162,7 @@ def list_(
     rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM's clients."),
     branch: Optional[str] = typer.Option(None, "--branch", help="Only clients of this branch."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List assignments, including tiered clients left without an RM (rm_id empty, reason).
 
@@ -172,7 +176,9 @@ def list_(
 
     st = state(ctx)
     fmt = check_format(fmt)
-    st.emit(list_assignments(st.db().conn, rm, branch), _LIST, fmt, title=Text("Assignments"))
+    encoding = check_encoding(encoding, fmt)
+    st.emit(list_assignments(st.db().conn, rm, branch), _LIST, fmt, title=Text("Assignments"),
+            encoding=encoding)
 
 
 @assign_app.command("load")
@@ -182,6 +188,7 @@ def load(
     by_branch: bool = typer.Option(False, "--by-branch",
                                    help="One line per branch, with its unassigned clients."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """RM books: capacity, clients by tier, load ratio, grade gaps and pins; per branch with
     --by-branch, adding the tiered clients no RM had room for (hire) and the grade gaps
@@ -195,13 +202,14 @@ def load(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     if by_branch:
         st.emit(branch_loads(conn, st.config(), branch), _BRANCH_LOAD, fmt,
-                title=Text("Branch load"), totals=True)
+                title=Text("Branch load"), totals=True, encoding=encoding)
     else:
         st.emit(rm_loads(conn, st.config(), branch), _LOAD, fmt, title=Text("RM load"),
-                totals=True)
+                totals=True, encoding=encoding)
 
 
 @assign_app.command("explain")

@@ -69,7 +69,7 @@ def _print_view(st, view: dict) -> None:
     from rich.table import Table
 
     from vipcrm.formats.i18n import header
-    from vipcrm.formats.output import Field, table_cell
+    from vipcrm.formats.output import Field, print_table, table_cell
 
     out = st.out
     p = view["profile"]
@@ -129,13 +129,13 @@ def _print_view(st, view: dict) -> None:
     for title, rows, columns in (
         (Text("Holdings"), view["holdings"],
          (Field("product_code"), Field("name"), Field("asset_class", family="asset_class"),
-          Field("risk_level"), Field("balance"), Field("maturity_date"),
+          Field("risk_level"), Field("balance", "num"), Field("maturity_date"),
           Field("in_aum", "bool"))),
         (Text("AUM trend"), [t for t in view["aum_trend"] if t["aum"] is not None],
-         (Field("date"), Field("aum"))),
+         (Field("date"), Field("aum", "num"))),
         (Text("Open tasks"), view["open_tasks"],
          (Field("reason", family="reason"), Field("due"), Field("channel", family="channel"),
-          Field("overdue", "bool"), Field("detail"))),
+          Field("overdue", "bool"), Field("detail", "prose"))),
         (Text("Tier history"), view["tier_history"],
          (Field("effective"), Field("from_tier", family="tier_code"),
           Field("to_tier", family="tier_code"),
@@ -143,19 +143,16 @@ def _print_view(st, view: dict) -> None:
         (Text("Recent contacts"), view["recent_contacts"],
          (Field("date"), Field("rm_id"), Field("channel", family="channel"),
           Field("outcome", family="outcome"), Field("stage", family="stage"),
-          Field("product_code"), Field("amount"), Field("note"))),
+          Field("product_code"), Field("amount", "num"), Field("note", "prose"))),
         (Text("Referrals"), view["referrals"],
          (Field("name"), Field("rm_id"), Field("created_on"))),
     ):
         if not rows:
             out.print(st.say(Text("{title}: none", title=title)), markup=False)
             continue
-        table = Table(title=st.say(title), title_justify="left")
-        for f in columns:
-            table.add_column(header(f.key, st.lang))
-        for row in rows:
-            table.add_row(*(table_cell(row.get(f.key), f, st.lang) for f in columns))
-        out.print(table)
+        st.left_out(print_table(out, columns, [header(f.key, st.lang) for f in columns],
+                                [[table_cell(row.get(f.key), f, st.lang) for f in columns]
+                                 for row in rows], title=st.say(title)))
 
 
 @client_app.command("update")

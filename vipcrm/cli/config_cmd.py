@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, state
+from vipcrm.cli.common import EncodingOption, Refused, check_encoding, check_format, state
 from vipcrm.core.config import KEYS, encode
 from vipcrm.core.text import Text
 from vipcrm.formats.output import Field
@@ -22,7 +23,8 @@ config_app = typer.Typer(help="""Show and change the configuration (stored in th
 
 @config_app.command("show")
 def show(ctx: typer.Context,
-         fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")) -> None:
+         fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+         encoding: Optional[str] = EncodingOption) -> None:
     """List every key with its value and default.
 
     \b
@@ -31,11 +33,16 @@ def show(ctx: typer.Context,
     """
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     config = st.config()
-    records = [{"key": name, "value": encode(config[name]), "default": encode(key.default),
+    # On screen a list of values wraps between its items; CSV and JSON keep the stored text.
+    shown = (lambda v: ", ".join(v) if isinstance(v, tuple) else encode(v)) \
+        if fmt == "table" else encode
+    records = [{"key": name, "value": shown(config[name]), "default": shown(key.default),
                 "domain": key.domain, "meaning": key.help} for name, key in KEYS.items()]
-    st.emit(records, [Field("key"), Field("value"), Field("default"), Field("domain"),
-                      Field("meaning")], fmt)
+    st.emit(records, [Field("key"), Field("value", "prose"), Field("default", "prose", drop=2),
+                      Field("domain", drop=3), Field("meaning", "prose")], fmt,
+            encoding=encoding)
 
 
 # Negative numbers (`plan.expiry_days.cadence -1`) are values, not options.

@@ -8,7 +8,8 @@ from typing import List, Optional
 
 import typer
 
-from vipcrm.cli.common import EXIT_REJECTS, BadArgument, check_format, plain, state
+from vipcrm.cli.common import (EXIT_REJECTS, BadArgument, EncodingOption, check_encoding,
+                               check_format, csv_file_encoding, csv_stdout, plain, state)
 from vipcrm.core.text import Code, Text
 from vipcrm.formats.kinds import KINDS
 from vipcrm.formats.output import Field
@@ -111,13 +112,15 @@ def export_command(
     fmt: str = typer.Option("csv", "--format", "-f", help="csv or json."),
     unmask: bool = typer.Option(False, "--unmask",
                                 help="Show full phone and ID numbers (recorded in the audit log)."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Export one kind as CSV or JSON, in the import format.
 
     Phones and ID numbers are masked unless --unmask (which is audited); cells that a spreadsheet
     would run as formulas get a leading quote. An unmasked CSV export imports back unchanged.
     The -o file is written whole and owner-only, never over the database, its companion files
-    or any other database file.
+    or any other database file. A CSV file is UTF-8 with a byte-order mark unless --encoding
+    says otherwise (Excel then reads its Chinese right); on a pipe it is plain UTF-8.
 
     \b
     Examples:
@@ -131,6 +134,7 @@ def export_command(
 
     st = state(ctx)
     fmt = check_format(fmt, ("csv", "json"))
+    encoding = check_encoding(encoding, fmt)
     if kind not in KINDS:
         raise BadArgument(Text("{value!r}; choose one of {choices}", value=kind,
                                  choices=KIND_LIST), "KIND")
@@ -145,13 +149,18 @@ def export_command(
                 record(db, st.user(), f"export {kind} --unmask",
                        {"output": str(output or "stdout")})
 
-    if output is None:
+    if output is None and fmt == "json":
         audit()
         count = write_export(db, kind, sys.stdout, fmt, unmask)
+    elif output is None:
+        audit()
+        with csv_stdout(encoding) as out:
+            count = write_export(db, kind, out, fmt, unmask)
     else:
         # Recorded once the file is written and before it takes its name, so a full disk
         # leaves neither a file nor an entry, and an entry that cannot be written no file.
-        with guard.open(output, Text("the export")) as handle:
+        chosen = csv_file_encoding(output, encoding) if fmt == "csv" else "utf-8"
+        with guard.open(output, Text("the export"), encoding=chosen) as handle:
             count = write_export(db, kind, handle, fmt, unmask)
             handle.flush()  # a full disk shows here, before the entry is recorded
             audit()

@@ -8,8 +8,9 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import (EXIT_USAGE, LATEST, BadArgument, Refused, check_format,
-                               parse_date_option, parse_record_date, state)
+from vipcrm.cli.common import (EXIT_USAGE, LATEST, BadArgument, EncodingOption, Refused,
+                               check_encoding, check_format, parse_date_option,
+                               parse_record_date, state)
 from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Listing, Text
 from vipcrm.formats.output import Field, yuan_grouped
@@ -275,10 +276,10 @@ LIST_FIELDS = [Field("followup_id"), Field("date"), Field("client_id"), Field("r
                Field("outcome", family="outcome"), Field("stage", family="stage"),
                Field("product_code"), Field("amount", "money"), Field("satisfaction", "int"),
                Field("next_date"), Field("joint_rm_id"), Field("visit_level"), Field("referral"),
-               Field("client_risk"), Field("override_reason"), Field("risk_warning_id"),
+               Field("client_risk"), Field("override_reason", "prose"), Field("risk_warning_id"),
                Field("elderly_confirmed", "bool"), Field("recording_id"),
                Field("cooling_off_until"), Field("sale_id"), Field("recognised"), Field("source"),
-               Field("note")]
+               Field("note", "prose")]
 # The table keeps what an RM reads at a glance; CSV and JSON carry every field.
 TABLE_KEYS = ("followup_id", "date", "client_id", "rm_id", "channel", "minutes", "outcome",
               "stage", "product_code", "amount", "satisfaction", "next_date", "note")
@@ -294,6 +295,7 @@ def list_(
     date_from: Optional[str] = typer.Option(None, "--from"),
     date_to: Optional[str] = typer.Option(None, "--to"),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List logged and imported contacts, filtered by client, RM, stage and period.
 
@@ -313,6 +315,7 @@ def list_(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     start = parse_date_option(date_from, "--from")
     end = parse_date_option(date_to, "--to")
     stage = _lower(stage)
@@ -331,7 +334,8 @@ def list_(
     records = list_followups(db, client=client, rm=rm, stage=stage, date_from=start,
                              date_to=end)
     fields = LIST_FIELDS if fmt != "table" else [f for f in LIST_FIELDS if f.key in TABLE_KEYS]
-    st.emit(records, fields, fmt, title=Text("{count} contact(s)", count=len(records)))
+    st.emit(records, fields, fmt, title=Text("{count} contact(s)", count=len(records)),
+            encoding=encoding)
 
 
 @followup_app.command("prospects")
@@ -340,6 +344,7 @@ def prospects(
     client: Optional[str] = typer.Option(None, "--client", help="Referred by this client."),
     rm: Optional[str] = typer.Option(None, "--rm", help="Brought to this RM."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List prospects brought by referrals, with the referring client and RM.
 
@@ -353,10 +358,12 @@ def prospects(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     records = list_prospects(st.db(), client=client, rm=rm)
     fields = [Field("id", "int"), Field("name"), Field("referred_by"), Field("referrer_name"),
               Field("rm_id"), Field("followup_id"), Field("created_on")]
-    st.emit(records, fields, fmt, title=Text("{count} prospect(s)", count=len(records)))
+    st.emit(records, fields, fmt, title=Text("{count} prospect(s)", count=len(records)),
+            encoding=encoding)
 
 
 @followup_app.command("time")

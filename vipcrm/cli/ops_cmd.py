@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import EXIT_LOCKED, Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (EXIT_LOCKED, EncodingOption, Refused, check_encoding,
+                               check_format, parse_date_option, state)
 from vipcrm.core.text import Text, said
 from vipcrm.formats.output import Field
 
@@ -100,7 +101,8 @@ def backup_command(
     st.info(Text("backup written to {path}", path=path))
 
 
-AUDIT_FIELDS = [Field("id", "int"), Field("at"), Field("user"), Field("command"), Field("details")]
+AUDIT_FIELDS = [Field("id", "int"), Field("at"), Field("user"), Field("command"),
+                Field("details", "prose")]
 
 
 def audit_command(
@@ -110,6 +112,7 @@ def audit_command(
     limit: int = typer.Option(200, "--limit", min=1, max=1_000_000,
                               help="The newest N entries (1 to 1,000,000)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Read the audit log: every write, who ran it, when, and what it changed.
 
@@ -119,6 +122,7 @@ def audit_command(
     """
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     where, params = [], []
     start = parse_date_option(date_from, "--from")
     if start:
@@ -132,7 +136,8 @@ def audit_command(
         f"SELECT id, at, user, command, details FROM audit_log {clause} "
         f"ORDER BY id DESC LIMIT ?", [*params, limit]).fetchall()
     records = [dict(zip(("id", "at", "user", "command", "details"), row)) for row in reversed(rows)]
-    st.emit(records, AUDIT_FIELDS, fmt, title=Text("{count} audit entr(ies)", count=len(records)))
+    st.emit(records, AUDIT_FIELDS, fmt, encoding=encoding,
+            title=Text("{count} audit entr(ies)", count=len(records)))
 
 
 def purge_command(

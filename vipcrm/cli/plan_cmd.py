@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (EncodingOption, Refused, check_encoding, check_format,
+                               csv_stdout, parse_date_option, state)
 from vipcrm.core.text import Code, Listing, Text
 from vipcrm.formats.output import Field
 
@@ -19,6 +20,11 @@ FIELDS = (
     Field("reasons", "list", family="reason"),
     Field("due", "date"), Field("overdue", "bool"), Field("talking_points", "list"),
 )
+# The table of an RM's day: from the client on, talking points one a line.
+TABLE_FIELDS = (*FIELDS[2:-1], Field("talking_points", "points"))
+# The table is shown when its talking points get this many cells (or all they need); on a
+# narrower screen each client is a block of lines instead.
+POINTS_WIDTH = 48
 
 
 def plan_command(
@@ -35,6 +41,7 @@ def plan_command(
                                                   "of the next working day."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or ics",
                             case_sensitive=False),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Each RM's contact plan for a day: one line per client with open tasks.
 
@@ -42,12 +49,14 @@ def plan_command(
     strongest channel (visit > phone > SMS), the best priority class (1 compliance and
     retention, 2 key care, 3 routine), the earliest due date, an overdue flag and talking
     points. Lines are ordered by priority, overdue first, due date, tier and client id, and
-    capped at the RM's daily capacity; what does not fit stays open for the next working day. A non-working day shows the next working day's
-    plan. `plan week` assumes each day's lines are contacted that day. Nothing is written.
+    capped at the RM's daily capacity; what does not fit stays open for the next working day.
+    A non-working day shows the next working day's plan. `plan week` assumes each day's lines
+    are contacted that day. Nothing is written.
 
-    Formats: table (grouped by RM), csv and json (keys plan_date, rm_id, client_id, name, tier,
-    channel, priority, reasons, due, overdue, talking_points), ics (one all-day event per visit
-    or call, no SMS lines, no phone/ID/balances).
+    Formats: table (grouped by RM; on a screen too narrow for the table, one block of lines
+    per client), csv and json (keys plan_date, rm_id, client_id, name, tier, channel,
+    priority, reasons, due, overdue, talking_points), ics (one all-day event per visit or call,
+    no SMS lines, no phone/ID/balances).
 
     \b
     Examples:
@@ -59,6 +68,7 @@ def plan_command(
 
     st = state(ctx)
     fmt = check_format(fmt, FORMATS)
+    encoding = check_encoding(encoding, fmt)
     week = when.lower() == "week"
     if when.lower() in ("today", "week"):
         asked = st.today
@@ -122,7 +132,7 @@ def plan_command(
         sys.stdout.flush()
     else:
         _records_out(fmt, (plan_record(line, st.lang)
-                           for g in groups for d in g.days for line in d.lines))
+                           for g in groups for d in g.days for line in d.lines), encoding)
 
     for problem in cal.problems():
         st.warn(problem)
@@ -154,14 +164,15 @@ def plan_record(line, lang: str) -> dict:
     }
 
 
-def _records_out(fmt: str, records) -> None:
+def _records_out(fmt: str, records, encoding: str | None) -> None:
     """Streams: the whole bank's plan never sits in memory."""
-    out = sys.stdout
     if fmt == "csv":
         from vipcrm.formats.output import write_csv
 
-        write_csv(records, FIELDS, out)
+        with csv_stdout(encoding) as out:
+            write_csv(records, FIELDS, out)
         return
+    out = sys.stdout
     out.write("[")
     first = True
     for record in records:
@@ -172,12 +183,13 @@ def _records_out(fmt: str, records) -> None:
 
 
 def _tables(st, groups, config) -> None:
-    from rich.table import Table
-
-    from vipcrm.formats.output import table_cell
+    from vipcrm.formats.i18n import header
+    from vipcrm.formats.output import layout, print_table, table_cell
     from vipcrm.store.planning import capacity_of
 
     console = st.out
+    labels = [header(f.key, st.lang) for f in TABLE_FIELDS]
+    points = {len(TABLE_FIELDS) - 1: POINTS_WIDTH}
     for group in groups:
         for plan in group.days:
             if group.rm is not None:
@@ -193,22 +205,44 @@ def _tables(st, groups, config) -> None:
                                       "working day", count=plan.waiting))
             elif not plan.lines:
                 caption = st.say(Text("nothing due"))
-            table = Table(title=title, caption=caption, show_lines=True, title_justify="left")
-            for f in FIELDS[2:]:
-                table.add_column(_label(f.key, st.lang), overflow="fold",
-                                 justify="right" if f.type == "int" else "left")
-            for line in plan.lines:
-                record = plan_record(line, st.lang)
-                cells = [table_cell(record[f.key], f, st.lang) for f in FIELDS[2:]]
-                cells[-1] = "\n".join(record["talking_points"])
-                table.add_row(*cells)
-            console.print(table)
+            records = [plan_record(line, st.lang) for line in plan.lines]
+            rows = [[table_cell(record[f.key], f, st.lang) for f in TABLE_FIELDS]
+                    for record in records]
+            fit = layout(TABLE_FIELDS, labels, rows, console.width, lows=points)
+            if fit.left_out:
+                _blocks(st, title, caption, records)
+            else:
+                print_table(console, TABLE_FIELDS, labels, rows, title=title, caption=caption,
+                            lines=True, fitted=fit)
 
 
-def _label(key: str, lang: str) -> str:
-    from vipcrm.formats.i18n import header
+def _blocks(st, title: str, caption: str | None, records: list[dict]) -> None:
+    """An RM's day on a narrow screen: per client a line of who, how and when, a line of
+    reasons, then the talking points, each wrapped at the screen's width without splitting an
+    id, a date or an amount."""
+    from vipcrm.formats.escape import printable
+    from vipcrm.formats.i18n import tier_name
+    from vipcrm.formats.wrap import wrap, wrap_items
 
-    return header(key, lang)
+    width = st.out.width
+    lines = wrap_items(printable(title).split("  "), width, hang="  ")
+    for record in records:
+        who = [record["client_id"], printable(record["name"]), tier_name(record["tier"], st.lang),
+               st.say(Code("channel", record["channel"])),
+               st.say(Text("priority {priority}", priority=record["priority"])),
+               st.say(Text("due {date}", date=record["due"]))]
+        if record["overdue"]:
+            who.append(st.say(Text("overdue")))
+        lines.append("")
+        lines += wrap_items(who, width, hang="    ")
+        reasons = Listing(Code("reason", reason) for reason in record["reasons"])
+        lines += wrap(st.say(Text("reasons: {reasons}", reasons=reasons)), width, first="  ",
+                      hang="    ")
+        for point in record["talking_points"]:
+            lines += wrap(printable(point), width, first="  - ", hang="    ")
+    if caption:
+        lines += ["", *wrap(caption, width)]
+    st.out.file.write("\n".join(lines) + "\n\n")
 
 
 def register(app: typer.Typer) -> None:

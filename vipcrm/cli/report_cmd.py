@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
 import typer
 
-from vipcrm.cli.common import BadArgument, Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (BadArgument, EncodingOption, Refused, check_encoding,
+                               check_format, parse_date_option, state)
 from vipcrm.core.config import TIERS
 from vipcrm.core.kpi import pct1
 from vipcrm.core.reports import BAND_KEYS, DIMENSIONS, MOVE_KINDS, TIER_ORDER
@@ -55,10 +55,12 @@ class Ask:
     start: dt.date
     end: dt.date
     scope: object
+    encoding: str | None = None  # of a CSV
 
 
 def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: Optional[str],
-         rm: Optional[str], *, period: bool = True, whole_year: bool = False) -> Ask:
+         rm: Optional[str], *, period: bool = True, whole_year: bool = False,
+         encoding: str | None = None) -> Ask:
     """`whole_year`: the period defaults to the year of the review (`core.kpi.review_period`)
     instead of the month to date."""
     from vipcrm.core.kpi import review_period
@@ -100,7 +102,7 @@ def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: O
                      "the latest extracts first",
                      feeds=Listing(Code("feed", feed) for feed in stale),
                      days=config["data.stale_after_days"]))
-    return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm))
+    return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm), encoding)
 
 
 def _note_history(ask: Ask, day: dt.date) -> None:
@@ -154,38 +156,21 @@ def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, 
     flagged rows in bold red."""
     st = ask.st
     if fmt != "table":
-        st.emit(records, fields, fmt)
+        st.emit(records, fields, fmt, encoding=ask.encoding)
         return
-    from rich.table import Table
+    from vipcrm.formats.output import print_table
 
-    table = Table(title=title, caption=st.say(caption) if caption else None,
-                  title_justify="left")
-    for f in fields:
-        table.add_column(_label(f.key, st.lang), overflow="fold",
-                         justify="right" if f.type in ("money", "int", "pct", "num") else "left")
-    for record in records:
-        table.add_row(*(_cell(record.get(f.key), f, st.lang) for f in fields),
-                      style="bold red" if flag and flag(record) else None)
+    rows = [[_cell(record.get(f.key), f, st.lang) for f in fields] for record in records]
+    styles = ["bold red" if flag and flag(record) else None for record in records]
+    total = None
     if totals and records:
-        total = _totals(records, fields, ratios or {})
+        sums = _totals(records, fields, ratios or {})
         first = st.say(Text("Total"))
-        table.add_section()
-        table.add_row(*((_cell(total[f.key], f, st.lang) if f.key in total
-                         else (first if i == 0 else "")) for i, f in enumerate(fields)),
-                      style="bold")
-    console = st.out
-    if not sys.stdout.isatty():
-        # Piped output is read by programs and people alike: never fold a number.
-        from rich.console import Console
-        from rich.measure import Measurement
-
-        from vipcrm.cli.common import plain
-
-        width = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
-        if width > console.width:
-            console = Console(file=sys.stdout, no_color=plain(), highlight=False, width=width,
-                              soft_wrap=False)
-    console.print(table)
+        total = [_cell(sums[f.key], f, st.lang) if f.key in sums else (first if i == 0 else "")
+                 for i, f in enumerate(fields)]
+    st.left_out(print_table(st.out, fields, [_label(f.key, st.lang) for f in fields], rows,
+                            title=title, caption=st.say(caption) if caption else None,
+                            styles=styles, total=total))
 
 
 def _title(ask: Ask, name: Text, *, period: bool = True) -> str:
@@ -209,7 +194,7 @@ def _tier_fields(per_branch: bool) -> list[Field]:
 def tiers(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
           branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
           per_branch: bool = typer.Option(False, "--per-branch", help="One block of rows per branch."),
-          fmt: str = FORMAT) -> None:
+          fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Clients and AUM per tier at the end of the period, and how that changed since its start.
 
     Counts retail clients open on --to that hold a tier there (from the tier history), plus a
@@ -229,7 +214,7 @@ def tiers(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = 
     from vipcrm.store.reports import tiers_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, eve(ask.start))
     records = tiers_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, per_branch)
     _show(ask, records, _tier_fields(per_branch), fmt, _title(ask, Text("Tiers")),
@@ -247,7 +232,7 @@ MIGRATION_FIELDS = [Field("from_tier", "tier"), Field("clients", "int", True),
 @report_app.command("migration")
 def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-              fmt: str = FORMAT) -> None:
+              fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """The tier migration matrix: each client's tier at the start (rows) against at the end.
 
     Rebuilt from the tier history: the start is the end of the day before --from, the end is
@@ -267,7 +252,7 @@ def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
     from vipcrm.store.reports import migration_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, eve(ask.start))
     records = migration_report(ask.conn, ask.start, ask.end, ask.scope)
     _show(ask, records, MIGRATION_FIELDS, fmt, _title(ask, Text("Tier migration")))
@@ -296,7 +281,7 @@ def _choice(value: str, choices: Sequence[str], option: str) -> str:
 def coverage(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
              by: str = typer.Option("tier", "--by", help="tier, rm or branch: one row per each."),
-             fmt: str = FORMAT) -> None:
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Who was contacted within their tier's cadence, who never was, and which tasks slipped.
 
     Over the retail clients tiered on --to: `eligible` have been in their tier for at least one
@@ -317,7 +302,7 @@ def coverage(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
 
     fmt = check_format(fmt)
     by = _choice(by, COVERAGE_GROUPS, "--by")
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, ask.end)
     records = coverage_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COVERAGE_COUNTS], fmt,
@@ -339,7 +324,7 @@ RM_FIELDS = [Field("rm_id"), Field("name"), Field("branch"), Field("grade", "gra
 @report_app.command("rm")
 def rm_book(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
             branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-            fmt: str = FORMAT) -> None:
+            fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Each RM's book: clients by tier, AUM, capacity used, grade gaps and plan completion.
 
     The book is the RM's current assignments (active RMs, and inactive ones still holding
@@ -359,7 +344,7 @@ def rm_book(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] 
     from vipcrm.store.reports import rm_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = rm_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     _show(ask, records, RM_FIELDS, fmt, _title(ask, Text("RM books")),
           ratios={"used_pct": ("load", "capacity"),
@@ -377,7 +362,7 @@ TIMESHARE_FIELDS = [Field("rm_id"), Field("name"), Field("vip_minutes", "int", T
 @report_app.command("timeshare")
 def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-              fmt: str = FORMAT) -> None:
+              fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Each RM's share of time spent on VIP clients over the period, against the target.
 
     vip_minutes = minutes of the RM's contacts with clients that held a tier on the contact's
@@ -396,7 +381,7 @@ def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
     from vipcrm.store.reports import timeshare_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, ask.start)
     records = timeshare_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     target = ask.config["kpi.vip_time_target_pct"]
@@ -418,7 +403,7 @@ PIPELINE_FIELDS = [Field("stage", "code"), Field("contacts", "int", True),
 @report_app.command("pipeline")
 def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-             fmt: str = FORMAT) -> None:
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """The five-step sales funnel of the period: plan, assess, sale, after_sale,
     celebrate.
 
@@ -439,7 +424,7 @@ def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str]
     from vipcrm.store.reports import pipeline_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = pipeline_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     _show(ask, records, PIPELINE_FIELDS, fmt, _title(ask, Text("Sales pipeline")),
           ratios={"after_sale_on_time_pct": ("after_sale_on_time", "after_sale_due")})
@@ -461,7 +446,8 @@ KPI_FIELDS = [Field("rank", "int"), Field("rm_id"), Field("name"), Field("branch
 
 @report_app.command("kpi")
 def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
-        branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
+        branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT,
+        encoding: Optional[str] = EncodingOption) -> None:
     """The RM scorecard: results 50, process 20, teamwork 15, feedback 15.
 
     Sub-metrics per active RM over the period. Results: net new money of the clients it held,
@@ -503,7 +489,7 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
     from vipcrm.store.reports import kpi_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = _kpi(ask, kpi_report)
     _show(ask, records, KPI_FIELDS, fmt, _title(ask, Text("RM scorecard")), totals=False)
 
@@ -532,7 +518,8 @@ def review(ctx: typer.Context,
            end: Optional[str] = typer.Option(
                None, "--to", help="Last day of the period (default: today; in January without "
                                   "--from, 31 December of the previous year)."),
-           branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
+           branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT,
+           encoding: Optional[str] = EncodingOption) -> None:
     """The year-end grade review proposal, with each RM's evidence.
 
     The period defaults to the year to date (1 January to today; in January the whole
@@ -560,7 +547,8 @@ def review(ctx: typer.Context,
     from vipcrm.store.reports import review_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm, whole_year=True)
+    ask = _ask(ctx, start, end, branch, rm, whole_year=True,
+               encoding=check_encoding(encoding, fmt))
     records, medians = _kpi(ask, review_report)
     shown = Listing(Text("{grade} {median}", grade=Code("grade_code", grade),
                          median="-" if median is None else f"{round1(median):.1f}")
@@ -583,7 +571,7 @@ COMPLETENESS_COUNTS = [Field("clients", "int", True), Field("avg_pct", "pct"),
 def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] = BRANCH,
                  rm: Optional[str] = RM,
                  by: str = typer.Option("tier", "--by", help="tier or rm: one row per each."),
-                 fmt: str = FORMAT) -> None:
+                 fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Profile completeness of the tiered clients on --to, per tier or per RM.
 
     Each client's completeness is the weighted share of its filled profile fields
@@ -604,7 +592,7 @@ def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[s
 
     fmt = check_format(fmt)
     by = _choice(by, COMPLETENESS_GROUPS, "--by")
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     records = completeness_report(ask.conn, ask.config, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COMPLETENESS_COUNTS], fmt,
           _title(ask, Text("Profile completeness"), period=False),
@@ -629,7 +617,7 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
              rm: Optional[str] = RM,
              by: str = typer.Option("tier,risk_level", "--by",
                                     help="Two or three of: " + ", ".join(DIMENSIONS) + "."),
-             fmt: str = FORMAT) -> None:
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Multi-dimensional tiering: clients and AUM on --to cross-tabulated by up to
     three dimensions, to pick target groups and their contact, service and sales strategy.
 
@@ -652,7 +640,7 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
 
     fmt = check_format(fmt)
     dims = _dims(by)
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     records = segments_report(ask.conn, ask.config, ask.end, ask.scope, dims)
     fields = [*(Field(d, "tier" if d == "tier" else "code") for d in dims),
               Field("clients", "int", True), Field("clients_pct", "pct"),
@@ -685,7 +673,7 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
                                                        "year up to --to's)."),
                everyone: bool = typer.Option(False, "--all", help="Every rated client, not only "
                                                                  "the big-client list."),
-               fmt: str = FORMAT) -> None:
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """The big-client list of a review year and the year's visits against the
     minimums.
 
@@ -708,7 +696,7 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
     from vipcrm.store.reports import corporates_report, rated_years
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     years = [y for y in rated_years(ask.conn) if y <= ask.end.year]
     if year is None:
         if not years:
@@ -771,14 +759,14 @@ COMPLIANCE_FIELDS = [Field("kind", "code"), Field("date"), Field("client_id"), F
                      Field("product_risk"), Field("client_risk"), Field("assessed_on"),
                      Field("age", "int"), Field("channel", family="channel"),
                      Field("amount", "money"),
-                     Field("followup_id"), Field("override_reason"), Field("risk_warning_id"),
-                     Field("recording_id")]
+                     Field("followup_id"), Field("override_reason", "prose"),
+                     Field("risk_warning_id"), Field("recording_id")]
 
 
 @report_app.command("compliance")
 def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
                branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-               fmt: str = FORMAT) -> None:
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """What a compliance review looks at (the suitability rules of NFRA Order 2025 No.7): one
     list, by kind.
 
@@ -807,7 +795,7 @@ def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     from vipcrm.store.reports import COMPLIANCE_KINDS, compliance_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = compliance_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     counts: list = []
     for kind in COMPLIANCE_KINDS:
@@ -839,7 +827,7 @@ def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
                branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
                details: bool = typer.Option(False, "--details",
                                             help="One row per maturity instead of per RM."),
-               fmt: str = FORMAT) -> None:
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Money maturing in the period and how much of it stayed: the retention rate.
 
     A maturity is a position of a counted asset class (aum.asset_classes) whose maturity date
@@ -866,7 +854,7 @@ def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     from vipcrm.store.reports import maturities_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = maturities_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, details)
     fields = MATURITY_DETAIL_FIELDS if details else MATURITY_FIELDS
     ratio = ("reinvested", "amount" if details else "matured")

@@ -6,7 +6,8 @@ from typing import List, Optional
 
 import typer
 
-from vipcrm.cli.common import BadArgument, Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (BadArgument, EncodingOption, Refused, check_encoding,
+                               check_format, parse_date_option, state)
 from vipcrm.core.config import TIERS
 from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Listing, Text, said
@@ -45,6 +46,7 @@ def tier(
                                  help="Allow an as-of date before the last recompute: roll the "
                                       "tiers back to it and replay every later run."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Retail tiers by AUM, and corporate big clients.
 
@@ -75,10 +77,12 @@ def tier(
             raise BadArgument(Text("add --recompute"), "--recompute")
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
-    _recompute(ctx, parse_date_option(as_of, "--as-of"), dry_run, rebuild, check_format(fmt))
+    fmt = check_format(fmt)
+    _recompute(ctx, parse_date_option(as_of, "--as-of"), dry_run, rebuild, fmt,
+               check_encoding(encoding, fmt))
 
 
-def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str) -> None:
+def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str, encoding: str | None) -> None:
     from vipcrm.core.tiering import TierRules
     from vipcrm.store.tiering import TieringRefused, recompute
 
@@ -105,7 +109,7 @@ def _recompute(ctx, as_of, dry_run: bool, rebuild: bool, fmt: str) -> None:
     st.info(done + Text(" (dry run: nothing written)") if dry_run else done)
     title = Text("Tiers as of {date}", date=result.as_of)
     st.emit(result.summary, SUMMARY_FIELDS, fmt, title=title + Text(" — dry run") if dry_run
-            else title, totals=True)
+            else title, totals=True, encoding=encoding)
 
 
 def _state_freshness(st, conn, day) -> None:
@@ -155,6 +159,7 @@ def list_(
                                               "else home branch)."),
     status: Optional[str] = typer.Option(None, "--status", help="ok or watch."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List tiered clients: highest tier first, then highest basis AUM.
 
@@ -170,6 +175,7 @@ def list_(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     codes = [_tier_code(t) for t in tier_]
     if status is not None and status not in ("ok", "watch"):
         raise BadArgument(Text("{value!r}; choose ok or watch", value=status), "--status")
@@ -182,7 +188,7 @@ def list_(
         _state_freshness(st, conn, last)
     records = list_tiers(conn, tiers=codes, branch=branch, status=status)
     st.emit(records, LIST_FIELDS, fmt,
-            title=Text("Tiers as of {date}", date=last) if last else None)
+            title=Text("Tiers as of {date}", date=last) if last else None, encoding=encoding)
 
 
 def _known_client(conn, client_id: str) -> dict:
@@ -201,6 +207,7 @@ def show(
     ctx: typer.Context,
     client: str = typer.Argument(..., help="The client id."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Show one client's tier, status, basis AUM and since when it holds the tier.
 
@@ -215,6 +222,7 @@ def show(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     known = _known_client(conn, client)
     record = client_tier(conn, client)
@@ -232,7 +240,8 @@ def show(
         else:
             st.info(Text("{client} holds no tier (below the gold floor at the last recompute)",
                          client=client))
-    st.emit([record], LIST_FIELDS[:7] + [Field("as_of"), Field("branch")], fmt)
+    st.emit([record], LIST_FIELDS[:7] + [Field("as_of"), Field("branch")], fmt,
+            encoding=encoding)
 
 
 @tier_app.command("history")
@@ -240,6 +249,7 @@ def history(
     ctx: typer.Context,
     client: str = typer.Argument(..., help="The client id."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Every tier change of one client, oldest first.
 
@@ -254,6 +264,7 @@ def history(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     _known_client(conn, client)
     records = client_history(conn, client)
@@ -262,7 +273,8 @@ def history(
         record["to_tier"] = record["to_tier"] or "none"
     if not records:
         st.info(Text("no tier change recorded for {client}", client=client))
-    st.emit(records, HISTORY_FIELDS, fmt, title=Text("Tier history of {client}", client=client))
+    st.emit(records, HISTORY_FIELDS, fmt, title=Text("Tier history of {client}", client=client),
+            encoding=encoding)
 
 
 CORPORATE_FIELDS = [
@@ -278,6 +290,7 @@ def corporate(
     year: Optional[int] = typer.Option(None, "--year", min=1900, max=2100,
                                        help="Review year (default: the latest with metrics)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Rate corporate clients from their imported metrics and review the big-client list.
 
@@ -300,6 +313,7 @@ def corporate(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     try:
         outcome = rate_year(st.db(), st.config(), year, user=st.user())
     except (CorporateRefused, CorporateError) as exc:
@@ -329,7 +343,7 @@ def corporate(
     threshold = st.config()["corporate.big_client_score"]
     st.emit(records, CORPORATE_FIELDS, fmt,
             title=Text("Corporate rating {year} (big client: score ≥ {threshold})",
-                       year=outcome.year, threshold=threshold))
+                       year=outcome.year, threshold=threshold), encoding=encoding)
 
 
 def register(app: typer.Typer) -> None:

@@ -213,6 +213,9 @@ def _keys() -> list[Key]:
         Key("import.positions_full_snapshot", True, _bool, "§1 §10",
             "nightly: a positions file is the whole bank's holdings on each of its dates, so "
             "every open position absent from it is closed"),
+        Key("outbox.encoding", "utf-8-sig", _choice("utf-8-sig", "utf-8", "gbk", "gb18030"), "§4",
+            "encoding of the nightly's CSV plan files: utf-8-sig (UTF-8 that Excel reads), "
+            "utf-8, gbk or gb18030"),
     ]
     return keys
 

@@ -82,6 +82,14 @@ SENTENCES: dict[str, str] = {
     "the plan file": "计划文件",
     "an inbox file": "收件箱文件",
     "the reason file": "失败原因文件",
+    # -- tables and CSV files for people (formats/output.py, cli/common.py) ------------------
+    "not shown at {width} columns: {columns}; --format csv has every column":
+        "{width} 列宽度下未显示：{columns}；--format csv 含全部列",
+    "row {row} ({key} {value}), column {column}: the character {char} (U+{code}) cannot be "
+    "written in {encoding}; nothing was written: choose utf-8-sig or gb18030, which hold every "
+    "character":
+        "第 {row} 行（{key} {value}）{column} 列：字符 {char}（U+{code}）无法以 {encoding} 编码写出；"
+        "未写出任何内容：请选用可容纳所有字符的 utf-8-sig 或 gb18030",
     # -- demo (cli/demo_cmd.py, demo/__init__.py) --------------------------------------------
     "{path} already holds data that is not the demo's ({found}); give --force to load the demo "
     "into it anyway, or choose another --db":
@@ -97,6 +105,8 @@ SENTENCES: dict[str, str] = {
     "Invalid value for {option}: {problem}": "{option} 的值无效：{problem}",
     "{value!r}; choose en or zh": "{value!r}；请选择 en 或 zh",
     "{value!r}; choose one of {choices}": "{value!r}；请从 {choices} 中选择",
+    "{value} applies to --format csv only, not {format}":
+        "{value} 仅适用于 --format csv，不适用于 {format}",
     "from {earliest} to {latest}": "从 {earliest} 到 {latest}",
     "from {earliest} to today ({today})": "从 {earliest} 到今天（{today}）",
     "{value!r} is not a date; write it as YYYY-MM-DD, {accepted}":
@@ -146,6 +156,10 @@ SENTENCES: dict[str, str] = {
     "{count} more client(s) with open tasks wait for the next working day":
         "另有 {count} 位有待办任务的客户顺延到下一个工作日",
     "nothing due": "今日无待办",
+    # An RM's day as blocks of lines on a narrow screen (its due date: "due {date}" below).
+    "priority {priority}": "优先级 {priority}",
+    "overdue": "逾期",
+    "reasons: {reasons}": "事由：{reasons}",
     "{tier} tier": "{tier}客户",
     " (watch)": "（关注）",
     "big corporate": "对公大客户",
@@ -182,7 +196,8 @@ SENTENCES: dict[str, str] = {
     "Visit {name} ({client}): {reasons}": "面访 {name}（{client}）：{reasons}",
     "Call {name} ({client}): {reasons}": "致电 {name}（{client}）：{reasons}",
     "overdue since {date}": "自 {date} 起逾期",
-    "due {date}": "{date} 到期",
+    # The plan's due date is 截止日, as its column: 到期 is a maturity.
+    "due {date}": "截止日 {date}",
     # -- tier (cli/tier_cmd.py, store/tiering.py) -------------------------------------------------
     "--recompute, --as-of, --dry-run and --rebuild go without a subcommand":
         "--recompute、--as-of、--dry-run 和 --rebuild 不能与子命令同用",
@@ -581,6 +596,10 @@ SENTENCES: dict[str, str] = {
     "unassigned {branch}": "未分配 {branch}",
     "{day}: {lines} line(s) in {files} file(s) under {path}":
         "{day}：{lines} 行，共 {files} 个文件，位于 {path}",
+    "{done}; {count} CSV file(s) not written, the first {file}: {problem} "
+    "(`vipcrm config set outbox.encoding utf-8-sig`)":
+        "{done}；{count} 个 CSV 文件未写出，第一个为 {file}：{problem}"
+        "（`vipcrm config set outbox.encoding utf-8-sig`）",
     "a symbolic link (to {target}): only files in the inbox itself are imported; left where it is":
         "符号链接（指向 {target}）：只导入收件箱内的文件；保留原处",
     "its real path {path} is outside the inbox; only files in the inbox itself are imported; "

@@ -229,7 +229,7 @@ def _plans(db: Database, config: Config, today: dt.date, outbox: Path, lang: str
     from vipcrm.cli.plan_cmd import FIELDS, plan_record
     from vipcrm.core.planning import plan_day
     from vipcrm.formats.ics import plan_calendar
-    from vipcrm.formats.output import write_csv
+    from vipcrm.formats.output import Unencodable, write_csv
     from vipcrm.store import planning as store
 
     outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -239,22 +239,35 @@ def _plans(db: Database, config: Config, today: dt.date, outbox: Path, lang: str
     conn = db.conn
     cal = store.load_calendar(conn)
     day = plan_day(today, cal, include_non_working=False)
+    encoding = config["outbox.encoding"]
     files = lines = 0
+    unwritten: list[tuple[str, Text]] = []
     for group in store.branch_plans(conn, None, [day], config, cal):
         plan_lines = [line for d in group.days for line in d.lines]
         who = group.rm.rm_id if group.rm is not None else f"unassigned-{group.branch}"
         stem = f"plan-{day.isoformat()}-{who}"
         # Plans hold client names: owner-only, and never half-written under the final name.
-        with guard.open(outbox / f"{stem}.csv", Text("the plan file")) as handle:
-            write_csv((plan_record(line, lang) for line in plan_lines), FIELDS, handle)
+        try:
+            with guard.open(outbox / f"{stem}.csv", Text("the plan file"),
+                            encoding=encoding) as handle:
+                write_csv((plan_record(line, lang) for line in plan_lines), FIELDS, handle)
+        except Unencodable as exc:
+            # The other RMs still get their plans; the step fails, naming this one.
+            unwritten.append((f"{stem}.csv", said(exc)))
         name = Text("vipcrm plan {who} {start}", start=day, who=group.rm.rm_id
                     if group.rm is not None else Text("unassigned {branch}", branch=group.branch))
         with guard.open(outbox / f"{stem}.ics", Text("the plan file"), binary=True) as handle:
             handle.write(plan_calendar(plan_lines, name, lang))
         files += 2
         lines += len(plan_lines)
-    return Text("{day}: {lines} line(s) in {files} file(s) under {path}", day=day, lines=lines,
-                files=files, path=outbox)
+    done = Text("{day}: {lines} line(s) in {files} file(s) under {path}", day=day, lines=lines,
+                files=files - len(unwritten), path=outbox)
+    if unwritten:
+        file, problem = unwritten[0]
+        raise ValueError(Text("{done}; {count} CSV file(s) not written, the first {file}: "
+                              "{problem} (`vipcrm config set outbox.encoding utf-8-sig`)",
+                              done=done, count=len(unwritten), file=file, problem=problem))
+    return done
 
 
 def _pause_for_tests(conn: sqlite3.Connection) -> None:
