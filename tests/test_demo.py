@@ -326,7 +326,7 @@ def test_cli_prints_one_line_per_kind(cli, sql):
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
     for kind in ("rms", "products", "clients", "positions", "navs", "transactions", "followups",
-                 "timesheets", "corporates"):
+                 "timesheets", "corporates", "contacts_corp", "corporate_plans"):
         assert any(re.match(rf"{kind}: read=\d+ inserted=\d+ updated=0 unchanged=\d+ "
                             r"rejected=0( |$)", line) for line in lines), kind
     assert result.stdout == ""
@@ -347,7 +347,7 @@ def test_demo_refuses_a_database_that_has_other_data_unless_forced(cli, sql, db_
     result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50", "--force")
     assert result.exit_code == 0
     rejected = re.findall(r"rejected=(\d+)", result.stderr)
-    assert len(rejected) == 9 and set(rejected) == {"0"}
+    assert len(rejected) == 11 and set(rejected) == {"0"}  # every kind but the calendar
     kept = sql("SELECT client_id, name FROM clients WHERE client_id IN "
                f"({', '.join('?' * len(before))}) ORDER BY 1", [c for c, _ in before])
     assert kept == before
@@ -405,3 +405,4 @@ def test_transactions_are_made_as_they_are_read_with_ids_in_date_order():
     assert rows[0] == listed[0] and rows[-1] == listed[-1] and rows[2:4] == listed[2:4]
     assert [r["txn_id"] for r in listed] == [f"T{i + 1:08d}" for i in range(len(listed))]
     assert [r["date"] for r in listed] == sorted(r["date"] for r in listed)
+
