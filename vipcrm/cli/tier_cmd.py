@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import typer
 
 from vipcrm.cli.common import Refused, check_format, parse_date_option, state
 from vipcrm.core.config import TIERS
+from vipcrm.core.text import Text
 from vipcrm.formats.i18n import TIER_NAMES
 from vipcrm.formats.output import Field
 
@@ -254,6 +255,8 @@ def history(
 CORPORATE_FIELDS = [
     Field("review_year", "int"), Field("rank", "int"), Field("client_id"), Field("name"),
     Field("score"), Field("big", "bool"), Field("review"), Field("missing", "list"),
+    Field("strategy"), Field("derived_strategy"), Field("commission"), Field("meets", "list"),
+    Field("overridden", "bool"), Field("override_reason"),
 ]
 
 
@@ -262,9 +265,18 @@ def corporate(
     ctx: typer.Context,
     year: Optional[int] = typer.Option(None, "--year", min=1900, max=2100,
                                        help="Review year (default: the latest with metrics)."),
+    set_strategy: Tuple[str, str] = typer.Option(
+        (None, None), "--set-strategy", metavar="CLIENT CLASS",
+        help="Set a big client's strategy for the year by hand: invest, price_concession, "
+             "loose_collection or standard; `derived` goes back to the derived one. Needs "
+             "--reason; audited."),
+    reason: Optional[str] = typer.Option(None, "--reason",
+                                         help="Why the strategy is set by hand (stored and "
+                                              "shown with it)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
 ) -> None:
-    """Rate corporate clients from their imported metrics and review the big-client list.
+    """Rate corporate clients from their imported metrics, review the big-client list and
+    derive each big client's sales strategy.
 
     Each factor (`corporate.weights.<factor>`) is min-max normalised to 0-100 within the year's
     cohort (quality_loss: lower is better; credit ratings AAA 100 … C 0 first), then the score is
@@ -273,19 +285,52 @@ def corporate(
     `corporate.big_client_score` makes a big client. The review compares with the previous
     year's stored rating: entered, stayed, left. The ratings are stored for later years.
 
-    JSON/CSV keys: review_year, rank, client_id, name, score (0-100, 2 decimals), big,
-    review (entered, stayed, left or null), missing (list of factors).
+    Strategy (seed §3.4), for big clients only, the first rule met in this order:
+    invest when score ≥ corporate.strategy.invest_score (80) and quality_loss ≤
+    corporate.strategy.invest_max_quality_loss (0 CNY): a good partner, whose yearly visit
+    minimums become corporate.strategy.invest_visits.<level> (2/4/8); price_concession when
+    the contract_volume factor score ≥ corporate.strategy.volume_score (70) and the
+    collection rate ≥ corporate.strategy.collection_pct (95%); loose_collection when on the
+    big-client list corporate.strategy.stable_years (2) years running, this one included,
+    and the unit_price factor score ≥ corporate.strategy.price_score (70); else standard. A
+    missing metric meets no rule. Commission class: A from corporate.strategy.commission_a_score
+    (80), B from corporate.strategy.commission_b_score (70), C for the other big clients.
+    --set-strategy CLIENT CLASS --reason R sets it by hand for the year (kept when the year is
+    rated again; the derived class stays visible); CLASS `derived` removes that.
 
-    Example: vipcrm tier corporate --year 2026
+    JSON/CSV keys: review_year, rank, client_id, name, score (0-100, 2 decimals), big,
+    review (entered, stayed, left or null), missing (list of factors), strategy (in force;
+    null off the big-client list), derived_strategy, commission (A, B, C), meets (every rule
+    met), overridden, override_reason.
+
+    Example: vipcrm tier corporate --year 2026 --set-strategy E00022 invest --reason "三年期代发协议"
     """
     from vipcrm.core.corporate import CorporateError
-    from vipcrm.store.corporate import CorporateRefused, rate_year
+    from vipcrm.core.strategy import STRATEGIES
+    from vipcrm.store.corporate import CorporateRefused, StrategyOverride, rate_year
 
     st = state(ctx)
     fmt = check_format(fmt)
+    override = None
+    client, chosen = set_strategy
+    if client is None:
+        if reason is not None:
+            raise typer.BadParameter("goes with --set-strategy CLIENT CLASS",
+                                     param_hint="--reason")
+    else:
+        if chosen not in (*STRATEGIES, "derived"):
+            raise typer.BadParameter(f"{chosen!r}; choose one of {', '.join(STRATEGIES)} or "
+                                     "derived", param_hint="--set-strategy")
+        if reason is None or not reason.strip():
+            raise typer.BadParameter("say why the strategy is set by hand: --reason \"...\"",
+                                     param_hint="--reason")
+        override = StrategyOverride(client.strip(), None if chosen == "derived" else chosen,
+                                    reason.strip(), st.today)
     try:
-        outcome = rate_year(st.db(), st.config(), year, user=st.user())
-    except (CorporateRefused, CorporateError) as exc:
+        outcome = rate_year(st.db(), st.config(), year, user=st.user(), override=override)
+    except CorporateRefused as exc:
+        raise Refused(exc.message) from None
+    except CorporateError as exc:
         raise Refused(str(exc)) from None
     if outcome.previous is None:
         st.info(f"no rating for {outcome.year - 1}: every big client of {outcome.year} counts "
@@ -300,6 +345,20 @@ def corporate(
         if record["missing"] and record["rank"] is not None:
             st.warn(f"{record['client_id']}: missing {', '.join(record['missing'])} "
                     "(scored 0 on those factors)")
+    for idle in outcome.idle_overrides:
+        st.warn(Text("{client}: its strategy override for {year} is kept but not applied: it "
+                     "is not a big client of {year}", client=idle, year=outcome.year))
+    if override is not None:
+        done = next(r for r in outcome.records if r["client_id"] == override.client_id)
+        if override.strategy is None:
+            st.info(Text("{client}: back to its derived strategy {derived} for {year}",
+                         client=done["client_id"], derived=done["derived_strategy"],
+                         year=outcome.year))
+        else:
+            st.info(Text("{client}: strategy {strategy} for {year} set by hand (derived: "
+                         "{derived}); recorded in the audit log", client=done["client_id"],
+                         strategy=done["strategy"], derived=done["derived_strategy"],
+                         year=outcome.year))
     records = outcome.records
     _localise(records, fmt, st.lang, "review", REVIEW_ZH)
     if fmt == "table":

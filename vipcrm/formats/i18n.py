@@ -60,6 +60,8 @@ HEADERS_ZH.update({
     "leadership_visits": "高层拜访", "leadership_min": "高层最低", "technical_visits": "技术拜访",
     "technical_min": "技术最低", "business_visits": "商务拜访", "business_min": "商务最低",
     "visits_short": "拜访欠缺", "pinned": "锁定",
+    "strategy": "销售策略", "derived_strategy": "规则策略", "commission": "提成类别",
+    "meets": "符合规则", "overridden": "手工设定",
     # Profile fields (DOMAIN §7).
     "phone": "手机号", "birth_date": "出生日期", "gender": "性别", "occupation": "职业",
     "marital_status": "婚姻状况", "family": "家庭情况", "hobbies": "兴趣爱好",

@@ -77,6 +77,24 @@ SENTENCES: dict[str, str] = {
     "into it anyway, or choose another --db":
         "{path} 已有非演示数据（{found}）；如仍要载入演示银行请加 --force，或另选 --db",
     "{count} import(s), the latest {file}": "{count} 次导入，最近一次为 {file}",
+    # -- big clients' strategies (cli/tier_cmd.py, store/corporate.py) -----------------------
+    "unknown client {client!r}; check the id": "未知客户 {client!r}；请检查客户号",
+    "{client} is not a corporate client; strategies are for big corporate clients":
+        "{client} 不是对公客户；销售策略只针对对公大客户",
+    "{client} is not on the big-client list of {year}; only big clients have a strategy (see "
+    "`vipcrm tier corporate --year {year}`)":
+        "{client} 不在 {year} 年的大客户名单上；只有大客户才有销售策略（见 "
+        "`vipcrm tier corporate --year {year}`）",
+    "{client} has no strategy override in {year}: its strategy is already the derived one":
+        "{client} 在 {year} 年没有手工设定的策略：其策略已是规则得出的策略",
+    "{client}: its strategy override for {year} is kept but not applied: it is not a big client "
+    "of {year}":
+        "{client}：其 {year} 年手工设定的策略仍保留但不生效：该客户不是 {year} 年的大客户",
+    "{client}: back to its derived strategy {derived} for {year}":
+        "{client}：{year} 年恢复为规则得出的策略 {derived}",
+    "{client}: strategy {strategy} for {year} set by hand (derived: {derived}); recorded in the "
+    "audit log":
+        "{client}：{year} 年的策略手工设为 {strategy}（规则得出：{derived}）；已记入审计日志",
 }
 
 WORDS: dict[str, dict[str, str]] = {

@@ -2,13 +2,16 @@
 
 `corporate_ratings` keeps each rated year (score, rank, big, factor scores, missing metrics) so
 that a later year's review can say who entered, stayed on and left the big-client list even
-after the metrics are re-imported.
+after the metrics are re-imported. Each big client's sales strategy (seed §3.4,
+core/strategy.py) is derived with the rating and stored beside it; an override by hand, with
+its reason, is kept apart (`corporate_strategy_overrides`) so a re-rating never loses it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -16,12 +19,28 @@ from sqlite_utils import Database
 
 from vipcrm.core.config import CORPORATE_FACTORS, Config
 from vipcrm.core.corporate import Metrics, Rating, Review, rate, review
+from vipcrm.core.strategy import Strategy, StrategyRules, derive, years_on_list
+from vipcrm.core.text import Text
 from vipcrm.store.audit import record
 from vipcrm.store.db import transaction
 
 
 class CorporateRefused(ValueError):
-    """Nothing to rate; the message says what to import."""
+    """Nothing to rate, or an override that cannot be; the message says what to do."""
+
+    def __init__(self, message: "Text | str"):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class StrategyOverride:
+    """Set a big client's strategy by hand for the rated year (`strategy` None: go back to the
+    derived one)."""
+    client_id: str
+    strategy: str | None
+    reason: str
+    today: dt.date
 
 
 @dataclass
@@ -30,6 +49,8 @@ class YearOutcome:
     records: list[dict]  # the cohort by rank, then clients that left the list without metrics
     review: Review
     previous: str | None  # "stored", "computed" (from the metrics, not stored) or None
+    # Overrides of clients that are not big clients of the year: kept, not applied.
+    idle_overrides: list[str] = field(default_factory=list)
 
 
 def cohort(conn, year: int) -> list[Metrics]:
@@ -67,9 +88,96 @@ def _score(value: Fraction) -> float:
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def rate_year(db: Database, config: Config, year: int | None, *, user: str) -> YearOutcome:
-    """Rate `year` (default: the latest with metrics), store it, and review it against the year
-    before."""
+def _big_by_year(conn, year: int, config: Config, big_now: list[str], big_before: list[str],
+                 stable_years: int) -> dict[int, frozenset[str]]:
+    """The big-client lists the stability rule reads: this year's, then back as far as
+    `stable_years` needs, each stored or else computed from its metrics like the review's."""
+    lists = {year: frozenset(big_now), year - 1: frozenset(big_before)}
+    for back in range(2, stable_years):
+        lists[year - back] = frozenset(_previous_big(conn, year - back, config)[0])
+    return lists
+
+
+def strategies_of(conn, config: Config, year: int, metrics: list[Metrics],
+                  ratings: list[Rating], big_before: list[str]) -> dict[str, Strategy]:
+    """Every big client's derived strategy for `year`."""
+    rules = StrategyRules.from_config(config)
+    big_now = [r.client_id for r in ratings if r.big]
+    lists = _big_by_year(conn, year, config, big_now, big_before, rules.stable_years)
+    values = {m.client_id: m.values for m in metrics}
+    found = {}
+    for r in ratings:
+        strategy = derive(r, values[r.client_id], years_on_list(r.client_id, year, lists), rules)
+        if strategy is not None:
+            found[r.client_id] = strategy
+    return found
+
+
+def _check_override(conn, override: StrategyOverride, year: int,
+                    strategies: dict[str, Strategy]) -> tuple[str, str] | None:
+    """Refuse an override the year cannot take; returns the override it replaces."""
+    cid = override.client_id
+    segment = conn.execute("SELECT segment FROM clients WHERE client_id = ?", [cid]).fetchone()
+    if segment is None:
+        raise CorporateRefused(Text("unknown client {client!r}; check the id", client=cid))
+    if segment[0] != "corporate":
+        raise CorporateRefused(Text("{client} is not a corporate client; strategies are for "
+                                    "big corporate clients", client=cid))
+    if cid not in strategies:
+        raise CorporateRefused(Text(
+            "{client} is not on the big-client list of {year}; only big clients have a "
+            "strategy (see `vipcrm tier corporate --year {year}`)", client=cid, year=year))
+    row = conn.execute("SELECT strategy, reason FROM corporate_strategy_overrides "
+                       "WHERE client_id = ? AND review_year = ?", [cid, year]).fetchone()
+    if override.strategy is None and row is None:
+        raise CorporateRefused(Text("{client} has no strategy override in {year}: its strategy "
+                                    "is already the derived one", client=cid, year=year))
+    return row
+
+
+def _store_override(db: Database, override: StrategyOverride, year: int, derived: str,
+                    replaced: tuple[str, str] | None, user: str) -> None:
+    conn = db.conn
+    if override.strategy is None:
+        conn.execute("DELETE FROM corporate_strategy_overrides WHERE client_id = ? "
+                     "AND review_year = ?", [override.client_id, year])
+    else:
+        conn.execute(
+            "INSERT INTO corporate_strategy_overrides (client_id, review_year, strategy, reason, "
+            "set_by, set_on) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, review_year) DO "
+            "UPDATE SET strategy = excluded.strategy, reason = excluded.reason, "
+            "set_by = excluded.set_by, set_on = excluded.set_on",
+            [override.client_id, year, override.strategy, override.reason, user,
+             override.today.isoformat()])
+    record(db, user, "tier corporate --set-strategy", {
+        "client_id": override.client_id, "year": year,
+        "strategy": override.strategy or "derived", "derived": derived,
+        "replaced": replaced[0] if replaced else None, "reason": override.reason})
+
+
+def overrides_of(conn, year: int) -> dict[str, tuple[str, str]]:
+    """client -> (strategy, reason) set by hand for `year`."""
+    return {cid: (strategy, reason) for cid, strategy, reason in conn.execute(
+        "SELECT client_id, strategy, reason FROM corporate_strategy_overrides "
+        "WHERE review_year = ?", [year])}
+
+
+def strategy_record(derived: Strategy | None, override: tuple[str, str] | None) -> dict:
+    """The strategy keys of a rated client: null for a client off the big-client list."""
+    if derived is None:
+        return {"strategy": None, "derived_strategy": None, "commission": None, "meets": [],
+                "overridden": False, "override_reason": None}
+    return {"strategy": override[0] if override else derived.strategy,
+            "derived_strategy": derived.strategy, "commission": derived.commission,
+            "meets": list(derived.meets), "overridden": override is not None,
+            "override_reason": override[1] if override else None}
+
+
+def rate_year(db: Database, config: Config, year: int | None, *, user: str,
+              override: StrategyOverride | None = None) -> YearOutcome:
+    """Rate `year` (default: the latest with metrics), derive its big clients' strategies,
+    store both, and review the year against the one before; with `override`, also set (or
+    clear) one big client's strategy by hand, audited, all in one transaction."""
     conn = db.conn
     if year is None:
         year = latest_year(conn)
@@ -83,29 +191,46 @@ def rate_year(db: Database, config: Config, year: int | None, *, user: str) -> Y
     ratings = rate(metrics, _weights(config), config["corporate.big_client_score"])
     previous, source = _previous_big(conn, year - 1, config)
     outcome_review = review(previous, ratings)
+    strategies = strategies_of(conn, config, year, metrics, ratings, previous)
+    replaced = None if override is None else _check_override(conn, override, year, strategies)
     names = dict(conn.execute("SELECT client_id, name FROM clients WHERE segment = 'corporate'"))
     with transaction(db):
         conn.execute("DELETE FROM corporate_ratings WHERE review_year = ?", [year])
         conn.executemany(
             "INSERT INTO corporate_ratings (client_id, review_year, score, rank, big, factors, "
-            "missing) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "missing, strategy, commission, meets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(r.client_id, year, float(r.score), r.rank, int(r.big), _factors_json(r),
-              ",".join(r.missing) or None) for r in ratings])
+              ",".join(r.missing) or None, *_strategy_columns(strategies.get(r.client_id)))
+             for r in ratings])
         record(db, user, "tier corporate",
                {"year": year, "rated": len(ratings), "big": len(outcome_review.current),
                 "entered": len(outcome_review.entered), "left": len(outcome_review.left)})
+        if override is not None:
+            _store_override(db, override, year, strategies[override.client_id].strategy,
+                            replaced, user)
+    overrides = overrides_of(conn, year)
     status = {cid: "entered" for cid in outcome_review.entered}
     status.update({cid: "stayed" for cid in outcome_review.stayed})
     status.update({cid: "left" for cid in outcome_review.left})
     records = [{"review_year": year, "rank": r.rank, "client_id": r.client_id,
                 "name": names.get(r.client_id), "score": _score(r.score), "big": r.big,
-                "review": status.get(r.client_id), "missing": list(r.missing)}
+                "review": status.get(r.client_id), "missing": list(r.missing),
+                **strategy_record(strategies.get(r.client_id), overrides.get(r.client_id))}
                for r in ratings]
     records += [{"review_year": year, "rank": None, "client_id": cid, "name": names.get(cid),
-                 "score": None, "big": False, "review": "left", "missing": []}
+                 "score": None, "big": False, "review": "left", "missing": [],
+                 **strategy_record(None, None)}
                 for cid in outcome_review.left_absent]
-    return YearOutcome(year, records, outcome_review, source)
+    idle = sorted(cid for cid in overrides if cid not in strategies)
+    return YearOutcome(year, records, outcome_review, source, idle)
+
+
+def _strategy_columns(strategy: Strategy | None) -> tuple:
+    if strategy is None:
+        return (None, None, None)
+    return (strategy.strategy, strategy.commission, ",".join(strategy.meets) or None)
 
 
 def _factors_json(rating: Rating) -> str:
     return json.dumps({f: round(float(v), 4) for f, v in rating.factors.items()})
+
