@@ -39,7 +39,7 @@ EXPECTED = {
     **{f"plan.expiry_days.{reason}": str(days) for reason, days in {
         "risk_expiry": -1, "id_expiry": -1, "maturity": 7, "nav_drop": 14, "aum_outflow": 30,
         "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
-        "period_end": 5, "cadence": -1, "new_product": 14}.items()},
+        "period_end": 5, "cadence": -1, "new_product": 14, "contact_birthday": 3}.items()},
     "kpi.weights.results": "50",
     "kpi.weights.process": "20",
     "kpi.weights.teamwork": "15",

@@ -15,6 +15,7 @@ ASSET_CLASSES = ("deposit", "wealth", "fund", "insurance", "bond", "metal", "cus
 REASONS = (
     "risk_expiry", "id_expiry", "maturity", "nav_drop", "aum_outflow", "followup_due",
     "corporate_visit", "birthday", "anniversary", "holiday", "period_end", "cadence", "new_product",
+    "contact_birthday",
 )
 PROFILE_FIELDS = (
     "phone", "birth_date", "gender", "risk_level", "occupation", "marital_status", "family",
@@ -32,7 +33,7 @@ _CAPACITY = (50, 80, 120, 150, 200, 100)
 _EXPIRY = {
     "risk_expiry": -1, "id_expiry": -1, "maturity": 7, "nav_drop": 14, "aum_outflow": 30,
     "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
-    "period_end": 5, "cadence": -1, "new_product": 14,
+    "period_end": 5, "cadence": -1, "new_product": 14, "contact_birthday": 3,
 }
 # Days before a maturity its call window opens, per asset class (others: 7). A wealth product's
 # proceeds need two weeks' notice: the client picks the next product before the money is idle.

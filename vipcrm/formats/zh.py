@@ -103,7 +103,7 @@ WORDS: dict[str, dict[str, str]] = {
         "nav_drop": "净值回撤", "aum_outflow": "资产流出", "followup_due": "约定回访",
         "corporate_visit": "大客户拜访", "birthday": "生日", "anniversary": "纪念日",
         "holiday": "节日问候", "period_end": "期末关怀", "cadence": "周期联系",
-        "new_product": "新品推荐",
+        "new_product": "新品推荐", "contact_birthday": "关键人生日",
     },
     "channel": {"phone": "电话", "sms": "短信", "visit": "面访", "event": "活动", "wechat": "微信",
                 "email": "邮件"},
