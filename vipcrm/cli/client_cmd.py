@@ -25,12 +25,18 @@ def show(
     unmask: bool = typer.Option(False, "--unmask", help="Show full phone and ID (audited)."),
 ) -> None:
     """Profile and completeness, tier and history, RM and ownership, holdings and AUM trend,
-    open tasks, recent contacts and referrals. Phones and IDs are masked unless --unmask.
+    open tasks, recent contacts and referrals; for a corporate client its rating, strategy and
+    business file. Phones and IDs are masked unless --unmask (key people's phones too).
 
     JSON keys: profile, completeness (pct, target_pct, on_target, missing; null for corporate
-    clients), tier, corporate_rating, aum_today, assignment, ownership_branch, holdings (with
-    in_aum), aum_trend (aum null before the client's first position), tier_history, open_tasks,
-    recent_contacts, referrals; money as numbers in CNY.
+    clients), tier, corporate_rating (review_year, score, rank, big, strategy,
+    derived_strategy, commission, meets, overridden, override_reason), business_file (null
+    for retail clients: key_people with name, role, decision_maker, phone, birth_date, note;
+    products_used with product and source, held or stated; current_plan_year; plans with
+    year, wallet_total, our_amount, share_pct, products, plan, owner, owner_name), aum_today,
+    assignment, ownership_branch, holdings (with in_aum), aum_trend (aum null before the
+    client's first position), tier_history, open_tasks, recent_contacts, referrals; money as
+    numbers in CNY.
 
     Example: vipcrm client show C0001
     """
@@ -66,15 +72,20 @@ def _print_view(st, view: dict) -> None:
               f"home branch {p['home_branch']})"
               + (f"  closed {p['closed_on']}" if p.get("closed_on") else ""))
     tier, rating = view["tier"], view["corporate_rating"]
+    strategy = None
     if p["segment"] == "corporate":
         grade = "Corporate rating: " + (
             f"{'big client' if rating['big'] else 'not a big client'} {rating['review_year']} "
             f"(score {rating['score']:.1f}, rank {rating['rank']})" if rating else "not rated")
+        if rating and rating["strategy"]:
+            strategy = f"Strategy: {_strategy_text(rating)}"
     else:
         grade = "Tier: " + tier_name(tier["tier"] if tier else None, st.lang) + (
             f" ({tier['status']}, since {tier['since']}, basis AUM {tier['basis_aum']})"
             if tier else "")
     out.print(f"{grade}   AUM today: {view['aum_today']} CNY")
+    if strategy:
+        out.print(strategy)
     a = view["assignment"]
     if a and a["rm_id"]:
         flags = [a["reason"]] + [flag for flag, on in (
@@ -95,7 +106,15 @@ def _print_view(st, view: dict) -> None:
         if p.get(key):
             fields.add_row(key, str(p[key]))
     out.print(fields)
-    for title, rows, keys in (
+    business = view["business_file"]
+    sections = [] if business is None else [
+        ("Key people", business["key_people"],
+         ("name", "role", "decision_maker", "phone", "birth_date", "note")),
+        ("Products used", business["products_used"], ("product", "source")),
+        ("Share of wallet and plan", business["plans"],
+         ("year", "wallet_total", "our_amount", "share_pct", "owner", "products", "plan")),
+    ]
+    for title, rows, keys in (*sections,
         ("Holdings", view["holdings"], ("product_code", "name", "asset_class", "risk_level",
                                         "balance", "maturity_date", "in_aum")),
         ("AUM trend", [t for t in view["aum_trend"] if t["aum"] is not None], ("date", "aum")),
@@ -114,6 +133,18 @@ def _print_view(st, view: dict) -> None:
         for row in rows:
             table.add_row(*(_cell(row.get(k)) for k in keys))
         out.print(table)
+
+
+def _strategy_text(rating: dict) -> str:
+    """invest, commission A (overridden: REASON; derived standard) · also meets …"""
+    text = f"{rating['strategy']}, commission {rating['commission']}"
+    if rating["overridden"]:
+        text += (f" (overridden: {rating['override_reason']}; derived "
+                 f"{rating['derived_strategy']})")
+    others = [rule for rule in rating["meets"] if rule != rating["strategy"]]
+    if others:
+        text += f"; also meets {', '.join(others)}"
+    return text
 
 
 def _cell(value) -> str:

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Callable
 
 from sqlite_utils import Database
 
@@ -21,8 +22,9 @@ from vipcrm.core.config import CORPORATE_FACTORS, Config
 from vipcrm.core.corporate import Metrics, Rating, Review, rate, review
 from vipcrm.core.strategy import Strategy, StrategyRules, derive, years_on_list
 from vipcrm.core.text import Text
+from vipcrm.formats.output import Money
 from vipcrm.store.audit import record
-from vipcrm.store.db import transaction
+from vipcrm.store.db import fetch_dicts, transaction
 
 
 class CorporateRefused(ValueError):
@@ -234,3 +236,67 @@ def _strategy_columns(strategy: Strategy | None) -> tuple:
 def _factors_json(rating: Rating) -> str:
     return json.dumps({f: round(float(v), 4) for f, v in rating.factors.items()})
 
+
+# -------------------------------------------------------------------------------------------
+# The business file of one corporate client (seed §3.2), for `client show`
+
+_SEPARATORS = str.maketrans({sep: ";" for sep in ",，；、\n"})
+
+
+def client_rating(conn, client_id: str, year: int) -> dict | None:
+    """The latest rating up to `year`, with the client's strategy when it is a big client."""
+    row = conn.execute(
+        "SELECT cr.review_year, cr.score, cr.rank, cr.big, cr.strategy, cr.commission, "
+        "cr.meets, o.strategy, o.reason FROM corporate_ratings cr "
+        "LEFT JOIN corporate_strategy_overrides o ON o.client_id = cr.client_id "
+        "AND o.review_year = cr.review_year "
+        "WHERE cr.client_id = ? AND cr.review_year <= ? ORDER BY cr.review_year DESC LIMIT 1",
+        [client_id, year]).fetchone()
+    if row is None:
+        return None
+    review_year, score, rank, big, strategy, commission, meets, forced, reason = row
+    # A year rated before strategies existed has none until it is rated again.
+    derived = (Strategy(strategy, commission, tuple(meets.split(",")) if meets else ())
+               if big and strategy else None)
+    return {"review_year": review_year, "score": score, "rank": rank, "big": bool(big),
+            **strategy_record(derived, (forced, reason) if derived and forced else None)}
+
+
+def business_file(conn, client_id: str, today: dt.date, held: list[dict],
+                  mask: Callable[[str | None], str | None]) -> dict:
+    """Key people (decision makers first, phones through `mask`), the products the client
+    uses (held with us, then stated in its plan) and its share-of-wallet plans, newest first.
+
+    The current plan is this year's, else the latest before it."""
+    people = fetch_dicts(conn, "SELECT name, role, decision_maker, phone, birth_date, note "
+                               "FROM corporate_contacts WHERE client_id = ? "
+                               "ORDER BY decision_maker DESC, name", [client_id])
+    for person in people:
+        person["decision_maker"] = bool(person["decision_maker"])
+        person["phone"] = mask(person["phone"])
+    plans = fetch_dicts(conn, "SELECT p.year, p.wallet_total, p.our_amount, p.products, p.plan, "
+                              "p.owner, r.name AS owner_name FROM corporate_plans p "
+                              "LEFT JOIN rms r ON r.rm_id = p.owner WHERE p.client_id = ? "
+                              "ORDER BY p.year DESC", [client_id])
+    for plan in plans:
+        plan["share_pct"] = share_pct(plan["our_amount"], plan["wallet_total"])
+        for key in ("wallet_total", "our_amount"):
+            if plan[key] is not None:
+                plan[key] = Money(plan[key])
+    current = next((p for p in plans if p["year"] <= today.year), None)
+    used = [{"product": f"{h['product_code']} {h['name'] or ''}".strip(), "source": "held"}
+            for h in held]
+    if current and current["products"]:
+        names = [p.strip() for p in current["products"].translate(_SEPARATORS).split(";")]
+        used += [{"product": name, "source": "stated"} for name in names if name]
+    return {"key_people": people, "products_used": used,
+            "current_plan_year": current["year"] if current else None, "plans": plans}
+
+
+def share_pct(ours: int | None, total: int | None) -> float | None:
+    """Our share of the client's business in percent, one decimal (halves up); None when
+    either amount is unknown or the client has no business at all."""
+    if ours is None or not total:
+        return None
+    exact = Decimal(ours * 100) / Decimal(total)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
