@@ -406,3 +406,26 @@ def test_transactions_are_made_as_they_are_read_with_ids_in_date_order():
     assert [r["txn_id"] for r in listed] == [f"T{i + 1:08d}" for i in range(len(listed))]
     assert [r["date"] for r in listed] == sorted(r["date"] for r in listed)
 
+
+def test_companies_have_business_files_and_a_decision_makers_birthday_is_in_a_plan(cli, sql):
+    assert cli("--today", TODAY.isoformat(), "demo", "--clients", "50").exit_code == 0
+    companies = sql("SELECT COUNT(*) FROM clients WHERE segment = 'corporate'")[0][0]
+    assert sql("SELECT COUNT(DISTINCT client_id) FROM corporate_contacts "
+               "WHERE role = '董事长' AND decision_maker = 1") == [(companies,)]
+    assert sql("SELECT COUNT(*) FROM corporate_contacts WHERE birth_date = '1972-02-29'") == [(1,)]
+    assert sql("SELECT year, COUNT(*) FROM corporate_plans GROUP BY 1") == [
+        (TODAY.year - 1, companies), (TODAY.year, companies)]
+    assert sql("SELECT COUNT(*) FROM corporate_plans WHERE our_amount > wallet_total") == [(0,)]
+    # This year's big clients are pinned to RMs and each has a strategy; one may be set by hand.
+    big = sql("SELECT cr.client_id, cr.strategy, a.rm_id, a.pinned FROM corporate_ratings cr "
+              "LEFT JOIN assignments a USING (client_id) WHERE cr.review_year = ? AND cr.big = 1",
+              [TODAY.year])
+    assert big and all(strategy and rm and pinned for _, strategy, rm, pinned in big)
+    overrides = sql("SELECT o.strategy, cr.strategy FROM corporate_strategy_overrides o "
+                    "JOIN corporate_ratings cr USING (client_id, review_year)")
+    assert overrides in ([], [("invest", "standard")])
+    lines = json.loads(cli("--today", TODAY.isoformat(), "plan", "today", "-f", "json").stdout)
+    greetings = [line for line in lines if "contact_birthday" in line["reasons"]]
+    assert greetings and all(line["rm_id"] for line in greetings)
+    point = next(p for p in greetings[0]["talking_points"] if p.startswith("birthday of"))
+    assert re.fullmatch(r"birthday of decision maker \S+ \(董事长\) on \d{4}-\d{2}-\d{2}", point)

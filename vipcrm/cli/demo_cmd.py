@@ -27,8 +27,10 @@ def demo_command(
     """Create a deterministic demo bank dated around --today.
 
     Four branches with RMs of every grade, retail clients in every tier and below, corporate
-    clients, products, 90 days of holdings and NAVs, a year of transactions, contact history
-    and timesheets, written as the bank's extracts and imported like real files. Running it
+    clients with their key people and share-of-wallet plans, products, 90 days of holdings and
+    NAVs, a year of transactions, contact history and timesheets, written as the bank's
+    extracts and imported like real files; this year's big clients pinned to their RMs, one
+    of them with its strategy set by hand. Running it
     again with the same seed and --today changes nothing. A database that holds imports of
     other files is refused unless --force: the demo's clients would mix with the bank's.
 
@@ -63,6 +65,10 @@ def demo_command(
     for year in (st.today.year - 1, st.today.year):
         rated = rate_year(st.db(), st.config(), year, user=st.user())
         st.info(f"corporate rating {year}: {len(rated.review.current)} big client(s)")
+    from vipcrm.demo import serve_big_clients
+
+    for line in serve_big_clients(st.db(), st.today, st.user()):
+        st.info(line)
     st.info("next: vipcrm plan today")
 
 

@@ -77,6 +77,8 @@ SENTENCES: dict[str, str] = {
     "into it anyway, or choose another --db":
         "{path} 已有非演示数据（{found}）；如仍要载入演示银行请加 --force，或另选 --db",
     "{count} import(s), the latest {file}": "{count} 次导入，最近一次为 {file}",
+    "big client {client}: pinned to {rm}": "大客户 {client}：锁定给 {rm}",
+    "big client {client}: strategy set to invest by hand": "大客户 {client}：销售策略手工设为 invest",
     # -- big clients' strategies (cli/tier_cmd.py, store/corporate.py) -----------------------
     "unknown client {client!r}; check the id": "未知客户 {client!r}；请检查客户号",
     "{client} is not a corporate client; strategies are for big corporate clients":
