@@ -395,3 +395,14 @@ def test_purge_erases_a_closed_companys_key_people(bank, run):
     assert run("purge", "--ended-before", "2026-06-30").exit_code == 0
     assert query(bank, "SELECT name FROM corporate_contacts ORDER BY name") == [
         ("Zhou Min",), ("李敏",), ("王建国",), ("赵强",)]
+
+
+@pytest.mark.parametrize("ours, total, shown", [
+    (1, 16, 6.3),  # 6.25 %: halves up
+    (2_500_00, 10_000_00, 25.0), (0, 5, 0.0), (5, 5, 100.0),
+    (None, 5, None), (5, None, None), (0, 0, None),  # no business at all: no share
+])
+def test_share_of_wallet(ours, total, shown):
+    from vipcrm.store.corporate import share_pct
+
+    assert share_pct(ours, total) == shown

@@ -30,9 +30,9 @@ def demo_command(
     clients with their key people and share-of-wallet plans, products, 90 days of holdings and
     NAVs, a year of transactions, contact history and timesheets, written as the bank's
     extracts and imported like real files; this year's big clients pinned to their RMs, one
-    of them with its strategy set by hand. Running it
-    again with the same seed and --today changes nothing. A database that holds imports of
-    other files is refused unless --force: the demo's clients would mix with the bank's.
+    of them with its strategy set by hand. Running it again with the same seed and --today
+    changes nothing. A database that holds imports of other files is refused unless --force:
+    the demo's clients would mix with the bank's.
 
     Example: vipcrm --db demo.db demo && vipcrm --db demo.db plan today
     """

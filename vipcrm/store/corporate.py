@@ -84,10 +84,11 @@ def _previous_big(conn, year: int, config: Config) -> tuple[list[str], str | Non
     return [], None
 
 
-def _score(value: Fraction) -> float:
-    """The score to show: 2 decimals, halves rounded up (the stored score keeps full precision)."""
+def _half_up(value: Fraction, places: int) -> float:
+    """A number to show: `places` decimals, halves rounded up (what is stored keeps its full
+    precision)."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _big_by_year(conn, year: int, config: Config, big_now: list[str], big_before: list[str],
@@ -215,7 +216,7 @@ def rate_year(db: Database, config: Config, year: int | None, *, user: str,
     status.update({cid: "stayed" for cid in outcome_review.stayed})
     status.update({cid: "left" for cid in outcome_review.left})
     records = [{"review_year": year, "rank": r.rank, "client_id": r.client_id,
-                "name": names.get(r.client_id), "score": _score(r.score), "big": r.big,
+                "name": names.get(r.client_id), "score": _half_up(r.score, 2), "big": r.big,
                 "review": status.get(r.client_id), "missing": list(r.missing),
                 **strategy_record(strategies.get(r.client_id), overrides.get(r.client_id))}
                for r in ratings]
@@ -298,5 +299,4 @@ def share_pct(ours: int | None, total: int | None) -> float | None:
     either amount is unknown or the client has no business at all."""
     if ours is None or not total:
         return None
-    exact = Decimal(ours * 100) / Decimal(total)
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return _half_up(Fraction(ours * 100, total), 1)
