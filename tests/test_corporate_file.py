@@ -179,6 +179,10 @@ def test_the_check_reads_the_row_as_it_would_be_stored(bank, run, tmp_path):
 
 @pytest.mark.parametrize("row, message", [
     (("K2", "2026", "-1.00", "", "", "", ""), "wallet_total: '-1.00' is outside 0-1000000000000000 CNY"),
+    # Far past SQLite's integers: rejected by the bound, never an overflow of the insert.
+    (("K2", "2026", "", "1" * 33, "", "", ""),
+     f"our_amount: '{'1' * 33}' is outside 0-1000000000000000 CNY"),
+    (("K2", "1" * 33, "", "", "", "", ""), f"year: '{'1' * 33}' is outside 1900-9999"),
     (("K2", "2026", "", "", "", "", "RM999"), "owner: 'RM999' unknown rm; import rms first"),
     (("R1", "2026", "", "", "", "", ""), "client_id: 'R1' is not a corporate client"),
     (("K2", "26", "", "", "", "", ""), "year: '26' is outside 1900-9999"),
@@ -270,7 +274,7 @@ def test_an_override_of_a_client_that_leaves_the_list_is_kept_not_applied(bank, 
     (("--set-strategy", "K1", "invest", "--reason", "  "), 2, "--reason: say why"),
     (("--reason", "r"), 2, "--reason: goes with --set-strategy CLIENT CLASS"),
     (("--set-strategy", "K1", "cheaper", "--reason", "r"), 2,
-     "'cheaper'; choose one of invest, price_concession, loose_collection, standard or derived"),
+     "'cheaper'; choose one of invest, price_concession, loose_collection, standard, derived"),
 ])
 def test_a_refused_override_changes_nothing(bank, run, args, code, message):
     before = contents(bank)

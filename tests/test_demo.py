@@ -353,6 +353,56 @@ def test_demo_refuses_a_database_that_has_other_data_unless_forced(cli, sql, db_
     assert kept == before
 
 
+# What a bank's people write by hand into the demo bank, each recorded in the audit log.
+BY_HAND = {
+    "followup log": ("followup", "log", "C000001", "--channel", "phone", "--rm", "RM1001"),
+    "followup time": ("followup", "time", "RM1001", "--minutes", "30", "--category", "admin"),
+    "client update": ("client", "update", "C000001", "--set", "hobbies=golf"),
+    "assign set": ("assign", "set", "C000001", "RM1001", "--pin"),
+    "purge": ("purge", "--ended-before", TODAY.isoformat()),
+    # E00022: a big client of the 50-client demo bank of TODAY
+    "tier corporate --set-strategy": ("tier", "corporate", "--set-strategy", "E00022",
+                                      "price_concession", "--reason", "volume deal"),
+}
+
+
+@pytest.mark.parametrize("command", BY_HAND)
+def test_demo_refuses_a_database_with_data_written_by_hand_unless_forced(cli, db_path, command):
+    today = ("--today", TODAY.isoformat())
+    assert cli(*today, "demo", "--clients", "50").exit_code == 0
+    done = cli(*today, *BY_HAND[command])
+    assert done.exit_code == 0, done.stderr
+    unchanged = contents(db_path)
+    refused = cli(*today, "demo", "--clients", "50")
+    assert refused.exit_code == 1
+    assert refused.stderr == (f"Error: {db_path} already holds data that is not the demo's "
+                              f"(1 change(s) by hand, the latest `vipcrm {command}`); give "
+                              "--force to load the demo into it anyway, or choose another --db\n")
+    assert contents(db_path) == unchanged
+    assert cli(*today, "demo", "--clients", "50", "--force").exit_code == 0
+
+
+def test_demo_names_both_imports_and_changes_by_hand_in_the_chosen_language(cli, db_path):
+    assert cli("import", "rms", EXAMPLES / "rms.csv").exit_code == 0
+    assert cli("followup", "time", "RM001", "--minutes", "5", "--category", "admin").exit_code == 0
+    assert cli("followup", "time", "RM001", "--minutes", "5", "--category", "vip").exit_code == 0
+    refused = cli("--lang", "zh", "demo", "--clients", "50")
+    assert refused.exit_code == 1
+    assert refused.stderr == (f"错误: {db_path} 已有非演示数据（1 次导入，最近一次为 rms.csv；"
+                              "2 次手工录入，最近一次为 `vipcrm followup time`）；如仍要载入演示银行"
+                              "请加 --force，或另选 --db\n")
+
+
+def test_settings_and_the_demos_own_runs_are_no_reason_to_refuse(cli, db_path):
+    """A setting is no data, and tiers and books are computed from the demo's own data."""
+    today = ("--today", TODAY.isoformat())
+    assert cli(*today, "config", "set", "plan.daily_capacity", "9").exit_code == 0
+    assert cli(*today, "demo", "--clients", "50").exit_code == 0
+    for run in (("tier", "--recompute"), ("assign",), ("tier", "corporate")):
+        assert cli(*today, *run).exit_code == 0
+    assert cli(*today, "demo", "--clients", "50").exit_code == 0
+
+
 def test_the_demo_reruns_on_its_own_database(cli, db_path):
     first = cli("--today", TODAY.isoformat(), "demo", "--clients", "50")
     assert first.exit_code == 0, first.stderr

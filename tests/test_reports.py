@@ -619,7 +619,7 @@ def test_json_csv_and_table_carry_the_same_numbers(report, name):
 def test_help_explains_and_gives_an_example(cli, name):
     result = cli("report", name, "--help")
     assert result.exit_code == 0
-    assert "Example: vipcrm report " + name in result.stdout
+    assert f"Example:\n    vipcrm report {name} " in result.stdout
 
 
 def test_bad_scope_and_dates(cli, report):

@@ -24,12 +24,26 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 class Refused(Exception):
     """A command refuses (exit 1 unless told otherwise) with one line saying what and how to fix.
 
-    The message is a `Text` (shown in the user's language) or, until it is one, a string."""
+    The message is a `Text`, shown in the user's language."""
 
-    def __init__(self, message: "Text | str", code: int = EXIT_REFUSED):
+    def __init__(self, message: Text, code: int = EXIT_REFUSED):
         super().__init__(str(message))
         self.message = message
         self.code = code
+
+
+class BadArgument(typer.BadParameter):
+    """A usage error of the project's own (exit 2): what is wrong with the value of `hint` (an
+    option or argument), as a `Text` shown in the user's language. Click's own usage errors
+    ("No such option") stay in Click's English."""
+
+    def __init__(self, text: Text, hint: str):
+        super().__init__(str(text), param_hint=hint)
+        self.text = text
+
+    def sentence(self) -> Text:
+        return Text("Invalid value for {option}: {problem}", option=self.param_hint,
+                    problem=self.text)
 
 
 def plain() -> bool:
@@ -90,13 +104,14 @@ class State:
             self.err.print(printable(self.say(text)), markup=False)
 
     def warn(self, text: "Text | str") -> None:
-        prefix = "警告" if self.lang == "zh" else "Warning"
-        self.err.print(f"{prefix}: {printable(self.say(text))}", markup=False)
+        self.err.print(printable(self.say(Text("Warning: {message}", message=text))),
+                       markup=False)
 
     def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
-             title: str | None = None, totals: bool = False) -> None:
+             title: "Text | str | None" = None, totals: bool = False) -> None:
         render(records, fields, fmt, console=self.out, lang=self.lang,
-               title=title if fmt == "table" else None, totals=totals)
+               title=self.say(title) if fmt == "table" and title is not None else None,
+               totals=totals)
 
     def user(self) -> str:
         from vipcrm.store.audit import current_user
@@ -118,8 +133,8 @@ FormatOption = typer.Option("table", "--format", "-f", help="table, csv or json"
 def check_format(fmt: str, allowed: Sequence[str] = ("table", "csv", "json")) -> str:
     fmt = fmt.lower()
     if fmt not in allowed:
-        raise typer.BadParameter(f"{fmt!r}; choose one of {', '.join(allowed)}",
-                                 param_hint="--format")
+        raise BadArgument(Text("{value!r}; choose one of {choices}", value=fmt,
+                               choices=", ".join(allowed)), "--format")
     return fmt
 
 
@@ -133,25 +148,25 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date_option(value: str | None, name: str, *, earliest: dt.date = EARLIEST,
-                      latest: dt.date = LATEST, accepted: str | None = None) -> dt.date | None:
+                      latest: dt.date = LATEST, accepted: Text | None = None) -> dt.date | None:
     """A date typed on the command line: YYYY-MM-DD only (the import's other forms are for
     files) within [earliest, latest]; anything else is a usage error naming the option, the
     value, the format and the range. `accepted` words the range when it is not two dates."""
     if value is None:
         return None
-    accepted = accepted or f"from {earliest} to {latest}"
+    accepted = accepted or Text("from {earliest} to {latest}", earliest=earliest, latest=latest)
     text = value.strip()
     if not _ISO_DATE.fullmatch(text):
-        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, {accepted}",
-                                 param_hint=name)
+        raise BadArgument(Text("{value!r} is not a date; write it as YYYY-MM-DD, {accepted}",
+                               value=value, accepted=accepted), name)
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a real date; write it as YYYY-MM-DD, "
-                                 f"{accepted}", param_hint=name) from None
+        raise BadArgument(Text("{value!r} is not a real date; write it as YYYY-MM-DD, "
+                               "{accepted}", value=value, accepted=accepted), name) from None
     if not earliest <= day <= latest:
-        raise typer.BadParameter(f"{text} is out of range; give a date YYYY-MM-DD {accepted}",
-                                 param_hint=name)
+        raise BadArgument(Text("{value} is out of range; give a date YYYY-MM-DD {accepted}",
+                               value=text, accepted=accepted), name)
     return day
 
 
@@ -160,9 +175,10 @@ def parse_record_date(value: str | None, name: str, today: dt.date) -> dt.date:
     FIRST_RECORD nor after today."""
     if value is None:
         if today < FIRST_RECORD:
-            raise typer.BadParameter(f"not given, so today ({today}), which is before "
-                                     f"{FIRST_RECORD}; records start there: give --today or "
-                                     f"{name} from {FIRST_RECORD} on", param_hint=name)
+            raise BadArgument(Text("not given, so today ({today}), which is before {first}; "
+                                   "records start there: give --today or {option} from {first} "
+                                   "on", today=today, first=FIRST_RECORD, option=name), name)
         return today
     return parse_date_option(value, name, earliest=FIRST_RECORD, latest=today,
-                             accepted=f"from {FIRST_RECORD} to today ({today})")
+                             accepted=Text("from {earliest} to today ({today})",
+                                           earliest=FIRST_RECORD, today=today))

@@ -17,6 +17,8 @@ from typing import Iterable, Mapping
 
 import chinese_calendar
 
+from vipcrm.core.text import Text
+
 ONE_DAY = dt.timedelta(days=1)
 
 # The public holiday periods that bring a `holiday` greeting task (DOMAIN §4).
@@ -126,21 +128,24 @@ class WorkCalendar:
         # not the library's guesses of bridging days off.
         return _computed_year(year, False)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Text]:
         """One warning naming every year whose calendar had to be computed."""
         if not self._estimated_years:
             return []
         years = ", ".join(str(y) for y in sorted(self._estimated_years))
         unknown = ", ".join(str(y) for y in sorted(self._estimated_years)
                             if not _computed_year(y, True).known)
-        beyond = (f"; for {unknown} no public holiday is known at all: weekdays are working days"
-                  if unknown else "")
-        return [
-            f"the official holiday schedule for {years} is not in the installed calendar data; "
-            "working days are computed (lunar holidays included, adjusted working days 调休 "
-            f"unknown{beyond}): import the State Council's schedule with `vipcrm import "
-            "calendar FILE` or update the chinesecalendar package"
-        ]
+        fix = Text("import the State Council's schedule with `vipcrm import calendar FILE` or "
+                   "update the chinesecalendar package")
+        if unknown:
+            return [Text("the official holiday schedule for {years} is not in the installed "
+                         "calendar data; working days are computed (lunar holidays included, "
+                         "adjusted working days 调休 unknown; for {unknown} no public holiday is "
+                         "known at all: weekdays are working days): {fix}", years=years,
+                         unknown=unknown, fix=fix)]
+        return [Text("the official holiday schedule for {years} is not in the installed calendar "
+                     "data; working days are computed (lunar holidays included, adjusted working "
+                     "days 调休 unknown): {fix}", years=years, fix=fix)]
 
     @property
     def estimated_years(self) -> frozenset[int]:

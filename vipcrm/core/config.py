@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from vipcrm.core.text import Text, said
+
 TIERS = ("black_gold", "diamond", "premier_platinum", "platinum", "premier_gold", "gold")
 GRADES = ("senior", "l1", "l2", "l3", "l4", "trainee")
 ASSET_CLASSES = ("deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan", "credit")
@@ -70,25 +72,29 @@ def _int(low: int, high: int) -> Callable[[Any], int]:
     push a date past year 9999, a sum past 64 bits or a loop past any night's budget."""
     def parse(value: Any) -> int:
         if isinstance(value, bool):
-            raise ConfigError(f"expected a whole number {low} to {high}")
+            raise ConfigError(Text("expected a whole number {low} to {high}", low=low, high=high))
         if isinstance(value, str):
             value = value.strip().replace("_", "")
             digits = value[1:] if value[:1] == "-" else value
             if not (digits.isdigit() and digits.isascii()) or len(digits) > 18:
-                raise ConfigError(f"expected a whole number {low} to {high}, got {value[:20]!r}")
+                raise ConfigError(_not_whole(low, high, repr(value[:20])))
         if isinstance(value, float):
             if not value.is_integer():
-                raise ConfigError(f"expected a whole number {low} to {high}, got {value!r}")
+                raise ConfigError(_not_whole(low, high, repr(value)))
         try:
             number = int(value)
         except (TypeError, ValueError, OverflowError):
-            raise ConfigError(f"expected a whole number {low} to {high}, got {value!r}") from None
+            raise ConfigError(_not_whole(low, high, repr(value))) from None
         if not low <= number <= high:
-            raise ConfigError(f"expected a whole number {low} to {high}, got {number}")
+            raise ConfigError(_not_whole(low, high, number))
         return number
 
     parse.bounds = (low, high)  # type: ignore[attr-defined]
     return parse
+
+
+def _not_whole(low: int, high: int, got: Any) -> Text:
+    return Text("expected a whole number {low} to {high}, got {got}", low=low, high=high, got=got)
 
 
 _pct = _int(0, 100)
@@ -102,14 +108,15 @@ def _bool(value: Any) -> bool:
         return True
     if text in ("false", "no", "0", "n", "off"):
         return False
-    raise ConfigError(f"expected true or false, got {value!r}")
+    raise ConfigError(Text("expected true or false, got {value!r}", value=value))
 
 
 def _choice(*choices: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = str(value).strip()
         if text not in choices:
-            raise ConfigError(f"expected one of {', '.join(choices)}, got {text!r}")
+            raise ConfigError(Text("expected one of {choices}, got {value!r}",
+                                   choices=", ".join(choices), value=text))
         return text
 
     return parse
@@ -120,9 +127,8 @@ def _classes(value: Any) -> tuple[str, ...]:
     classes = tuple(str(item).strip() for item in items if str(item).strip())
     unknown = [c for c in classes if c not in ASSET_CLASSES]
     if unknown or not classes:
-        raise ConfigError(
-            f"expected a comma-separated list of {', '.join(ASSET_CLASSES)}, got {value!r}"
-        )
+        raise ConfigError(Text("expected a comma-separated list of {classes}, got {value!r}",
+                               classes=", ".join(ASSET_CLASSES), value=value))
     return classes
 
 
@@ -252,8 +258,9 @@ KEYS: dict[str, Key] = {key.name: key for key in _keys()}
 
 # Keys of earlier versions, and what replaced them.
 RENAMED = {
-    "plan.maturity_lead_days": "one key per asset class, plan.maturity_lead.<class> "
-                               "(e.g. plan.maturity_lead.wealth)",
+    "plan.maturity_lead_days": Text("one key per asset class, {keys} (e.g. {example})",
+                                    keys="plan.maturity_lead.<class>",
+                                    example="plan.maturity_lead.wealth"),
 }
 
 
@@ -261,15 +268,15 @@ def parse_value(name: str, value: Any) -> Any:
     """The typed value of `name`, or ConfigError naming the valid keys."""
     key = KEYS.get(name)
     if key is None and name in RENAMED:
-        raise ConfigError(f"{name} was replaced by {RENAMED[name]}; set those instead")
+        raise ConfigError(Text("{key} was replaced by {keys}; set those instead", key=name,
+                               keys=RENAMED[name]))
     if key is None:
-        raise ConfigError(
-            f"unknown key {name!r}; valid keys: {', '.join(KEYS)} (see `vipcrm config show`)"
-        )
+        raise ConfigError(Text("unknown key {key!r}; valid keys: {keys} (see `vipcrm config "
+                               "show`)", key=name, keys=", ".join(KEYS)))
     try:
         return key.parse(value)
     except ConfigError as exc:
-        raise ConfigError(f"{name}: {exc}") from None
+        raise ConfigError(Text("{key}: {problem}", key=name, problem=said(exc))) from None
 
 
 def encode(value: Any) -> str:

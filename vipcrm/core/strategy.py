@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping, NamedTuple
 
+from vipcrm.core.text import Text
+
 if TYPE_CHECKING:  # plans read the visit minimums and need none of the rating's machinery
     from vipcrm.core.corporate import Rating
 
@@ -24,9 +26,9 @@ STRATEGIES = ("invest", "price_concession", "loose_collection", "standard")
 COMMISSIONS = ("A", "B", "C")
 # What each class means for the RM at the client (plan talking points).
 MEANING = {
-    "invest": "a good partner: more visits and budget",
-    "price_concession": "price concession for large contracts paid well",
-    "loose_collection": "looser collection terms for a stable high-price client",
+    "invest": Text("a good partner: more visits and budget"),
+    "price_concession": Text("price concession for large contracts paid well"),
+    "loose_collection": Text("looser collection terms for a stable high-price client"),
 }
 # Collection rates are stored in ten-thousandths (0.9500 -> 9500), thresholds in percent.
 RATE_PER_PCT = 100

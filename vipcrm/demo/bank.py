@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from vipcrm.core.config import CORPORATE_FACTORS, GRADES, TIERS, Config
 from vipcrm.core.corporate import Metrics, rate
+from vipcrm.core.text import Listing, Text
 from vipcrm.demo import people
 from vipcrm.demo.catalogue import (DAY, HOLDABLE, MASS_HOLDABLE, MINUTES, NAV_DROP_PRODUCT,
                                    NAV_PARAMS, PRODUCTS, STAGE_NOTES, TERM_DAYS, last_working_day,
@@ -122,17 +123,21 @@ class Bank:
     rows: dict[str, Sequence[dict]]
     first_day: dt.date
     last_day: dt.date
-    highlights: dict[str, str]  # what to look at first: {what: client, RM or product}
+    highlights: dict[Text, str]  # what to look at first: {what: client, RM or product}
 
-    def describe(self) -> str:
+    def describe(self) -> list[Text]:
         clients = self.rows["clients"]
         corporate = sum(1 for c in clients if c["segment"] == "corporate")
         branches = sorted({rm["branch"] for rm in self.rows["rms"]})
-        return (f"Demo bank: {len(self.rows['rms'])} RMs at {', '.join(branches)}; "
-                f"{len(clients) - corporate} retail and {corporate} corporate clients; "
-                f"{len(self.rows['products'])} products; holdings from {self.first_day} "
-                f"to {self.last_day}\nTo look at: "
-                + ", ".join(f"{what} {key}" for what, key in self.highlights.items()))
+        return [Text("Demo bank: {rms} RMs at {branches}; {retail} retail and {corporate} "
+                     "corporate clients; {products} products; holdings from {start} to {end}",
+                     rms=len(self.rows["rms"]), branches=", ".join(branches),
+                     retail=len(clients) - corporate, corporate=corporate,
+                     products=len(self.rows["products"]), start=self.first_day,
+                     end=self.last_day),
+                Text("To look at: {highlights}", highlights=Listing(
+                    Text("{what} {key}", what=what, key=key)
+                    for what, key in self.highlights.items()))]
 
 
 def build_bank(today: dt.date, clients: int, seed: int, config: Config,
@@ -164,7 +169,7 @@ class _Builder:
         self.events: list[tuple[Client, dt.date, int]] = []  # scenario moves, as transactions
         self.launch_buys: dict[str, list[tuple[str, dt.date]]] = {}
         self.sales: list[tuple[Client, str, dt.date, int]] = []  # this week's launches
-        self.highlights: dict[str, str] = {"NAV drop": NAV_DROP_PRODUCT}
+        self.highlights: dict[Text, str] = {Text("NAV drop"): NAV_DROP_PRODUCT}
 
     def build(self) -> Bank:
         self._products()
@@ -349,17 +354,17 @@ class _Builder:
         outflow = pick("premier_platinum")
         if outflow:
             outflow.aum = round(floor("premier_platinum") * 1.3)
-            self._plan_event("outflow", outflow, 12, round(outflow.aum * 0.75))
+            self._plan_event(Text("outflow"), outflow, 12, round(outflow.aum * 0.75))
         watch = pick("premier_gold")
         if watch and floor("platinum") * 0.9 >= floor("premier_gold"):
             watch.aum = round(floor("platinum") * 0.9)
-            self._plan_event("below its floor", watch, 25, round(floor("platinum") * 0.15))
+            self._plan_event(Text("below its floor"), watch, 25, round(floor("platinum") * 0.15))
         riser = pick("platinum")
         if riser:
             riser.aum = round(floor("platinum") * 1.5)
-            self._plan_event("rising", riser, 20, -round(floor("platinum") * 0.75))
+            self._plan_event(Text("rising"), riser, 20, -round(floor("platinum") * 0.75))
 
-    def _plan_event(self, name: str, client: Client, days_ago: int,
+    def _plan_event(self, name: Text, client: Client, days_ago: int,
                     before_minus_after: int) -> None:
         """Before the event the client held `before_minus_after` more (less, if negative)."""
         client.steady = True
@@ -630,10 +635,10 @@ class _Builder:
                 rm = hire(branch, "trainee", exam_passed=False)
                 rm.grade = "l2"
                 team.append(rm)
-                self.highlights["l2 without the exam"] = rm.rm_id
+                self.highlights[Text("l2 without the exam")] = rm.rm_id
             if branch == "SH01":
                 team.append(hire(branch, "l3", active=False, left_on=today - 45 * DAY))
-                self.highlights["RM who left"] = team[-1].rm_id
+                self.highlights[Text("RM who left")] = team[-1].rm_id
             for rm in team[1:]:
                 rm.supervisor_id = team[0].rm_id
         self.rms[0].daily_capacity = 8  # black gold visits take longer

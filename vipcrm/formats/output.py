@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.table import Table
 
 from vipcrm.core.privacy import neutralise
-from vipcrm.formats.i18n import grade_name, header, tier_name
+from vipcrm.core.text import Text
+from vipcrm.formats.i18n import grade_name, header, tier_name, word
+from vipcrm.formats.i18n import render as render_text
 
 FORMATS = ("table", "csv", "json")
 
@@ -27,6 +29,7 @@ class Field:
     key: str
     type: str = "text"  # text, money, int, bool, list, tier, grade, pct, date
     total: bool = False  # summed in the table's total row
+    family: str | None = None  # codes of this family (vipcrm.formats.zh WORDS) read as words
 
 
 def yuan(fen: int | None) -> str:
@@ -93,6 +96,10 @@ def table_cell(value: Any, f: Field, lang: str) -> str:
         return yuan_grouped(int(value))
     if f.type == "bool":
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if f.family is not None:
+        if f.type == "list":
+            return "; ".join(word(f.family, v, lang) for v in value)
+        return word(f.family, value, lang)
     if f.type == "list":
         return "; ".join(str(v) for v in value)
     if f.type == "tier":
@@ -127,7 +134,7 @@ def render(records: Sequence[dict], fields: Sequence[Field], fmt: str, *, consol
             if f.total:
                 row.append(table_cell(sum(r.get(f.key) or 0 for r in records), f, lang))
             else:
-                row.append(("合计" if lang == "zh" else "Total") if i == 0 else "")
+                row.append(render_text(Text("Total"), lang) if i == 0 else "")
         table.add_section()
         table.add_row(*row, style="bold")
     console.print(table)

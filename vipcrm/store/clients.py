@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from vipcrm.core.config import Config
 from vipcrm.core.privacy import mask_id, mask_phone
 from vipcrm.core.profile import completeness
+from vipcrm.core.text import Text
 from vipcrm.formats.kinds import CLIENTS
 from vipcrm.formats.output import Money
 from vipcrm.formats.values import BadValue
@@ -163,7 +164,8 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
     parsed = {}
     for name, text in values.items():
         if name not in UPDATABLE:
-            raise StoreError(f"{name} is not a profile field; use one of {', '.join(UPDATABLE)}")
+            raise StoreError(Text("{field} is not a profile field; use one of {fields}",
+                                  field=name, fields=", ".join(UPDATABLE)))
         text = text.strip()
         if not text:
             parsed[name] = None
@@ -171,12 +173,13 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
         try:
             parsed[name] = CLIENTS.column(name).parser(text)
         except BadValue as exc:
-            raise StoreError(f"{name}: {exc}") from None
+            raise StoreError(Text("{field}: {problem}", field=name, problem=str(exc))) from None
     for name in _PAST_DATES:
         if parsed.get(name) and parsed[name] > today.isoformat():
-            raise StoreError(f"{name} {parsed[name]} is after today ({today}); check the date")
+            raise StoreError(Text("{field} {date} is after today ({today}); check the date",
+                                  field=name, date=parsed[name], today=today))
     if "contact_consent" in parsed and parsed["contact_consent"] is None:
-        raise StoreError("contact_consent cannot be empty; use all, service_only or none")
+        raise StoreError(Text("contact_consent cannot be empty; use all, service_only or none"))
     if parsed.get("risk_level") and "risk_assessed_on" not in parsed:
         parsed["risk_assessed_on"] = today.isoformat()
     return parsed
@@ -188,7 +191,7 @@ def update_profile(db: Database, config: Config, client_id: str, values: Mapping
     conn = db.conn
     profile = _client_row(conn, client_id)
     if profile is None:
-        raise StoreError(f"unknown client {client_id!r}; check the id")
+        raise StoreError(Text("unknown client {client!r}; check the id", client=client_id))
     parsed = parse_profile(values, today)
     before = completeness(_profile_dates(profile), today, config).pct
     changes = {name: "changed" if name in _PERSONAL else [profile[name], value]

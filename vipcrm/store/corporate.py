@@ -28,11 +28,8 @@ from vipcrm.store.db import fetch_dicts, transaction
 
 
 class CorporateRefused(ValueError):
-    """Nothing to rate, or an override that cannot be; the message says what to do."""
-
-    def __init__(self, message: "Text | str"):
-        super().__init__(str(message))
-        self.message = message
+    """Nothing to rate, or an override that cannot be; the message (a `Text`) says what to
+    do."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,7 @@ class StrategyOverride:
     strategy: str | None
     reason: str
     today: dt.date
+    demo: bool = False  # the demo bank's own, marked so in the audit log
 
 
 @dataclass
@@ -155,7 +153,8 @@ def _store_override(db: Database, override: StrategyOverride, year: int, derived
     record(db, user, "tier corporate --set-strategy", {
         "client_id": override.client_id, "year": year,
         "strategy": override.strategy or "derived", "derived": derived,
-        "replaced": replaced[0] if replaced else None, "reason": override.reason})
+        "replaced": replaced[0] if replaced else None, "reason": override.reason,
+        **({"demo": True} if override.demo else {})})
 
 
 def overrides_of(conn, year: int) -> dict[str, tuple[str, str]]:
@@ -185,12 +184,13 @@ def rate_year(db: Database, config: Config, year: int | None, *, user: str,
     if year is None:
         year = latest_year(conn)
         if year is None:
-            raise CorporateRefused("no corporate metrics imported; import a `corporates` file "
-                                   "first (vipcrm import corporates FILE)")
+            raise CorporateRefused(Text("no corporate metrics imported; import a `corporates` "
+                                        "file first (vipcrm import corporates FILE)"))
     metrics = cohort(conn, year)
     if not metrics:
-        raise CorporateRefused(f"no corporate metrics for review year {year}; import a "
-                               f"`corporates` file with review_year {year} first")
+        raise CorporateRefused(Text("no corporate metrics for review year {year}; import a "
+                                    "`corporates` file with review_year {year} first",
+                                    year=year))
     ratings = rate(metrics, _weights(config), config["corporate.big_client_score"])
     previous, source = _previous_big(conn, year - 1, config)
     outcome_review = review(previous, ratings)

@@ -141,7 +141,8 @@ def _busy_timeout_from_env() -> int:
     if not value:
         return BUSY_TIMEOUT_MS
     if not value.isdigit():
-        raise StoreError(f"VIPCRM_BUSY_TIMEOUT_MS={value!r}: give a whole number of milliseconds")
+        raise StoreError(Text("VIPCRM_BUSY_TIMEOUT_MS={value!r}: give a whole number of "
+                              "milliseconds", value=value))
     return int(value)
 
 
@@ -160,11 +161,13 @@ def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None,
     if busy_timeout_ms is None:
         busy_timeout_ms = _busy_timeout_from_env()
     if path.is_dir():
-        raise StoreError(f"{path} is a folder; give --db the path of a database file")
+        raise StoreError(Text("{path} is a folder; give --db the path of a database file",
+                              path=path))
     if not create:
         refuse_missing(path)
     if not path.parent.exists():
-        raise StoreError(f"folder {path.parent} does not exist; create it or choose another --db")
+        raise StoreError(Text("folder {folder} does not exist; create it or choose another --db",
+                              folder=path.parent))
     create_private(path)
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None)
@@ -234,10 +237,10 @@ class transaction:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
+                raise StoreError(Text(
                     "the database is busy (another vipcrm run is writing); "
                     "try again when it has finished"
-                ) from None
+                )) from None
             raise
         return self.conn
 

@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
-from vipcrm.core.text import Text
+from vipcrm.core.text import Code, Joined, Text
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
 from vipcrm.formats.kinds import KINDS, Kind
 from vipcrm.formats.rows import RowErrors, RowParser
@@ -64,8 +64,8 @@ class ImportResult:
     closed: int = 0  # positions closed by a full snapshot
     created_products: int = 0
     rejects_path: Path | None = None
-    warnings: list[str] = field(default_factory=list)
-    first_rejects: list[str] = field(default_factory=list)
+    warnings: list[Text] = field(default_factory=list)
+    first_rejects: list[Text] = field(default_factory=list)
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -75,6 +75,18 @@ class ImportResult:
             counts["closed"] = self.closed
             counts["created_products"] = self.created_products
         return counts
+
+    def summary(self) -> Joined:
+        return counts_text(self.counts())
+
+
+def counts_text(counts: dict[str, int]) -> Joined:
+    """`read=3 inserted=2 …`, the counts' names in the user's language."""
+    parts: list = []
+    for name, count in counts.items():
+        parts += [" "] if parts else []
+        parts.append(Text("{name}={count}", name=Code("count", name), count=count))
+    return Joined(tuple(parts))
 
 
 class _Rejects:
@@ -94,7 +106,7 @@ class _Rejects:
         self.client_index = client_index
         self.clients: set[str] = set()
         self.count = 0
-        self.first: list[str] = []
+        self.first: list[Text] = []
         self.file: PrivateFile | None = None
         self.writer = None
 
@@ -107,7 +119,7 @@ class _Rejects:
         self.count += 1
         reason = "; ".join(errors)
         if len(self.first) < 5:
-            self.first.append(f"line {line}: {reason}")
+            self.first.append(Text("line {line}: {reason}", line=line, reason=reason))
         if self.client_index is not None and self.client_index < len(cells):
             client = cells[self.client_index].strip()
             if client:
@@ -150,14 +162,16 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     options = options or ImportOptions()
     kind = KINDS.get(kind_name)
     if kind is None:
-        raise FileRefused(f"unknown kind {kind_name!r}; kinds: {', '.join(KINDS)}")
+        raise FileRefused(Text("unknown kind {kind!r}; kinds: {kinds}", kind=kind_name,
+                               kinds=", ".join(KINDS)))
     if (options.full_snapshot or options.bank_snapshot) and kind.name != "positions":
-        raise FileRefused("--full-snapshot applies to positions files only")
+        raise FileRefused(Text("--full-snapshot applies to positions files only"))
     source = open_csv(path, options.encoding)
     header = map_header(kind, source.header, options.mapping, source.path.name)
     result = ImportResult(kind=kind.name, file=str(source.path), dry_run=options.dry_run)
     if header.ignored:
-        result.warnings.append(f"ignored column(s) not used by {kind.name}: {', '.join(header.ignored)}")
+        result.warnings.append(Text("ignored column(s) not used by {kind}: {columns}",
+                                    kind=kind.name, columns=", ".join(header.ignored)))
     rejects_path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
     guard = Guard(db_file(db), inputs=[source.path])
     if not options.dry_run:
@@ -205,11 +219,14 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
                 raise _DryRun()
     except _StrictRefusal:
         kept = rejects.finish(keep=True)
-        listed = f" listed in {kept}" if kept else ""
-        raise FileRefused(
-            f"{source.path.name}: {rejects.count} bad row(s) and --strict: nothing imported; "
-            f"fix the rows{listed} and import again"
-        ) from None
+        if kept:
+            raise FileRefused(Text("{file}: {count} bad row(s) and --strict: nothing imported; "
+                                   "fix the rows listed in {rejects} and import again",
+                                   file=source.path.name, count=rejects.count, rejects=kept)
+                              ) from None
+        raise FileRefused(Text("{file}: {count} bad row(s) and --strict: nothing imported; fix "
+                               "the rows and import again", file=source.path.name,
+                               count=rejects.count)) from None
     except _DryRun:
         pass
     except BaseException:
@@ -218,12 +235,14 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     result.rejects_path = rejects.finish(keep=True)
     if snapshot and rejects.clients:
         shown = ", ".join(sorted(rejects.clients)[:10])
-        more = f" and {len(rejects.clients) - 10} more" if len(rejects.clients) > 10 else ""
-        what = "full snapshot" if options.bank_snapshot else "--full-snapshot"
-        result.warnings.append(
-            f"{what}: positions of client(s) {shown}{more} were not closed because "
-            "some of their rows were rejected; fix those rows and import the file again"
-        )
+        if len(rejects.clients) > 10:
+            shown = Text("{clients} and {count} more", clients=shown,
+                         count=len(rejects.clients) - 10)
+        what = Text("full snapshot") if options.bank_snapshot else "--full-snapshot"
+        result.warnings.append(Text(
+            "{what}: positions of client(s) {clients} were not closed because some of their "
+            "rows were rejected; fix those rows and import the file again", what=what,
+            clients=shown))
     return result
 
 

@@ -895,6 +895,7 @@ def dashboard_data(conn, config: Config, start: dt.date, end: dt.date, scope: Sc
         migration=migration_report(conn, start, end, scope),
         coverage=coverage_report(conn, config, start, end, scope, "tier", tasks=False),
         timeshare=timeshare_report(conn, config, start, end, scope),
+        rm_branches=dict(conn.execute("SELECT rm_id, branch FROM rms")),
         target_pct=config["kpi.vip_time_target_pct"],
         pipeline=pipeline_report(conn, config, start, end, scope),
         completeness=completeness_report(conn, config, end, scope, "tier"),
