@@ -108,7 +108,8 @@ def test_json_parses_with_money_as_numbers(bank, run):
     result = run("client", "show", "C0001", "--format", "json")
     assert '"aum_today": 11500000.00' in result.stdout  # exactly two decimals
     data = json.loads(result.stdout)
-    assert list(data) == ["profile", "completeness", "tier", "corporate_rating", "aum_today",
+    assert list(data) == ["profile", "completeness", "tier", "corporate_rating", "business_file",
+                          "aum_today",
                           "assignment",
                           "ownership_branch", "holdings", "aum_trend", "tier_history",
                           "open_tasks", "recent_contacts", "referrals"]

@@ -326,7 +326,7 @@ def test_cli_prints_one_line_per_kind(cli, sql):
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
     for kind in ("rms", "products", "clients", "positions", "navs", "transactions", "followups",
-                 "timesheets", "corporates"):
+                 "timesheets", "corporates", "contacts_corp", "corporate_plans"):
         assert any(re.match(rf"{kind}: read=\d+ inserted=\d+ updated=0 unchanged=\d+ "
                             r"rejected=0( |$)", line) for line in lines), kind
     assert result.stdout == ""
@@ -347,7 +347,7 @@ def test_demo_refuses_a_database_that_has_other_data_unless_forced(cli, sql, db_
     result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50", "--force")
     assert result.exit_code == 0
     rejected = re.findall(r"rejected=(\d+)", result.stderr)
-    assert len(rejected) == 9 and set(rejected) == {"0"}
+    assert len(rejected) == 11 and set(rejected) == {"0"}  # every kind but the calendar
     kept = sql("SELECT client_id, name FROM clients WHERE client_id IN "
                f"({', '.join('?' * len(before))}) ORDER BY 1", [c for c, _ in before])
     assert kept == before
@@ -360,6 +360,9 @@ BY_HAND = {
     "client update": ("client", "update", "C000001", "--set", "hobbies=golf"),
     "assign set": ("assign", "set", "C000001", "RM1001", "--pin"),
     "purge": ("purge", "--ended-before", TODAY.isoformat()),
+    # E00022: a big client of the 50-client demo bank of TODAY
+    "tier corporate --set-strategy": ("tier", "corporate", "--set-strategy", "E00022",
+                                      "price_concession", "--reason", "volume deal"),
 }
 
 
@@ -452,3 +455,27 @@ def test_transactions_are_made_as_they_are_read_with_ids_in_date_order():
     assert rows[0] == listed[0] and rows[-1] == listed[-1] and rows[2:4] == listed[2:4]
     assert [r["txn_id"] for r in listed] == [f"T{i + 1:08d}" for i in range(len(listed))]
     assert [r["date"] for r in listed] == sorted(r["date"] for r in listed)
+
+
+def test_companies_have_business_files_and_a_decision_makers_birthday_is_in_a_plan(cli, sql):
+    assert cli("--today", TODAY.isoformat(), "demo", "--clients", "50").exit_code == 0
+    companies = sql("SELECT COUNT(*) FROM clients WHERE segment = 'corporate'")[0][0]
+    assert sql("SELECT COUNT(DISTINCT client_id) FROM corporate_contacts "
+               "WHERE role = '董事长' AND decision_maker = 1") == [(companies,)]
+    assert sql("SELECT COUNT(*) FROM corporate_contacts WHERE birth_date = '1972-02-29'") == [(1,)]
+    assert sql("SELECT year, COUNT(*) FROM corporate_plans GROUP BY 1") == [
+        (TODAY.year - 1, companies), (TODAY.year, companies)]
+    assert sql("SELECT COUNT(*) FROM corporate_plans WHERE our_amount > wallet_total") == [(0,)]
+    # This year's big clients are pinned to RMs and each has a strategy; one may be set by hand.
+    big = sql("SELECT cr.client_id, cr.strategy, a.rm_id, a.pinned FROM corporate_ratings cr "
+              "LEFT JOIN assignments a USING (client_id) WHERE cr.review_year = ? AND cr.big = 1",
+              [TODAY.year])
+    assert big and all(strategy and rm and pinned for _, strategy, rm, pinned in big)
+    overrides = sql("SELECT o.strategy, cr.strategy FROM corporate_strategy_overrides o "
+                    "JOIN corporate_ratings cr USING (client_id, review_year)")
+    assert overrides in ([], [("invest", "standard")])
+    lines = json.loads(cli("--today", TODAY.isoformat(), "plan", "today", "-f", "json").stdout)
+    greetings = [line for line in lines if "contact_birthday" in line["reasons"]]
+    assert greetings and all(line["rm_id"] for line in greetings)
+    point = next(p for p in greetings[0]["talking_points"] if p.startswith("birthday of"))
+    assert re.fullmatch(r"birthday of decision maker \S+ \(董事长\) on \d{4}-\d{2}-\d{2}", point)

@@ -306,6 +306,11 @@ def _ics_text(ics: str) -> list[str]:
     ("plan", "2026-11-28", "--rm", "RM1003"),
     ("plan", "week", "--branch", "BJ01"),
     ("client", "show", "C000172"),
+    # a big client: its strategy set by hand, business file and decision maker's birthday
+    ("client", "show", "E00022"),
+    ("plan", "today", "--rm", "RM1021"),
+    ("tier", "corporate"),
+    ("report", "corporates"),
     ("assign", "explain", "C000172"),
     ("tier", "show", "C000172"),
     ("tier", "history", "C000172"),

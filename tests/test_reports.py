@@ -140,7 +140,8 @@ def build_bank(path) -> None:
         factors = json.dumps({"contract_volume": 100.0, "unit_price": 50.0, "revenue": 75.0,
                               "collection_rate": 100.0, "profit": 80.0, "quality_loss": 0.0,
                               "industry_influence": 25.0, "credit_rating": 87.5})
-        conn.executemany("INSERT INTO corporate_ratings VALUES (?, ?, ?, ?, ?, ?, ?)",
+        conn.executemany("INSERT INTO corporate_ratings (client_id, review_year, score, rank, "
+                         "big, factors, missing) VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [(c, y, s, r, b, factors, "quality_loss" if c == "C8" else None)
                           for c, y, s, r, b in RATINGS])
         conn.executemany("INSERT INTO freshness VALUES (?, ?)",

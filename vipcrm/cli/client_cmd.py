@@ -30,12 +30,18 @@ def show(
     unmask: bool = typer.Option(False, "--unmask", help="Show full phone and ID (audited)."),
 ) -> None:
     """Profile and completeness, tier and history, RM and ownership, holdings and AUM trend,
-    open tasks, recent contacts and referrals. Phones and IDs are masked unless --unmask.
+    open tasks, recent contacts and referrals; for a corporate client its rating, strategy and
+    business file. Phones and IDs are masked unless --unmask (key people's phones too).
 
     JSON keys: profile, completeness (pct, target_pct, on_target, missing; null for corporate
-    clients), tier, corporate_rating, aum_today, assignment, ownership_branch, holdings (with
-    in_aum), aum_trend (aum null before the client's first position), tier_history, open_tasks,
-    recent_contacts, referrals; money as numbers in CNY.
+    clients), tier, corporate_rating (review_year, score, rank, big, strategy,
+    derived_strategy, commission, meets, overridden, override_reason), business_file (null
+    for retail clients: key_people with name, role, decision_maker, phone, birth_date, note;
+    products_used with product and source, held or stated; current_plan_year; plans with
+    year, wallet_total, our_amount, share_pct, products, plan, owner, owner_name), aum_today,
+    assignment, ownership_branch, holdings (with in_aum), aum_trend (aum null before the
+    client's first position), tier_history, open_tasks, recent_contacts, referrals; money as
+    numbers in CNY.
 
     \b
     Example:
@@ -80,11 +86,14 @@ def _print_view(st, view: dict) -> None:
     out.print(f"[bold]{escape(p['client_id'])}  {escape(p['name'])}[/bold]"
               + escape(st.say(where)))
     tier, rating = view["tier"], view["corporate_rating"]
+    strategy = None
     if p["segment"] == "corporate":
         if rating:
             standing = Text("{big} {year} (score {score:.1f}, rank {rank})",
                             big=Text("big client") if rating["big"] else Text("not a big client"),
                             year=rating["review_year"], score=rating["score"], rank=rating["rank"])
+            if rating["strategy"]:
+                strategy = Text("Strategy: {strategy}", strategy=_strategy_text(rating))
         else:
             standing = Text("not rated")
         grade = Text("Corporate rating: {standing}", standing=standing)
@@ -96,6 +105,8 @@ def _print_view(st, view: dict) -> None:
         grade = Text("Tier: {tier}", tier=Code("tier", None))
     out.print(st.say(Text("{standing}   AUM today: {aum} CNY", standing=grade,
                           aum=view["aum_today"])), markup=False)
+    if strategy is not None:
+        out.print(st.say(strategy), markup=False)
     a = view["assignment"]
     if a and a["rm_id"]:
         flags = [Code("assign_reason", a["reason"])] + [flag for flag, on in (
@@ -126,7 +137,19 @@ def _print_view(st, view: dict) -> None:
         if p.get(key):
             fields.add_row(st.say(Code("field_code", key)), str(p[key]))
     out.print(fields)
+    business = view["business_file"]
+    sections = [] if business is None else [
+        (Text("Key people"), business["key_people"],
+         (Field("name"), Field("role"), Field("decision_maker", "bool"), Field("phone"),
+          Field("birth_date"), Field("note"))),
+        (Text("Products used"), business["products_used"],
+         (Field("product"), Field("source", family="product_source"))),
+        (Text("Share of wallet and plan"), business["plans"],
+         (Field("year"), Field("wallet_total"), Field("our_amount"), Field("share_pct", "pct"),
+          Field("owner"), Field("products"), Field("plan"))),
+    ]
     for title, rows, columns in (
+        *sections,
         (Text("Holdings"), view["holdings"],
          (Field("product_code"), Field("name"), Field("asset_class", family="asset_class"),
           Field("risk_level"), Field("balance", "num"), Field("maturity_date"),
@@ -153,6 +176,20 @@ def _print_view(st, view: dict) -> None:
         st.left_out(print_table(out, columns, [header(f.key, st.lang) for f in columns],
                                 [[table_cell(row.get(f.key), f, st.lang) for f in columns]
                                  for row in rows], title=st.say(title)))
+
+
+def _strategy_text(rating: dict) -> Text:
+    """invest, commission A (overridden: REASON; derived standard); also meets …"""
+    text = Text("{strategy}, commission {commission}",
+                strategy=Code("strategy", rating["strategy"]), commission=rating["commission"])
+    if rating["overridden"]:
+        text += Text(" (overridden: {reason}; derived {derived})",
+                     reason=rating["override_reason"],
+                     derived=Code("strategy", rating["derived_strategy"]))
+    others = [rule for rule in rating["meets"] if rule != rating["strategy"]]
+    if others:
+        text += Text("; also meets {rules}", rules=Listing(Code("strategy", r) for r in others))
+    return text
 
 
 @client_app.command("update")

@@ -27,11 +27,13 @@ def demo_command(
     """Create a deterministic demo bank dated around --today.
 
     Four branches with RMs of every grade, retail clients in every tier and below, corporate
-    clients, products, 90 days of holdings and NAVs, a year of transactions, contact history
-    and timesheets, written as the bank's extracts and imported like real files. Running it
-    again with the same seed and --today changes nothing. A database that holds data the demo
-    did not write (imports of other files; contacts, time, profiles or books entered by hand)
-    is refused unless --force: the demo's clients would mix with the bank's.
+    clients with their key people and share-of-wallet plans, products, 90 days of holdings and
+    NAVs, a year of transactions, contact history and timesheets, written as the bank's
+    extracts and imported like real files; this year's big clients pinned to their RMs, one
+    of them with its strategy set by hand. Running it again with the same seed and --today
+    changes nothing. A database that holds data the demo did not write (imports of other
+    files; contacts, time, profiles, books or strategies entered by hand) is refused unless
+    --force: the demo's clients would mix with the bank's.
 
     \b
     Example:
@@ -70,6 +72,10 @@ def demo_command(
         rated = rate_year(st.db(), st.config(), year, user=st.user())
         st.info(Text("corporate rating {year}: {count} big client(s)", year=year,
                      count=len(rated.review.current)))
+    from vipcrm.demo import serve_big_clients
+
+    for line in serve_big_clients(st.db(), st.today, st.user()):
+        st.info(line)
     st.info(Text("next: {command}", command="vipcrm plan today"))
 
 

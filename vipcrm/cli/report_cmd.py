@@ -659,7 +659,7 @@ def _corporate_fields() -> list[Field]:
     return [Field("rank", "int"), Field("client_id"), Field("name"), Field("score", "num"),
             Field("big", "bool"), Field("review", "code"), Field("score_change", "num"),
             Field("previous_rank", "int"), *(Field(f, "num") for f in CORPORATE_FACTORS),
-            Field("missing", "list"),
+            Field("missing", "list"), Field("strategy", family="strategy"),
             *(Field(f"{level}_{what}", "int") for level in VISIT_LEVELS
               for what in ("visits", "min")),
             Field("visits_short", "int", True)]
@@ -681,12 +681,14 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
     score and the missing metrics; review (entered, stayed, left) and score_change and
     previous_rank against the previous rated year; clients that left the list are listed too.
     Visits are the corporate contacts with a visit level (any outcome but no_answer) from
-    1 January of the year to --to, per level against corporate.visits.<level> (1/2/4 a year);
-    visits_short sums what a big client still lacks.
+    1 January of the year to --to, per level against corporate.visits.<level> (1/2/4 a year;
+    for a big client whose strategy is invest, corporate.strategy.invest_visits.<level>,
+    2/4/8); visits_short sums what a big client still lacks. strategy is the big client's
+    sales strategy in force (see `vipcrm tier corporate --help`).
 
     JSON/CSV keys: rank, client_id, name, score, big, review, score_change, previous_rank,
     contract_volume, unit_price, revenue, collection_rate, profit, quality_loss,
-    industry_influence, credit_rating, missing (list), leadership_visits, leadership_min,
+    industry_influence, credit_rating, missing (list), strategy, leadership_visits, leadership_min,
     technical_visits, technical_min, business_visits, business_min, visits_short.
 
     \b

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import typer
 
@@ -280,7 +280,10 @@ def history(
 CORPORATE_FIELDS = [
     Field("review_year", "int"), Field("rank", "int"), Field("client_id"), Field("name"),
     Field("score"), Field("big", "bool"), Field("review", family="review"),
-    Field("missing", "list", family="field"),
+    Field("missing", "list", family="field"), Field("strategy", family="strategy"),
+    Field("derived_strategy", family="strategy"), Field("commission"),
+    Field("meets", "list", family="strategy"), Field("overridden", "bool"),
+    Field("override_reason"),
 ]
 
 
@@ -289,10 +292,19 @@ def corporate(
     ctx: typer.Context,
     year: Optional[int] = typer.Option(None, "--year", min=1900, max=2100,
                                        help="Review year (default: the latest with metrics)."),
+    set_strategy: Tuple[str, str] = typer.Option(
+        (None, None), "--set-strategy", metavar="CLIENT CLASS",
+        help="Set a big client's strategy for the year by hand: invest, price_concession, "
+             "loose_collection or standard; `derived` goes back to the derived one. Needs "
+             "--reason; audited."),
+    reason: Optional[str] = typer.Option(None, "--reason",
+                                         help="Why the strategy is set by hand (stored and "
+                                              "shown with it)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     encoding: Optional[str] = EncodingOption,
 ) -> None:
-    """Rate corporate clients from their imported metrics and review the big-client list.
+    """Rate corporate clients from their imported metrics, review the big-client list and
+    derive each big client's sales strategy.
 
     Each factor (`corporate.weights.<factor>`) is min-max normalised to 0-100 within the year's
     cohort (quality_loss: lower is better; credit ratings AAA 100 … C 0 first), then the score is
@@ -301,21 +313,52 @@ def corporate(
     `corporate.big_client_score` makes a big client. The review compares with the previous
     year's stored rating: entered, stayed, left. The ratings are stored for later years.
 
+    Strategy, for big clients only, the first rule met in this order:
+    invest when score ≥ corporate.strategy.invest_score (80) and quality_loss ≤
+    corporate.strategy.invest_max_quality_loss (0 CNY): a good partner, whose yearly visit
+    minimums become corporate.strategy.invest_visits.<level> (2/4/8); price_concession when
+    the contract_volume factor score ≥ corporate.strategy.volume_score (70) and the
+    collection rate ≥ corporate.strategy.collection_pct (95%); loose_collection when on the
+    big-client list corporate.strategy.stable_years (2) years running, this one included,
+    and the unit_price factor score ≥ corporate.strategy.price_score (70); else standard. A
+    missing metric meets no rule. Commission class: A from corporate.strategy.commission_a_score
+    (80), B from corporate.strategy.commission_b_score (70), C for the other big clients.
+    --set-strategy CLIENT CLASS --reason R sets it by hand for the year (kept when the year is
+    rated again; the derived class stays visible); CLASS `derived` removes that.
+
     JSON/CSV keys: review_year, rank, client_id, name, score (0-100, 2 decimals), big,
-    review (entered, stayed, left or null), missing (list of factors).
+    review (entered, stayed, left or null), missing (list of factors), strategy (in force;
+    null off the big-client list), derived_strategy, commission (A, B, C), meets (every rule
+    met), overridden, override_reason.
 
     \b
     Example:
       vipcrm tier corporate
     """
     from vipcrm.core.corporate import CorporateError
-    from vipcrm.store.corporate import CorporateRefused, rate_year
+    from vipcrm.core.strategy import STRATEGIES
+    from vipcrm.store.corporate import CorporateRefused, StrategyOverride, rate_year
 
     st = state(ctx)
     fmt = check_format(fmt)
     encoding = check_encoding(encoding, fmt)
+    override = None
+    client, chosen = set_strategy
+    if client is None:
+        if reason is not None:
+            raise BadArgument(Text("goes with --set-strategy CLIENT CLASS"), "--reason")
+    else:
+        if chosen not in (*STRATEGIES, "derived"):
+            raise BadArgument(Text("{value!r}; choose one of {choices}", value=chosen,
+                                   choices=", ".join((*STRATEGIES, "derived"))),
+                              "--set-strategy")
+        if reason is None or not reason.strip():
+            raise BadArgument(Text("say why the strategy is set by hand: --reason \"...\""),
+                              "--reason")
+        override = StrategyOverride(client.strip(), None if chosen == "derived" else chosen,
+                                    reason.strip(), st.today)
     try:
-        outcome = rate_year(st.db(), st.config(), year, user=st.user())
+        outcome = rate_year(st.db(), st.config(), year, user=st.user(), override=override)
     except (CorporateRefused, CorporateError) as exc:
         raise Refused(said(exc)) from None
     if outcome.previous is None:
@@ -335,6 +378,21 @@ def corporate(
             st.warn(Text("{client}: missing {factors} (scored 0 on those factors)",
                          client=record["client_id"],
                          factors=Listing(Code("field", f) for f in record["missing"])))
+    for idle in outcome.idle_overrides:
+        st.warn(Text("{client}: its strategy override for {year} is kept but not applied: it "
+                     "is not a big client of {year}", client=idle, year=outcome.year))
+    if override is not None:
+        done = next(r for r in outcome.records if r["client_id"] == override.client_id)
+        if override.strategy is None:
+            st.info(Text("{client}: back to its derived strategy {derived} for {year}",
+                         client=done["client_id"],
+                         derived=Code("strategy", done["derived_strategy"]), year=outcome.year))
+        else:
+            st.info(Text("{client}: strategy {strategy} for {year} set by hand (derived: "
+                         "{derived}); recorded in the audit log", client=done["client_id"],
+                         strategy=Code("strategy", done["strategy"]),
+                         derived=Code("strategy", done["derived_strategy"]),
+                         year=outcome.year))
     records = outcome.records
     if fmt == "table":
         for record in records:

@@ -17,6 +17,7 @@ ASSET_CLASSES = ("deposit", "wealth", "fund", "insurance", "bond", "metal", "cus
 REASONS = (
     "risk_expiry", "id_expiry", "maturity", "nav_drop", "aum_outflow", "followup_due",
     "corporate_visit", "birthday", "anniversary", "holiday", "period_end", "cadence", "new_product",
+    "contact_birthday",
 )
 PROFILE_FIELDS = (
     "phone", "birth_date", "gender", "risk_level", "occupation", "marital_status", "family",
@@ -34,7 +35,7 @@ _CAPACITY = (50, 80, 120, 150, 200, 100)
 _EXPIRY = {
     "risk_expiry": -1, "id_expiry": -1, "maturity": 7, "nav_drop": 14, "aum_outflow": 30,
     "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
-    "period_end": 5, "cadence": -1, "new_product": 14,
+    "period_end": 5, "cadence": -1, "new_product": 14, "contact_birthday": 3,
 }
 # Days before a maturity its call window opens, per asset class (others: 7). A wealth product's
 # proceeds need two weeks' notice: the client picks the next product before the money is idle.
@@ -46,6 +47,9 @@ _PROFILE_WEIGHTS = {
     "marital_status": 7, "family": 7, "hobbies": 6, "product_preferences": 10,
     "wealth_source": 7, "preferred_channel": 5, "address": 5,
 }
+# The visit minimums of an `invest` big client (seed §3.4: more visits for good partners): twice
+# the ordinary ones.
+_INVEST_VISITS = {"leadership": 2, "technical": 4, "business": 8}
 _CORPORATE_WEIGHTS = {
     "contract_volume": 20, "unit_price": 10, "revenue": 20, "collection_rate": 15, "profit": 15,
     "quality_loss": 5, "industry_influence": 10, "credit_rating": 5,
@@ -188,6 +192,7 @@ def _keys() -> list[Key]:
     for level, minimum in (("leadership", 1), ("technical", 2), ("business", 4)):
         keys.append(Key(f"corporate.visits.{level}", minimum, _int(0, 366), "§2",
                         f"{level} visits per big client per year"))
+    keys += _strategy_keys()
     keys += [
         Key("kpi.vip_time_target_pct", 70, _pct, "§8", "target share of RM time on VIP clients"),
     ]
@@ -217,6 +222,37 @@ def _keys() -> list[Key]:
             "encoding of the nightly's CSV plan files: utf-8-sig (UTF-8 that Excel reads), "
             "utf-8, gbk or gb18030"),
     ]
+    return keys
+
+
+def _strategy_keys() -> list[Key]:
+    """The rules of a big client's sales strategy (seed §3.4, core/strategy.py)."""
+    prefix = "corporate.strategy."
+    keys = [
+        Key(prefix + "volume_score", 70, _pct, "§2",
+            "contract_volume factor score (0-100 in the year's cohort) from which a big client's "
+            "volume is large (price_concession)"),
+        Key(prefix + "collection_pct", 95, _pct, "§2",
+            "collection rate (%) from which a big client pays well (price_concession)"),
+        Key(prefix + "price_score", 70, _pct, "§2",
+            "unit_price factor score (0-100 in the year's cohort) from which a big client's "
+            "price is high (loose_collection)"),
+        Key(prefix + "stable_years", 2, _int(1, 20), "§2",
+            "consecutive years on the big-client list, this one included, that make a client "
+            "stable (loose_collection)"),
+        Key(prefix + "invest_score", 80, _pct, "§2",
+            "rating score from which a big client is a good partner (invest)"),
+        Key(prefix + "invest_max_quality_loss", 0, _int(0, MAX_FLOOR_CNY), "§2",
+            "largest quality loss (CNY) of a good partner (invest); 0: none at all"),
+        Key(prefix + "commission_a_score", 80, _pct, "§2",
+            "rating score from which a big client's commission class is A"),
+        Key(prefix + "commission_b_score", 70, _pct, "§2",
+            "rating score from which a big client's commission class is B (other big clients: C)"),
+    ]
+    for level, minimum in _INVEST_VISITS.items():
+        keys.append(Key(f"{prefix}invest_visits.{level}", minimum, _int(0, 366), "§2",
+                        f"{level} visits per year of an invest client (never fewer than "
+                        f"corporate.visits.{level})"))
     return keys
 
 

@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.profile import completeness
+from vipcrm.core.strategy import MEANING
 from vipcrm.core.suitability import assessment_expires, assessment_valid
 from vipcrm.core.tasks import (CHANNEL_STRENGTH, Client, Contact, DayContext, Task, aum_on, cny,
                                open_tasks)
@@ -69,6 +70,10 @@ def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tu
     if client.watch:
         standing += Text(" (watch)")
     points.append(standing)
+    if client.strategy in MEANING:
+        points.append(Text("strategy {strategy}: {meaning}",
+                           strategy=Code("strategy", client.strategy),
+                           meaning=MEANING[client.strategy]))
     # The balance in the parameter tasks.BALANCE names: calendars leave the sentence out.
     aum = cny(aum_on(client, day, config["aum.asset_classes"]))
     points.append(Text("AUM {amount}", amount=aum))
@@ -87,9 +92,10 @@ def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tu
         if task.detail and task.detail not in seen:
             seen.add(task.detail)
             points.append(task.detail)
-    profile = dict(client.profile, risk_level=client.risk_level,
-                   risk_assessed_on=client.risk_assessed_on)
-    missing = completeness(profile, day, config).top_missing(MISSING_SHOWN)
+    # The §7 fields describe a person; a company's file is its key people (contacts_corp).
+    missing = () if client.segment == "corporate" else completeness(
+        dict(client.profile, risk_level=client.risk_level,
+             risk_assessed_on=client.risk_assessed_on), day, config).top_missing(MISSING_SHOWN)
     if missing:
         points.append(Text("ask for: {fields}",
                            fields=Listing(Code("field", f) for f in missing)))

@@ -17,24 +17,27 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from vipcrm.core.aum import matured, position_value
 from vipcrm.core.calendar import ONE_DAY, WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.dates import shift
+from vipcrm.core.strategy import visit_minimum
 from vipcrm.core.suitability import assessment_expires, product_risk, suitable_limit
 from vipcrm.core.text import Code, Text
 
 CLASS_BY_REASON = {
     "risk_expiry": 1, "id_expiry": 1, "maturity": 1, "nav_drop": 1, "aum_outflow": 1,
     "followup_due": 1, "corporate_visit": 1, "birthday": 2, "anniversary": 2, "holiday": 2,
-    "period_end": 2, "cadence": 3, "new_product": 3,
+    "period_end": 2, "cadence": 3, "new_product": 3, "contact_birthday": 2,
 }
 # Done when the data they watch is renewed, never by a contact: a call does not renew an ID.
 DATA_REASONS = frozenset({"risk_expiry", "id_expiry"})
 # What a client who agreed to service contacts only still hears about (PIPL art. 24).
 SERVICE_REASONS = frozenset({"risk_expiry", "id_expiry", "maturity", "nav_drop", "followup_due"})
+# Only big corporate clients have these.
+CORPORATE_REASONS = frozenset({"corporate_visit", "contact_birthday"})
 CHANNEL_STRENGTH = {"visit": 3, "phone": 2, "sms": 1}
 KEY_TIERS = TIERS[:3]  # served by visits at key times
 LOWER_TIERS = TIERS[3:]  # platinum and below
@@ -160,6 +163,13 @@ class Product(NamedTuple):
     status: str = "on_sale"
 
 
+class KeyPerson(NamedTuple):
+    """A decision maker of a corporate client (the `contacts_corp` business file)."""
+    name: str
+    role: str | None
+    birth_date: dt.date
+
+
 @dataclass(frozen=True)
 class Client:
     client_id: str
@@ -171,6 +181,8 @@ class Client:
     rm_id: str | None = None
     pinned: bool = False
     big_corporate: bool = False
+    strategy: str | None = None  # a big corporate client's sales strategy (core.strategy)
+    key_people: tuple[KeyPerson, ...] = ()  # a big corporate client's decision makers
     consent: str = "all"
     closed_on: dt.date | None = None
     birth_date: dt.date | None = None
@@ -354,11 +366,11 @@ def allowed_reasons(client: Client, day: dt.date) -> frozenset[str]:
     if client.consent == "none":
         return frozenset()
     if client.segment == "corporate":
-        reasons = frozenset({"corporate_visit"}) if client.big_corporate else frozenset()
+        reasons = CORPORATE_REASONS if client.big_corporate else frozenset()
     elif client.tier in TIERS:
-        reasons = frozenset(CLASS_BY_REASON) - {"corporate_visit"}
+        reasons = frozenset(CLASS_BY_REASON) - CORPORATE_REASONS
     elif client.pinned:
-        reasons = frozenset(r for r, c in CLASS_BY_REASON.items() if c == 1) - {"corporate_visit"}
+        reasons = frozenset(r for r, c in CLASS_BY_REASON.items() if c == 1) - CORPORATE_REASONS
     else:
         reasons = frozenset()
     if client.consent == "service_only":
@@ -618,7 +630,7 @@ def _corporate_visit(b: _Builder) -> None:
     quarter = quarter_of(day)
     start, end = quarter_bounds(day.year, quarter)
     for level in CORPORATE_LEVELS:
-        per_year = b.ctx.config[f"corporate.visits.{level}"]
+        per_year = visit_minimum(level, b.client.strategy, b.ctx.config)
         needed = math.ceil(per_year * quarter / 4)
         done = sum(1 for c in b.client.contacts
                    if c.visit_level == level and c.counts and dt.date(day.year, 1, 1) <= c.day < start)
@@ -629,12 +641,8 @@ def _corporate_visit(b: _Builder) -> None:
                   covers=level)
 
 
-def _celebration(b: _Builder, reason: str, original: dt.date | None, what: Text) -> None:
-    if original is None:
-        return
-    key = b.client.tier in KEY_TIERS
-    lead = CELEBRATION_LEAD if key else 0
-    day = b.ctx.day
+def _celebrations(original: dt.date, day: dt.date, lead: int) -> Iterator[tuple[int, dt.date]]:
+    """(year, date) of the anniversaries of `original` whose window can matter on `day`."""
     # Only a celebration within weeks of the day matters: the year before or after only
     # around New Year.
     years = [day.year]
@@ -644,8 +652,16 @@ def _celebration(b: _Builder, reason: str, original: dt.date | None, what: Text)
         years.append(day.year + 1)
     for year in years:
         when = anniversary_in(original, year)
-        if abs((when - b.ctx.day).days) > lead + _SLACK:
-            continue
+        if abs((when - day).days) <= lead + _SLACK:
+            yield year, when
+
+
+def _celebration(b: _Builder, reason: str, original: dt.date | None, what: Text) -> None:
+    if original is None:
+        return
+    key = b.client.tier in KEY_TIERS
+    lead = CELEBRATION_LEAD if key else 0
+    for year, when in _celebrations(original, b.ctx.day, lead):
         b.add(reason, str(year), when - _days(lead), when, "visit" if key else "sms",
               Text("{what} on {date}", what=what, date=when))
 
@@ -656,6 +672,22 @@ def _birthday(b: _Builder) -> None:
 
 def _anniversary(b: _Builder) -> None:
     _celebration(b, "anniversary", b.client.wedding_date, Text("wedding anniversary"))
+
+
+def _contact_birthday(b: _Builder) -> None:
+    """A decision maker's birthday is key care of a big client: a visit in the three days
+    before, as for the top tiers' own clients. The talking point names the person and role,
+    never the phone."""
+    for person in b.client.key_people:
+        for year, when in _celebrations(person.birth_date, b.ctx.day, CELEBRATION_LEAD):
+            if person.role:
+                detail = Text("birthday of decision maker {name} ({role}) on {date}",
+                              name=person.name, role=person.role, date=when)
+            else:
+                detail = Text("birthday of decision maker {name} on {date}", name=person.name,
+                              date=when)
+            b.add("contact_birthday", f"{person.name} {year}", when - _days(CELEBRATION_LEAD),
+                  when, "visit", detail)
 
 
 def _holiday(b: _Builder) -> None:
@@ -763,6 +795,7 @@ _RULES = (
     ("risk_expiry", _risk_expiry), ("id_expiry", _id_expiry), ("maturity", _maturity),
     ("nav_drop", _nav_drop), ("aum_outflow", _aum_outflow), ("followup_due", _followup_due),
     ("corporate_visit", _corporate_visit), ("birthday", _birthday), ("anniversary", _anniversary),
+    ("contact_birthday", _contact_birthday),
     ("holiday", _holiday), ("period_end", _period_end), ("cadence", _cadence),
     ("new_product", _new_product),
 )

@@ -60,6 +60,12 @@ HEADERS_ZH.update({
     "leadership_visits": "高层拜访", "leadership_min": "高层最低", "technical_visits": "技术拜访",
     "technical_min": "技术最低", "business_visits": "商务拜访", "business_min": "商务最低",
     "visits_short": "拜访欠缺", "pinned": "锁定",
+    "strategy": "销售策略", "derived_strategy": "规则策略", "commission": "提成类别",
+    "meets": "符合规则", "overridden": "手工设定",
+    # A big client's business file (client show).
+    "role": "职务", "decision_maker": "决策人", "product": "产品", "source": "来源",
+    "year": "年度", "wallet_total": "客户业务总量", "our_amount": "我行业务量", "owner": "负责人",
+    "products": "计划产品", "plan": "业务计划",
     # Profile fields (DOMAIN §7).
     "phone": "手机号", "birth_date": "出生日期", "gender": "性别", "occupation": "职业",
     "marital_status": "婚姻状况", "family": "家庭情况", "hobbies": "兴趣爱好",

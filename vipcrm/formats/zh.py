@@ -98,6 +98,9 @@ SENTENCES: dict[str, str] = {
     "{count} change(s) by hand, the latest `vipcrm {command}`":
         "{count} 次手工录入，最近一次为 `vipcrm {command}`",
     "{imports}; {by_hand}": "{imports}；{by_hand}",
+    "big client {client}: pinned to {rm}": "大客户 {client}：锁定给 {rm}",
+    "big client {client}: strategy set to {strategy} by hand":
+        "大客户 {client}：销售策略手工设为“{strategy}”",
     # -- every command: errors, warnings and usage errors (cli/app.py, cli/common.py) -------------
     "Error: {message}": "错误: {message}",
     "Warning: {message}": "警告: {message}",
@@ -198,6 +201,12 @@ SENTENCES: dict[str, str] = {
     "overdue since {date}": "自 {date} 起逾期",
     # The plan's due date is 截止日, as its column: 到期 is a maturity.
     "due {date}": "截止日 {date}",
+    "strategy {strategy}: {meaning}": "销售策略 {strategy}：{meaning}",
+    "a good partner: more visits and budget": "优质合作伙伴，加大走访与投入",
+    "price concession for large contracts paid well": "合同量大且回款好，可给予价格优惠",
+    "looser collection terms for a stable high-price client": "稳定的高价客户，可放宽回款条件",
+    "birthday of decision maker {name} ({role}) on {date}": "决策人 {name}（{role}）生日：{date}",
+    "birthday of decision maker {name} on {date}": "决策人 {name} 生日：{date}",
     # -- tier (cli/tier_cmd.py, store/tiering.py) -------------------------------------------------
     "--recompute, --as-of, --dry-run and --rebuild go without a subcommand":
         "--recompute、--as-of、--dry-run 和 --rebuild 不能与子命令同用",
@@ -242,6 +251,26 @@ SENTENCES: dict[str, str] = {
     "tiers were last recomputed as of {last}; recomputing the earlier date {date} would rewrite "
     "history: add --rebuild to replay it from that date":
         "客户等级上次计算至 {last}；重算更早的日期 {date} 会改写历史：请加 --rebuild 从该日起重放",
+    # big clients' strategies (cli/tier_cmd.py, store/corporate.py)
+    "goes with --set-strategy CLIENT CLASS": "只能与 --set-strategy（客户号 策略）一起使用",
+    "say why the strategy is set by hand: --reason \"...\"":
+        "请说明手工设定策略的原因：--reason \"...\"",
+    "{client}: its strategy override for {year} is kept but not applied: it is not a big client "
+    "of {year}":
+        "{client}：其 {year} 年手工设定的策略仍保留但不生效：该客户不是 {year} 年的大客户",
+    "{client}: back to its derived strategy {derived} for {year}":
+        "{client}：{year} 年恢复为规则得出的策略“{derived}”",
+    "{client}: strategy {strategy} for {year} set by hand (derived: {derived}); recorded in the "
+    "audit log":
+        "{client}：{year} 年的策略手工设为“{strategy}”（规则得出：“{derived}”）；已记入审计日志",
+    "{client} is not a corporate client; strategies are for big corporate clients":
+        "{client} 不是对公客户；销售策略只针对对公大客户",
+    "{client} is not on the big-client list of {year}; only big clients have a strategy (see "
+    "`vipcrm tier corporate --year {year}`)":
+        "{client} 不在 {year} 年的大客户名单上；只有大客户才有销售策略（见 "
+        "`vipcrm tier corporate --year {year}`）",
+    "{client} has no strategy override in {year}: its strategy is already the derived one":
+        "{client} 在 {year} 年没有手工设定的策略：其策略已是规则得出的策略",
     # -- assign (cli/assign_cmd.py, store/assignment.py) ------------------------------------------
     "ownership: {moves} client(s) moved branch (window {start} to {end})":
         "归属网点：{moves} 位客户变更网点（统计期 {start} 至 {end}）",
@@ -326,6 +355,10 @@ SENTENCES: dict[str, str] = {
     "big client": "大客户",
     "not a big client": "非大客户",
     "not rated": "未评级",
+    "Strategy: {strategy}": "销售策略：{strategy}",
+    "{strategy}, commission {commission}": "{strategy}，提成类别 {commission}",
+    " (overridden: {reason}; derived {derived})": "（手工设定：{reason}；规则得出“{derived}”）",
+    "; also meets {rules}": "；亦符合{rules}",
     "Tier: {tier} ({status}, since {since}, basis AUM {aum})":
         "等级：{tier}（{status}，自 {since}，定级资产 {aum}）",
     "Tier: {tier}": "等级：{tier}",
@@ -346,6 +379,9 @@ SENTENCES: dict[str, str] = {
     "Tier history": "等级历史",
     "Recent contacts": "最近联系",
     "Referrals": "转介绍",
+    "Key people": "关键人",
+    "Products used": "使用产品",
+    "Share of wallet and plan": "业务份额与计划",
     "{title}: none": "{title}：无",
     "--set {item!r}: write field=value with a field among {fields}":
         "--set {item!r}：请写作 字段=值，字段为 {fields} 之一",
@@ -712,6 +748,7 @@ WORDS: dict[str, dict[str, str]] = {
         "corporate_visit": "对公拜访", "birthday": "生日", "anniversary": "纪念日",
         "holiday": "节日问候", "period_end": "期末拜访", "cadence": "周期联系",
         "new_product": "新品推荐",
+        "contact_birthday": "决策人生日",
     },
     "channel": {"phone": "电话", "sms": "短信", "visit": "面访", "event": "活动", "wechat": "微信",
                 "email": "邮件"},
@@ -728,13 +765,19 @@ WORDS: dict[str, dict[str, str]] = {
                     "bond": "债券", "metal": "贵金属", "custody": "第三方存管", "loan": "贷款",
                     "credit": "信用卡"},
     "segment": {"retail": "零售", "corporate": "对公"},
+    # Big clients' sales strategies (core/strategy.py) and where a product of a business file
+    # comes from (held with the bank, or stated in the client's plan).
+    "strategy": {"invest": "加大投入", "price_concession": "价格优惠",
+                 "loose_collection": "放宽回款", "standard": "标准"},
+    "product_source": {"held": "我行持有", "stated": "计划所列"},
     "basis": {"daily_avg": "月日均", "point": "时点"},
     "time_category": {"vip": "VIP客户", "non_vip": "非VIP客户", "admin": "行政", "training": "培训"},
     # The data-as-of line, import summaries and the nightly step lines.
     "feed": {"positions": "持仓", "transactions": "交易"},
     "kind": {"clients": "客户", "positions": "持仓", "products": "产品", "navs": "净值",
              "rms": "客户经理", "transactions": "交易流水", "followups": "联系记录",
-             "timesheets": "工时", "corporates": "对公指标", "calendar": "节假日"},
+             "timesheets": "工时", "corporates": "对公指标", "calendar": "节假日",
+             "contacts_corp": "对公关键人", "corporate_plans": "对公业务计划"},
     "count": {"read": "读取", "inserted": "新增", "updated": "更新", "unchanged": "未变",
               "rejected": "拒绝", "closed": "结清", "created_products": "新建产品"},
     "step": {"backup": "备份", "check": "检查", "import": "导入", "config": "配置",

@@ -158,9 +158,10 @@ class SetResult:
 
 
 def set_assignment(db: Database, config: Config, today: dt.date, client_id: str, rm_id: str,
-                   *, pin: bool, user: str) -> SetResult:
+                   *, pin: bool, user: str, demo: bool = False) -> SetResult:
     """Give a client to an RM by hand (reason `manual`); `pin` keeps it there while the RM is
-    active, whatever the run's rules say. Without `pin` an existing pin is lifted."""
+    active, whatever the run's rules say. Without `pin` an existing pin is lifted. `demo`: the
+    demo bank's own pin, marked so in the audit log (the demo refuses a bank's own changes)."""
     with transaction(db) as conn:
         client = conn.execute(
             "SELECT c.segment, c.closed_on, COALESCE(o.branch, c.home_branch), t.tier, "
@@ -222,7 +223,8 @@ def set_assignment(db: Database, config: Config, today: dt.date, client_id: str,
             if current != rm_id:
                 _history(conn, [(client_id, current, rm_id, "manual")], today.isoformat())
             record(db, user, "assign set", {"client_id": client_id, "from_rm": current,
-                                            "to_rm": rm_id, "pinned": pin})
+                                            "to_rm": rm_id, "pinned": pin,
+                                            **({"demo": True} if demo else {})})
     return SetResult(client_id, current, rm_id, pin, new_gap, changed, warnings)
 
 

@@ -101,12 +101,12 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
                            "WHERE referred_by = ? ORDER BY created_on, id", [client_id])
     from vipcrm.store.planning import open_tasks_of
 
+    from vipcrm.store.corporate import business_file, client_rating
+
     target = config["profile.target_pct"]
-    rating = fetch_dict(conn, "SELECT review_year, score, rank, big FROM corporate_ratings "
-                        "WHERE client_id = ? AND review_year <= ? ORDER BY review_year DESC "
-                        "LIMIT 1", [client_id, today.year]) if corporate else None
-    if rating:
-        rating["big"] = bool(rating["big"])
+    rating = client_rating(conn, client_id, today.year) if corporate else None
+    business = business_file(conn, client_id, today, holdings,
+                             (lambda phone: phone) if unmask else mask_phone) if corporate else None
     return {
         "profile": profile,
         "completeness": None if score is None else {
@@ -114,6 +114,7 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
             "missing": list(score.missing)},
         "tier": tier,
         "corporate_rating": rating,
+        "business_file": business,
         "aum_today": Money(client_aum_on(conn, client_id, today, classes)),
         "assignment": assignment,
         "ownership_branch": ownership["branch"] if ownership else profile["home_branch"],

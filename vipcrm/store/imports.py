@@ -189,7 +189,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
                                       options)
             if not direct:
                 _stage(conn, kind, source, header.positions, rejects, result, options)
-                _reject_in_sql(conn, kind, source, rejects, options)
+                _reject_in_sql(conn, kind, source, rejects, options, list(header.positions))
             result.rejected = rejects.count
             result.first_rejects = rejects.first
             rejects.seal()
@@ -381,8 +381,10 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
     result.read = staged + rejects.count
 
 
-def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportOptions) -> None:
-    """Duplicate keys and unknown references, found set-based over the staged rows."""
+def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportOptions,
+                   present: list[str]) -> None:
+    """Duplicate keys, unknown references and the kind's checks across columns, found
+    set-based over the staged rows."""
     bad: dict[int, list[str]] = {}
     key = ", ".join(kind.key)
     for line, first in conn.execute(
@@ -393,13 +395,26 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
     for column, table, key_column, condition in kind.references:
         extra = f" AND {condition}" if condition else ""
         what = table[:-1] if table.endswith("s") else table
-        for line, value in conn.execute(
-            f"SELECT _line, {column} FROM temp.stg s WHERE {column} IS NOT NULL AND NOT EXISTS "
+        for line, value, known in conn.execute(
+            f"SELECT _line, {column}, EXISTS (SELECT 1 FROM {table} t "
+            f"WHERE t.{key_column} = s.{column}) FROM temp.stg s "
+            f"WHERE {column} IS NOT NULL AND NOT EXISTS "
             f"(SELECT 1 FROM {table} t WHERE t.{key_column} = s.{column}{extra})"
         ):
-            hint = ("is not a corporate client (segment=corporate)" if condition
+            hint = ("is not a corporate client (segment=corporate)" if known
                     else f"unknown {what}; import {table} first")
             bad.setdefault(line, []).append(f"{column}: {value!r} {hint}")
+    if kind.checks:
+        # Each row as it would be stored: its cells merged with the stored row of its key.
+        merged = {c: f"s.{c}" if c in kind.key else _new_value(kind, c, options)
+                  if c in present else f"t.{c}" for c in kind.column_names}
+        join = " AND ".join(f"t.{k} = s.{k}" for k in kind.key)
+        for column, condition, reason in kind.checks:
+            for (line,) in conn.execute(
+                f"SELECT s._line FROM temp.stg s LEFT JOIN {kind.table} t ON {join} "
+                f"WHERE {condition.format(**merged)}"
+            ):
+                bad.setdefault(line, []).append(f"{column}: {reason}")
     if kind.name == "positions":
         for (line,) in conn.execute(
             "SELECT _line FROM temp.stg s WHERE asset_class IS NULL AND NOT EXISTS "

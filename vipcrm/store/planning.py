@@ -20,9 +20,9 @@ from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.dates import read_date
 from vipcrm.core.planning import RmDay, rm_days
-from vipcrm.core.tasks import (Client, Contact, DataChange, DayContext, Holding, PositionPoint,
-                               Product, Task, data_changes_since, data_since, day_context,
-                               nav_since, new_product_since, open_tasks, LOOKBACK)
+from vipcrm.core.tasks import (Client, Contact, DataChange, DayContext, Holding, KeyPerson,
+                               PositionPoint, Product, Task, data_changes_since, data_since,
+                               day_context, nav_since, new_product_since, open_tasks, LOOKBACK)
 from vipcrm.store.dates import closed_sql
 
 CHUNK = 500  # clients per query, well under SQLite's limit on parameters
@@ -148,7 +148,13 @@ _CLIENT_SQL = """
     SELECT c.client_id, c.name, c.segment, c.contact_consent, c.closed_on, c.id_expiry,
            c.risk_level, c.risk_assessed_on, {profile},
            t.tier, t.status, t.since, a.rm_id, a.pinned, r.active,
-           (SELECT big FROM corporate_ratings cr WHERE cr.client_id = c.client_id
+           -- A big corporate client's strategy (the override, else the derived one; a year
+           -- rated before strategies existed: standard); NULL for every other client.
+           (SELECT CASE WHEN cr.big THEN COALESCE(
+                       (SELECT o.strategy FROM corporate_strategy_overrides o
+                        WHERE o.client_id = cr.client_id AND o.review_year = cr.review_year),
+                       cr.strategy, 'standard') END
+            FROM corporate_ratings cr WHERE cr.client_id = c.client_id
             AND cr.review_year <= ? ORDER BY cr.review_year DESC LIMIT 1)
     FROM clients c
     LEFT JOIN tiers t ON t.client_id = c.client_id
@@ -187,6 +193,13 @@ _LATEST_SQL = """
     FROM clients c WHERE c.client_id IN ({marks})
 """
 
+
+# Big corporate clients' decision makers with a birthday on record (contact_birthday).
+_KEY_PEOPLE_SQL = """
+    SELECT client_id, name, role, birth_date FROM corporate_contacts
+    WHERE client_id IN ({marks}) AND decision_maker = 1 AND birth_date IS NOT NULL
+    ORDER BY client_id, name
+"""
 
 # Replaced assessment dates and ID expiries the compliance tasks of the days read.
 _CHANGES_SQL = """
@@ -255,18 +268,28 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
 
     clients = []
     n_profile = len(PROFILE_COLUMNS)
-    for row in conn.execute(_CLIENT_SQL.format(marks=marks), [first_day.year, *ids]):
+    rows = conn.execute(_CLIENT_SQL.format(marks=marks), [first_day.year, *ids]).fetchall()
+    # Only big corporate clients have decision makers to greet: no query for a retail book.
+    big = [row[0] for row in rows if row[-1] is not None]
+    people: dict[str, list[KeyPerson]] = {}
+    if big:
+        for client_id, name, role, born in conn.execute(
+                _KEY_PEOPLE_SQL.format(marks=_marks(len(big))), big):
+            if read_date(born) is not None:  # a birthday outside the range is unknown
+                people.setdefault(client_id, []).append(KeyPerson(name, role, read_date(born)))
+    for row in rows:
         (client_id, name, segment, consent, closed_on, id_expiry, risk_level, assessed_on) = row[:8]
         profile = dict(zip(PROFILE_COLUMNS, row[8:8 + n_profile]))
         # A date outside the range is unknown, so also a field still to be asked for.
         for column in PROFILE_DATES:
             profile[column] = read_date(profile[column])
-        tier, status, since_text, rm_id, pinned, rm_active, big = row[8 + n_profile:]
+        tier, status, since_text, rm_id, pinned, rm_active, strategy = row[8 + n_profile:]
         clients.append(Client(
             client_id=client_id, name=name, segment=segment,
             tier=tier if tier in TIERS else None, watch=status == "watch",
             tier_since=read_date(since_text), rm_id=rm_id if rm_active else None,
-            pinned=bool(pinned), big_corporate=big == 1, consent=consent,
+            pinned=bool(pinned), big_corporate=strategy is not None, strategy=strategy,
+            key_people=tuple(people.get(client_id, ())), consent=consent,
             closed_on=read_date(closed_on), birth_date=profile["birth_date"],
             wedding_date=profile["wedding_date"], id_expiry=read_date(id_expiry),
             risk_level=risk_level, risk_assessed_on=read_date(assessed_on),

@@ -27,6 +27,7 @@ CLIENT_REFERENCES = (
     ("corporate_ratings", "client_id"), ("ownership", "client_id"),
     ("ownership_history", "client_id"), ("assignments", "client_id"),
     ("assignment_history", "client_id"), ("prospects", "referred_by"),
+    ("corporate_plans", "client_id"), ("corporate_strategy_overrides", "client_id"),
 )
 
 
@@ -53,6 +54,9 @@ def purge_ended(conn, ended_before: dt.date) -> int:
         "INSERT INTO temp.purge_map VALUES (?, ?)",
         [(old, "P-" + hashlib.sha256(salt + old.encode()).hexdigest()[:16]) for old in ids],
     )
+    # A company's key people are people: nothing of them is a number to keep.
+    conn.execute("DELETE FROM corporate_contacts WHERE client_id IN "
+                 "(SELECT old FROM temp.purge_map)")
     blanks = ", ".join(f"{field} = NULL" for field in PERSONAL_FIELDS)
     conn.execute(
         f"UPDATE clients SET name = '(purged)', {blanks}, "

@@ -22,6 +22,7 @@ from vipcrm.core.config import CORPORATE_FACTORS, GRADES, TIERS, Config
 from vipcrm.core.corporate import Rating
 from vipcrm.core.corporate import review as corporate_review
 from vipcrm.core.dates import read_date
+from vipcrm.core.strategy import visit_minimum
 from vipcrm.core.kpi import (COMPONENTS, ReviewInput, cohort, grade_review, pct1, review_groups,
                              review_median, round1, scorecard, time_share)
 from vipcrm.core.profile import completeness
@@ -579,10 +580,15 @@ def rated_years(conn) -> list[int]:
 
 def corporate_ratings(conn, year: int, scope: Scope) -> list[dict]:
     where, params = scope.clients()
-    keys = ("client_id", "name", "score", "rank", "big", "factors", "missing")
+    keys = ("client_id", "name", "score", "rank", "big", "factors", "missing", "strategy")
+    # The strategy in force: set by hand, else derived (a year rated before strategies
+    # existed: standard).
     rows = conn.execute(f"""
-        SELECT cr.client_id, c.name, cr.score, cr.rank, cr.big, cr.factors, cr.missing
+        SELECT cr.client_id, c.name, cr.score, cr.rank, cr.big, cr.factors, cr.missing,
+               CASE WHEN cr.big THEN COALESCE(so.strategy, cr.strategy, 'standard') END
         FROM corporate_ratings cr JOIN clients c ON c.client_id = cr.client_id {_JOINS}
+        LEFT JOIN corporate_strategy_overrides so ON so.client_id = cr.client_id
+         AND so.review_year = cr.review_year
         WHERE cr.review_year = ? AND {where} ORDER BY cr.rank, cr.client_id
     """, [year, *params])
     out = []
@@ -844,7 +850,6 @@ def corporates_report(conn, config: Config, year: int, end: dt.date, scope: Scop
               for cid in getattr(outcome, kind)} if previous_year else {}
     last_day = min(end, dt.date(year, 12, 31))
     done = visits(conn, dt.date(year, 1, 1), last_day)
-    minimum = {level: config[f"corporate.visits.{level}"] for level in VISIT_LEVELS}
     left_absent = _left_absent(conn, outcome.left_absent, scope) if previous_year else []
     records = []
     for r in [*rated, *left_absent]:
@@ -852,6 +857,9 @@ def corporates_report(conn, config: Config, year: int, end: dt.date, scope: Scop
             continue
         before = previous.get(r["client_id"])
         made = done.get(r["client_id"], {})
+        # An invest client's minimums are raised (core.strategy).
+        minimum = {level: visit_minimum(level, r.get("strategy"), config)
+                   for level in VISIT_LEVELS}
         records.append({
             "rank": r["rank"], "client_id": r["client_id"], "name": r["name"],
             "score": None if r["score"] is None else round(r["score"], 2), "big": bool(r["big"]),
@@ -860,7 +868,7 @@ def corporates_report(conn, config: Config, year: int, end: dt.date, scope: Scop
             else round(r["score"] - before[0], 2),
             "previous_rank": before[1] if before else None,
             **{f: r["factors"].get(f) for f in CORPORATE_FACTORS},
-            "missing": r["missing"],
+            "missing": r["missing"], "strategy": r.get("strategy"),
             **{k: v for level in VISIT_LEVELS for k, v in (
                 (f"{level}_visits", made.get(level, 0)), (f"{level}_min", minimum[level]))},
             "visits_short": sum(max(0, minimum[lv] - made.get(lv, 0)) for lv in VISIT_LEVELS)
