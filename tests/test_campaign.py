@@ -403,6 +403,19 @@ def test_list_and_show(cli, bank):
            "platinum; running" in result.stderr
 
 
+def test_csv_takes_the_encoding_and_a_chinese_list_names_the_campaign_s_dates(cli, bank):
+    create(cli, "NEW", "--tiers", "platinum")
+    assert run(cli, "campaign", "close", "1").exit_code == 0
+    for_excel = run(cli, "campaign", "list", "--format", "csv", "--encoding", "utf-8-sig")
+    assert for_excel.stdout_bytes.startswith("\ufeffcampaign_id,name,".encode("utf-8"))
+    gbk = run(cli, "campaign", "show", "1", "--format", "csv", "--encoding", "gbk")
+    assert gbk.stdout_bytes.decode("gbk").startswith("rank,client_id,name,")
+    # A campaign's closing day is when it ended (结束日), not an account's (销户日期).
+    zh = cli("--today", TODAY, "--lang", "zh", "campaign", "list", env={"COLUMNS": "200"})
+    assert "结束日" in zh.stdout and "创建日" in zh.stdout and "已结束" in zh.stdout
+    assert "销户日期" not in zh.stdout
+
+
 # ---------------------------------------------------------------------------------------------
 # Refusals: one line, the right exit code, nothing stored
 

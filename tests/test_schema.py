@@ -26,7 +26,10 @@ PRIMARY_KEYS = {
     "campaigns": ("campaign_id",),
     "client_data_changes": ("id",),
     "clients": ("client_id",),
+    "corporate_contacts": ("client_id", "name"),
+    "corporate_plans": ("client_id", "year"),
     "corporate_ratings": ("client_id", "review_year"),
+    "corporate_strategy_overrides": ("client_id", "review_year"),
     "corporates": ("client_id", "review_year"),
     "followups": ("followup_id",),
     "freshness": ("feed",),
@@ -127,6 +130,17 @@ def test_opening_an_up_to_date_database_changes_nothing(blank):
     assert schema_sql(again.conn) == shape
     assert [name for _, name, _ in applied][0] == "m001_initial"
     again.conn.close()
+
+
+def test_migrations_apply_in_the_order_of_their_numbers(blank):
+    """Each branch's migration keeps its number when branches land: the corporate file is
+    m008, households take m009, campaigns and the attrition warning m010."""
+    _, db = blank
+    names = [name for (name,) in db.conn.execute("SELECT name FROM _sqlite_migrations "
+                                                 "ORDER BY id")]
+    assert names == sorted(names)
+    assert {"m008_corporate_file", "m010_campaigns_attrition"} <= set(names)
+    assert names.index("m008_corporate_file") < names.index("m010_campaigns_attrition")
 
 
 def test_database_file_is_private_with_wal_and_foreign_keys(blank):

@@ -7,15 +7,21 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (BadArgument, EncodingOption, Refused, check_encoding,
+                               check_format, parse_date_option, state)
 from vipcrm.cli.report_cmd import BRANCH, FORMAT, RM, _ask, _show, _title, report_app
 from vipcrm.core.text import Text
 from vipcrm.formats.output import Field
 
-FIELDS = [Field("rank", "int"), Field("client_id"), Field("name"), Field("tier", "tier"),
-          Field("branch"), Field("rm_id"), Field("score", "int"), Field("trend", "pct"),
-          Field("outflow", "pct"), Field("contact", "pct"), Field("maturity", "pct"),
-          Field("aum", "money"), Field("scored_on"), Field("at_risk", "bool")]
+# On a narrow screen the day it was scored goes first, then what the score and the RM already
+# say (at risk, the branch), then the tier and the factors: who is at risk, how much and why,
+# and whose client it is stay.
+FIELDS = [Field("rank", "int", drop=0), Field("client_id", drop=0), Field("name"),
+          Field("tier", "tier", drop=2), Field("branch", drop=3), Field("rm_id", drop=0),
+          Field("score", "int", drop=0), Field("trend", "pct", drop=2),
+          Field("outflow", "pct", drop=2), Field("contact", "pct", drop=2),
+          Field("maturity", "pct", drop=2), Field("aum", "money", drop=0),
+          Field("scored_on", drop=4), Field("at_risk", "bool", drop=3)]
 
 FACTORS_HELP = """
     Four factors, each a share (0-1) of its weight (attrition.weights.*: trend 40, outflow 30,
@@ -44,7 +50,9 @@ COMMAND_HELP = """Score every tiered retail client's attrition risk (0-100) and 
     a visit for the top three tiers, else a call; once a month while it stays at risk; not for
     clients who agreed to service contacts only, as for outflow calls).
 """ + FACTORS_HELP + """
-    Example: vipcrm attrition --recompute && vipcrm report attrition --top 10
+    \b
+    Example:
+      vipcrm attrition --recompute && vipcrm report attrition --top 10
 """
 
 REPORT_HELP = """Clients at risk of leaving (客户流失预警), ranked, with each factor's contribution.
@@ -59,7 +67,9 @@ REPORT_HELP = """Clients at risk of leaving (客户流失预警), ranked, with e
     maturity (contributions in points, one decimal), aum (at the last tier recompute, CNY),
     scored_on (the day the score was computed), at_risk (bool).
 
-    Example: vipcrm report attrition --top 10 --branch BJ01
+    \b
+    Example:
+      vipcrm report attrition --top 10 --branch BJ01
 """
 
 
@@ -73,8 +83,8 @@ def attrition_command(
 
     st = state(ctx)
     if not recompute:
-        raise typer.BadParameter("add --recompute (`vipcrm report attrition` shows the scores)",
-                                 param_hint="--recompute")
+        raise BadArgument(Text("add --recompute (`vipcrm report attrition` shows the scores)"),
+                          "--recompute")
     day = parse_date_option(as_of, "--as-of") or st.today
     try:
         run = compute(st.db(), st.config(), day, today=st.today, user=st.user())
@@ -93,11 +103,11 @@ def attrition_report(ctx: typer.Context,
                      branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
                      top: Optional[int] = typer.Option(None, "--top", min=1, max=10_000_000,
                                                        help="Only the first N."),
-                     fmt: str = FORMAT) -> None:
+                     fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     from vipcrm.store.attrition import ranking, run_on
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     run = run_on(ask.conn, ask.end)
     if run is None:
         ask.st.warn(Text("no attrition scores on or before {day}; the nightly computes them, or "
@@ -106,7 +116,7 @@ def attrition_report(ctx: typer.Context,
         ask.st.info(Text("scores of {day}: {at_risk} of {clients} client(s) at risk",
                          day=run["as_of"], at_risk=run["at_risk"], clients=run["clients"]))
     records = ranking(ask.conn, ask.config, ask.end, ask.scope, top)
-    _show(ask, records, FIELDS, fmt, _title(ask, "Attrition risk", "客户流失预警", period=False),
+    _show(ask, records, FIELDS, fmt, _title(ask, Text("Attrition risk"), period=False),
           totals=False, flag=lambda r: r["at_risk"])
 
 

@@ -8,8 +8,10 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, parse_date_option, state
-from vipcrm.core.text import Code, Joined, Text
+from vipcrm.cli.common import (BadArgument, EncodingOption, Refused, State, check_encoding,
+                               check_format, parse_date_option, state)
+from vipcrm.core.dates import read_date
+from vipcrm.core.text import Code, Joined, Listing, Text, said
 from vipcrm.formats.output import Field
 
 campaign_app = typer.Typer(
@@ -17,25 +19,55 @@ campaign_app = typer.Typer(
     help="""Campaigns: a product's ranked target list, its calls in the RMs' plans, and what
     came of them.
 
-    Example: vipcrm campaign create WM-NEW --tiers diamond,premier_platinum --min-aum 3000000
+    \b
+    Example:
+      vipcrm campaign create WM-1Y --tiers diamond,premier_platinum --min-aum 3000000 && vipcrm campaign report 1
     """,
 )
 
 MAX_ID = 2 ** 63 - 1  # SQLite's largest integer
 FORMAT = typer.Option("table", "--format", "-f", help="table, csv or json.", case_sensitive=False)
-TARGET_FIELDS = [Field("rank", "int"), Field("client_id"), Field("name"), Field("tier", "tier"),
-                 Field("branch"), Field("rm_id"), Field("score", "int"),
-                 Field("preference", "bool"), Field("idle_cash", "bool"), Field("maturing_on"),
-                 Field("slot")]
-SHOW_FIELDS = TARGET_FIELDS + [Field("status"), Field("amount", "money", True)]
-LIST_FIELDS = [Field("campaign_id", "int"), Field("name"), Field("product_code"),
-               Field("starts_on"), Field("ends_on"), Field("tiers"), Field("status"),
-               Field("targets", "int", True), Field("created_on"), Field("closed_on")]
-REPORT_FIELDS = [Field("campaign_id", "int"), Field("product_code"), Field("branch"),
-                 Field("rm_id"), Field("name"), Field("targets", "int", True),
-                 Field("reached", "int", True), Field("sold", "int", True),
-                 Field("amount", "money", True), Field("reached_pct", "pct"),
-                 Field("conversion_pct", "pct")]
+# On a narrow screen the fit's parts go first, then where the client banks: the rank, the
+# client, its RM and the day of its call stay.
+TARGET_FIELDS = [Field("rank", "int", drop=0), Field("client_id", drop=0), Field("name"),
+                 Field("tier", "tier", drop=2), Field("branch", drop=2), Field("rm_id", drop=0),
+                 Field("score", "int"), Field("preference", "bool", drop=3),
+                 Field("idle_cash", "bool", drop=3), Field("maturing_on", drop=3),
+                 Field("slot", drop=0)]
+SHOW_FIELDS = TARGET_FIELDS + [Field("status", "code", drop=0, family="target_status"),
+                               Field("amount", "money", True)]
+LIST_FIELDS = [Field("campaign_id", "int", drop=0), Field("name", drop=2),
+               Field("product_code", drop=0), Field("starts_on", drop=0),
+               Field("ends_on", drop=0), Field("tiers", "list", drop=3, family="tier_code"),
+               Field("status", "code", drop=0, family="campaign_status"),
+               Field("targets", "int", True, drop=0), Field("created_on", drop=4),
+               Field("closed_on", drop=4)]
+REPORT_FIELDS = [Field("campaign_id", "int", drop=0), Field("product_code", drop=3),
+                 Field("branch", drop=0), Field("rm_id", drop=0), Field("name", drop=2),
+                 Field("targets", "int", True, drop=0), Field("reached", "int", True, drop=0),
+                 Field("sold", "int", True, drop=0), Field("amount", "money", True, drop=0),
+                 Field("reached_pct", "pct"), Field("conversion_pct", "pct")]
+# A campaign's dates, not a client's (formats.i18n reads closed_on as the day an account closed).
+LABELS_ZH = {"created_on": "创建日", "closed_on": "结束日"}
+
+
+def _emit(st: State, records: list[dict], fields: list[Field], fmt: str, encoding: str | None,
+          *, totals: bool = False) -> None:
+    """As State.emit, with the campaign's own Chinese labels in a table."""
+    if fmt != "table" or st.lang != "zh":
+        st.emit(records, fields, fmt, totals=totals, encoding=encoding)
+        return
+    from vipcrm.formats.i18n import header, render
+    from vipcrm.formats.output import print_table, table_cell
+
+    rows = [[table_cell(r.get(f.key), f, st.lang) for f in fields] for r in records]
+    total = None
+    if totals and records:
+        total = [table_cell(sum(r.get(f.key) or 0 for r in records), f, st.lang) if f.total
+                 else (render(Text("Total"), st.lang) if i == 0 else "")
+                 for i, f in enumerate(fields)]
+    labels = [LABELS_ZH.get(f.key) or header(f.key, st.lang) for f in fields]
+    st.left_out(print_table(st.out, fields, labels, rows, total=total))
 
 
 def _tiers(text: str) -> tuple[str, ...]:
@@ -44,8 +76,8 @@ def _tiers(text: str) -> tuple[str, ...]:
     tiers = tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
     unknown = [t for t in tiers if t not in TIERS]
     if unknown or not tiers:
-        raise typer.BadParameter(f"{text!r}; give one or more of {', '.join(TIERS)}, comma-"
-                                 "separated", param_hint="--tiers")
+        raise BadArgument(Text("{value!r}; give one or more of {tiers}, comma-separated",
+                               value=text, tiers=", ".join(TIERS)), "--tiers")
     return tuple(t for t in TIERS if t in tiers)
 
 
@@ -57,33 +89,38 @@ def _money(text: Optional[str], option: str) -> Optional[int]:
     try:
         fen = parse_money(text.strip())
     except BadValue as exc:
-        raise typer.BadParameter(str(exc), param_hint=option) from None
+        raise BadArgument(Text("{problem}", problem=said(exc)), option) from None
     except ValueError:  # more digits than Python converts
-        raise typer.BadParameter(f"{len(text)} characters is not an amount; give CNY with at "
-                                 "most 2 decimals", param_hint=option) from None
+        raise BadArgument(Text("{count} characters is not an amount; give CNY with at most 2 "
+                               "decimals", count=len(text)), option) from None
     if fen < 0 or fen > 10 ** 15:
-        raise typer.BadParameter(f"{text!r}; give an amount from 0 to 10,000,000,000,000 CNY",
-                                 param_hint=option)
+        raise BadArgument(Text("{value!r}; give an amount from 0 to 10,000,000,000,000 CNY",
+                               value=text), option)
     return fen
 
 
 def _window(start: Optional[str], end: Optional[str], launch: Optional[str],
             today: dt.date) -> tuple[dt.date, dt.date]:
     from vipcrm.core.campaign import DEFAULT_DAYS, MAX_DAYS
+    from vipcrm.core.dates import shift
 
     first = parse_date_option(start, "--from")
     if first is None:
-        first = max(today, dt.date.fromisoformat(launch)) if launch else today
+        # A launch date outside the known dates is unknown: the campaign starts today.
+        launched = read_date(launch)
+        first = max(today, launched) if launched else today
     if first < today:
-        raise typer.BadParameter(f"{first} is before today ({today}); a campaign starts today "
-                                 "or later, so no plan of a past day changes", param_hint="--from")
-    last = parse_date_option(end, "--to") or first + dt.timedelta(days=DEFAULT_DAYS - 1)
+        raise BadArgument(Text("{first} is before today ({today}); a campaign starts today or "
+                               "later, so no plan of a past day changes", first=first,
+                               today=today), "--from")
+    last = parse_date_option(end, "--to") or shift(first, DEFAULT_DAYS - 1)
     if last < first:
-        raise typer.BadParameter(f"{last} is before the campaign's first day {first}",
-                                 param_hint="--to")
+        raise BadArgument(Text("{last} is before the campaign's first day {first}", last=last,
+                               first=first), "--to")
     if (last - first).days + 1 > MAX_DAYS:
-        raise typer.BadParameter(f"{first} to {last} is {(last - first).days + 1} days; a "
-                                 f"campaign runs at most {MAX_DAYS} days", param_hint="--to")
+        raise BadArgument(Text("{first} to {last} is {days} days; a campaign runs at most "
+                               "{most} days", first=first, last=last,
+                               days=(last - first).days + 1, most=MAX_DAYS), "--to")
     return first, last
 
 
@@ -105,8 +142,8 @@ def _scope(conn, branch: Optional[str], rm: Optional[str]):
         if found is None:
             raise Refused(Text("unknown RM {rm!r}; `vipcrm export rms` lists the RM ids", rm=rm))
         if branch is not None and found["branch"] != branch:
-            raise Refused(Text("RM {rm} works at branch {branch}, not {asked}; drop --branch or "
-                               "choose that branch", rm=rm, branch=found["branch"], asked=branch))
+            raise Refused(Text("RM {rm} works at branch {its}, not {branch}; drop --branch or "
+                               "choose that branch", rm=rm, its=found["branch"], branch=branch))
     if branch is not None and not reports.known_branch(conn, branch):
         raise Refused(Text("unknown branch {branch!r}; no RM or client belongs to it",
                            branch=branch))
@@ -134,6 +171,7 @@ def create(
                                         help="At most this many targets, the best ranked."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the targets; store nothing."),
     fmt: str = FORMAT,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Create a campaign: the product's ranked target list and a call to each in its RM's plan.
 
@@ -158,7 +196,9 @@ def create(
     JSON/CSV keys: rank, client_id, name, tier, branch, rm_id, score, preference, idle_cash,
     maturing_on, slot. Audited.
 
-    Example: vipcrm campaign create WM-NEW --tiers diamond,premier_platinum --min-aum 3000000
+    \b
+    Example:
+      vipcrm campaign create WM-1Y --tiers diamond,premier_platinum --min-aum 3000000
     """
     from vipcrm.core.campaign import EXCLUSIONS
     from vipcrm.store import campaign as store
@@ -166,6 +206,7 @@ def create(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     chosen = _tiers(tiers)
     floor = _money(min_aum, "--min-aum")
     conn = st.db().conn
@@ -227,23 +268,30 @@ def create(
                 "maturing_on": t.maturing_on.isoformat() if t.maturing_on else None,
                 "slot": slot.isoformat()}
                for i, (t, slot) in enumerate(result.placed, start=1)]
-    st.emit(records, TARGET_FIELDS, fmt)
+    _emit(st, records, TARGET_FIELDS, fmt, encoding)
 
 
 @campaign_app.command("list")
-def list_command(ctx: typer.Context, fmt: str = FORMAT) -> None:
+def list_command(ctx: typer.Context, fmt: str = FORMAT,
+                 encoding: Optional[str] = EncodingOption) -> None:
     """Every campaign with its window, status (planned, running, ended, closed) and targets.
 
     JSON/CSV keys: campaign_id, name, product_code, starts_on, ends_on, tiers, status,
     targets, created_on, closed_on.
 
-    Example: vipcrm campaign list
+    \b
+    Example:
+      vipcrm campaign create WM-1Y --tiers diamond,premier_platinum && vipcrm campaign list
     """
     from vipcrm.store.campaign import list_campaigns
 
     st = state(ctx)
     fmt = check_format(fmt)
-    st.emit(list_campaigns(st.db().conn, st.today), LIST_FIELDS, fmt)
+    encoding = check_encoding(encoding, fmt)
+    records = list_campaigns(st.db().conn, st.today)
+    if fmt == "table":  # the tiers as a list, which wraps between its items
+        records = [{**r, "tiers": r["tiers"].split(",")} for r in records]
+    _emit(st, records, LIST_FIELDS, fmt, encoding)
 
 
 @campaign_app.command("show")
@@ -253,7 +301,7 @@ def show(ctx: typer.Context,
          branch: Optional[str] = typer.Option(None, "--branch", help="Only targets of this "
                                                                      "branch."),
          rm: Optional[str] = typer.Option(None, "--rm", help="Only targets of this RM."),
-         fmt: str = FORMAT) -> None:
+         fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """A campaign and its targets, each with its current RM and branch and its status today.
 
     status: waiting (its slot is to come), open, reached (its call was made: a contact other
@@ -264,12 +312,15 @@ def show(ctx: typer.Context,
     JSON/CSV keys: rank, client_id, name, tier, branch, rm_id, score, preference, idle_cash,
     maturing_on, slot, status, amount.
 
-    Example: vipcrm campaign show 1 --branch BJ01
+    \b
+    Example:
+      vipcrm campaign create WM-1Y --tiers diamond,premier_platinum && vipcrm campaign show 1 --branch BJ01
     """
     from vipcrm.store.campaign import product, status, target_rows
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     found = _campaign(conn, campaign_id)
     scope = _scope(conn, branch, rm)
@@ -278,10 +329,11 @@ def show(ctx: typer.Context,
                  "{last}, tiers {tiers}; {status}", id=campaign_id, name=found["name"],
                  product=found["product_code"], product_name=sold["name"],
                  risk=sold["risk_level"] or "R5", first=found["starts_on"],
-                 last=found["ends_on"], tiers=found["tiers"],
+                 last=found["ends_on"],
+                 tiers=Listing(Code("tier_code", t) for t in found["tiers"].split(",")),
                  status=Code("campaign_status", status(found, st.today))))
     records = target_rows(conn, st.config(), st.today, [campaign_id], scope)
-    st.emit(records, SHOW_FIELDS, fmt, totals=True)
+    _emit(st, records, SHOW_FIELDS, fmt, encoding, totals=True)
 
 
 @campaign_app.command("close")
@@ -292,13 +344,15 @@ def close(ctx: typer.Context,
     """Close a campaign today: its calls not yet made leave the plans from tomorrow
     (withdrawn, not missed); contacts and sales up to today still count. Audited.
 
-    Example: vipcrm campaign close 1
+    \b
+    Example:
+      vipcrm campaign create WM-1Y --tiers diamond,premier_platinum && vipcrm campaign close 1
     """
     from vipcrm.store.campaign import close as close_campaign
 
     st = state(ctx)
     found = _campaign(st.db().conn, campaign_id)
-    if found["closed_on"]:
+    if read_date(found["closed_on"]):
         raise Refused(Text("campaign {id} was closed on {day}; nothing to do", id=campaign_id,
                            day=found["closed_on"]))
     targets = close_campaign(st.db(), campaign_id, st.today, st.user())
@@ -313,7 +367,7 @@ def report(ctx: typer.Context,
            by: str = typer.Option("rm", "--by", help="rm or branch: one row per each."),
            branch: Optional[str] = typer.Option(None, "--branch", help="Only this branch."),
            rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM."),
-           fmt: str = FORMAT) -> None:
+           fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """What came of the campaigns' targets, per RM (with its branch) or per branch, today.
 
     targets: on the list; reached: its campaign call was made (a contact other than no_answer
@@ -327,15 +381,18 @@ def report(ctx: typer.Context,
     JSON/CSV keys: campaign_id, product_code, branch, rm_id, name (the RM's; with --by rm),
     targets, reached, sold, amount, reached_pct, conversion_pct.
 
-    Example: vipcrm campaign report 1 --by branch
+    \b
+    Example:
+      vipcrm campaign create WM-1Y --tiers diamond,premier_platinum && vipcrm campaign report 1 --by branch
     """
     from vipcrm.store.campaign import campaign_ids, report as campaign_report
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     by = by.strip().lower()
     if by not in ("rm", "branch"):
-        raise typer.BadParameter(f"{by!r}; choose rm or branch", param_hint="--by")
+        raise BadArgument(Text("{value!r}; choose rm or branch", value=by), "--by")
     conn = st.db().conn
     if campaign_id is not None:
         _campaign(conn, campaign_id)
@@ -344,7 +401,7 @@ def report(ctx: typer.Context,
     records = campaign_report(conn, st.config(), st.today, ids, scope, by)
     fields = REPORT_FIELDS if by == "rm" else [f for f in REPORT_FIELDS
                                                 if f.key not in ("rm_id", "name")]
-    st.emit(records, fields, fmt, totals=True)
+    _emit(st, records, fields, fmt, encoding, totals=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -27,6 +27,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Mapping, NamedTuple, Sequence
 
+from vipcrm.core.text import Listing, Text
+
 FACTORS = ("trend", "outflow", "contact", "maturity")
 HORIZONS = (30, 90, 180)  # days back the AUM trend looks
 WINDOW = 90  # days of transfers, contacts and maturities
@@ -131,8 +133,12 @@ def at_risk(score_value: int, config: Mapping) -> bool:
     return score_value >= config["attrition.task_score"]
 
 
-def describe(points: Sequence[int]) -> str:
-    """A score's factors as a talking point: 'AUM trend 26.7, outflow 30.0' (tenths shown)."""
-    names = {"trend": "AUM trend", "outflow": "transfers out", "contact": "contact",
-             "maturity": "maturities not reinvested"}
-    return ", ".join(f"{names[f]} {p / 10:.1f}" for f, p in zip(FACTORS, points) if p)
+def describe(points: Sequence[int]) -> Listing:
+    """A score's factors as a talking point: 'AUM trend 26.7, transfers out 30.0' (tenths
+    shown), in FACTORS order."""
+    shown = [f"{p / 10:.1f}" for p in points]
+    parts = (Text("AUM trend {points}", points=shown[0]),
+             Text("transfers out {points}", points=shown[1]),
+             Text("contact {points}", points=shown[2]),
+             Text("maturities not reinvested {points}", points=shown[3]))
+    return Listing(part for part, p in zip(parts, points) if p)

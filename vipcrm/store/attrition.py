@@ -29,8 +29,10 @@ from sqlite_utils import Database
 from vipcrm.core.attrition import (HORIZONS, WINDOW, ZERO, Measures, Score, at_risk, score,
                                    shares, weights)
 from vipcrm.core.config import ASSET_CLASSES, Config
+from vipcrm.core.dates import read_date
 from vipcrm.core.text import Text
 from vipcrm.store.audit import now_iso, record
+from vipcrm.store.dates import closed_sql
 from vipcrm.store.db import for_bulk_writes, transaction
 from vipcrm.store.reports import _JOINS, BRANCH_SQL, RM_SQL, Scope
 
@@ -143,10 +145,10 @@ def _scores(conn, config: Config, day: dt.date) -> Iterator[tuple[str, Score]]:
            **{f"d{h}": _iso(day - dt.timedelta(days=h)) for h in HORIZONS}}
     recent = _iso(day - dt.timedelta(days=WINDOW - 1))  # the first day of the 90 ending on d
     before = _iso(day - dt.timedelta(days=2 * WINDOW - 1))
-    conn.execute("""
+    conn.execute(f"""
         CREATE TEMP TABLE att_clients AS
         SELECT c.client_id, t.tier, t.since FROM clients c JOIN tiers t ON t.client_id = c.client_id
-        WHERE c.segment = 'retail' AND (c.closed_on IS NULL OR c.closed_on > :d0)
+        WHERE c.segment = 'retail' AND NOT {closed_sql('c.closed_on', ':d0')}
     """, iso)
     conn.execute("CREATE UNIQUE INDEX temp.att_clients_id ON att_clients(client_id)")
     conn.execute("CREATE TEMP TABLE att_maturity (product_code TEXT PRIMARY KEY, "
@@ -190,7 +192,7 @@ def _scores(conn, config: Config, day: dt.date) -> Iterator[tuple[str, Score]]:
         measures = Measures(
             a0 or 0, (a30 or 0, a90 or 0, a180 or 0), sent or 0, received or 0,
             dt.date.fromisoformat(last) if last else None,
-            dt.date.fromisoformat(since) if since else None, cadence.get(tier, 0),
+            read_date(since), cadence.get(tier, 0),
             recent_n or 0, earlier_n or 0, matured, reinvested)
         yield client_id, score(shares(measures, day, config), factor_weights)
 

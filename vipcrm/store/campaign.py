@@ -20,8 +20,10 @@ from sqlite_utils import Database
 
 from vipcrm.core.campaign import (Candidate, Product, Target, exclusion, fit, ranked, spread)
 from vipcrm.core.config import Config
+from vipcrm.core.dates import LATEST_ISO, read_date
 from vipcrm.store.audit import record
 from vipcrm.store.aum import live_sql, maturity_sql
+from vipcrm.store.dates import closed_sql
 from vipcrm.store.db import transaction
 from vipcrm.store.reports import _JOINS, BRANCH_SQL, RM_SQL, Scope
 
@@ -30,10 +32,6 @@ FAR = "9999-12-31"
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 @dataclass
@@ -85,7 +83,7 @@ def candidates(conn, ask: Ask, today: dt.date, config: Config) -> list[Candidate
         SELECT c.client_id, c.name, t.tier, t.aum, {RM_SQL} AS rm_id, {BRANCH_SQL} AS branch,
                c.contact_consent, c.risk_level, c.risk_assessed_on, c.product_preferences
         FROM clients c JOIN tiers t ON t.client_id = c.client_id {_JOINS}
-        WHERE c.segment = 'retail' AND (c.closed_on IS NULL OR c.closed_on > ?)
+        WHERE c.segment = 'retail' AND NOT {closed_sql('c.closed_on', '?')}
           AND {' AND '.join(where)}
     """, [_iso(ask.starts_on), *params])
     classes = ", ".join(f"'{c}'" for c in config["aum.asset_classes"])
@@ -114,8 +112,8 @@ def candidates(conn, ask: Ask, today: dt.date, config: Config) -> list[Candidate
     out = []
     for row in conn.execute("SELECT * FROM temp.campaign_cand ORDER BY client_id"):
         holds, cash, maturing = facts.get(row[0], (0, 0, None))
-        out.append(Candidate(*row[:8], _date(row[8]), row[9], bool(holds), cash or 0,
-                             _date(maturing)))
+        out.append(Candidate(*row[:8], read_date(row[8]), row[9], bool(holds), cash or 0,
+                             read_date(maturing)))
     conn.execute("DROP TABLE temp.campaign_cand")
     return out
 
@@ -123,11 +121,12 @@ def candidates(conn, ask: Ask, today: dt.date, config: Config) -> list[Candidate
 def slots_used(conn, first: dt.date, last: dt.date) -> dict[tuple, int]:
     """Campaign calls other campaigns open per (book, day) in the window (core.campaign.book);
     a closed campaign's calls after its close take no room."""
+    closed_before = closed_sql("k.closed_on", "date(t.slot, '-1 day')")
     return {((rm_id, "" if rm_id else branch), dt.date.fromisoformat(slot)): n
-            for rm_id, branch, slot, n in conn.execute("""
+            for rm_id, branch, slot, n in conn.execute(f"""
                 SELECT t.rm_id, t.branch, t.slot, COUNT(*) FROM campaign_targets t
                 JOIN campaigns k ON k.campaign_id = t.campaign_id
-                WHERE t.slot BETWEEN ? AND ? AND (k.closed_on IS NULL OR k.closed_on >= t.slot)
+                WHERE t.slot BETWEEN ? AND ? AND NOT {closed_before}
                 GROUP BY t.rm_id, CASE WHEN t.rm_id IS NULL THEN t.branch END, t.slot
             """, [_iso(first), _iso(last)])}
 
@@ -207,7 +206,7 @@ def campaign(conn, campaign_id: int) -> dict | None:
 
 def status(c: Mapping, today: dt.date) -> str:
     """planned, running, ended or closed, on `today`."""
-    if c["closed_on"]:
+    if read_date(c["closed_on"]):
         return "closed"
     if today < dt.date.fromisoformat(c["starts_on"]):
         return "planned"
@@ -240,9 +239,12 @@ def target_rows(conn, config: Config, today: dt.date, campaign_ids: Sequence[int
     where, params = scope.clients()
     expiry = config["plan.expiry_days.campaign"]
     # The last day a contact completes the campaign's task; a sale counts to the campaign's end.
+    # A closing date outside the known dates is unknown: the campaign is open (core.dates).
+    closed = (f"CASE WHEN {closed_sql('k.closed_on', repr(LATEST_ISO))} THEN k.closed_on "
+              f"ELSE '{FAR}' END")
     reach_end = (f"MIN(CASE WHEN ? < 0 THEN '{FAR}' ELSE date(k.ends_on, '+' || ? || ' days') END, "
-                 f"COALESCE(k.closed_on, '{FAR}'), ?)")
-    sale_end = f"MIN(k.ends_on, COALESCE(k.closed_on, '{FAR}'), ?)"
+                 f"{closed}, ?)")
+    sale_end = f"MIN(k.ends_on, {closed}, ?)"
     rows = conn.execute(f"""
         SELECT t.campaign_id, t.rank, c.client_id, c.name, tr.tier, {BRANCH_SQL}, {RM_SQL},
                r.name, t.score, t.preference, t.idle_cash, t.maturing_on, t.slot, k.ends_on,
@@ -285,7 +287,8 @@ def _target_status(slot: str, ends_on: str, closed_on: str | None, reached: bool
         return "reached"
     if today < dt.date.fromisoformat(slot):
         return "waiting"
-    if closed_on is not None and today > dt.date.fromisoformat(closed_on):
+    closed = read_date(closed_on)
+    if closed is not None and today > closed:
         return "withdrawn"
     if expiry >= 0 and today > dt.date.fromisoformat(ends_on) + dt.timedelta(days=expiry):
         return "missed"

@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 import secrets
 
+from vipcrm.store.dates import closed_sql
+
 PERSONAL_FIELDS = (
     "gender", "birth_date", "wedding_date", "phone", "email", "id_number", "id_expiry",
     "risk_level", "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
@@ -25,8 +27,17 @@ CLIENT_REFERENCES = (
     ("corporate_ratings", "client_id"), ("ownership", "client_id"),
     ("ownership_history", "client_id"), ("assignments", "client_id"),
     ("assignment_history", "client_id"), ("prospects", "referred_by"),
+    ("corporate_plans", "client_id"), ("corporate_strategy_overrides", "client_id"),
     ("campaign_targets", "client_id"), ("attrition_scores", "client_id"),
+    ("client_data_changes", "client_id"),
 )
+
+
+def ended_before_ids(conn, ended_before: dt.date) -> list[str]:
+    """The clients not yet purged whose relationship ended before the date."""
+    return [row[0] for row in conn.execute(
+        f"SELECT client_id FROM clients WHERE {closed_sql('closed_on', '?')} "
+        "AND name <> '(purged)'", [(ended_before - dt.timedelta(days=1)).isoformat()])]
 
 
 def purge_ended(conn, ended_before: dt.date) -> int:
@@ -34,9 +45,7 @@ def purge_ended(conn, ended_before: dt.date) -> int:
 
     Runs inside the caller's transaction.
     """
-    ids = [row[0] for row in conn.execute(
-        "SELECT client_id FROM clients WHERE closed_on IS NOT NULL AND closed_on < ? "
-        "AND name <> '(purged)'", [ended_before.isoformat()])]
+    ids = ended_before_ids(conn, ended_before)
     if not ids:
         return 0
     # A random salt per run: the pseudonym cannot be recomputed from a known client id.
@@ -47,6 +56,9 @@ def purge_ended(conn, ended_before: dt.date) -> int:
         "INSERT INTO temp.purge_map VALUES (?, ?)",
         [(old, "P-" + hashlib.sha256(salt + old.encode()).hexdigest()[:16]) for old in ids],
     )
+    # A company's key people are people: nothing of them is a number to keep.
+    conn.execute("DELETE FROM corporate_contacts WHERE client_id IN "
+                 "(SELECT old FROM temp.purge_map)")
     blanks = ", ".join(f"{field} = NULL" for field in PERSONAL_FIELDS)
     conn.execute(
         f"UPDATE clients SET name = '(purged)', {blanks}, "
@@ -58,6 +70,10 @@ def purge_ended(conn, ended_before: dt.date) -> int:
             f"UPDATE {table} SET {column} = (SELECT new FROM temp.purge_map WHERE old = {column}) "
             f"WHERE {column} IN (SELECT old FROM temp.purge_map)"
         )
+    # The replaced assessment dates and ID expiries are the person's, as the fields above: the
+    # day each was replaced, and by what, stays.
+    conn.execute("UPDATE client_data_changes SET old_value = NULL, new_value = NULL "
+                 "WHERE client_id IN (SELECT new FROM temp.purge_map)")
     # Free text about the person goes too.
     conn.execute(
         "UPDATE followups SET note = NULL, referral = NULL, override_reason = NULL "
