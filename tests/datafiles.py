@@ -72,6 +72,11 @@ SAMPLES: dict[str, list[list[str]]] = {
         ["C0004", "Northwind Trading", "corporate", "", "", "", "", "", "", "", "BJ01", "", "",
          "", "", "", "", "", "", "", "", "none", "2012-01-01", ""],
     ],
+    "households": [
+        ["household_id", "client_id", "role"],
+        ["H0001", "C0001", "head"],
+        ["H0001", "C0002", "配偶"],
+    ],
     "positions": [
         ["client_id", "product_code", "as_of", "balance", "asset_class", "maturity_date"],
         ["C0001", "DEP-CUR", "2026-11-27", "3,500,000.00", "", ""],

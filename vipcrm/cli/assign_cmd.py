@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from vipcrm.cli.common import FormatOption, Refused, check_format, state
+from vipcrm.core.text import Text
 from vipcrm.formats.output import Field, yuan, yuan_grouped
 
 assign_app = typer.Typer(
@@ -205,7 +206,7 @@ def explain(
         st.out.file.write(_json(facts) + "\n")
     else:
         for line in _lines(facts):
-            st.out.print(line, markup=False, highlight=False)
+            st.out.print(st.say(line), markup=False, highlight=False)
 
 
 def _json(facts: dict) -> str:
@@ -249,6 +250,40 @@ def _why(f: dict) -> str:
             f"branch, and {need}; last change: {f['reason']} on {f['since']}")
 
 
+def _household_line(h: dict) -> Text:
+    """Where the client stands in its household's assignment (core.household)."""
+    status = h["status"]
+    at = {"household": h["household_id"], "rm": h["lead_rm"] or "-", "lead": h["lead"] or "-"}
+    if status == "lead":
+        return Text("  household {household}: its highest member with an RM; the other members "
+                    "join {rm} when the rules allow it", **at)
+    if status == "alone":
+        return Text("  household {household}: no other member has an RM to share", **at)
+    if status == "joined":
+        return Text("  household {household}: shares {rm}, the RM of its highest member {lead}",
+                    **at)
+    if status == "pinned":
+        return Text("  household {household}: pinned by hand, so it keeps its RM instead of "
+                    "{rm}, the RM of its highest member {lead}", **at)
+    if status == "other_branch":
+        return Text("  household {household}: owned by another branch than {rm} (the RM of its "
+                    "highest member {lead}), so its own branch serves it; pin it to {rm} to "
+                    "serve the family together", **at)
+    if status == "grade":
+        return Text("  household {household}: its tier needs a higher grade than {rm}'s (the RM "
+                    "of its highest member {lead}), so it keeps an RM of its own", **at)
+    if status == "capacity":
+        return Text("  household {household}: {rm} (the RM of its highest member {lead}) has no "
+                    "room, so it keeps an RM of its own", **at)
+    if status == "next_run":
+        return Text("  household {household}: the next `vipcrm assign` gives it {rm}, the RM of "
+                    "its highest member {lead}", **at)
+    if status == "no_rm":
+        return Text("  household {household}: it has no RM, so it cannot share one", **at)
+    return Text("  household {household}: a corporate or closed member takes no part in the "
+                "household's assignment", **at)
+
+
 def _lines(f: dict) -> list[str]:
     aum = yuan_grouped(f["basis_aum"]) if f["basis_aum"] is not None else "-"
     lines = [f"Client {f['client_id']} {f['name']} ({f['segment']})",
@@ -277,6 +312,8 @@ def _lines(f: dict) -> list[str]:
     else:
         lines.append(f"  RM: none ({f['reason'] or 'no assignment'})")
     lines.append(f"  why: {f['why']}")
+    if f["household"]:
+        lines.append(_household_line(f["household"]))
     if f["history"]:
         lines.append("  assignment history:")
         lines += [f"    {h['changed_on']}: {h['from_rm'] or '-'} -> {h['to_rm'] or '-'} "

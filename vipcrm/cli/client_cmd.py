@@ -29,8 +29,10 @@ def show(
 
     JSON keys: profile, completeness (pct, target_pct, on_target, missing; null for corporate
     clients), tier, corporate_rating, aum_today, assignment, ownership_branch, holdings (with
-    in_aum), aum_trend (aum null before the client's first position), tier_history, open_tasks,
-    recent_contacts, referrals; money as numbers in CNY.
+    in_aum), aum_trend (aum null before the client's first position), tier_history, household
+    (household_id, role, aum: its counted members' AUM today, members: client_id, name, role,
+    tier, phone masked, aum, counted; null when in no household), open_tasks, recent_contacts,
+    referrals; money as numbers in CNY.
 
     Example: vipcrm client show C0001
     """
@@ -95,12 +97,14 @@ def _print_view(st, view: dict) -> None:
         if p.get(key):
             fields.add_row(key, str(p[key]))
     out.print(fields)
+    _print_household(st, view["household"])
     for title, rows, keys in (
         ("Holdings", view["holdings"], ("product_code", "name", "asset_class", "risk_level",
                                         "balance", "maturity_date", "in_aum")),
         ("AUM trend", [t for t in view["aum_trend"] if t["aum"] is not None], ("date", "aum")),
         ("Open tasks", view["open_tasks"], ("reason", "due", "channel", "overdue", "detail")),
-        ("Tier history", view["tier_history"], ("effective", "from_tier", "to_tier", "reason")),
+        ("Tier history", view["tier_history"], ("effective", "from_tier", "to_tier", "reason",
+                                                 "household_id")),
         ("Recent contacts", view["recent_contacts"],
          ("date", "rm_id", "channel", "outcome", "stage", "product_code", "amount", "note")),
         ("Referrals", view["referrals"], ("name", "rm_id", "created_on")),
@@ -114,6 +118,30 @@ def _print_view(st, view: dict) -> None:
         for row in rows:
             table.add_row(*(_cell(row.get(k)) for k in keys))
         out.print(table)
+
+
+def _print_household(st, household: dict | None) -> None:
+    from rich.table import Table
+
+    from vipcrm.core.text import Code, Text
+    from vipcrm.formats.i18n import header, tier_name
+
+    if household is None:
+        return
+    st.out.print(st.say(Text("Household {household} ({role}): AUM today {aum} CNY, {count} "
+                             "member(s)", household=household["household_id"],
+                             role=Code("role", household["role"] or "-"),
+                             aum=household["aum"], count=len(household["members"]))),
+                 markup=False)
+    keys = ("client_id", "name", "role", "tier", "phone", "aum", "counted")
+    table = Table(box=None)
+    for key in keys:
+        table.add_column(header(key, st.lang))
+    for m in household["members"]:
+        table.add_row(m["client_id"], m["name"], st.say(Code("role", m["role"])),
+                      tier_name(m["tier"], st.lang), m["phone"] or "", str(m["aum"]),
+                      _cell(m["counted"]))
+    st.out.print(table)
 
 
 def _cell(value) -> str:

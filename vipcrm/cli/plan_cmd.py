@@ -16,7 +16,10 @@ FIELDS = (
     Field("plan_date", "date"), Field("rm_id"), Field("client_id"), Field("name"),
     Field("tier", "tier"), Field("channel"), Field("priority", "int"), Field("reasons", "list"),
     Field("due", "date"), Field("overdue", "bool"), Field("talking_points", "list"),
+    Field("household_id"), Field("members", "list"),
 )
+# The table's columns: a household visit lists its members in the client id column.
+TABLE_FIELDS = FIELDS[2:11]
 
 
 def plan_command(
@@ -43,9 +46,15 @@ def plan_command(
     not fit stays open for the next working day. A non-working day shows the next working day's
     plan. `plan week` assumes each day's lines are contacted that day. Nothing is written.
 
+    Members of one household served by the RM who both have a visit that day get one line, a
+    household visit (one place of the capacity): the client id of its best-ranked member, the
+    members' names joined by " + ", every reason, and each member's talking points. Phone and
+    SMS lines stay one per client.
+
     Formats: table (grouped by RM), csv and json (keys plan_date, rm_id, client_id, name, tier,
-    channel, priority, reasons, due, overdue, talking_points), ics (one all-day event per visit
-    or call, no SMS lines, no phone/ID/balances).
+    channel, priority, reasons, due, overdue, talking_points, household_id (null outside a
+    household), members (the client ids the line is for)), ics (one all-day event per visit or
+    call, no SMS lines, no phone/ID/balances).
 
     Example: vipcrm plan today --rm RM001
     """
@@ -131,7 +140,8 @@ def plan_record(line) -> dict:
         "client_id": line.client_id, "name": line.name, "tier": line.tier,
         "channel": line.channel, "priority": line.priority, "reasons": list(line.reasons),
         "due": line.due.isoformat(), "overdue": line.overdue,
-        "talking_points": list(line.talking_points),
+        "talking_points": list(line.talking_points), "household_id": line.household_id,
+        "members": list(line.members),
     }
 
 
@@ -174,12 +184,13 @@ def _tables(st, groups, config) -> None:
             elif not plan.lines:
                 caption = "nothing due"
             table = Table(title=title, caption=caption, show_lines=True, title_justify="left")
-            for f in FIELDS[2:]:
+            for f in TABLE_FIELDS:
                 table.add_column(_label(f.key, st.lang), overflow="fold",
                                  justify="right" if f.type == "int" else "left")
             for line in plan.lines:
                 record = plan_record(line)
-                cells = [table_cell(record[f.key], f, st.lang) for f in FIELDS[2:]]
+                cells = [table_cell(record[f.key], f, st.lang) for f in TABLE_FIELDS]
+                cells[0] = "\n".join(line.members)
                 cells[-1] = "\n".join(line.talking_points)
                 table.add_row(*cells)
             console.print(table)

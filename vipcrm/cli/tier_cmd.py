@@ -29,7 +29,7 @@ LIST_FIELDS = [
 ]
 HISTORY_FIELDS = [
     Field("effective"), Field("from_tier", "tier"), Field("to_tier", "tier"), Field("status"),
-    Field("basis_aum", "money"), Field("reason"),
+    Field("basis_aum", "money"), Field("reason"), Field("household_id"),
 ]
 
 
@@ -231,7 +231,8 @@ def history(
     """Every tier change of one client, oldest first.
 
     JSON/CSV keys: effective, from_tier, to_tier (`none`: no tier), status (after the change),
-    basis_aum, reason (new, upgrade, downgrade, watch, recovered, untiered).
+    basis_aum, reason (new, upgrade, downgrade, watch, recovered, untiered), household_id (the
+    household whose AUM was the basis, with tiering.household = on; empty: the client's own).
 
     Example: vipcrm tier history C0001 --format json
     """

@@ -74,6 +74,8 @@ HEADERS_ZH.update({
     "maturities": "到期笔数", "matured": "到期金额", "reinvested": "再投资金额",
     "retention_pct": "留存率%", "pending": "观察期未满", "maturity_date": "到期日",
     "window_end": "观察截止",
+    # Households.
+    "household_id": "家庭编号", "members": "家庭成员", "role": "家庭角色", "counted": "计入家庭资产",
 })
 
 MESSAGES_ZH = {

@@ -1,4 +1,4 @@
-"""The ten import kinds of DATA.md: columns, Chinese aliases, types and keys.
+"""The import kinds of DATA.md (and households): columns, Chinese aliases, types and keys.
 
 This table is the single description of every import file; the reader, the importer, the
 exporter and the schema's column lists all follow it.
@@ -84,6 +84,9 @@ CALENDAR_TYPES = _codes("holiday", "workday", **{"假日": "holiday", "休息": 
                                                   "节假日": "holiday", "工作日": "workday",
                                                   "调休上班": "workday", "补班": "workday"})
 CREDIT_RATINGS = _codes("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
+HOUSEHOLD_ROLES = _codes("head", "spouse", "child", "parent", "other",
+                         **{"户主": "head", "配偶": "spouse", "子女": "child", "父母": "parent",
+                            "其他": "other"})
 
 CLIENTS = Kind("clients", "clients", ("client_id",), (
     Column("client_id", required=True, aliases=("客户号", "客户编号")),
@@ -202,6 +205,13 @@ CORPORATES = Kind("corporates", "corporates", ("client_id", "review_year"), (
     Column("credit_rating", choices=CREDIT_RATINGS, aliases=("信用等级",)),
 ), references=(("client_id", "clients", "client_id", "segment = 'corporate'"),))
 
+# A client belongs to at most one household: the client is the key, a move is an update.
+HOUSEHOLDS = Kind("households", "household_members", ("client_id",), (
+    Column("household_id", required=True, aliases=("家庭编号", "家庭号")),
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("role", choices=HOUSEHOLD_ROLES, aliases=("家庭角色", "成员关系")),
+), references=(("client_id", "clients", "client_id", ""),))
+
 CALENDAR = Kind("calendar", "calendar", ("date",), (
     Column("date", DATE, required=True, aliases=("日期",)),
     Column("type", required=True, choices=CALENDAR_TYPES, aliases=("类型",)),
@@ -210,12 +220,12 @@ CALENDAR = Kind("calendar", "calendar", ("date",), (
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     CLIENTS, POSITIONS, PRODUCTS, NAVS, RMS, TRANSACTIONS, FOLLOWUPS, TIMESHEETS, CORPORATES,
-    CALENDAR,
+    CALENDAR, HOUSEHOLDS,
 )}
 
 # The order `nightly` imports in: every kind after the kinds it refers to.
-IMPORT_ORDER = ("calendar", "rms", "products", "clients", "positions", "navs", "transactions",
-                "followups", "timesheets", "corporates")
+IMPORT_ORDER = ("calendar", "rms", "products", "clients", "households", "positions", "navs",
+                "transactions", "followups", "timesheets", "corporates")
 
 # Range checks beyond the type (DATA.md "unknown code").
 RANGES: dict[tuple[str, str], tuple[int, int]] = {

@@ -77,6 +77,51 @@ SENTENCES: dict[str, str] = {
     "into it anyway, or choose another --db":
         "{path} 已有非演示数据（{found}）；如仍要载入演示银行请加 --force，或另选 --db",
     "{count} import(s), the latest {file}": "{count} 次导入，最近一次为 {file}",
+    # -- households (cli/household_cmd.py, store/households.py, cli/assign_cmd.py,
+    #    cli/client_cmd.py) ---------------------------------------------------------------
+    "unknown client {client!r}; check the id": "未知客户 {client!r}；请检查客户号",
+    "--household: give the household's id, e.g. H0001": "--household：请给出家庭编号，例如 H0001",
+    "--{option}: {problem}": "--{option}：{problem}",
+    "{client}: in household {household} ({role})": "{client}：已加入家庭 {household}（{role}）",
+    "{client}: moved from household {previous} to {household} ({role})":
+        "{client}：已从家庭 {previous} 转入 {household}（{role}）",
+    "{client} is already in household {household}; nothing changed":
+        "{client} 已在家庭 {household} 中；未做任何更改",
+    "{client} is a corporate or closed client: it stays listed but adds nothing to the "
+    "household's AUM, tier, RM or visits":
+        "{client} 为对公或已销户客户：仍列为成员，但不计入家庭资产，也不参与家庭定级、客户经理分配和拜访",
+    "{client}: left household {household}": "{client}：已退出家庭 {household}",
+    "{client} is in no household; nothing changed": "{client} 不属于任何家庭；未做任何更改",
+    "Household {household} ({role}): AUM today {aum} CNY, {count} member(s)":
+        "家庭 {household}（{role}）：今日家庭资产 {aum} 元，{count} 名成员",
+    "  household {household}: its highest member with an RM; the other members join {rm} when "
+    "the rules allow it":
+        "  家庭 {household}：本客户是家庭中已有客户经理的最高级成员；规则允许时其他成员均转由 {rm} 服务",
+    "  household {household}: no other member has an RM to share":
+        "  家庭 {household}：没有其他成员有可共享的客户经理",
+    "  household {household}: shares {rm}, the RM of its highest member {lead}":
+        "  家庭 {household}：与家庭最高级成员 {lead} 共享客户经理 {rm}",
+    "  household {household}: pinned by hand, so it keeps its RM instead of {rm}, the RM of its "
+    "highest member {lead}":
+        "  家庭 {household}：已手工锁定，因此保留自己的客户经理，而非家庭最高级成员 {lead} 的客户经理 {rm}",
+    "  household {household}: owned by another branch than {rm} (the RM of its highest member "
+    "{lead}), so its own branch serves it; pin it to {rm} to serve the family together":
+        "  家庭 {household}：归属网点与 {rm}（家庭最高级成员 {lead} 的客户经理）不同，由本网点服务；"
+        "如需全家由同一人服务，请将其锁定给 {rm}",
+    "  household {household}: its tier needs a higher grade than {rm}'s (the RM of its highest "
+    "member {lead}), so it keeps an RM of its own":
+        "  家庭 {household}：其等级所需职级高于 {rm}（家庭最高级成员 {lead} 的客户经理），因此保留自己的客户经理",
+    "  household {household}: {rm} (the RM of its highest member {lead}) has no room, so it "
+    "keeps an RM of its own":
+        "  家庭 {household}：{rm}（家庭最高级成员 {lead} 的客户经理）已满员，因此保留自己的客户经理",
+    "  household {household}: the next `vipcrm assign` gives it {rm}, the RM of its highest "
+    "member {lead}":
+        "  家庭 {household}：下次 `vipcrm assign` 将把它交给家庭最高级成员 {lead} 的客户经理 {rm}",
+    "  household {household}: it has no RM, so it cannot share one":
+        "  家庭 {household}：本客户尚无客户经理，无法共享",
+    "  household {household}: a corporate or closed member takes no part in the household's "
+    "assignment":
+        "  家庭 {household}：对公或已销户成员不参与家庭的客户经理分配",
 }
 
 WORDS: dict[str, dict[str, str]] = {
@@ -93,4 +138,5 @@ WORDS: dict[str, dict[str, str]] = {
     "stage": {"plan": "更新计划", "assess": "需求评估", "sale": "执行销售", "after_sale": "售后跟进",
               "celebrate": "庆祝成功"},
     "status": {"ok": "正常", "watch": "关注"},
+    "role": {"head": "户主", "spouse": "配偶", "child": "子女", "parent": "父母", "other": "其他"},
 }

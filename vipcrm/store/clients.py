@@ -83,8 +83,8 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         known = first is not None and first <= day.isoformat()
         trend.append({"date": day.isoformat(), "aum": Money(
             client_aum_on(conn, client_id, day, classes)) if known else None})
-    history = fetch_dicts(conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason "
-                         "FROM tier_history WHERE client_id = ? ORDER BY effective DESC, id DESC "
+    history = fetch_dicts(conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason, "
+                         "household_id FROM tier_history WHERE client_id = ? ORDER BY effective DESC, id DESC "
                          "LIMIT 10", [client_id])
     for item in history:
         item["basis_aum"] = Money(item["basis_aum"])
@@ -98,6 +98,7 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
             item["amount"] = Money(item["amount"])
     referrals = fetch_dicts(conn, "SELECT name, rm_id, followup_id, created_on FROM prospects "
                            "WHERE referred_by = ? ORDER BY created_on, id", [client_id])
+    from vipcrm.store.households import household_view
     from vipcrm.store.planning import open_tasks_of
 
     target = config["profile.target_pct"]
@@ -119,6 +120,7 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         "holdings": holdings,
         "aum_trend": trend,
         "tier_history": history,
+        "household": household_view(conn, client_id, today, classes, unmask),
         "open_tasks": open_tasks_of(db, config, client_id, today),
         "recent_contacts": contacts,
         "referrals": referrals,

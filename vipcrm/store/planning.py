@@ -148,11 +148,12 @@ _CLIENT_SQL = """
            c.risk_level, c.risk_assessed_on, {profile},
            t.tier, t.status, t.since, a.rm_id, a.pinned, r.active,
            (SELECT big FROM corporate_ratings cr WHERE cr.client_id = c.client_id
-            AND cr.review_year <= ? ORDER BY cr.review_year DESC LIMIT 1)
+            AND cr.review_year <= ? ORDER BY cr.review_year DESC LIMIT 1), h.household_id
     FROM clients c
     LEFT JOIN tiers t ON t.client_id = c.client_id
     LEFT JOIN assignments a ON a.client_id = c.client_id
     LEFT JOIN rms r ON r.rm_id = a.rm_id
+    LEFT JOIN household_members h ON h.client_id = c.client_id AND c.segment = 'retail'
     WHERE c.client_id IN ({marks})
 """.replace("{profile}", ", ".join(f"c.{col}" for col in PROFILE_COLUMNS))
 
@@ -255,7 +256,7 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
     for row in conn.execute(_CLIENT_SQL.format(marks=marks), [first_day.year, *ids]):
         (client_id, name, segment, consent, closed_on, id_expiry, risk_level, assessed_on) = row[:8]
         profile = dict(zip(PROFILE_COLUMNS, row[8:8 + n_profile]))
-        tier, status, since_text, rm_id, pinned, rm_active, big = row[8 + n_profile:]
+        tier, status, since_text, rm_id, pinned, rm_active, big, household = row[8 + n_profile:]
         clients.append(Client(
             client_id=client_id, name=name, segment=segment,
             tier=tier if tier in TIERS else None, watch=status == "watch",
@@ -267,7 +268,7 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
             product_preferences=profile["product_preferences"], profile=profile,
             holdings=tuple(holdings.get(client_id, ())),
             contacts=tuple(contacts.get(client_id, ())),
-            data_changes=tuple(changes.get(client_id, ())),
+            data_changes=tuple(changes.get(client_id, ())), household_id=household,
         ))
     return clients
 

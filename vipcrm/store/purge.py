@@ -46,6 +46,9 @@ def purge_ended(conn, ended_before: dt.date) -> int:
         "INSERT INTO temp.purge_map VALUES (?, ?)",
         [(old, "P-" + hashlib.sha256(salt + old.encode()).hexdigest()[:16]) for old in ids],
     )
+    # Family ties are personal data: the client leaves its household.
+    conn.execute("DELETE FROM household_members WHERE client_id IN "
+                 "(SELECT old FROM temp.purge_map)")
     blanks = ", ".join(f"{field} = NULL" for field in PERSONAL_FIELDS)
     conn.execute(
         f"UPDATE clients SET name = '(purged)', {blanks}, "

@@ -363,3 +363,20 @@ def m007_import_today(db: Database) -> None:
     # The business date an import ran on (the command's today, which a replay or a test may
     # set): the go-live date of planning is the first positions import's (DOMAIN §4 cadence).
     db.execute("ALTER TABLE import_log ADD COLUMN today TEXT")
+
+
+@migrations()
+def m008_households(db: Database) -> None:
+    # Households (家庭客户): a client belongs to at most one, so the client id is the key and a
+    # move to another household is an update of its row.
+    db.execute("""
+        CREATE TABLE household_members (
+            client_id TEXT PRIMARY KEY REFERENCES clients(client_id),
+            household_id TEXT NOT NULL,
+            role TEXT
+        ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX household_members_household "
+               "ON household_members(household_id, client_id)")
+    # With tiering.household on a member is tiered by its household's AUM: each tier change
+    # that made names the household whose AUM was the basis (NULL: the client's own).
+    db.execute("ALTER TABLE tier_history ADD COLUMN household_id TEXT")
