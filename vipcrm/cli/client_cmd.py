@@ -14,7 +14,8 @@ client_app = typer.Typer(help="One client's whole picture, and profile updates."
 PROFILE_KEYS = ("gender", "birth_date", "phone", "email", "id_number", "id_expiry", "risk_level",
                 "risk_assessed_on", "occupation", "marital_status", "wedding_date", "family",
                 "hobbies", "product_preferences", "wealth_source", "preferred_channel",
-                "address", "contact_consent", "opened_on", "closed_on")
+                "address", "contact_consent", "opened_on", "closed_on", "pref_protection",
+                "pref_term_months", "pref_yield_band")
 
 
 @client_app.command("show")

@@ -49,6 +49,9 @@ CODES_ZH = {
     "growing": "家庭成长期", "mature": "家庭成熟期", "retired": "退休期", "none": "无",
     "under_30": "30岁以下", "override": "适当性例外", "elderly_high_risk": "老年客户高风险销售",
     "expired_assessment": "测评失效持仓",
+    "protection": "收益类型", "term": "投资期限", "yield_band": "预期收益率", "protected": "保本",
+    "floating": "浮动收益", "short": "短期(≤1年)", "medium": "中期(1-3年)", "long": "长期(>3年)",
+    "unstated": "未表达",
 }
 
 

@@ -84,6 +84,14 @@ CALENDAR_TYPES = _codes("holiday", "workday", **{"假日": "holiday", "休息": 
                                                   "节假日": "holiday", "工作日": "workday",
                                                   "调休上班": "workday", "补班": "workday"})
 CREDIT_RATINGS = _codes("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
+# Stated product preferences (seed §2.7): principal-protected or floating return, and the
+# expected-yield band the client looks for.
+PROTECTION = _codes("protected", "floating", **{"保本": "protected", "保本型": "protected",
+                                                 "浮动": "floating", "非保本": "floating",
+                                                 "浮动收益": "floating"})
+YIELD_BANDS = _codes("<3%", "3-5%", ">5%", **{"3%以下": "<3%", "<3": "<3%", "3%-5%": "3-5%",
+                                              "3%至5%": "3-5%", "3-5": "3-5%", "3~5%": "3-5%",
+                                              "5%以上": ">5%", ">5": ">5%"})
 HOUSEHOLD_ROLES = _codes("head", "spouse", "child", "parent", "other",
                          **{"户主": "head", "配偶": "spouse", "子女": "child", "父母": "parent",
                             "其他": "other"})
@@ -113,6 +121,9 @@ CLIENTS = Kind("clients", "clients", ("client_id",), (
     Column("contact_consent", choices=CONSENT, aliases=("营销同意",), default="all"),
     Column("opened_on", DATE, aliases=("开户日期",)),
     Column("closed_on", DATE, aliases=("销户日期",)),
+    Column("pref_protection", choices=PROTECTION, aliases=("收益类型偏好", "保本偏好")),
+    Column("pref_term_months", INT, aliases=("期限偏好(月)", "投资期限(月)", "期限偏好")),
+    Column("pref_yield_band", choices=YIELD_BANDS, aliases=("收益率偏好", "预期收益率")),
 ))
 
 POSITIONS = Kind("positions", "positions", ("client_id", "product_code", "as_of"), (
@@ -236,4 +247,5 @@ RANGES: dict[tuple[str, str], tuple[int, int]] = {
     ("corporates", "collection_rate"): (0, 10_000),
     ("corporates", "review_year"): (1900, 9999),
     ("rms", "daily_capacity"): (1, 1000),
+    ("clients", "pref_term_months"): (1, 600),
 }

@@ -77,8 +77,8 @@ SENTENCES: dict[str, str] = {
     "into it anyway, or choose another --db":
         "{path} 已有非演示数据（{found}）；如仍要载入演示银行请加 --force，或另选 --db",
     "{count} import(s), the latest {file}": "{count} 次导入，最近一次为 {file}",
-    # -- households (cli/household_cmd.py, store/households.py, cli/assign_cmd.py,
-    #    cli/client_cmd.py) ---------------------------------------------------------------
+    # -- households and stated preferences (cli/household_cmd.py, store/households.py,
+    #    cli/assign_cmd.py, cli/client_cmd.py, store/clients.py) ---------------------------
     "unknown client {client!r}; check the id": "未知客户 {client!r}；请检查客户号",
     "--household: give the household's id, e.g. H0001": "--household：请给出家庭编号，例如 H0001",
     "--{option}: {problem}": "--{option}：{problem}",
@@ -94,6 +94,7 @@ SENTENCES: dict[str, str] = {
     "{client} is in no household; nothing changed": "{client} 不属于任何家庭；未做任何更改",
     "Household {household} ({role}): AUM today {aum} CNY, {count} member(s)":
         "家庭 {household}（{role}）：今日家庭资产 {aum} 元，{count} 名成员",
+    "{name}: {value!r} is outside {low}-{high}": "{name}：{value!r} 超出范围 {low}-{high}",
     "  household {household}: its highest member with an RM; the other members join {rm} when "
     "the rules allow it":
         "  家庭 {household}：本客户是家庭中已有客户经理的最高级成员；规则允许时其他成员均转由 {rm} 服务",

@@ -10,7 +10,8 @@ from sqlite_utils import Database
 from vipcrm.core.config import Config
 from vipcrm.core.privacy import mask_id, mask_phone
 from vipcrm.core.profile import completeness
-from vipcrm.formats.kinds import CLIENTS
+from vipcrm.core.text import Text
+from vipcrm.formats.kinds import CLIENTS, RANGES
 from vipcrm.formats.output import Money
 from vipcrm.formats.values import BadValue
 from vipcrm.store.audit import record
@@ -23,6 +24,7 @@ UPDATABLE = (
     "gender", "birth_date", "wedding_date", "phone", "email", "id_expiry", "risk_level",
     "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
     "product_preferences", "wealth_source", "preferred_channel", "address", "contact_consent",
+    "pref_protection", "pref_term_months", "pref_yield_band",
 )
 _DATES = {"birth_date", "wedding_date", "id_expiry", "risk_assessed_on"}
 # Dates of things that have happened: a value after today is a typing error.
@@ -173,6 +175,10 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
             parsed[name] = CLIENTS.column(name).parser(text)
         except BadValue as exc:
             raise StoreError(f"{name}: {exc}") from None
+        bounds = RANGES.get(("clients", name))
+        if bounds and not bounds[0] <= parsed[name] <= bounds[1]:
+            raise StoreError(Text("{name}: {value!r} is outside {low}-{high}", name=name,
+                                  value=text, low=bounds[0], high=bounds[1]))
     for name in _PAST_DATES:
         if parsed.get(name) and parsed[name] > today.isoformat():
             raise StoreError(f"{name} {parsed[name]} is after today ({today}); check the date")

@@ -16,7 +16,8 @@ import secrets
 PERSONAL_FIELDS = (
     "gender", "birth_date", "wedding_date", "phone", "email", "id_number", "id_expiry",
     "risk_level", "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
-    "product_preferences", "wealth_source", "preferred_channel", "address",
+    "product_preferences", "wealth_source", "preferred_channel", "address", "pref_protection",
+    "pref_term_months", "pref_yield_band",
 )
 # Every table with a column that holds a client id.
 CLIENT_REFERENCES = (

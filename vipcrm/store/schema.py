@@ -380,3 +380,7 @@ def m008_households(db: Database) -> None:
     # With tiering.household on a member is tiered by its household's AUM: each tier change
     # that made names the household whose AUM was the basis (NULL: the client's own).
     db.execute("ALTER TABLE tier_history ADD COLUMN household_id TEXT")
+    # Stated product preferences (seed §2.7), so product design sees the demand per tier.
+    db.execute("ALTER TABLE clients ADD COLUMN pref_protection TEXT")
+    db.execute("ALTER TABLE clients ADD COLUMN pref_term_months INTEGER")
+    db.execute("ALTER TABLE clients ADD COLUMN pref_yield_band TEXT")
