@@ -277,12 +277,11 @@ class _Records:
     def redo(self, client: Client, record) -> None:
         """Record the client anew with `record()` (which appends to the outcome)."""
         writes, changes = len(self.out.writes), len(self.out.changes)
-        result = record()
+        record()
         if len(self.out.writes) > writes:
             self.writes[client.client_id] = writes
         if len(self.out.changes) > changes:
             self.changes[client.client_id] = changes
-        return result
 
     def seal(self) -> None:
         self.out.writes = [row for row in self.out.writes if row is not None]

@@ -19,7 +19,6 @@ HOUSEHOLD = "household"
 # Why a member keeps an RM of its own: pinned by hand, owned by another branch than the
 # household RM's, a tier above that RM's grade, or that RM's book is full.
 PINNED, OTHER_BRANCH, GRADE, CAPACITY = "pinned", "other_branch", "grade", "capacity"
-APART_REASONS = (PINNED, OTHER_BRANCH, GRADE, CAPACITY)
 
 
 def counts(segment: str, closed_on: dt.date | None, day: dt.date) -> bool:

@@ -418,9 +418,23 @@ class _Builder:
         wanted = max(3, round(HOUSEHOLD_SHARE * self.n_clients))
         total = sum(len(v) for v in by_branch.values()) or 1
         rows, number = [], 0
+        for free in by_branch.values():
+            rng.shuffle(free)
+        # First a couple of two key-tier clients, so that plans show a household visit.
+        for branch in BRANCHES:
+            key = [c for c in by_branch.get(branch, ()) if c.tier in TIERS[:3]
+                   and c.consent == "all"][:2]
+            if len(key) == 2:
+                number += 1
+                head, spouse = sorted(key, key=lambda m: (m.aum, m.client_id), reverse=True)
+                for member, role in ((head, "head"), (spouse, "spouse")):
+                    by_branch[branch].remove(member)
+                    rows.append({"household_id": f"H{number:05d}", "client_id": member.client_id,
+                                 "role": role})
+                self.highlights["household visit"] = f"H{number:05d}"
+                break
         for branch in BRANCHES:
             free = by_branch.get(branch, [])
-            rng.shuffle(free)
             quota = round(wanted * len(free) / total)
             while free and quota > 0:
                 first = free.pop()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from vipcrm.core.config import ASSET_CLASSES, GRADES
+from vipcrm.core.household import ROLES
 from vipcrm.formats import values as v
 
 # Column types: how a cell is parsed and how it is stored/exported.
@@ -92,9 +93,8 @@ PROTECTION = _codes("protected", "floating", **{"保本": "protected", "保本�
 YIELD_BANDS = _codes("<3%", "3-5%", ">5%", **{"3%以下": "<3%", "<3": "<3%", "3%-5%": "3-5%",
                                               "3%至5%": "3-5%", "3-5": "3-5%", "3~5%": "3-5%",
                                               "5%以上": ">5%", ">5": ">5%"})
-HOUSEHOLD_ROLES = _codes("head", "spouse", "child", "parent", "other",
-                         **{"户主": "head", "配偶": "spouse", "子女": "child", "父母": "parent",
-                            "其他": "other"})
+HOUSEHOLD_ROLES = _codes(*ROLES, **{"户主": "head", "配偶": "spouse", "子女": "child",
+                                    "父母": "parent", "其他": "other"})
 
 CLIENTS = Kind("clients", "clients", ("client_id",), (
     Column("client_id", required=True, aliases=("客户号", "客户编号")),

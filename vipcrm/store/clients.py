@@ -86,8 +86,8 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         trend.append({"date": day.isoformat(), "aum": Money(
             client_aum_on(conn, client_id, day, classes)) if known else None})
     history = fetch_dicts(conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason, "
-                         "household_id FROM tier_history WHERE client_id = ? ORDER BY effective DESC, id DESC "
-                         "LIMIT 10", [client_id])
+                         "household_id FROM tier_history WHERE client_id = ? "
+                         "ORDER BY effective DESC, id DESC LIMIT 10", [client_id])
     for item in history:
         item["basis_aum"] = Money(item["basis_aum"])
     contacts = fetch_dicts(conn, "SELECT followup_id, date, rm_id, channel, minutes, outcome, stage, "

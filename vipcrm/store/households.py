@@ -120,7 +120,7 @@ def household_view(conn, client_id: str, today: dt.date, classes, unmask: bool) 
 def household_assignment(conn, config, client_id: str, today: dt.date) -> dict | None:
     """The client's household as `assign explain` shows it: its lead (the highest counted
     member with an active RM), the lead's RM, and where this client stands: `lead`, `joined`
-    (with the lead's RM), one of core.household.APART_REASONS, `no_rm` (the client has none),
+    (with the lead's RM), the reason of core.household.apart_reason, `no_rm` (the client has none),
     `not_counted` (a corporate or closed member) or `alone` (no other member has an RM).
     None when the client is in no household."""
     from vipcrm.core.assignment import sufficient

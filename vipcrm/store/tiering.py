@@ -459,7 +459,8 @@ def _household_basis(conn, rules: TierRules, params: dict, eligible: str) -> Non
         SELECT h.client_id, h.household_id FROM household_members h
         JOIN clients c ON c.client_id = h.client_id
         WHERE {eligible} AND h.household_id IN (
-            SELECT x.household_id FROM household_members x JOIN clients c ON c.client_id = x.client_id
+            SELECT x.household_id FROM household_members x
+            JOIN clients c ON c.client_id = x.client_id
             WHERE {eligible} GROUP BY x.household_id HAVING COUNT(*) > 1)
     """, params)
     conn.execute("CREATE INDEX temp.tier_members_household ON tier_members(household_id)")
