@@ -163,7 +163,9 @@ def update(
     """Update profile fields learnt at a contact (recorded in the audit log).
 
     Values are read like the clients import file's cells (dates YYYY-MM-DD, risk levels C1-C5,
-    consent all/service_only/none). A new risk_level without risk_assessed_on is dated today.
+    consent all/service_only/none; the stated preferences pref_protection protected/floating,
+    pref_term_months 1-600, pref_yield_band <3%/3-5%/>5%). A new risk_level without
+    risk_assessed_on is dated today.
     A newer assessment or a later id_expiry completes the client's risk_expiry or id_expiry
     task of the old date (a contact does not).
 
