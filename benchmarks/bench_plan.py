@@ -24,7 +24,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plan_data import DEFAULT_SEED, rm_id  # noqa: E402
-from report import BenchError, Timing, aligned, log, timed  # noqa: E402
+from report import BenchError, aligned, log, median_of  # noqa: E402
 
 SCALES = {"small": 20_000, "full": 1_000_000}
 REFERENCE = 10_000
@@ -45,17 +44,6 @@ RM_TO_REFERENCE = 1.2
 RM_TO_VERSION = 1.5
 VIPCRM = str(Path(sys.executable).parent / "vipcrm")
 GENERATOR = Path(__file__).resolve().parent / "plan_data.py"
-
-
-def median_of(args: list[str], runs: int, label: str) -> Timing:
-    results = []
-    for run in range(runs):
-        results.append(timed(args))
-        log(f"{label} run {run + 1}/{runs}: {results[-1].seconds:.2f}s "
-            f"cpu {results[-1].cpu:.2f}s {results[-1].peak_mb:.0f}MB")
-    return Timing(statistics.median(r.seconds for r in results),
-                  statistics.median(r.cpu for r in results),
-                  max(r.peak_mb for r in results))
 
 
 def bank(root: Path, n: int) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,18 @@ def timed_command(args: list[str]) -> tuple[Timing, str]:
 
 def timed(args: list[str]) -> Timing:
     return timed_command(args)[0]
+
+
+def median_of(args: list[str], runs: int, label: str) -> Timing:
+    """Medians of wall and CPU time over `runs` runs of one command, and the largest peak."""
+    results = []
+    for run in range(runs):
+        results.append(timed(args))
+        log(f"{label} run {run + 1}/{runs}: {results[-1].seconds:.2f}s "
+            f"cpu {results[-1].cpu:.2f}s {results[-1].peak_mb:.0f}MB")
+    return Timing(statistics.median(r.seconds for r in results),
+                  statistics.median(r.cpu for r in results),
+                  max(r.peak_mb for r in results))
 
 
 def log(text: str) -> None:

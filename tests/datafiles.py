@@ -114,6 +114,17 @@ SAMPLES: dict[str, list[list[str]]] = {
         ["C0004", "2026", "50,000,000.00", "1200.00", "18,000,000.00", "0.93", "2,500,000.00",
          "30000", "4", "AA"],
     ],
+    "contacts_corp": [
+        ["client_id", "name", "role", "decision_maker", "phone", "birth_date", "note"],
+        ["C0004", "Chen Hua", "chairman", "yes", "13700001111", "1964-02-29", "=likes tea"],
+        ["C0004", "Liu Yang", "finance manager", "", "", "", ""],
+    ],
+    "corporate_plans": [
+        ["client_id", "year", "wallet_total", "our_amount", "products", "plan", "owner"],
+        ["C0004", "2026", "80,000,000.00", "20,000,000.50", "payroll; cash management",
+         "become the main settlement bank", "RM001"],
+        ["C0004", "2025", "", "", "", "", ""],
+    ],
 }
 
 

@@ -143,7 +143,7 @@ def test_in_its_tier_at_go_live_the_first_call_falls_within_one_cadence(tier, ca
         assert task.due == CAL.on_or_after(spread)
         assert task.window_start == spread == day
         assert task.reference == spread.isoformat()
-        assert "go-live" in task.detail
+        assert "go-live" in str(task.detail)
 
 
 def test_the_offset_is_a_stable_function_of_the_client_id():
@@ -157,7 +157,7 @@ def test_entering_the_tier_after_go_live_is_due_that_day_as_before():
     c = never_contacted("C1", since=later)
     task = cadence_task(c, later)
     assert (task.due, task.window_start, task.reference) == (later, later, later.isoformat())
-    assert task.detail == "never contacted since entering the tier"
+    assert str(task.detail) == "never contacted since entering the tier"
 
 
 def test_without_a_go_live_date_the_old_rule_holds():

@@ -148,15 +148,28 @@ def test_a_same_day_rerun_keeps_the_days_first_backup_and_numbers_the_next(cli, 
         conn.close()
 
 
-def test_reruns_beyond_keep_never_rotate_out_the_days_first_backup(cli, tmp_path):
+def test_rotation_never_removes_the_days_first_backup_however_often_it_reruns(cli, tmp_path):
+    """The day's first copy is the state before the day's imports: reruns past --keep rotate
+    out the later copies of the day instead."""
     folder = tmp_path / "backups"
-    assert cli("config", "set", "plan.daily_capacity", "12").exit_code == 0
-    for _ in range(4):
-        result = cli("--today", "2026-11-27", "nightly", "--backup-dir", folder, "--keep", "2")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for run in range(4):
+        write_csv(inbox / "calendar.csv", [SAMPLES["calendar"][0],
+                                           [f"2027-01-0{run + 1}", "holiday", f"run {run}"]])
+        result = cli("--today", "2026-11-27", "nightly", "--inbox", inbox,
+                     "--backup-dir", folder, "--keep", "2")
         assert result.exit_code == 0, result.stdout
-    # Two kept as asked, plus the day's rollback point, taken before the first run imported.
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        ["vipcrm-2026-11-27.db", "vipcrm-2026-11-27.3.db", "vipcrm-2026-11-27.4.db"])
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "vipcrm-2026-11-27.3.db", "vipcrm-2026-11-27.4.db", "vipcrm-2026-11-27.db"]
+    conn = sqlite3.connect(folder / "vipcrm-2026-11-27.db")
+    assert conn.execute("SELECT COUNT(*) FROM calendar").fetchone()[0] == 0
+    conn.close()
+    # The next day, the rotation goes back to the newest --keep.
+    result = cli("--today", "2026-11-28", "nightly", "--backup-dir", folder, "--keep", "2")
+    assert result.exit_code == 0, result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "vipcrm-2026-11-27.4.db", "vipcrm-2026-11-28.db"]
 
 
 def test_rotation_orders_backups_by_day_then_run_and_ignores_other_names(cli, tmp_path,

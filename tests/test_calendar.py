@@ -95,7 +95,7 @@ def test_a_year_past_the_official_data_is_computed_with_one_warning():
     assert cal.is_working_day(D(year, 3, 10)) is (D(year, 3, 10).weekday() < 5)
     cal.is_working_day(D(year, 7, 1))
     problems = cal.problems()
-    assert len(problems) == 1 and str(year) in problems[0]
+    assert len(problems) == 1 and str(year) in str(problems[0])
     assert cal.estimated_years == {year}
 
 
@@ -119,14 +119,14 @@ def test_a_year_past_every_calendar_table_has_weekends_only_and_says_so(year):
         monday + dt.timedelta(days=k) for k in range(5)]
     assert cal.festival_day("spring_festival", year) is None
     assert cal.holiday_start("mid_autumn", year) is None
-    [problem] = cal.problems()
+    [problem] = map(str, cal.problems())
     assert f"for {year} no public holiday is known at all: weekdays are working days" in problem
 
 
 def test_the_warning_names_computed_and_unknown_years_in_one_line():
     cal = WorkCalendar()
     cal.working_days(D(2100, 12, 25), D(2101, 1, 6))
-    [problem] = cal.problems()
+    [problem] = map(str, cal.problems())
     assert "schedule for 2100, 2101 is not in the installed calendar data" in problem
     assert "for 2101 no public holiday is known at all" in problem
     assert "for 2100, 2101 no public" not in problem

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -124,7 +125,7 @@ def test_lang_comes_from_the_environment_and_the_locale(cli, blank_db, monkeypat
 def test_errors_speak_the_chosen_language(cli):
     result = cli("--lang", "zh", "config", "set", "no.such.key", "1")
     assert result.exit_code == 1
-    assert result.stderr.startswith("错误: unknown key")
+    assert result.stderr.startswith("错误: 未知参数 'no.such.key'；有效参数：")
 
 
 def test_an_unknown_language_is_a_usage_error(cli):
@@ -177,7 +178,7 @@ def test_quiet_keeps_stderr_for_warnings_and_errors(cli, tmp_path):
 def test_every_command_help_has_an_example(cli, command):
     result = cli(*command, "--help")
     assert result.exit_code == 0
-    assert "Example: vipcrm " in result.stdout
+    assert re.search(r"^  Examples?:\n    .*vipcrm ", result.stdout, re.M)
 
 
 def test_unknown_command_is_a_usage_error(cli):

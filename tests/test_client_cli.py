@@ -53,8 +53,8 @@ def bank(template, db_path):
 
 @pytest.fixture
 def run(cli):
-    def invoke(*args, today=TODAY):
-        return cli("--today", today, *args)
+    def invoke(*args, today=TODAY, env=None):
+        return cli("--today", today, *args, env=env)
 
     return invoke
 
@@ -74,7 +74,8 @@ C0001_FILLED = {"phone", "birth_date", "gender", "risk_level", "occupation", "ma
 
 
 def test_show_masks_phone_and_id_and_writes_no_audit(bank, run):
-    result = run("client", "show", "C0001")
+    # Wide enough that no line wraps (lines wrap between words at the screen's width).
+    result = run("client", "show", "C0001", env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "138****1234" in out and "**************1234" in out
@@ -107,7 +108,8 @@ def test_json_parses_with_money_as_numbers(bank, run):
     result = run("client", "show", "C0001", "--format", "json")
     assert '"aum_today": 11500000.00' in result.stdout  # exactly two decimals
     data = json.loads(result.stdout)
-    assert list(data) == ["profile", "completeness", "tier", "corporate_rating", "aum_today",
+    assert list(data) == ["profile", "completeness", "tier", "corporate_rating", "business_file",
+                          "aum_today",
                           "assignment",
                           "ownership_branch", "holdings", "aum_trend", "tier_history",
                           "household", "open_tasks", "recent_contacts", "referrals"]

@@ -40,7 +40,7 @@ EXPECTED = {
     **{f"plan.expiry_days.{reason}": str(days) for reason, days in {
         "risk_expiry": -1, "id_expiry": -1, "maturity": 7, "nav_drop": 14, "aum_outflow": 30,
         "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
-        "period_end": 5, "cadence": -1, "new_product": 14}.items()},
+        "period_end": 5, "cadence": -1, "new_product": 14, "contact_birthday": 3}.items()},
     "kpi.weights.results": "50",
     "kpi.weights.process": "20",
     "kpi.weights.teamwork": "15",
@@ -53,10 +53,18 @@ EXPECTED = {
     "corporate.visits.leadership": "1",
     "corporate.visits.technical": "2",
     "corporate.visits.business": "4",
+    # Issue 14: a sales strategy per big client (seed §3.4).
+    **{f"corporate.strategy.{name}": str(value) for name, value in {
+        "volume_score": 70, "collection_pct": 95, "price_score": 70, "stable_years": 2,
+        "invest_score": 80, "invest_max_quality_loss": 0, "commission_a_score": 80,
+        "commission_b_score": 70, "invest_visits.leadership": 2, "invest_visits.technical": 4,
+        "invest_visits.business": 8}.items()},
     "data.stale_after_days": "1",
     # The fair-KPI issue's limit on backdated contacts (not in CLI.md's table).
     "followup.max_backdate_days": "7",
     "import.positions_full_snapshot": "true",
+    # The Excel issue's encoding of the nightly's CSV plan files.
+    "outbox.encoding": "utf-8-sig",
 }
 
 

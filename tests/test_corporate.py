@@ -140,7 +140,9 @@ def test_big_list_and_yearly_review(corporates, sql):
     assert rows["K01"]["review"] == "left" and rows["K01"]["big"] is False
     assert rows["K23"] == {"review_year": 2026, "rank": None, "client_id": "K23",
                            "name": "Firm 23", "score": None, "big": False, "review": "left",
-                           "missing": []}
+                           "missing": [], "strategy": None, "derived_strategy": None,
+                           "commission": None, "meets": [], "overridden": False,
+                           "override_reason": None}
     big = {cid for cid, r in rows.items() if r["big"]}
     assert all(rows[c]["score"] >= 60 for c in big)
     assert all(r["score"] < 60 for c, r in rows.items() if c not in big and r["score"] is not None)
@@ -163,7 +165,10 @@ def test_a_cohort_of_one(cli, tmp_path):
     cli("import", "corporates", tmp_path / "corporates.csv")
     result = cli("tier", "corporate", "-f", "csv")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[1] == "2026,1,SOLO,Solo Ltd,90.0,true,entered,unit_price"
+    # Alone, it tops every factor it has; no unit price: no loose collection, and a single
+    # year on the list is not stable anyway.
+    assert result.stdout.splitlines()[1] == ("2026,1,SOLO,Solo Ltd,90.0,true,entered,unit_price,"
+                                             "standard,standard,A,,false,")
 
 
 @pytest.mark.parametrize("args, message", [

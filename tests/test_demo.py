@@ -383,7 +383,8 @@ def test_cli_prints_one_line_per_kind(cli, sql):
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
     for kind in ("rms", "products", "clients", "households", "positions", "navs",
-                 "transactions", "followups", "timesheets", "corporates"):
+                 "transactions", "followups", "timesheets", "corporates", "contacts_corp",
+                 "corporate_plans"):
         assert any(re.match(rf"{kind}: read=\d+ inserted=\d+ updated=0 unchanged=\d+ "
                             r"rejected=0( |$)", line) for line in lines), kind
     assert result.stdout == ""
@@ -404,10 +405,60 @@ def test_demo_refuses_a_database_that_has_other_data_unless_forced(cli, sql, db_
     result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50", "--force")
     assert result.exit_code == 0
     rejected = re.findall(r"rejected=(\d+)", result.stderr)
-    assert len(rejected) == 10 and set(rejected) == {"0"}
+    assert len(rejected) == 12 and set(rejected) == {"0"}  # every kind but the calendar
     kept = sql("SELECT client_id, name FROM clients WHERE client_id IN "
                f"({', '.join('?' * len(before))}) ORDER BY 1", [c for c, _ in before])
     assert kept == before
+
+
+# What a bank's people write by hand into the demo bank, each recorded in the audit log.
+BY_HAND = {
+    "followup log": ("followup", "log", "C000001", "--channel", "phone", "--rm", "RM1001"),
+    "followup time": ("followup", "time", "RM1001", "--minutes", "30", "--category", "admin"),
+    "client update": ("client", "update", "C000001", "--set", "hobbies=golf"),
+    "assign set": ("assign", "set", "C000001", "RM1001", "--pin"),
+    "purge": ("purge", "--ended-before", TODAY.isoformat()),
+    # E00022: a big client of the 50-client demo bank of TODAY
+    "tier corporate --set-strategy": ("tier", "corporate", "--set-strategy", "E00022",
+                                      "price_concession", "--reason", "volume deal"),
+}
+
+
+@pytest.mark.parametrize("command", BY_HAND)
+def test_demo_refuses_a_database_with_data_written_by_hand_unless_forced(cli, db_path, command):
+    today = ("--today", TODAY.isoformat())
+    assert cli(*today, "demo", "--clients", "50").exit_code == 0
+    done = cli(*today, *BY_HAND[command])
+    assert done.exit_code == 0, done.stderr
+    unchanged = contents(db_path)
+    refused = cli(*today, "demo", "--clients", "50")
+    assert refused.exit_code == 1
+    assert refused.stderr == (f"Error: {db_path} already holds data that is not the demo's "
+                              f"(1 change(s) by hand, the latest `vipcrm {command}`); give "
+                              "--force to load the demo into it anyway, or choose another --db\n")
+    assert contents(db_path) == unchanged
+    assert cli(*today, "demo", "--clients", "50", "--force").exit_code == 0
+
+
+def test_demo_names_both_imports_and_changes_by_hand_in_the_chosen_language(cli, db_path):
+    assert cli("import", "rms", EXAMPLES / "rms.csv").exit_code == 0
+    assert cli("followup", "time", "RM001", "--minutes", "5", "--category", "admin").exit_code == 0
+    assert cli("followup", "time", "RM001", "--minutes", "5", "--category", "vip").exit_code == 0
+    refused = cli("--lang", "zh", "demo", "--clients", "50")
+    assert refused.exit_code == 1
+    assert refused.stderr == (f"错误: {db_path} 已有非演示数据（1 次导入，最近一次为 rms.csv；"
+                              "2 次手工录入，最近一次为 `vipcrm followup time`）；如仍要载入演示银行"
+                              "请加 --force，或另选 --db\n")
+
+
+def test_settings_and_the_demos_own_runs_are_no_reason_to_refuse(cli, db_path):
+    """A setting is no data, and tiers and books are computed from the demo's own data."""
+    today = ("--today", TODAY.isoformat())
+    assert cli(*today, "config", "set", "plan.daily_capacity", "9").exit_code == 0
+    assert cli(*today, "demo", "--clients", "50").exit_code == 0
+    for run in (("tier", "--recompute"), ("assign",), ("tier", "corporate")):
+        assert cli(*today, *run).exit_code == 0
+    assert cli(*today, "demo", "--clients", "50").exit_code == 0
 
 
 def test_the_demo_reruns_on_its_own_database(cli, db_path):
@@ -462,3 +513,27 @@ def test_transactions_are_made_as_they_are_read_with_ids_in_date_order():
     assert rows[0] == listed[0] and rows[-1] == listed[-1] and rows[2:4] == listed[2:4]
     assert [r["txn_id"] for r in listed] == [f"T{i + 1:08d}" for i in range(len(listed))]
     assert [r["date"] for r in listed] == sorted(r["date"] for r in listed)
+
+
+def test_companies_have_business_files_and_a_decision_makers_birthday_is_in_a_plan(cli, sql):
+    assert cli("--today", TODAY.isoformat(), "demo", "--clients", "50").exit_code == 0
+    companies = sql("SELECT COUNT(*) FROM clients WHERE segment = 'corporate'")[0][0]
+    assert sql("SELECT COUNT(DISTINCT client_id) FROM corporate_contacts "
+               "WHERE role = '董事长' AND decision_maker = 1") == [(companies,)]
+    assert sql("SELECT COUNT(*) FROM corporate_contacts WHERE birth_date = '1972-02-29'") == [(1,)]
+    assert sql("SELECT year, COUNT(*) FROM corporate_plans GROUP BY 1") == [
+        (TODAY.year - 1, companies), (TODAY.year, companies)]
+    assert sql("SELECT COUNT(*) FROM corporate_plans WHERE our_amount > wallet_total") == [(0,)]
+    # This year's big clients are pinned to RMs and each has a strategy; one may be set by hand.
+    big = sql("SELECT cr.client_id, cr.strategy, a.rm_id, a.pinned FROM corporate_ratings cr "
+              "LEFT JOIN assignments a USING (client_id) WHERE cr.review_year = ? AND cr.big = 1",
+              [TODAY.year])
+    assert big and all(strategy and rm and pinned for _, strategy, rm, pinned in big)
+    overrides = sql("SELECT o.strategy, cr.strategy FROM corporate_strategy_overrides o "
+                    "JOIN corporate_ratings cr USING (client_id, review_year)")
+    assert overrides in ([], [("invest", "standard")])
+    lines = json.loads(cli("--today", TODAY.isoformat(), "plan", "today", "-f", "json").stdout)
+    greetings = [line for line in lines if "contact_birthday" in line["reasons"]]
+    assert greetings and all(line["rm_id"] for line in greetings)
+    point = next(p for p in greetings[0]["talking_points"] if p.startswith("birthday of"))
+    assert re.fullmatch(r"birthday of decision maker \S+ \(董事长\) on \d{4}-\d{2}-\d{2}", point)

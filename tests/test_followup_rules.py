@@ -9,9 +9,10 @@ import pytest
 
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import Config
+from vipcrm.core import followup
 from vipcrm.core.followup import (MAX_AMOUNT, Contact, RiskProfile, after_sale_dates,
-                                  check_contact, check_sale, check_time, cooling_off_until,
-                                  unsuitability)
+                                  cooling_off_until)
+from vipcrm.formats.i18n import render
 
 TODAY = dt.date(2026, 11, 30)
 CONFIG = Config()
@@ -19,6 +20,30 @@ CALL = Contact(client_id="C1", rm_id="RM1", date=TODAY, channel="phone")
 SALE = replace(CALL, channel="visit", stage="sale", product_code="FUND", amount=100_000_00)
 # C4, assessed a month ago, aged 58 on TODAY.
 FIT = RiskProfile("C4", dt.date(2026, 10, 30), dt.date(1968, 2, 29))
+
+
+def english(found):
+    """The rules' sentences as an English reader sees them (None stays None)."""
+    if found is None:
+        return None
+    return [render(text, "en") for text in found] if isinstance(found, list) else \
+        render(found, "en")
+
+
+def check_contact(*args, **kwargs) -> list[str]:
+    return english(followup.check_contact(*args, **kwargs))
+
+
+def check_sale(*args, **kwargs) -> list[str]:
+    return english(followup.check_sale(*args, **kwargs))
+
+
+def check_time(*args, **kwargs) -> list[str]:
+    return english(followup.check_time(*args, **kwargs))
+
+
+def unsuitability(*args, **kwargs) -> str | None:
+    return english(followup.unsuitability(*args, **kwargs))
 
 
 def problems(contact: Contact, corporate: bool = False) -> list[str]:

@@ -93,8 +93,13 @@ def test_csv_and_table_show_the_members(cli, bank):
     rows = {r["client_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["C1"]["members"] == "C1; C2" and rows["C1"]["household_id"] == "H1"
     assert rows["ALONE"]["household_id"] == "" and rows["ALONE"]["members"] == "ALONE"
-    table = cli("--today", MONDAY, "plan", "today", "--rm", "RM1").stdout
-    assert "│ C1 " in table and "│ C2 " in table and "Client C1 + Client C2" in table
+    wide = cli("--today", MONDAY, "plan", "today", "--rm", "RM1", env={"COLUMNS": "200"}).stdout
+    assert "│ C1 " in wide and "│ C2 " in wide and "Client C1 + Client C2" in wide
+    # A screen too narrow for the table: the visit's block names the household and its members.
+    narrow = cli("--today", MONDAY, "plan", "today", "--rm", "RM1", env={"COLUMNS": "80"}).stdout
+    assert "┃" not in narrow
+    assert "\nhousehold H1  C1 + C2  Client C1 + Client C2  " in narrow
+    assert "\nALONE  Client ALONE  " in narrow
 
 
 def test_the_calendar_holds_one_event_per_household_visit(cli, bank):

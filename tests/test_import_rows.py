@@ -337,7 +337,8 @@ def test_out_of_range_values_are_rejected(cli, sql, tmp_path):
      ["F9", "C0001", "RM001", "2026-11-27", "phone", "NOPE"], "product_code: 'NOPE' unknown product"),
     ("timesheets", ["rm_id", "date", "category", "minutes"], ["RM9", "2026-11-27", "vip", "1"],
      "rm_id: 'RM9' unknown rm"),
-    ("corporates", ["client_id", "review_year"], ["C9", "2026"], "client_id: 'C9' is not a corporate"),
+    ("corporates", ["client_id", "review_year"], ["C9", "2026"],
+     "client_id: 'C9' unknown client; import clients first"),
     ("corporates", ["client_id", "review_year"], ["C0001", "2026"],
      "client_id: 'C0001' is not a corporate client (segment=corporate)"),
 ])

@@ -218,6 +218,7 @@ def test_outbox_plans_for_the_first_working_day_on_or_after_today(cli, inbox, tm
     rm = files[0][len(f"plan-{monday}-"):-len(".csv")]
     assert not rm.startswith("unassigned")
     shown = cli("--today", saturday.isoformat(), "plan", monday, "--rm", rm, "--format", "csv")
-    assert (outbox / files[0]).read_text(encoding="utf-8") == shown.stdout
+    # The same rows, in a file Excel reads right (outbox.encoding: UTF-8 with its BOM).
+    assert (outbox / files[0]).read_text(encoding="utf-8") == "\ufeff" + shown.stdout
     ics = (outbox / files[1]).read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR")

@@ -110,7 +110,8 @@ def test_an_export_through_a_link_replaces_the_linked_file_privately(folder):
     result = vipcrm(folder, "export", "clients", "-o", "out.csv")
     assert result.returncode == 0, result.stderr
     assert os.readlink(folder / "out.csv") == "real.csv"
-    assert (folder / "real.csv").read_text(encoding="utf-8").startswith("client_id,")
+    # A file people open: UTF-8 with the byte-order mark Excel needs.
+    assert (folder / "real.csv").read_text(encoding="utf-8").startswith("\ufeffclient_id,")
     assert stat.S_IMODE((folder / "real.csv").stat().st_mode) == 0o600
 
 

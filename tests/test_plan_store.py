@@ -47,7 +47,8 @@ def history(cli, blank_db, db_path):
         conn.execute("INSERT INTO assignments (client_id, rm_id, reason, since) "
                      "VALUES (?, 'RM1', 'new', '2025-01-01')", [cid])
         if i % 13 == 12:
-            conn.execute("INSERT INTO corporate_ratings VALUES (?, 2025, 80, 1, 1, '{}', NULL)", [cid])
+            conn.execute("INSERT INTO corporate_ratings (client_id, review_year, score, rank, big, "
+                         "factors) VALUES (?, 2025, 80, 1, 1, '{}')", [cid])
         for p in rng.sample(range(6), 3):
             balance = rng.randrange(100_000_00, 5_000_000_00)
             day = start

@@ -112,7 +112,10 @@ def bank(db_path):
 @pytest.fixture
 def report(cli, bank):
     def run(name, *args, fmt="json"):
-        result = cli("--today", TODAY, "report", name, *args, "--format", fmt)
+        # Tables on a screen wide enough for every column (narrower screens leave columns
+        # out: tests/test_rendering.py).
+        result = cli("--today", TODAY, "report", name, *args, "--format", fmt,
+                     env={"COLUMNS": "1000"})
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout) if fmt == "json" else result
 
@@ -268,7 +271,8 @@ def test_json_csv_and_table_carry_the_same_numbers(report, name, args):
 
 
 def test_the_kinds_in_chinese(cli, bank):
-    result = cli("--today", TODAY, "--lang", "zh", "report", "compliance", *MARCH_20)
+    result = cli("--today", TODAY, "--lang", "zh", "report", "compliance", *MARCH_20,
+                 env={"COLUMNS": "1000"})
     assert result.exit_code == 0
     assert "适当性例外" in result.stdout and "双录编号" in result.stdout
 
@@ -277,7 +281,8 @@ def test_the_kinds_in_chinese(cli, bank):
 def test_help_gives_the_keys_and_an_example(cli, name):
     result = cli("report", name, "--help")
     assert result.exit_code == 0
-    assert "JSON/CSV keys:" in result.stdout and f"Example: vipcrm report {name}" in result.stdout
+    assert "JSON/CSV keys:" in result.stdout
+    assert f"Example:\n    vipcrm report {name} " in result.stdout
 
 
 def test_an_empty_bank_reports_nothing(cli, blank_db):

@@ -22,7 +22,10 @@ PRIMARY_KEYS = {
     "calendar": ("date",),
     "client_data_changes": ("id",),
     "clients": ("client_id",),
+    "corporate_contacts": ("client_id", "name"),
+    "corporate_plans": ("client_id", "year"),
     "corporate_ratings": ("client_id", "review_year"),
+    "corporate_strategy_overrides": ("client_id", "review_year"),
     "corporates": ("client_id", "review_year"),
     "followups": ("followup_id",),
     "freshness": ("feed",),
@@ -122,6 +125,19 @@ def test_opening_an_up_to_date_database_changes_nothing(blank):
     assert schema_sql(again.conn) == shape
     assert [name for _, name, _ in applied][0] == "m001_initial"
     again.conn.close()
+
+
+MIGRATIONS = ["m001_initial", "m002_followup_recognition", "m003_ownership",
+              "m004_maturity_lead_per_class", "m005_sale_compliance", "m006_client_data_changes",
+              "m007_import_today", "m008_corporate_file", "m009_households"]
+
+
+def test_migrations_are_applied_once_each_in_order(blank):
+    # Two branches once both named an m008: the business file kept it, households came after.
+    _, db = blank
+    names = [name for (name,) in db.conn.execute("SELECT name FROM _sqlite_migrations "
+                                                 "ORDER BY id")]
+    assert names == MIGRATIONS
 
 
 def test_database_file_is_private_with_wal_and_foreign_keys(blank):

@@ -7,8 +7,8 @@ import pytest
 
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import Config
-from vipcrm.core.tasks import (Client, Contact, DataChange, Holding, PositionPoint, Product, client_tasks,
-                               day_context, open_tasks, task_state)
+from vipcrm.core.tasks import (Client, Contact, DataChange, Holding, KeyPerson, PositionPoint,
+                               Product, client_tasks, day_context, open_tasks, task_state)
 
 D = dt.date
 CAL = WorkCalendar()
@@ -97,7 +97,7 @@ def test_data_that_arrives_before_the_window_leaves_no_task(arrived, produced):
 def test_a_plan_of_a_day_before_the_data_arrived_shows_the_old_task():
     c = renewed("id_expiry", D(2026, 12, 10), D(2027, 1, 28), D(2037, 1, 28))
     [task] = tasks_of(c, D(2026, 12, 9), "id_expiry")
-    assert task.reference == "2027-01-28" and task.detail == "ID document expires 2027-01-28"
+    assert task.reference == "2027-01-28" and str(task.detail) == "ID document expires 2027-01-28"
     assert tasks_of(c, D(2026, 12, 10), "id_expiry") == []
 
 
@@ -167,7 +167,7 @@ def test_maturity_from_the_product_when_the_position_has_none():
     product = Product("BD1", "3-year bond", "bond", "R1", maturity_date=D(2026, 12, 10))
     c = client(holdings=(holding("BD1", (D(2026, 1, 1), 100_00), cls="bond"),))
     [task] = tasks_of(c, D(2026, 12, 4), "maturity", products=[product])
-    assert "BD1 3-year bond" in task.detail
+    assert "BD1 3-year bond" in str(task.detail)
 
 
 @pytest.mark.parametrize("cls, lead", [("wealth", 14), ("bond", 7), ("deposit", 7),
@@ -197,10 +197,10 @@ def test_maturity_detail_is_a_talking_point_with_the_amount_maturing():
                                  (D(2026, 12, 1), 8_000_000_00), maturity=m),))
     product = Product("WM1", "90-day plan", "wealth", "R2")
     [task] = tasks_of(c, D(2026, 11, 30), "maturity", products=[product])
-    assert task.detail == "matures 2026-12-10: WM1 90-day plan, amount 1,234,567.89 CNY"
+    assert str(task.detail) == "matures 2026-12-10: WM1 90-day plan, amount 1,234,567.89 CNY"
     # the balance held on the day, then on the due date once that has passed
     [task] = tasks_of(c, D(2026, 12, 12), "maturity", products=[product])
-    assert task.detail.endswith("amount 8,000,000.00 CNY")
+    assert str(task.detail).endswith("amount 8,000,000.00 CNY")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,6 +317,85 @@ def test_a_corporate_task_is_done_only_by_a_visit_of_its_level():
 def test_a_small_corporate_client_gets_no_task():
     assert client_tasks(dataclasses.replace(corporate(), big_corporate=False),
                         ctx(D(2026, 11, 30))) == []
+
+
+def test_an_invest_client_is_visited_more_and_the_tasks_follow():
+    # Q4 of 2026: the whole yearly minimum is due, 8 business visits instead of 4.
+    visited = tuple(Contact(D(2026, m, 5), channel="visit", visit_level="business")
+                    for m in (1, 2, 4, 7))
+    standard = dataclasses.replace(corporate(), strategy="standard", contacts=visited)
+    invest = dataclasses.replace(standard, strategy="invest")
+    assert "business 2026-Q4" not in {t.reference for t in tasks_of(standard, D(2026, 11, 30))}
+    [task] = [t for t in tasks_of(invest, D(2026, 11, 30)) if t.reference == "business 2026-Q4"]
+    assert str(task.detail) == "business visit: 4 of 8 due by 2026-12-31"
+
+
+# ---------------------------------------------------------------------------------------------
+# contact_birthday: a big corporate client's decision makers (key care)
+
+CHAIRMAN = KeyPerson("Wang Jun", "chairman", D(1966, 12, 9))
+
+
+def test_a_decision_makers_birthday_is_a_visit_in_the_three_days_before():
+    c = corporate(key_people=(CHAIRMAN,))
+    assert tasks_of(c, D(2026, 12, 5), "contact_birthday") == []
+    [task] = tasks_of(c, D(2026, 12, 6), "contact_birthday")
+    assert (task.reference, task.window_start, task.due, task.channel, task.priority) == (
+        "Wang Jun 2026", D(2026, 12, 6), D(2026, 12, 9), "visit", 2)
+    assert str(task.detail) == "birthday of decision maker Wang Jun (chairman) on 2026-12-09"
+    assert tasks_of(c, D(2026, 12, 12), "contact_birthday")
+    assert tasks_of(c, D(2026, 12, 13), "contact_birthday") == []  # missed after due + 3
+
+
+def test_a_birthday_on_a_sunday_is_due_the_friday_before_and_a_role_is_optional():
+    c = corporate(key_people=(KeyPerson("Li Na", None, D(1980, 12, 13)),))
+    [task] = tasks_of(c, D(2026, 12, 10), "contact_birthday")
+    assert (task.window_start, task.due) == (D(2026, 12, 10), D(2026, 12, 11))
+    assert str(task.detail) == "birthday of decision maker Li Na on 2026-12-13"
+
+
+@pytest.mark.parametrize("year, expected_due", [
+    (2026, D(2026, 2, 28)),  # common year: Feb 28, an adjusted working Saturday
+    (2028, D(2028, 2, 29)),
+])
+def test_feb_29_decision_makers(year, expected_due):
+    c = corporate(key_people=(KeyPerson("Zhou Min", "CFO", D(1972, 2, 29)),))
+    found = tasks_of(c, expected_due, "contact_birthday")
+    assert [(t.reference, t.due) for t in found] == [(f"Zhou Min {year}", expected_due)]
+
+
+def test_each_decision_maker_has_a_task_and_a_call_covers_them_all():
+    c = corporate(key_people=(CHAIRMAN, KeyPerson("Zhou Min", "CFO", D(1975, 12, 8))))
+    assert {t.reference for t in tasks_of(c, D(2026, 12, 7), "contact_birthday")} == {
+        "Wang Jun 2026", "Zhou Min 2026"}
+    called = dataclasses.replace(c, contacts=(Contact(D(2026, 12, 7), channel="phone"),))
+    assert tasks_of(called, D(2026, 12, 7), "contact_birthday") == []
+
+
+@pytest.mark.parametrize("change", [
+    {"big_corporate": False},  # not on the big-client list
+    {"consent": "service_only"},  # key care is not a service contact
+    {"consent": "none"},
+    {"closed_on": D(2026, 12, 1)},
+])
+def test_no_decision_maker_birthday_without_a_big_client_that_may_be_contacted(change):
+    c = dataclasses.replace(corporate(key_people=(CHAIRMAN,)), **change)
+    assert tasks_of(c, D(2026, 12, 7), "contact_birthday") == []
+
+
+def test_retail_clients_never_get_corporate_reasons():
+    c = client(key_people=(CHAIRMAN,), big_corporate=True)
+    assert {t.reason for t in client_tasks(c, ctx(D(2026, 12, 7)))} & {
+        "contact_birthday", "corporate_visit"} == set()
+
+
+def test_the_expiry_of_a_decision_makers_birthday_is_configurable():
+    c = corporate(key_people=(CHAIRMAN,))
+    config = Config({"plan.expiry_days.contact_birthday": 0})
+    assert [t.reason for t in open_tasks(c, day_context(D(2026, 12, 9), config, CAL))
+            if t.reason == "contact_birthday"] == ["contact_birthday"]
+    assert [t for t in open_tasks(c, day_context(D(2026, 12, 10), config, CAL))
+            if t.reason == "contact_birthday"] == []
 
 
 # ---------------------------------------------------------------------------------------------

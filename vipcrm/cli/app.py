@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from vipcrm import __version__
 from vipcrm.cli.common import EXIT_REFUSED, Refused, State, plain
-from vipcrm.core.text import Text
+from vipcrm.core.text import Text, said
 from vipcrm.formats.escape import printable
 from vipcrm.formats.i18n import default_lang
 
@@ -39,6 +39,7 @@ class VipcrmGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         from vipcrm.core.config import ConfigError
         from vipcrm.formats.csvfile import FileRefused
+        from vipcrm.formats.output import Unencodable
         from vipcrm.store.db import StoreError, store_error
 
         try:
@@ -47,8 +48,8 @@ class VipcrmGroup(TyperGroup):
             _usage(exc)
         except Refused as exc:
             _fail(ctx, exc.message, exc.code)
-        except (FileRefused, StoreError, ConfigError) as exc:
-            _fail(ctx, exc.args[0] if exc.args else str(exc), EXIT_REFUSED)
+        except (FileRefused, StoreError, ConfigError, Unencodable) as exc:
+            _fail(ctx, said(exc), EXIT_REFUSED)
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 _fail(ctx, Text("the database is busy (another vipcrm run is writing); "
@@ -62,12 +63,12 @@ class VipcrmGroup(TyperGroup):
                                         "backup", path=path, detail=str(exc)))
             if error is None:
                 raise
-            _fail(ctx, error.args[0], EXIT_REFUSED)
+            _fail(ctx, said(error), EXIT_REFUSED)
         except BrokenPipeError:
             _reader_gone()
         except OSError as exc:
             error = store_error(exc, exc.filename or "standard output")
-            _fail(ctx, error.args[0] if error else
+            _fail(ctx, said(error) if error else
                   Text("{name}: {reason}; check the path and its permissions",
                        name=exc.filename or "", reason=exc.strerror), EXIT_REFUSED)
 
@@ -75,12 +76,15 @@ class VipcrmGroup(TyperGroup):
 def _usage(exc) -> None:
     """A usage error as one line (exit 2), like every other error: the reason, then where the
     command's options are explained, instead of Click's usage block."""
+    from vipcrm.cli.common import BadArgument
+
     if isinstance(exc, click_errors.NoArgsIsHelpError):
         raise exc  # a group called alone shows its help
     ctx = exc.ctx
-    message = exc.format_message()
+    message = exc.sentence() if isinstance(exc, BadArgument) else exc.format_message()
     if ctx is not None:
-        message = f"{message} (see '{ctx.command_path} --help')"
+        message = Text("{message} (see '{command} --help')", message=message,
+                       command=ctx.command_path)
     _fail(ctx, message, exc.exit_code)
 
 
@@ -103,8 +107,7 @@ def _fail(ctx: click.Context | None, message: "Text | str", code: int) -> None:
 
     root = ctx.find_root() if ctx is not None else None
     lang = root.obj.lang if root is not None and isinstance(root.obj, State) else "en"
-    prefix = "错误" if lang == "zh" else "Error"
-    click.echo(f"{prefix}: {printable(render(message, lang))}", err=True)
+    click.echo(printable(render(Text("Error: {message}", message=message), lang)), err=True)
     raise typer.Exit(code)
 
 
@@ -112,14 +115,16 @@ app = typer.Typer(
     cls=VipcrmGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     help="""A bank's VIP client service from one SQLite file.
 
     Import the bank's extracts, tier clients by AUM, give each to an RM of matching grade, plan
     each RM's day, log follow-ups and report the KPIs.
 
-    Example: vipcrm demo && vipcrm plan today
+    \b
+    Example:
+      vipcrm demo && vipcrm plan today
     """,
 )
 
@@ -145,11 +150,11 @@ def main_callback(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ) -> None:
-    from vipcrm.cli.common import parse_date_option
+    from vipcrm.cli.common import BadArgument, parse_date_option
 
     chosen_lang = (lang or default_lang()).lower()
     if chosen_lang not in ("en", "zh"):
-        raise typer.BadParameter(f"{lang!r}; choose en or zh", param_hint="--lang")
+        raise BadArgument(Text("{value!r}; choose en or zh", value=lang), "--lang")
     # The state first, so that an error in --today speaks the chosen language.
     ctx.obj = State(db_path=db, lang=chosen_lang, quiet=quiet, verbose=verbose)
     hint = "--today"

@@ -7,8 +7,10 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import FormatOption, Refused, check_format, state
-from vipcrm.core.text import Text
+from vipcrm.cli.common import (EncodingOption, FormatOption, Refused, check_encoding,
+                               check_format, state)
+from vipcrm.core.dates import read_date
+from vipcrm.core.text import Code, Joined, Text, said
 from vipcrm.formats.output import Field, yuan, yuan_grouped
 
 assign_app = typer.Typer(
@@ -23,7 +25,10 @@ assign_app = typer.Typer(
     highest grade with room, flagged grade_gap; when nobody has room it stays unassigned with
     the reason. Prints the changes per branch (--details: per client).
 
-    Example: vipcrm assign --dry-run --details
+    \b
+    Examples:
+      vipcrm assign --dry-run --details
+      vipcrm assign
     """,
 )
 
@@ -31,10 +36,12 @@ _SUMMARY = [Field("branch"), Field("new", "int", True), Field("moved", "int", Tr
             Field("unassigned", "int", True), Field("grade_gaps", "int", True),
             Field("released", "int", True), Field("ownership_in", "int", True),
             Field("ownership_out", "int", True)]
-_DETAILS = [Field("client_id"), Field("branch"), Field("tier", "tier"), Field("change"),
-            Field("from_rm"), Field("to_rm"), Field("reason"), Field("grade_gap", "bool")]
+_DETAILS = [Field("client_id"), Field("branch"), Field("tier", "tier"),
+            Field("change", family="assign_change"), Field("from_rm"), Field("to_rm"),
+            Field("reason", family="assign_reason"), Field("grade_gap", "bool")]
 _LIST = [Field("client_id"), Field("rm_id"), Field("branch"), Field("tier", "tier"),
-         Field("grade_gap", "bool"), Field("pinned", "bool"), Field("reason"), Field("since")]
+         Field("grade_gap", "bool"), Field("pinned", "bool"),
+         Field("reason", family="assign_reason"), Field("since")]
 _TIER_FIELDS = [Field(t, "int", True) for t in
                 ("black_gold", "diamond", "premier_platinum", "platinum", "premier_gold", "gold",
                  "untiered")]
@@ -53,6 +60,7 @@ def assign(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the changes; write nothing."),
     details: bool = typer.Option(False, "--details", help="One line per changed client."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """The assignment run (see `vipcrm assign --help`)."""
     if ctx.invoked_subcommand is not None:
@@ -61,6 +69,7 @@ def assign(
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     result = assign_all(st.db(), st.config(), st.today, dry_run=dry_run, user=st.user())
     changes = result.outcome.changes
     if details:
@@ -72,19 +81,22 @@ def assign(
     else:
         records, fields, totals = _per_branch(result), _SUMMARY, True
     if records or fmt != "table":  # an empty table says less than the summary line below
-        st.emit(records, fields, fmt, title=_title(dry_run), totals=totals)
+        st.emit(records, fields, fmt, title=_title(dry_run), totals=totals, encoding=encoding)
     counts = {kind: sum(1 for c in changes if c.kind == kind)
               for kind in ("new", "moved", "unassigned", "grade_gap", "released")}
-    st.info(f"ownership: {len(result.ownership.moves)} client(s) moved branch "
-            f"(window {result.ownership.start} to {result.ownership.end})")
-    st.info(f"assign: kept {result.outcome.kept}, new {counts['new']}, moved {counts['moved']}, "
-            f"unassigned {counts['unassigned']}, grade gap changes {counts['grade_gap']}, "
-            f"released {counts['released']}"
-            + (" (dry run: nothing written)" if dry_run else ""))
+    st.info(Text("ownership: {moves} client(s) moved branch (window {start} to {end})",
+                 moves=len(result.ownership.moves), start=result.ownership.start,
+                 end=result.ownership.end))
+    done = Text("assign: kept {kept}, new {new}, moved {moved}, unassigned {unassigned}, grade "
+                "gap changes {grade_gap}, released {released}", kept=result.outcome.kept,
+                **counts)
+    st.info(done + Text(" (dry run: nothing written)") if dry_run else done)
 
 
-def _title(dry_run: bool) -> str:
-    return "Assignment changes (dry run: nothing written)" if dry_run else "Assignment changes"
+def _title(dry_run: bool) -> Text:
+    if dry_run:
+        return Text("Assignment changes") + Text(" (dry run: nothing written)")
+    return Text("Assignment changes")
 
 
 def _per_branch(result) -> list[dict]:
@@ -118,7 +130,9 @@ def set_(
     Without --pin the next run checks it like any other assignment (and an existing pin is
     lifted); with --pin it stays while the RM is active.
 
-    Example: vipcrm assign set C0001 RM002 --pin
+    \b
+    Example:
+      vipcrm assign set E00001 RM1001 --pin
     """
     from vipcrm.store.assignment import AssignRefused, set_assignment
 
@@ -127,15 +141,19 @@ def set_(
         result = set_assignment(st.db(), st.config(), st.today, client, rm, pin=pin,
                                 user=st.user())
     except AssignRefused as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(said(exc)) from None
     for warning in result.warnings:
         st.warn(warning)
     if not result.changed:
-        st.info(f"{client} is already with {rm}{' (pinned)' if pin else ''}; nothing changed")
+        if pin:
+            st.info(Text("{client} is already with {rm} (pinned); nothing changed", client=client,
+                         rm=rm))
+        else:
+            st.info(Text("{client} is already with {rm}; nothing changed", client=client, rm=rm))
         return
-    flags = "".join([" (pinned)" if result.pinned else "",
-                     " (grade gap)" if result.grade_gap else ""])
-    st.info(f"{client}: {result.from_rm or 'no RM'} -> {rm}{flags}")
+    flags = [Text(" (pinned)")] * result.pinned + [Text(" (grade gap)")] * result.grade_gap
+    st.info(Joined((Text("{client}: {before} -> {rm}", client=client, rm=rm,
+                         before=result.from_rm or Text("no RM")), *flags)))
 
 
 @assign_app.command("list")
@@ -144,18 +162,23 @@ def list_(
     rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM's clients."),
     branch: Optional[str] = typer.Option(None, "--branch", help="Only clients of this branch."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List assignments, including tiered clients left without an RM (rm_id empty, reason).
 
     JSON keys: client_id, rm_id, branch, tier, grade_gap, pinned, reason, since.
 
-    Example: vipcrm assign list --rm RM001 --format csv
+    \b
+    Example:
+      vipcrm assign list --rm RM1001 --format csv
     """
     from vipcrm.store.assignment import list_assignments
 
     st = state(ctx)
     fmt = check_format(fmt)
-    st.emit(list_assignments(st.db().conn, rm, branch), _LIST, fmt, title="Assignments")
+    encoding = check_encoding(encoding, fmt)
+    st.emit(list_assignments(st.db().conn, rm, branch), _LIST, fmt, title=Text("Assignments"),
+            encoding=encoding)
 
 
 @assign_app.command("load")
@@ -165,23 +188,28 @@ def load(
     by_branch: bool = typer.Option(False, "--by-branch",
                                    help="One line per branch, with its unassigned clients."),
     fmt: str = FormatOption,
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """RM books: capacity, clients by tier, load ratio, grade gaps and pins; per branch with
     --by-branch, adding the tiered clients no RM had room for (hire) and the grade gaps
     (promote).
 
-    Example: vipcrm assign load --by-branch
+    \b
+    Example:
+      vipcrm assign load --by-branch
     """
     from vipcrm.store.assignment import branch_loads, rm_loads
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     if by_branch:
-        st.emit(branch_loads(conn, st.config(), branch), _BRANCH_LOAD, fmt, title="Branch load",
-                totals=True)
+        st.emit(branch_loads(conn, st.config(), branch), _BRANCH_LOAD, fmt,
+                title=Text("Branch load"), totals=True, encoding=encoding)
     else:
-        st.emit(rm_loads(conn, st.config(), branch), _LOAD, fmt, title="RM load", totals=True)
+        st.emit(rm_loads(conn, st.config(), branch), _LOAD, fmt, title=Text("RM load"),
+                totals=True, encoding=encoding)
 
 
 @assign_app.command("explain")
@@ -192,7 +220,9 @@ def explain(
 ) -> None:
     """Why a client is where it is: transactions per branch, tier, RM, history.
 
-    Example: vipcrm assign explain C0001
+    \b
+    Example:
+      vipcrm assign explain C000001
     """
     from vipcrm.store.assignment import explain as explain_client
 
@@ -200,8 +230,8 @@ def explain(
     fmt = check_format(fmt, ("table", "json"))
     facts = explain_client(st.db().conn, st.config(), st.today, client)
     if facts is None:
-        raise Refused(f"unknown client {client!r}; check the id")
-    facts["why"] = _why(facts)
+        raise Refused(Text("unknown client {client!r}; check the id", client=client))
+    facts["why"] = st.say(_why(facts))
     if fmt == "json":
         st.out.file.write(_json(facts) + "\n")
     else:
@@ -222,32 +252,36 @@ def _json(facts: dict) -> str:
     return text.replace('"__basis_aum__"', yuan(fen)) if fen is not None else text
 
 
-def _why(f: dict) -> str:
-    if f["closed_on"] is not None and f["rm_id"] is None:
-        return f"closed on {f['closed_on']}: closed clients have no RM"
+def _why(f: dict) -> Text:
+    if read_date(f["closed_on"]) is not None and f["rm_id"] is None:
+        return Text("closed on {date}: closed clients have no RM", date=f["closed_on"])
     if f["rm_id"] is None:
         if f["reason"] == "no_rm":
-            return f"no active RM works at {f['branch']}"
+            return Text("no active RM works at {branch}", branch=f["branch"])
         if f["reason"] == "no_capacity":
-            return f"no RM at {f['branch']} has room (capacity full)"
+            return Text("no RM at {branch} has room (capacity full)", branch=f["branch"])
         if f["reason"] == "rm_inactive":
-            return "its RM left; a corporate client waits for `assign set --pin`"
+            return Text("its RM left; a corporate client waits for `assign set --pin`")
         if f["segment"] == "corporate":
-            return "corporate clients are assigned by hand (`assign set --pin`)"
+            return Text("corporate clients are assigned by hand (`assign set --pin`)")
         if f["tier"] is None:
-            return "no tier (below gold): not assigned unless pinned"
-        return "not assigned yet: run `vipcrm assign`"
+            return Text("no tier (below gold): not assigned unless pinned")
+        return Text("not assigned yet: run `vipcrm assign`")
     rm = f["rm"] or {}
     if f["pinned"]:
-        return f"pinned by hand to {f['rm_id']}: kept while the RM is active"
+        return Text("pinned by hand to {rm}: kept while the RM is active", rm=f["rm_id"])
+    tier, required = Code("tier_code", f["tier"]), Code("grade_code", f["required_grade"])
     if f["grade_gap"]:
-        return (f"{f['tier']} needs grade {f['required_grade']} or higher; no such RM at "
-                f"{f['branch']} had room, so the highest grade with room ({rm.get('grade')}) "
-                "took it (grade_gap)")
-    need = (f"{f['tier']} needs {f['required_grade']} or higher" if f["required_grade"]
-            else "any grade will do")
-    return (f"{f['rm_id']} (grade {rm.get('grade')}) works at {f['branch']}, the ownership "
-            f"branch, and {need}; last change: {f['reason']} on {f['since']}")
+        return Text("{tier} needs grade {required} or higher; no such RM at {branch} had room, "
+                    "so the highest grade with room ({grade}) took it (grade_gap)", tier=tier,
+                    required=required, branch=f["branch"],
+                    grade=Code("grade_code", rm.get("grade")))
+    need = (Text("{tier} needs {required} or higher", tier=tier, required=required)
+            if f["required_grade"] else Text("any grade will do"))
+    return Text("{rm} (grade {grade}) works at {branch}, the ownership branch, and {need}; last "
+                "change: {reason} on {date}", rm=f["rm_id"],
+                grade=Code("grade_code", rm.get("grade")), branch=f["branch"], need=need,
+                reason=Code("assign_reason", f["reason"]), date=f["since"])
 
 
 def _household_line(h: dict) -> Text:
@@ -284,44 +318,60 @@ def _household_line(h: dict) -> Text:
                 "household's assignment", **at)
 
 
-def _lines(f: dict) -> list[str]:
+def _lines(f: dict) -> list[Text]:
     aum = yuan_grouped(f["basis_aum"]) if f["basis_aum"] is not None else "-"
-    lines = [f"Client {f['client_id']} {f['name']} ({f['segment']})",
-             f"  tier: {f['tier'] or 'none'}"
-             + (f" ({f['tier_status']}, since {f['tier_since']}), basis AUM {aum}"
-                if f["tier"] else ""),
-             f"  home branch: {f['home_branch']}",
-             f"  ownership: {f['branch'] or 'not computed yet'}"
-             + (f" ({f['ownership_basis']}, since {f['ownership_since']})"
-                if f["branch"] else ""),
-             f"  transactions {f['window_start']} to {f['window_end']}:"]
-    if f["transactions"]:
-        lines += [f"    {t['branch']}: {t['count']} (last {t['last']})"
-                  for t in f["transactions"]]
+    client = Text("Client {client} {name} ({segment})", client=f["client_id"], name=f["name"],
+                  segment=Code("segment", f["segment"]))
+    if f["tier"]:
+        tier = Text("  tier: {tier} ({status}, since {since}), basis AUM {aum}",
+                    tier=Code("tier_code", f["tier"]), status=Code("status", f["tier_status"]),
+                    since=f["tier_since"], aum=aum)
     else:
-        lines.append("    none: owned by the home branch")
+        tier = Text("  tier: {tier}", tier=Code("tier_code", None))
+    if f["branch"]:
+        ownership = Text("  ownership: {branch} ({basis}, since {since})", branch=f["branch"],
+                         basis=Code("ownership", f["ownership_basis"]),
+                         since=f["ownership_since"])
+    else:
+        ownership = Text("  ownership: {branch}", branch=Text("not computed yet"))
+    lines = [client, tier, Text("  home branch: {branch}", branch=f["home_branch"]), ownership,
+             Text("  transactions {start} to {end}:", start=f["window_start"],
+                  end=f["window_end"])]
+    if f["transactions"]:
+        lines += [Text("    {branch}: {count} (last {date})", branch=t["branch"],
+                       count=t["count"], date=t["last"]) for t in f["transactions"]]
+    else:
+        lines.append(Text("    none: owned by the home branch"))
     if f["ownership_now"] != f["branch"] or f["ownership_now_basis"] != f["ownership_basis"]:
-        lines.append(f"    today's data gives {f['ownership_now']} ({f['ownership_now_basis']}); "
-                     "the next `vipcrm assign` applies it")
+        lines.append(Text("    today's data gives {branch} ({basis}); the next `vipcrm assign` "
+                          "applies it", branch=f["ownership_now"],
+                          basis=Code("ownership", f["ownership_now_basis"])))
     rm = f["rm"]
     if rm:
-        lines.append(f"  RM: {rm['rm_id']} at {rm['branch']}, grade {rm['grade']}, "
-                     f"{'active' if rm['active'] else 'inactive'}, {rm['load']}/{rm['capacity']} "
-                     "clients" + (", pinned" if f["pinned"] else "")
-                     + (", grade gap" if f["grade_gap"] else ""))
+        flags = ([Text(", pinned")] * bool(f["pinned"])
+                 + [Text(", grade gap")] * bool(f["grade_gap"]))
+        state = Text("active") if rm["active"] else Text("inactive")
+        lines.append(Joined((Text("  RM: {rm} at {branch}, grade {grade}, {state}, "
+                                  "{load}/{capacity} clients", rm=rm["rm_id"],
+                                  branch=rm["branch"], grade=Code("grade_code", rm["grade"]),
+                                  state=state, load=rm["load"], capacity=rm["capacity"]),
+                             *flags)))
     else:
-        lines.append(f"  RM: none ({f['reason'] or 'no assignment'})")
-    lines.append(f"  why: {f['why']}")
+        lines.append(Text("  RM: none ({reason})", reason=Code("assign_reason", f["reason"])
+                          if f["reason"] else Text("no assignment")))
+    lines.append(Text("  why: {why}", why=f["why"]))
     if f["household"]:
         lines.append(_household_line(f["household"]))
     if f["history"]:
-        lines.append("  assignment history:")
-        lines += [f"    {h['changed_on']}: {h['from_rm'] or '-'} -> {h['to_rm'] or '-'} "
-                  f"({h['reason']})" for h in f["history"]]
+        lines.append(Text("  assignment history:"))
+        lines += [Text("    {date}: {before} -> {after} ({reason})", date=h["changed_on"],
+                       before=h["from_rm"] or "-", after=h["to_rm"] or "-",
+                       reason=Code("assign_reason", h["reason"])) for h in f["history"]]
     if f["ownership_history"]:
-        lines.append("  ownership history:")
-        lines += [f"    {h['changed_on']}: {h['from_branch']} -> {h['to_branch']} ({h['reason']})"
-                  for h in f["ownership_history"]]
+        lines.append(Text("  ownership history:"))
+        lines += [Text("    {date}: {before} -> {after} ({reason})", date=h["changed_on"],
+                       before=h["from_branch"], after=h["to_branch"],
+                       reason=Code("ownership", h["reason"])) for h in f["ownership_history"]]
     return lines
 
 

@@ -7,9 +7,14 @@ from typing import List
 import typer
 
 from vipcrm.cli.common import Refused, check_format, state
+from vipcrm.core.text import Code, Listing, Text
 
-client_app = typer.Typer(help="One client's whole picture, and profile updates.",
-                         no_args_is_help=True)
+client_app = typer.Typer(help="""One client's whole picture, and profile updates.
+
+    \b
+    Example:
+      vipcrm client show C000001
+    """, no_args_is_help=True)
 
 PROFILE_KEYS = ("gender", "birth_date", "phone", "email", "id_number", "id_expiry", "risk_level",
                 "risk_assessed_on", "occupation", "marital_status", "wedding_date", "family",
@@ -26,16 +31,23 @@ def show(
     unmask: bool = typer.Option(False, "--unmask", help="Show full phone and ID (audited)."),
 ) -> None:
     """Profile and completeness, tier and history, RM and ownership, holdings and AUM trend,
-    open tasks, recent contacts and referrals. Phones and IDs are masked unless --unmask.
+    open tasks, recent contacts and referrals; for a corporate client its rating, strategy and
+    business file. Phones and IDs are masked unless --unmask (key people's phones too).
 
     JSON keys: profile, completeness (pct, target_pct, on_target, missing; null for corporate
-    clients), tier, corporate_rating, aum_today, assignment, ownership_branch, holdings (with
-    in_aum), aum_trend (aum null before the client's first position), tier_history, household
-    (household_id, role, aum: its counted members' AUM today, members: client_id, name, role,
-    tier, phone masked, aum, counted; null when in no household), open_tasks, recent_contacts,
-    referrals; money as numbers in CNY.
+    clients), tier, corporate_rating (review_year, score, rank, big, strategy,
+    derived_strategy, commission, meets, overridden, override_reason), business_file (null
+    for retail clients: key_people with name, role, decision_maker, phone, birth_date, note;
+    products_used with product and source, held or stated; current_plan_year; plans with
+    year, wallet_total, our_amount, share_pct, products, plan, owner, owner_name), aum_today,
+    assignment, ownership_branch, holdings (with in_aum), aum_trend (aum null before the
+    client's first position), tier_history, household (household_id, role, aum: its counted
+    members' AUM today, members: client_id, name, role, tier, phone masked, aum, counted; null
+    when in no household), open_tasks, recent_contacts, referrals; money as numbers in CNY.
 
-    Example: vipcrm client show C0001
+    \b
+    Example:
+      vipcrm client show C000001
     """
     from vipcrm.store.audit import record
     from vipcrm.store.clients import client_view
@@ -46,7 +58,9 @@ def show(
     db = st.db()
     view = client_view(db, st.config(), client, st.today, unmask=unmask)
     if view is None:
-        raise Refused(f"unknown client {client!r}; check the id")
+        raise Refused(Text("unknown client {client!r}; check the id", client=client))
+    for task in view["open_tasks"]:  # prose, in the user's language like the table's
+        task["detail"] = st.say(task["detail"]) if task["detail"] else ""
     if unmask:
         with transaction(db):
             record(db, st.user(), "client show --unmask", {"client_id": client})
@@ -59,73 +73,119 @@ def show(
 
 
 def _print_view(st, view: dict) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    from vipcrm.formats.i18n import grade_name, tier_name
+    from vipcrm.formats.i18n import header
+    from vipcrm.formats.output import Field, print_table, table_cell
 
     out = st.out
     p = view["profile"]
-    out.print(f"[bold]{p['client_id']}  {p['name']}[/bold]  ({p['segment']}, "
-              f"home branch {p['home_branch']})"
-              + (f"  closed {p['closed_on']}" if p.get("closed_on") else ""))
+    where = Text("  ({segment}, home branch {branch})", segment=Code("segment", p["segment"]),
+                 branch=p["home_branch"])
+    if p.get("closed_on"):
+        where += Text("  closed {date}", date=p["closed_on"])
+    out.print(f"[bold]{escape(p['client_id'])}  {escape(p['name'])}[/bold]"
+              + escape(st.say(where)))
     tier, rating = view["tier"], view["corporate_rating"]
+    strategy = None
     if p["segment"] == "corporate":
-        grade = "Corporate rating: " + (
-            f"{'big client' if rating['big'] else 'not a big client'} {rating['review_year']} "
-            f"(score {rating['score']:.1f}, rank {rating['rank']})" if rating else "not rated")
+        if rating:
+            standing = Text("{big} {year} (score {score:.1f}, rank {rank})",
+                            big=Text("big client") if rating["big"] else Text("not a big client"),
+                            year=rating["review_year"], score=rating["score"], rank=rating["rank"])
+            if rating["strategy"]:
+                strategy = Text("Strategy: {strategy}", strategy=_strategy_text(rating))
+        else:
+            standing = Text("not rated")
+        grade = Text("Corporate rating: {standing}", standing=standing)
+    elif tier:
+        grade = Text("Tier: {tier} ({status}, since {since}, basis AUM {aum})",
+                     tier=Code("tier", tier["tier"]), status=Code("status", tier["status"]),
+                     since=tier["since"], aum=tier["basis_aum"])
     else:
-        grade = "Tier: " + tier_name(tier["tier"] if tier else None, st.lang) + (
-            f" ({tier['status']}, since {tier['since']}, basis AUM {tier['basis_aum']})"
-            if tier else "")
-    out.print(f"{grade}   AUM today: {view['aum_today']} CNY")
+        grade = Text("Tier: {tier}", tier=Code("tier", None))
+    out.print(st.say(Text("{standing}   AUM today: {aum} CNY", standing=grade,
+                          aum=view["aum_today"])), markup=False)
+    if strategy is not None:
+        out.print(st.say(strategy), markup=False)
     a = view["assignment"]
     if a and a["rm_id"]:
-        flags = [a["reason"]] + [flag for flag, on in (
-            ("pinned", a["pinned"]), ("grade gap", a["grade_gap"]),
-            ("RM inactive", a["rm_active"] is False)) if on]
-        rm = (f"{a['rm_id']} {a['rm_name']} ({grade_name(a['rm_grade'], st.lang)}), "
-              f"since {a['since']} ({', '.join(flags)})")
+        flags = [Code("assign_reason", a["reason"])] + [flag for flag, on in (
+            (Text("pinned"), a["pinned"]), (Text("grade gap"), a["grade_gap"]),
+            (Text("RM inactive"), a["rm_active"] is False)) if on]
+        rm = Text("{rm} {name} ({grade}), since {since} ({flags})", rm=a["rm_id"],
+                  name=a["rm_name"], grade=Code("grade", a["rm_grade"]), since=a["since"],
+                  flags=Listing(flags))
+    elif a:
+        rm = Text("none ({reason})", reason=Code("assign_reason", a["reason"]))
     else:
-        rm = "none" + (f" ({a['reason']})" if a else "")
-    out.print(f"RM: {rm}   Ownership branch: {view['ownership_branch']}")
+        rm = Text("none")
+    out.print(st.say(Text("RM: {rm}   Ownership branch: {branch}", rm=rm,
+                          branch=view["ownership_branch"])), markup=False)
     c = view["completeness"]
     if c:
-        out.print(f"Profile completeness: {c['pct']:.1f}% (target {c['target_pct']}%"
-                  + (", below target" if not c["on_target"] else "") + ")"
-                  + (f"; missing: {', '.join(c['missing'])}" if c["missing"] else ""))
+        done = Text("Profile completeness: {pct:.1f}% (target {target}%)", pct=c["pct"],
+                    target=c["target_pct"])
+        if not c["on_target"]:
+            done = Text("Profile completeness: {pct:.1f}% (target {target}%, below target)",
+                        pct=c["pct"], target=c["target_pct"])
+        if c["missing"]:
+            done += Text("; missing: {fields}",
+                         fields=Listing(Code("field_code", f) for f in c["missing"]))
+        out.print(st.say(done), markup=False)
     fields = Table(show_header=False, box=None)
     for key in PROFILE_KEYS:
         if p.get(key):
-            fields.add_row(key, str(p[key]))
+            # A stated protection preference is a code: a word in the user's language.
+            value = Code("protection", p[key]) if key == "pref_protection" else p[key]
+            fields.add_row(st.say(Code("field_code", key)), st.say(value))
     out.print(fields)
+    business = view["business_file"]
+    sections = [] if business is None else [
+        (Text("Key people"), business["key_people"],
+         (Field("name"), Field("role"), Field("decision_maker", "bool"), Field("phone"),
+          Field("birth_date"), Field("note"))),
+        (Text("Products used"), business["products_used"],
+         (Field("product"), Field("source", family="product_source"))),
+        (Text("Share of wallet and plan"), business["plans"],
+         (Field("year"), Field("wallet_total"), Field("our_amount"), Field("share_pct", "pct"),
+          Field("owner"), Field("products"), Field("plan"))),
+    ]
     _print_household(st, view["household"])
-    for title, rows, keys in (
-        ("Holdings", view["holdings"], ("product_code", "name", "asset_class", "risk_level",
-                                        "balance", "maturity_date", "in_aum")),
-        ("AUM trend", [t for t in view["aum_trend"] if t["aum"] is not None], ("date", "aum")),
-        ("Open tasks", view["open_tasks"], ("reason", "due", "channel", "overdue", "detail")),
-        ("Tier history", view["tier_history"], ("effective", "from_tier", "to_tier", "reason",
-                                                 "household_id")),
-        ("Recent contacts", view["recent_contacts"],
-         ("date", "rm_id", "channel", "outcome", "stage", "product_code", "amount", "note")),
-        ("Referrals", view["referrals"], ("name", "rm_id", "created_on")),
+    for title, rows, columns in (
+        *sections,
+        (Text("Holdings"), view["holdings"],
+         (Field("product_code"), Field("name"), Field("asset_class", family="asset_class"),
+          Field("risk_level"), Field("balance", "num"), Field("maturity_date"),
+          Field("in_aum", "bool"))),
+        (Text("AUM trend"), [t for t in view["aum_trend"] if t["aum"] is not None],
+         (Field("date"), Field("aum", "num"))),
+        (Text("Open tasks"), view["open_tasks"],
+         (Field("reason", family="reason"), Field("due"), Field("channel", family="channel"),
+          Field("overdue", "bool"), Field("detail", "prose"))),
+        (Text("Tier history"), view["tier_history"],
+         (Field("effective"), Field("from_tier", family="tier_code"),
+          Field("to_tier", family="tier_code"),
+          Field("reason", family="tier_reason"), Field("household_id"))),
+        (Text("Recent contacts"), view["recent_contacts"],
+         (Field("date"), Field("rm_id"), Field("channel", family="channel"),
+          Field("outcome", family="outcome"), Field("stage", family="stage"),
+          Field("product_code"), Field("amount", "num"), Field("note", "prose"))),
+        (Text("Referrals"), view["referrals"],
+         (Field("name"), Field("rm_id"), Field("created_on"))),
     ):
         if not rows:
-            out.print(f"{title}: none")
+            out.print(st.say(Text("{title}: none", title=title)), markup=False)
             continue
-        table = Table(title=title, title_justify="left")
-        for key in keys:
-            table.add_column(key.replace("_", " "))
-        for row in rows:
-            table.add_row(*(_cell(row.get(k)) for k in keys))
-        out.print(table)
+        st.left_out(print_table(out, columns, [header(f.key, st.lang) for f in columns],
+                                [[table_cell(row.get(f.key), f, st.lang) for f in columns]
+                                 for row in rows], title=st.say(title)))
 
 
 def _print_household(st, household: dict | None) -> None:
-    from rich.table import Table
-
-    from vipcrm.core.text import Code, Text
-    from vipcrm.formats.i18n import header, tier_name
+    from vipcrm.formats.i18n import header
+    from vipcrm.formats.output import Field, print_table, table_cell
 
     if household is None:
         return
@@ -134,23 +194,28 @@ def _print_household(st, household: dict | None) -> None:
                              role=Code("role", household["role"] or "-"),
                              aum=household["aum"], count=len(household["members"]))),
                  markup=False)
-    keys = ("client_id", "name", "role", "tier", "phone", "aum", "counted")
-    table = Table(box=None)
-    for key in keys:
-        table.add_column(header(key, st.lang))
-    for m in household["members"]:
-        table.add_row(m["client_id"], m["name"], st.say(Code("role", m["role"])),
-                      tier_name(m["tier"], st.lang), m["phone"] or "", str(m["aum"]),
-                      _cell(m["counted"]))
-    st.out.print(table)
+    columns = (Field("client_id"), Field("name"), Field("role", family="role"),
+               Field("tier", "tier"), Field("phone"), Field("aum", "num"),
+               Field("counted", "bool"))
+    # "role" heads a key person's job in a business file: here it is the household role.
+    labels = [header("household_role" if f.key == "role" else f.key, st.lang) for f in columns]
+    st.left_out(print_table(st.out, columns, labels,
+                            [[table_cell(m.get(f.key), f, st.lang) for f in columns]
+                             for m in household["members"]]))
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+def _strategy_text(rating: dict) -> Text:
+    """invest, commission A (overridden: REASON; derived standard); also meets …"""
+    text = Text("{strategy}, commission {commission}",
+                strategy=Code("strategy", rating["strategy"]), commission=rating["commission"])
+    if rating["overridden"]:
+        text += Text(" (overridden: {reason}; derived {derived})",
+                     reason=rating["override_reason"],
+                     derived=Code("strategy", rating["derived_strategy"]))
+    others = [rule for rule in rating["meets"] if rule != rating["strategy"]]
+    if others:
+        text += Text("; also meets {rules}", rules=Listing(Code("strategy", r) for r in others))
+    return text
 
 
 @client_app.command("update")
@@ -169,7 +234,9 @@ def update(
     A newer assessment or a later id_expiry completes the client's risk_expiry or id_expiry
     task of the old date (a contact does not).
 
-    Example: vipcrm client update C0001 --set hobbies=golf --set occupation="Factory owner"
+    \b
+    Example:
+      vipcrm client update C000001 --set hobbies=golf --set occupation="Factory owner"
     """
     from vipcrm.core.tasks import DATA_REASONS
     from vipcrm.store.clients import UPDATABLE, update_profile
@@ -181,8 +248,8 @@ def update(
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or name not in UPDATABLE:
-            raise Refused(f"--set {item!r}: write field=value with a field among "
-                          f"{', '.join(UPDATABLE)}")
+            raise Refused(Text("--set {item!r}: write field=value with a field among {fields}",
+                               item=item, fields=", ".join(UPDATABLE)))
         values[name] = value
 
     def compliance_tasks() -> dict:
@@ -192,11 +259,15 @@ def update(
     open_before = compliance_tasks()
     stored, before, after = update_profile(st.db(), st.config(), client, values, st.today,
                                            st.user())
-    st.info(f"{client}: updated {', '.join(stored)}; profile completeness "
-            f"{before:.1f}% -> {after:.1f}% (target {st.config()['profile.target_pct']}%)")
+    st.info(Text("{client}: updated {fields}; profile completeness {before:.1f}% -> "
+                 "{after:.1f}% (target {target}%)", client=client,
+                 fields=Listing(Code("field_code", name) for name in stored),
+                 before=before, after=after, target=st.config()['profile.target_pct']))
     closed = sorted(open_before.keys() - compliance_tasks().keys())
     if closed:
-        st.info("closed on the new data: " + ", ".join(f"{r} [{ref}]" for r, ref in closed))
+        st.info(Text("closed on the new data: {tasks}", tasks=Listing(
+            Text("{reason} [{reference}]", reason=Code("reason", r), reference=ref)
+            for r, ref in closed)))
 
 
 def register(app: typer.Typer) -> None:

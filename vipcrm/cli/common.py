@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
+import shutil
+import stat
 import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence, TextIO
 
 import typer
 from rich.console import Console
 
 from vipcrm.core.config import Config
-from vipcrm.core.text import Text
+from vipcrm.core.text import Listing, Text
 from vipcrm.formats.escape import printable
-from vipcrm.formats.output import Field, render
+from vipcrm.formats.output import CSV_ENCODINGS, Field, render, write_csv
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -24,12 +29,26 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 class Refused(Exception):
     """A command refuses (exit 1 unless told otherwise) with one line saying what and how to fix.
 
-    The message is a `Text` (shown in the user's language) or, until it is one, a string."""
+    The message is a `Text`, shown in the user's language."""
 
-    def __init__(self, message: "Text | str", code: int = EXIT_REFUSED):
+    def __init__(self, message: Text, code: int = EXIT_REFUSED):
         super().__init__(str(message))
         self.message = message
         self.code = code
+
+
+class BadArgument(typer.BadParameter):
+    """A usage error of the project's own (exit 2): what is wrong with the value of `hint` (an
+    option or argument), as a `Text` shown in the user's language. Click's own usage errors
+    ("No such option") stay in Click's English."""
+
+    def __init__(self, text: Text, hint: str):
+        super().__init__(str(text), param_hint=hint)
+        self.text = text
+
+    def sentence(self) -> Text:
+        return Text("Invalid value for {option}: {problem}", option=self.param_hint,
+                    problem=self.text)
 
 
 def plain() -> bool:
@@ -49,14 +68,15 @@ class State:
 
     @property
     def out(self) -> Console:
-        # Data on stdout; a wide virtual terminal when piped so tables do not wrap.
-        return Console(file=sys.stdout, no_color=plain(), highlight=False,
-                       width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+        return Console(file=sys.stdout, no_color=plain(), highlight=False, width=screen_width(),
+                       soft_wrap=False)
 
     @property
     def err(self) -> Console:
+        # In a log, one message is one line however long (a terminal wraps it at words).
+        tty = sys.stderr.isatty()
         return Console(file=sys.stderr, no_color=plain(), highlight=False,
-                       width=None if sys.stderr.isatty() else 200)
+                       width=None if tty else 200, soft_wrap=not tty)
 
     def db(self, *, create: bool = False):
         """The database, opened on first use; only the commands that bring data in (`demo`,
@@ -90,18 +110,112 @@ class State:
             self.err.print(printable(self.say(text)), markup=False)
 
     def warn(self, text: "Text | str") -> None:
-        prefix = "警告" if self.lang == "zh" else "Warning"
-        self.err.print(f"{prefix}: {printable(self.say(text))}", markup=False)
+        self.err.print(printable(self.say(Text("Warning: {message}", message=text))),
+                       markup=False)
 
     def emit(self, records: Sequence[dict], fields: Sequence[Field], fmt: str, *,
-             title: str | None = None, totals: bool = False) -> None:
-        render(records, fields, fmt, console=self.out, lang=self.lang,
-               title=title if fmt == "table" else None, totals=totals)
+             title: "Text | str | None" = None, totals: bool = False,
+             encoding: str | None = None) -> None:
+        if fmt == "csv":
+            with csv_stdout(encoding) as out:
+                write_csv(records, fields, out)
+            return
+        self.left_out(render(records, fields, fmt, console=self.out, lang=self.lang,
+                             title=self.say(title) if fmt == "table" and title is not None
+                             else None, totals=totals))
+
+    def left_out(self, labels: Sequence[str]) -> None:
+        """Says which columns a table too wide for the screen left out."""
+        if labels:
+            self.info(Text("not shown at {width} columns: {columns}; --format csv has every "
+                           "column", width=screen_width(), columns=Listing(labels)))
 
     def user(self) -> str:
         from vipcrm.store.audit import current_user
 
         return current_user()
+
+
+# COLUMNS outside this range is a mistake: narrower, no table is readable; wider, no screen.
+NARROWEST, WIDEST = 40, 1000
+# The width of output that goes to no terminal (a file, a pipe, a pager): readable on a laptop
+# and in an editor, and what most reports fit in whole.
+PIPED_WIDTH = 120
+
+
+def screen_width() -> int:
+    """The width tables are laid out for: COLUMNS when set (as every terminal program reads
+    it), else the terminal's when stdout is one, else 120."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and columns.isascii() and int(columns) > 0:
+        return min(max(int(columns), NARROWEST), WIDEST)
+    if sys.stdout.isatty():
+        return min(max(shutil.get_terminal_size().columns, NARROWEST), WIDEST)
+    return PIPED_WIDTH
+
+
+EncodingOption = typer.Option(
+    None, "--encoding", metavar="E",
+    help="Encoding of the CSV: utf-8-sig (UTF-8 that Excel recognises; the default in a "
+         "file), gbk, gb18030 or utf-8 (the default on a pipe or terminal).")
+
+
+def check_encoding(encoding: str | None, fmt: str) -> str | None:
+    """A CSV encoding chosen on the command line: one of CSV_ENCODINGS, and only for CSV."""
+    if encoding is None:
+        return None
+    chosen = encoding.strip().lower()
+    if chosen not in CSV_ENCODINGS:
+        raise BadArgument(Text("{value!r}; choose one of {choices}", value=encoding,
+                               choices=", ".join(CSV_ENCODINGS)), "--encoding")
+    if fmt != "csv":
+        raise BadArgument(Text("{value} applies to --format csv only, not {format}",
+                               value=encoding, format=fmt), "--encoding")
+    return chosen
+
+
+def stdout_is_new_file() -> bool:
+    """stdout is an empty regular file (`> plan.csv`), so what goes there is a file for
+    people; a pipe, a terminal or a file appended to is not."""
+    try:
+        info = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False  # no file descriptor at all (a test runner's capture)
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
+
+
+def csv_file_encoding(path: Path, encoding: str | None) -> str:
+    """The encoding of a CSV written to `path`: as chosen, else utf-8-sig for a file (people
+    open it in Excel) and utf-8 for a device or a pipe (`-o /dev/stdout | …`)."""
+    if encoding is not None:
+        return encoding
+    return "utf-8-sig" if not path.exists() or path.is_file() else "utf-8"
+
+
+@contextmanager
+def csv_stdout(encoding: str | None) -> Iterator[TextIO]:
+    """stdout for a CSV, in `encoding` or by default utf-8-sig when it is a new file (what a
+    person opens in Excel) and utf-8 on a pipe or a terminal (what a program reads). GBK is
+    written to a spool first, so a character it lacks leaves stdout empty."""
+    chosen = encoding or ("utf-8-sig" if stdout_is_new_file() else "utf-8")
+    sys.stdout.flush()
+    raw = sys.stdout.buffer
+    if chosen != "gbk":
+        out = io.TextIOWrapper(raw, encoding=chosen, newline="")
+        try:
+            yield out
+        finally:
+            out.detach()  # flushed, and stdout itself stays open
+        return
+    with tempfile.TemporaryFile() as spool:
+        out = io.TextIOWrapper(spool, encoding=chosen, newline="")
+        try:
+            yield out
+        finally:
+            out.detach()
+        spool.seek(0)
+        shutil.copyfileobj(spool, raw)
+        raw.flush()
 
 
 def state(ctx: typer.Context) -> State:
@@ -118,8 +232,8 @@ FormatOption = typer.Option("table", "--format", "-f", help="table, csv or json"
 def check_format(fmt: str, allowed: Sequence[str] = ("table", "csv", "json")) -> str:
     fmt = fmt.lower()
     if fmt not in allowed:
-        raise typer.BadParameter(f"{fmt!r}; choose one of {', '.join(allowed)}",
-                                 param_hint="--format")
+        raise BadArgument(Text("{value!r}; choose one of {choices}", value=fmt,
+                               choices=", ".join(allowed)), "--format")
     return fmt
 
 
@@ -133,25 +247,25 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date_option(value: str | None, name: str, *, earliest: dt.date = EARLIEST,
-                      latest: dt.date = LATEST, accepted: str | None = None) -> dt.date | None:
+                      latest: dt.date = LATEST, accepted: Text | None = None) -> dt.date | None:
     """A date typed on the command line: YYYY-MM-DD only (the import's other forms are for
     files) within [earliest, latest]; anything else is a usage error naming the option, the
     value, the format and the range. `accepted` words the range when it is not two dates."""
     if value is None:
         return None
-    accepted = accepted or f"from {earliest} to {latest}"
+    accepted = accepted or Text("from {earliest} to {latest}", earliest=earliest, latest=latest)
     text = value.strip()
     if not _ISO_DATE.fullmatch(text):
-        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, {accepted}",
-                                 param_hint=name)
+        raise BadArgument(Text("{value!r} is not a date; write it as YYYY-MM-DD, {accepted}",
+                               value=value, accepted=accepted), name)
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a real date; write it as YYYY-MM-DD, "
-                                 f"{accepted}", param_hint=name) from None
+        raise BadArgument(Text("{value!r} is not a real date; write it as YYYY-MM-DD, "
+                               "{accepted}", value=value, accepted=accepted), name) from None
     if not earliest <= day <= latest:
-        raise typer.BadParameter(f"{text} is out of range; give a date YYYY-MM-DD {accepted}",
-                                 param_hint=name)
+        raise BadArgument(Text("{value} is out of range; give a date YYYY-MM-DD {accepted}",
+                               value=text, accepted=accepted), name)
     return day
 
 
@@ -160,9 +274,10 @@ def parse_record_date(value: str | None, name: str, today: dt.date) -> dt.date:
     FIRST_RECORD nor after today."""
     if value is None:
         if today < FIRST_RECORD:
-            raise typer.BadParameter(f"not given, so today ({today}), which is before "
-                                     f"{FIRST_RECORD}; records start there: give --today or "
-                                     f"{name} from {FIRST_RECORD} on", param_hint=name)
+            raise BadArgument(Text("not given, so today ({today}), which is before {first}; "
+                                   "records start there: give --today or {option} from {first} "
+                                   "on", today=today, first=FIRST_RECORD, option=name), name)
         return today
     return parse_date_option(value, name, earliest=FIRST_RECORD, latest=today,
-                             accepted=f"from {FIRST_RECORD} to today ({today})")
+                             accepted=Text("from {earliest} to today ({today})",
+                                           earliest=FIRST_RECORD, today=today))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from vipcrm.cli.common import Refused, state
-from vipcrm.core.text import Text
+from vipcrm.core.text import Code, Text
 
 # The demo holds its clients (not their holdings) in memory while it builds the bank, about
 # 5 kB each: 100,000 of them peaked at 480 MB and took 3 to 5 minutes here. The benchmarks
@@ -27,20 +27,26 @@ def demo_command(
     """Create a deterministic demo bank dated around --today.
 
     Four branches with RMs of every grade, retail clients in every tier and below, corporate
-    clients, products, 90 days of holdings and NAVs, a year of transactions, contact history
-    and timesheets, written as the bank's extracts and imported like real files. Running it
-    again with the same seed and --today changes nothing. A database that holds imports of
-    other files is refused unless --force: the demo's clients would mix with the bank's.
+    clients with their key people and share-of-wallet plans, products, 90 days of holdings and
+    NAVs, a year of transactions, contact history and timesheets, written as the bank's
+    extracts and imported like real files; this year's big clients pinned to their RMs, one
+    of them with its strategy set by hand. Running it again with the same seed and --today
+    changes nothing. A database that holds data the demo did not write (imports of other
+    files; contacts, time, profiles, books or strategies entered by hand) is refused unless
+    --force: the demo's clients would mix with the bank's.
 
-    Example: vipcrm --db demo.db demo && vipcrm --db demo.db plan today
+    \b
+    Example:
+      vipcrm --db demo.db demo && vipcrm --db demo.db plan today --rm RM1001
     """
     import datetime as dt
 
-    from vipcrm.demo import foreign_imports, load_demo
+    from vipcrm.demo import foreign_data, load_demo
     from vipcrm.jobs.refresh import refresh
+    from vipcrm.store.imports import counts_text
 
     st = state(ctx)
-    found = foreign_imports(st.db(create=True))
+    found = foreign_data(st.db(create=True))
     if found and not force:
         raise Refused(Text("{path} already holds data that is not the demo's ({found}); give "
                            "--force to load the demo into it anyway, or choose another --db",
@@ -48,22 +54,29 @@ def demo_command(
     summary = load_demo(st.db(), st.today, clients=clients, seed=seed, user=st.user(),
                         info=st.info)
     for kind, counts in summary.items():
-        st.info(f"{kind}: " + " ".join(f"{name}={count}" for name, count in counts.items()))
+        st.info(Text("{kind}: {counts}", kind=Code("kind", kind), counts=counts_text(counts)))
     # Tiers as the nightly runs would have left them over the last two months, so the demo
     # shows upgrades, clients on watch and their history, then today's assignment.
     history = [st.today - dt.timedelta(days=days) for days in (60, 30)]
     done = refresh(st.db(), st.config(), st.today, st.user(), history)
     for result in done.tiers:
-        st.info(f"tiers as of {result.as_of}: {result.clients} client(s), {result.changes} change(s)")
+        st.info(Text("tiers as of {date}: {clients} client(s), {changes} change(s)",
+                     date=result.as_of, clients=result.clients, changes=result.changes))
     outcome = done.assignment.outcome
-    st.info(f"assignment: {outcome.kept} kept, {len(outcome.changes)} change(s)")
+    st.info(Text("assignment: {kept} kept, {changes} change(s)", kept=outcome.kept,
+                 changes=len(outcome.changes)))
     # Big corporate clients, last year then this year, so the yearly review has a year before.
     from vipcrm.store.corporate import rate_year
 
     for year in (st.today.year - 1, st.today.year):
         rated = rate_year(st.db(), st.config(), year, user=st.user())
-        st.info(f"corporate rating {year}: {len(rated.review.current)} big client(s)")
-    st.info("next: vipcrm plan today")
+        st.info(Text("corporate rating {year}: {count} big client(s)", year=year,
+                     count=len(rated.review.current)))
+    from vipcrm.demo import serve_big_clients
+
+    for line in serve_big_clients(st.db(), st.today, st.user()):
+        st.info(line)
+    st.info(Text("next: {command}", command="vipcrm plan today"))
 
 
 def register(app: typer.Typer) -> None:

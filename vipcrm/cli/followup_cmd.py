@@ -8,12 +8,20 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import (EXIT_USAGE, LATEST, Refused, check_format, parse_date_option,
+from vipcrm.cli.common import (EXIT_USAGE, LATEST, BadArgument, EncodingOption, Refused,
+                               check_encoding, check_format, parse_date_option,
                                parse_record_date, state)
+from vipcrm.core.dates import read_date
+from vipcrm.core.text import Code, Listing, Text
 from vipcrm.formats.output import Field, yuan_grouped
 
-followup_app = typer.Typer(help="Log contacts, list them and their prospects, and record RM time "
-                                "outside client work.", no_args_is_help=True)
+followup_app = typer.Typer(help="""Log contacts, list them and their prospects, and record RM
+    time outside client work.
+
+    \b
+    Example:
+      vipcrm followup list --rm RM1001 --stage sale
+    """, no_args_is_help=True)
 
 
 def _amount(text: Optional[str]) -> Optional[int]:
@@ -24,20 +32,22 @@ def _amount(text: Optional[str]) -> Optional[int]:
     try:
         return parse_money(text.strip())
     except BadValue as exc:
-        raise typer.BadParameter(str(exc), param_hint="--amount") from None
+        raise BadArgument(Text("{problem}", problem=str(exc)), "--amount") from None
     except ValueError:  # more digits than Python converts (4,300)
-        raise typer.BadParameter(f"{len(text)} characters is not an amount; give CNY with at "
-                                 "most 2 decimals", param_hint="--amount") from None
+        raise BadArgument(Text("{count} characters is not an amount; give CNY with at most 2 "
+                               "decimals", count=len(text)), "--amount") from None
 
 
-def _check_rm(conn, rm_id: str, what: str, fix: str = "record it under an active RM") -> None:
+def _check_rm(conn, rm_id: str, what: "Text | str", fix: Text | None = None) -> None:
     from vipcrm.store.followup import rm_active
 
     active = rm_active(conn, rm_id)
     if active is None:
-        raise Refused(f"unknown RM {rm_id!r} ({what}); check the RM id (vipcrm assign list)")
+        raise Refused(Text("unknown RM {rm!r} ({what}); check the RM id (vipcrm assign list)",
+                           rm=rm_id, what=what))
     if not active:
-        raise Refused(f"RM {rm_id} ({what}) is no longer active; {fix}")
+        raise Refused(Text("RM {rm} ({what}) is no longer active; {fix}", rm=rm_id, what=what,
+                           fix=fix or Text("record it under an active RM")))
 
 
 def _lower(text: Optional[str]) -> Optional[str]:
@@ -109,7 +119,9 @@ def log(
     followup.max_backdate_days (7) calendar days; older contact history is imported
     (`vipcrm import followups`).
 
-    Example: vipcrm followup log C0001 --channel phone --stage assess --minutes 15 --note "wants a 1-year plan"
+    \b
+    Example:
+      vipcrm followup log E00001 --rm RM1001 --channel visit --level business --note "cash plan"
     """
     from vipcrm.core.followup import (Contact, after_sale_dates, check_contact, check_sale,
                                       cooling_off_until)
@@ -122,30 +134,35 @@ def log(
 
     st = state(ctx)
     if confirm_elderly:
-        raise Refused("--confirm-elderly is retired: an R4-R5 sale to an elderly client "
-                      "(suitability.elderly_age) or one of unknown age needs its dual-recording "
-                      "(双录) id, --recording-id ID, and a channel other than phone or SMS",
-                      EXIT_USAGE)
+        raise Refused(Text("--confirm-elderly is retired: an R4-R5 sale to an elderly client "
+                           "(suitability.elderly_age) or one of unknown age needs its "
+                           "dual-recording (双录) id, --recording-id ID, and a channel other than "
+                           "phone or SMS"), EXIT_USAGE)
     day = parse_record_date(date, "--date", st.today)
     next_day = parse_date_option(next_date, "--next", earliest=day + dt.timedelta(days=1),
-                                 accepted=f"after the contact's date {day}, up to {LATEST}")
+                                 accepted=Text("after the contact's date {day}, up to {latest}",
+                                               day=day, latest=LATEST))
     amount_fen = _amount(amount)
     db = st.db()
     conn = db.conn
     config = st.config()
     who = subject(conn, client)
     if who is None:
-        raise Refused(f"unknown client {client!r}; check the id (vipcrm client show ID)")
-    if who.closed_on and who.closed_on <= day.isoformat():
-        raise Refused(f"client {client} closed its relationship on {who.closed_on}; "
-                      "contacts after that are not logged")
+        raise Refused(Text("unknown client {client!r}; check the id (vipcrm client show ID)",
+                           client=client))
+    closed_on = read_date(who.closed_on)
+    if closed_on is not None and closed_on <= day:
+        raise Refused(Text("client {client} closed its relationship on {date}; contacts after "
+                           "that are not logged", client=client, date=who.closed_on))
     rm_id = rm or who.rm_id
     if rm_id is None:
-        raise Refused(f"client {client} has no RM; say who made the contact with --rm")
+        raise Refused(Text("client {client} has no RM; say who made the contact with --rm",
+                           client=client))
     if rm:
         _check_rm(conn, rm_id, "--rm")
     else:
-        _check_rm(conn, rm_id, f"the RM of {client}", "say who made the contact with --rm")
+        _check_rm(conn, rm_id, Text("the RM of {client}", client=client),
+                  Text("say who made the contact with --rm"))
     if joint_rm:
         _check_rm(conn, joint_rm, "--joint-rm")
     product_risk = asset_class = min_amount = None
@@ -153,7 +170,8 @@ def log(
         found = conn.execute("SELECT risk_level, asset_class, min_amount FROM products "
                              "WHERE product_code = ?", [product]).fetchone()
         if found is None:
-            raise Refused(f"unknown product {product!r}; import it first (vipcrm import products)")
+            raise Refused(Text("unknown product {product!r}; import it first (vipcrm import "
+                               "products)", product=product))
         product_risk, asset_class, min_amount = found
     contact = Contact(
         client_id=client, rm_id=rm_id, date=day, channel=_lower(channel), outcome=_lower(outcome),
@@ -176,12 +194,17 @@ def log(
     sale = None
     if contact.stage == "celebrate":
         sale = find_sale(conn, client, day, for_sale)
+        if sale is None and for_sale:
+            raise Refused(Text("no sale {sale} of client {client} on or before {date} to "
+                               "celebrate; log the sale first or name it with --for-sale",
+                               sale=for_sale, client=client, date=day))
         if sale is None:
-            which = f"sale {for_sale}" if for_sale else "sale"
-            raise Refused(f"no {which} of client {client} on or before {day} to celebrate; "
-                          "log the sale first or name it with --for-sale")
+            raise Refused(Text("no sale of client {client} on or before {date} to celebrate; log "
+                               "the sale first or name it with --for-sale", client=client,
+                               date=day))
     elif for_sale or recognise:
-        raise Refused("--for-sale and --recognise are for a celebrate entry (--stage celebrate)")
+        raise Refused(Text("--for-sale and --recognise are for a celebrate entry (--stage "
+                           "celebrate)"))
     recognised = (recognise or sale.rm_id) if sale else None
 
     before = _open_tasks(st, client, day)
@@ -197,32 +220,47 @@ def log(
             "elderly_confirmed": contact.elderly_confirmed})
     after = _open_tasks(st, client, day)
 
-    st.info(f"logged {followup_id}: {client} {contact.channel} {contact.outcome}"
-            + (f" ({contact.stage})" if contact.stage else "") + f" by {rm_id}")
+    channel, outcome = Code("channel", contact.channel), Code("outcome", contact.outcome)
+    if contact.stage:
+        st.info(Text("logged {followup}: {client} {channel} {outcome} ({stage}) by {rm}",
+                     followup=followup_id, client=client, channel=channel, outcome=outcome,
+                     stage=Code("stage", contact.stage), rm=rm_id))
+    else:
+        st.info(Text("logged {followup}: {client} {channel} {outcome} by {rm}",
+                     followup=followup_id, client=client, channel=channel, outcome=outcome,
+                     rm=rm_id))
     done = [before[key] for key in sorted(before.keys() - after.keys())]
     if done:
-        st.info("completed: " + ", ".join(f"{t.reason} [{t.reference}]" for t in done))
+        st.info(Text("completed: {tasks}", tasks=_tasks(done)))
     elif contact.outcome == "no_answer" and before:
-        st.info("no answer: open tasks stay open: "
-                + ", ".join(sorted({t.reason for t in before.values()})))
+        st.info(Text("no answer: open tasks stay open: {reasons}", reasons=Listing(
+            Code("reason", reason) for reason in sorted({t.reason for t in before.values()}))))
     waiting = [after[key] for key in sorted(after) if after[key].reason in DATA_REASONS]
     if waiting and contact.outcome != "no_answer":
-        st.info("open until the new data arrives (import, or client update --set "
-                "risk_level=…/id_expiry=…): "
-                + ", ".join(f"{t.reason} [{t.reference}]" for t in waiting))
+        st.info(Text("open until the new data arrives (import, or client update --set "
+                     "risk_level=…/id_expiry=…): {tasks}", tasks=_tasks(waiting)))
     if override_reason:
-        st.warn(f"unsuitable sale of {product} recorded with override: {override_reason} "
-                f"(risk warning {contact.risk_warning_id})")
+        st.warn(Text("unsuitable sale of {product} recorded with override: {reason} (risk "
+                     "warning {warning})", product=product, reason=override_reason,
+                     warning=contact.risk_warning_id))
     if contact.stage == "sale":
-        st.info(f"cooling-off until {cooling_off:%Y-%m-%d %H:%M}: the client may cancel "
-                "until then")
-        dates = after_sale_dates(day, load_calendar(conn))
-        st.info("after-sale care due " + " and ".join(d.isoformat() for d in dates))
+        st.info(Text("cooling-off until {until:%Y-%m-%d %H:%M}: the client may cancel until "
+                     "then", until=cooling_off))
+        first, second = after_sale_dates(day, load_calendar(conn))
+        st.info(Text("after-sale care due {first} and {second}", first=first, second=second))
     if sale:
-        st.info(f"recognised {recognised} for sale {sale.followup_id} of {sale.date} "
-                f"({sale.product_code}, {yuan_grouped(sale.amount)} CNY)")
+        st.info(Text("recognised {rm} for sale {sale} of {date} ({product}, {amount} CNY)",
+                     rm=recognised, sale=sale.followup_id, date=sale.date,
+                     product=sale.product_code, amount=yuan_grouped(sale.amount)))
     if referral:
-        st.info(f"prospect {referral!r} recorded, referred by {client} to {rm_id}")
+        st.info(Text("prospect {name!r} recorded, referred by {client} to {rm}", name=referral,
+                     client=client, rm=rm_id))
+
+
+def _tasks(tasks) -> Listing:
+    """`cadence [2026-10-30], maturity [WM-90A 2026-12-04]`: the reasons as words."""
+    return Listing(Text("{reason} [{reference}]", reason=Code("reason", t.reason),
+                        reference=t.reference) for t in tasks)
 
 
 def _open_tasks(st, client_id: str, day: dt.date) -> dict:
@@ -234,13 +272,14 @@ def _open_tasks(st, client_id: str, day: dt.date) -> dict:
 
 
 LIST_FIELDS = [Field("followup_id"), Field("date"), Field("client_id"), Field("rm_id"),
-               Field("channel"), Field("minutes", "int"), Field("outcome"), Field("stage"),
+               Field("channel", family="channel"), Field("minutes", "int"),
+               Field("outcome", family="outcome"), Field("stage", family="stage"),
                Field("product_code"), Field("amount", "money"), Field("satisfaction", "int"),
                Field("next_date"), Field("joint_rm_id"), Field("visit_level"), Field("referral"),
-               Field("client_risk"), Field("override_reason"), Field("risk_warning_id"),
+               Field("client_risk"), Field("override_reason", "prose"), Field("risk_warning_id"),
                Field("elderly_confirmed", "bool"), Field("recording_id"),
                Field("cooling_off_until"), Field("sale_id"), Field("recognised"), Field("source"),
-               Field("note")]
+               Field("note", "prose")]
 # The table keeps what an RM reads at a glance; CSV and JSON carry every field.
 TABLE_KEYS = ("followup_id", "date", "client_id", "rm_id", "channel", "minutes", "outcome",
               "stage", "product_code", "amount", "satisfaction", "next_date", "note")
@@ -256,6 +295,7 @@ def list_(
     date_from: Optional[str] = typer.Option(None, "--from"),
     date_to: Optional[str] = typer.Option(None, "--to"),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List logged and imported contacts, filtered by client, RM, stage and period.
 
@@ -266,30 +306,36 @@ def list_(
     with its dual recording), recording_id, cooling_off_until (YYYY-MM-DDTHH:MM, sales logged
     here), sale_id, recognised, source (cli or import), note.
 
-    Example: vipcrm followup list --rm RM001 --from 2026-11-01 --format csv
+    \b
+    Example:
+      vipcrm followup list --rm RM1001 --stage sale --format csv
     """
     from vipcrm.core.followup import STAGES
     from vipcrm.store.followup import list_followups, rm_active
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     start = parse_date_option(date_from, "--from")
     end = parse_date_option(date_to, "--to")
     stage = _lower(stage)
     if stage is not None and stage not in STAGES:
-        raise Refused(f"stage {stage!r}: use one of {', '.join(STAGES)}")
+        raise Refused(Text("{what} {value!r}: use one of {choices}", what=Code("field", "stage"),
+                           value=stage, choices=", ".join(STAGES)))
     if start and end and start > end:
-        raise Refused(f"--from {start} is after --to {end}; swap them")
+        raise Refused(Text("--from {start} is after --to {end}; swap them", start=start,
+                           end=end))
     db = st.db()
     if client and not db.conn.execute("SELECT 1 FROM clients WHERE client_id = ?",
                                       [client]).fetchone():
-        raise Refused(f"unknown client {client!r}; check the id")
+        raise Refused(Text("unknown client {client!r}; check the id", client=client))
     if rm and rm_active(db.conn, rm) is None:
-        raise Refused(f"unknown RM {rm!r}; check the RM id")
+        raise Refused(Text("unknown RM {rm!r}; check the RM id", rm=rm))
     records = list_followups(db, client=client, rm=rm, stage=stage, date_from=start,
                              date_to=end)
     fields = LIST_FIELDS if fmt != "table" else [f for f in LIST_FIELDS if f.key in TABLE_KEYS]
-    st.emit(records, fields, fmt, title=f"{len(records)} contact(s)")
+    st.emit(records, fields, fmt, title=Text("{count} contact(s)", count=len(records)),
+            encoding=encoding)
 
 
 @followup_app.command("prospects")
@@ -298,21 +344,26 @@ def prospects(
     client: Optional[str] = typer.Option(None, "--client", help="Referred by this client."),
     rm: Optional[str] = typer.Option(None, "--rm", help="Brought to this RM."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """List prospects brought by referrals, with the referring client and RM.
 
     JSON/CSV keys: id, name, referred_by, referrer_name, rm_id, followup_id, created_on.
 
-    Example: vipcrm followup prospects --rm RM001
+    \b
+    Example:
+      vipcrm followup prospects --rm RM1001
     """
     from vipcrm.store.followup import list_prospects
 
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     records = list_prospects(st.db(), client=client, rm=rm)
     fields = [Field("id", "int"), Field("name"), Field("referred_by"), Field("referrer_name"),
               Field("rm_id"), Field("followup_id"), Field("created_on")]
-    st.emit(records, fields, fmt, title=f"{len(records)} prospect(s)")
+    st.emit(records, fields, fmt, title=Text("{count} prospect(s)", count=len(records)),
+            encoding=encoding)
 
 
 @followup_app.command("time")
@@ -329,7 +380,9 @@ def time_(
     Minutes add to what the day's timesheet holds for the category (an imported timesheet row
     sets it); a day holds at most 1440 minutes in all.
 
-    Example: vipcrm followup time RM001 --minutes 90 --category admin
+    \b
+    Example:
+      vipcrm followup time RM1001 --minutes 90 --category admin
     """
     from vipcrm.core.followup import check_time
     from vipcrm.store.audit import record
@@ -348,7 +401,8 @@ def time_(
         total = add_time(db.conn, rm, day, category, minutes)
         record(db, st.user(), "followup time", {"rm_id": rm, "date": day.isoformat(),
                                                  "category": category, "minutes": minutes})
-    st.info(f"{rm} {day} {category}: +{minutes} min (now {total} min)")
+    st.info(Text("{rm} {date} {category}: +{minutes} min (now {total} min)", rm=rm, date=day,
+                 category=Code("time_category", category), minutes=minutes, total=total))
 
 
 def register(app: typer.Typer) -> None:

@@ -28,7 +28,9 @@ def link(
     members' visits of a day into one line. The households import kind does the same for a
     whole file.
 
-    Example: vipcrm client link C000477 --household H00002 --role spouse
+    \b
+    Example:
+      vipcrm client link C000477 --household H00002 --role spouse
     """
     from vipcrm.store.db import StoreError
     from vipcrm.store.households import link as link_client
@@ -60,7 +62,9 @@ def unlink(
     """Take a client out of its household (recorded in the audit log). Its tier follows its
     own AUM again at the next recompute (downgrades after the grace period, as always).
 
-    Example: vipcrm client unlink C000477
+    \b
+    Example:
+      vipcrm client unlink C000477
     """
     from vipcrm.store.db import StoreError
     from vipcrm.store.households import unlink as unlink_client

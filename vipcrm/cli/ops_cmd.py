@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import EXIT_LOCKED, Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (EXIT_LOCKED, EncodingOption, Refused, check_encoding,
+                               check_format, parse_date_option, state)
+from vipcrm.core.text import Text, said
 from vipcrm.formats.output import Field
 
 
@@ -21,7 +23,8 @@ def nightly_command(
     backup_dir: Optional[Path] = typer.Option(None, "--backup-dir",
                                               help="Take a dated backup here first."),
     keep: int = typer.Option(7, "--keep", min=1, max=3650,
-                             help="Backups to keep in --backup-dir (1 to 3650)."),
+                             help="Backups to keep in --backup-dir (1 to 3650); today's "
+                                  "first, taken before the day's imports, is kept too."),
 ) -> None:
     """The unattended nightly chain, for cron.
 
@@ -36,7 +39,13 @@ def nightly_command(
     file or a step failed, 4 when another nightly run holds the lock. After a crash, run it
     again: it finishes the job and imports nothing twice.
 
-    Example: VIPCRM_DB=/data/vipcrm.db vipcrm nightly --inbox /data/inbox --outbox /data/plans
+    \b
+    Example:
+      vipcrm nightly --outbox plans --backup-dir backups
+
+    \b
+    In cron, at 01:30, after the core system drops its extracts into /data/inbox:
+      30 1 * * * VIPCRM_DB=/data/vipcrm.db vipcrm nightly --inbox /data/inbox --outbox /data/plans
     """
     from vipcrm.jobs.lock import Locked, RunLock
     from vipcrm.jobs.nightly import NightlyOptions, exit_code, run_nightly
@@ -45,16 +54,16 @@ def nightly_command(
 
     st = state(ctx)
     options = NightlyOptions(inbox=inbox, outbox=outbox, backup_dir=backup_dir,
-                             keep_backups=keep)
+                             keep_backups=keep, lang=st.lang)
     if inbox is None:
         refuse_missing(st.db_path)  # before the lock file, so a wrong --db leaves nothing
     try:
         with RunLock(st.db_path.resolve()):
             steps = run_nightly(st.db(create=inbox is not None), st.config, st.today,
                                 st.user(), options,
-                                say=lambda step: print(step.line(), flush=True))
+                                say=lambda step: print(step.line(st.lang), flush=True))
     except Locked as exc:
-        raise Refused(str(exc), EXIT_LOCKED) from None
+        raise Refused(said(exc), EXIT_LOCKED) from None
     code = exit_code(steps)
     if code:
         raise typer.Exit(code)
@@ -72,7 +81,9 @@ def backup_command(
     any writer; a copy that cannot be recorded is deleted again. PATH may replace an older
     backup, never the database, its companion files or a file that is not a backup.
 
-    Example: vipcrm backup /backups/vipcrm-2026-11-29.db
+    \b
+    Example:
+      vipcrm backup vipcrm-copy.db
     """
     from vipcrm.store.audit import record
     from vipcrm.store.backup import backup_to
@@ -87,10 +98,11 @@ def backup_command(
     except BaseException:  # busy, read-only …: an unrecorded copy is not kept
         path.unlink(missing_ok=True)
         raise
-    st.info(f"backup written to {path}")
+    st.info(Text("backup written to {path}", path=path))
 
 
-AUDIT_FIELDS = [Field("id", "int"), Field("at"), Field("user"), Field("command"), Field("details")]
+AUDIT_FIELDS = [Field("id", "int"), Field("at"), Field("user"), Field("command"),
+                Field("details", "prose")]
 
 
 def audit_command(
@@ -100,13 +112,17 @@ def audit_command(
     limit: int = typer.Option(200, "--limit", min=1, max=1_000_000,
                               help="The newest N entries (1 to 1,000,000)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    encoding: Optional[str] = EncodingOption,
 ) -> None:
     """Read the audit log: every write, who ran it, when, and what it changed.
 
-    Example: vipcrm audit --from 2026-11-01 --command import
+    \b
+    Example:
+      vipcrm audit --command import --limit 5
     """
     st = state(ctx)
     fmt = check_format(fmt)
+    encoding = check_encoding(encoding, fmt)
     where, params = [], []
     start = parse_date_option(date_from, "--from")
     if start:
@@ -120,7 +136,8 @@ def audit_command(
         f"SELECT id, at, user, command, details FROM audit_log {clause} "
         f"ORDER BY id DESC LIMIT ?", [*params, limit]).fetchall()
     records = [dict(zip(("id", "at", "user", "command", "details"), row)) for row in reversed(rows)]
-    st.emit(records, AUDIT_FIELDS, fmt, title=f"{len(records)} audit entr(ies)")
+    st.emit(records, AUDIT_FIELDS, fmt, encoding=encoding,
+            title=Text("{count} audit entr(ies)", count=len(records)))
 
 
 def purge_command(
@@ -137,24 +154,25 @@ def purge_command(
     rewritten (VACUUM) so the erased values do not linger on disk; on a big bank that takes a
     few minutes. This cannot be undone; older backups still hold the data until they rotate out.
 
-    Example: vipcrm purge --ended-before 2021-12-31
+    \b
+    Examples:
+      vipcrm purge --ended-before 2021-12-31 --dry-run
+      vipcrm purge --ended-before 2021-12-31
     """
     from vipcrm.store.audit import record
     from vipcrm.store.db import transaction
-    from vipcrm.store.purge import purge_ended
+    from vipcrm.store.purge import ended_before_ids, purge_ended
 
     st = state(ctx)
     cutoff = parse_date_option(ended_before, "--ended-before")
     if cutoff > st.today:
-        raise Refused(f"--ended-before {cutoff} is after today; relationships cannot end in "
-                      "the future")
+        raise Refused(Text("--ended-before {date} is after today; relationships cannot end in "
+                           "the future", date=cutoff))
     db = st.db()
     conn = db.conn
     if dry_run:
-        count = conn.execute(
-            "SELECT COUNT(*) FROM clients WHERE closed_on IS NOT NULL AND closed_on < ? "
-            "AND name <> '(purged)'", [cutoff.isoformat()]).fetchone()[0]
-        st.info(f"{count} client(s) would be purged (dry run: nothing changed)")
+        count = len(ended_before_ids(conn, cutoff))
+        st.info(Text("{count} client(s) would be purged (dry run: nothing changed)", count=count))
         return
     with transaction(db):
         count = purge_ended(conn, cutoff)
@@ -164,10 +182,11 @@ def purge_command(
         # between keys), and in the write-ahead log. Rewrite the file and empty the log.
         conn.execute("VACUUM")
     busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    st.info(f"{count} client(s) purged: personal data erased, ids pseudonymised")
+    st.info(Text("{count} client(s) purged: personal data erased, ids pseudonymised",
+                 count=count))
     if busy:
-        st.warn("other vipcrm processes are reading: erased values stay in the write-ahead log "
-                "until they finish; run this purge again later to empty it")
+        st.warn(Text("other vipcrm processes are reading: erased values stay in the write-ahead "
+                     "log until they finish; run this purge again later to empty it"))
 
 
 def register(app: typer.Typer) -> None:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, parse_date_option, state
+from vipcrm.cli.common import (BadArgument, EncodingOption, Refused, check_encoding,
+                               check_format, parse_date_option, state)
 from vipcrm.core.config import TIERS
 from vipcrm.core.kpi import pct1
 from vipcrm.core.reports import BAND_KEYS, DIMENSIONS, MOVE_KINDS, TIER_ORDER
+from vipcrm.core.text import Code, Joined, Listing, Text, said
 from vipcrm.formats.output import Field
+from vipcrm.formats.zh import WORDS
 
 report_app = typer.Typer(
     no_args_is_help=True,
@@ -25,7 +27,10 @@ report_app = typer.Typer(
     another), and can be narrowed to a branch (--branch: the clients' ownership branch, or the
     RMs' own branch for RM reports) or an RM (--rm). Nothing is written.
 
-    Example: vipcrm report tiers --from 2026-01-01 --branch BJ01
+    \b
+    Examples:
+      vipcrm report tiers --branch BJ01
+      vipcrm report kpi --format csv
     """,
 )
 
@@ -38,21 +43,7 @@ FORMAT = typer.Option("table", "--format", "-f", help="table, csv or json.", cas
 # Chinese headers of the completeness bands; formats.i18n labels every other key.
 LABELS_ZH = {key: f"完整度{key[5:].replace('_', '-')}%" for key in BAND_KEYS}
 # Codes shown in Chinese tables (CSV and JSON keep the codes).
-CODES_ZH = {
-    "plan": "更新计划", "assess": "需求评估", "sale": "执行销售", "after_sale": "售后跟进",
-    "celebrate": "庆祝成功", "promote": "晋级", "demote": "降级", "keep": "保持",
-    "top_share": "前20%", "bottom_share": "后10%", "trainee_passed": "见习通过考试且不低于中位数",
-    "exam_not_passed": "未通过考试", "trainee_below_median": "低于中位数", "highest_grade": "已是最高级",
-    "lowest_grade": "已是最低级", "middle": "居中", "entered": "新进", "stayed": "保持",
-    "left": "退出", "within_cadence": "周期内已联系", "lapsed": "超期未联系", "never": "从未联系",
-    "no_cadence": "无联系周期", "unknown": "未知", "single": "单身期", "forming": "家庭形成期",
-    "growing": "家庭成长期", "mature": "家庭成熟期", "retired": "退休期", "none": "无",
-    "under_30": "30岁以下", "override": "适当性例外", "elderly_high_risk": "老年客户高风险销售",
-    "expired_assessment": "测评失效持仓",
-    "protection": "收益类型", "term": "投资期限", "yield_band": "预期收益率", "protected": "保本",
-    "floating": "浮动收益", "short": "短期(≤1年)", "medium": "中期(1-3年)", "long": "长期(>3年)",
-    "unstated": "未表达",
-}
+CODES_ZH = WORDS["report"]
 
 
 @dataclass
@@ -64,14 +55,16 @@ class Ask:
     start: dt.date
     end: dt.date
     scope: object
+    encoding: str | None = None  # of a CSV
 
 
 def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: Optional[str],
-         rm: Optional[str], *, period: bool = True, whole_year: bool = False) -> Ask:
+         rm: Optional[str], *, period: bool = True, whole_year: bool = False,
+         encoding: str | None = None) -> Ask:
     """`whole_year`: the period defaults to the year of the review (`core.kpi.review_period`)
     instead of the month to date."""
     from vipcrm.core.kpi import review_period
-    from vipcrm.core.planning import stale_feeds
+    from vipcrm.core.planning import feeds_as_of, stale_feeds
     from vipcrm.core.reports import default_period
     from vipcrm.store import reports as store
 
@@ -80,33 +73,36 @@ def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: O
     if end_day is None:
         end_day = review_period(st.today)[1] if whole_year and start is None else st.today
     if end_day > st.today:
-        raise typer.BadParameter(f"{end_day} is after today ({st.today}); reports cover data "
-                                 "already seen", param_hint="--to")
+        raise BadArgument(Text("{day} is after today ({today}); reports cover data already seen",
+                               day=end_day, today=st.today), "--to")
     start_day = parse_date_option(start, "--from") or (
         end_day.replace(month=1, day=1) if whole_year else default_period(end_day)[0])
     if start_day > end_day:
-        raise typer.BadParameter(f"{start_day} is after the end of the period ({end_day})",
-                                 param_hint="--from")
+        raise BadArgument(Text("{day} is after the end of the period ({end})", day=start_day,
+                               end=end_day), "--from")
     conn = st.db().conn
     if rm is not None:
         found = store.known_rm(conn, rm)
         if found is None:
-            raise Refused(f"unknown RM {rm!r}; `vipcrm export rms` lists the RM ids")
+            raise Refused(Text("unknown RM {rm!r}; `vipcrm export rms` lists the RM ids", rm=rm))
         if branch is not None and found["branch"] != branch:
-            raise Refused(f"RM {rm} works at branch {found['branch']}, not {branch}; "
-                          "drop --branch or choose that branch")
+            raise Refused(Text("RM {rm} works at branch {its}, not {branch}; drop --branch or "
+                               "choose that branch", rm=rm, its=found["branch"], branch=branch))
     if branch is not None and not store.known_branch(conn, branch):
-        raise Refused(f"unknown branch {branch!r}; no RM or client belongs to it")
+        raise Refused(Text("unknown branch {branch!r}; no RM or client belongs to it",
+                           branch=branch))
     config = st.config()
     latest = store.freshness(conn)
-    when = f"Period {start_day} to {end_day}" if period else f"As of {end_day}"
-    st.info(f"{when}; data as of: "
-            + ", ".join(f"{feed} {day or 'none'}" for feed, day in latest.items()))
+    when = (Text("Period {start} to {end}", start=start_day, end=end_day) if period
+            else Text("As of {end}", end=end_day))
+    st.info(Text("{when}; data as of: {feeds}", when=when, feeds=feeds_as_of(latest)))
     stale = stale_feeds(latest, st.today, store.calendar(conn), config["data.stale_after_days"])
     if stale:
-        st.warn(f"stale data: {', '.join(stale)} older than {config['data.stale_after_days']} "
-                "working day(s) before today; import the latest extracts first")
-    return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm))
+        st.warn(Text("stale data: {feeds} older than {days} working day(s) before today; import "
+                     "the latest extracts first",
+                     feeds=Listing(Code("feed", feed) for feed in stale),
+                     days=config["data.stale_after_days"]))
+    return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm), encoding)
 
 
 def _note_history(ask: Ask, day: dt.date) -> None:
@@ -114,11 +110,11 @@ def _note_history(ask: Ask, day: dt.date) -> None:
 
     first = first_tier_run(ask.conn)
     if first is None:
-        ask.st.warn("no tier recompute yet, so no client holds a tier; run `vipcrm tier "
-                    "--recompute` first")
+        ask.st.warn(Text("no tier recompute yet, so no client holds a tier; run `vipcrm tier "
+                         "--recompute` first"))
     elif day < first:
-        ask.st.info(f"the tier history starts with the first recompute on {first}; earlier "
-                    "days count in the tiers of that run")
+        ask.st.info(Text("the tier history starts with the first recompute on {first}; earlier "
+                         "days count in the tiers of that run", first=first))
 
 
 def _label(key: str, lang: str) -> str:
@@ -155,49 +151,32 @@ def _totals(records: Sequence[dict], fields: Sequence[Field],
 
 def _show(ask: Ask, records: Sequence[dict], fields: Sequence[Field], fmt: str, title: str, *,
           ratios: Mapping[str, tuple[str, str]] | None = None, totals: bool = True,
-          flag: Callable[[dict], bool] | None = None, caption: str | None = None) -> None:
+          flag: Callable[[dict], bool] | None = None, caption: Text | None = None) -> None:
     """CSV and JSON: the records alone. Table: labels in the chosen language, a total row and
     flagged rows in bold red."""
     st = ask.st
     if fmt != "table":
-        st.emit(records, fields, fmt)
+        st.emit(records, fields, fmt, encoding=ask.encoding)
         return
-    from rich.table import Table
+    from vipcrm.formats.output import print_table
 
-    table = Table(title=title, caption=caption, title_justify="left")
-    for f in fields:
-        table.add_column(_label(f.key, st.lang), overflow="fold",
-                         justify="right" if f.type in ("money", "int", "pct", "num") else "left")
-    for record in records:
-        table.add_row(*(_cell(record.get(f.key), f, st.lang) for f in fields),
-                      style="bold red" if flag and flag(record) else None)
+    rows = [[_cell(record.get(f.key), f, st.lang) for f in fields] for record in records]
+    styles = ["bold red" if flag and flag(record) else None for record in records]
+    total = None
     if totals and records:
-        total = _totals(records, fields, ratios or {})
-        first = "合计" if st.lang == "zh" else "Total"
-        table.add_section()
-        table.add_row(*((_cell(total[f.key], f, st.lang) if f.key in total
-                         else (first if i == 0 else "")) for i, f in enumerate(fields)),
-                      style="bold")
-    console = st.out
-    if not sys.stdout.isatty():
-        # Piped output is read by programs and people alike: never fold a number.
-        from rich.console import Console
-        from rich.measure import Measurement
-
-        from vipcrm.cli.common import plain
-
-        width = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
-        if width > console.width:
-            console = Console(file=sys.stdout, no_color=plain(), highlight=False, width=width,
-                              soft_wrap=False)
-    console.print(table)
+        sums = _totals(records, fields, ratios or {})
+        first = st.say(Text("Total"))
+        total = [_cell(sums[f.key], f, st.lang) if f.key in sums else (first if i == 0 else "")
+                 for i, f in enumerate(fields)]
+    st.left_out(print_table(st.out, fields, [_label(f.key, st.lang) for f in fields], rows,
+                            title=title, caption=st.say(caption) if caption else None,
+                            styles=styles, total=total))
 
 
-def _title(ask: Ask, name: str, zh: str, *, period: bool = True) -> str:
+def _title(ask: Ask, name: Text, *, period: bool = True) -> str:
     when = f"{ask.start} – {ask.end}" if period else f"{ask.end}"
     where = " · ".join(x for x in (ask.scope.branch, ask.scope.rm_id) if x)
-    label = zh if ask.st.lang == "zh" else name
-    return f"{label}  {when}" + (f"  {where}" if where else "")
+    return f"{ask.st.say(name)}  {when}" + (f"  {where}" if where else "")
 
 
 # -----------------------------------------------------------------------------------------
@@ -215,28 +194,30 @@ def _tier_fields(per_branch: bool) -> list[Field]:
 def tiers(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
           branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
           per_branch: bool = typer.Option(False, "--per-branch", help="One block of rows per branch."),
-          fmt: str = FORMAT) -> None:
+          fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Clients and AUM per tier at the end of the period, and how that changed since its start.
 
     Counts retail clients open on --to that hold a tier there (from the tier history), plus a
     `none` row for clients below gold who hold assets; AUM is each client's AUM on the day
-    (DOMAIN §1: counted asset classes, carried-forward balances). `watch` counts clients kept in
-    their tier while below its floor. The start is the end of the day before --from; shares are
-    of the whole scope (of the branch with --per-branch).
+    (the classes of aum.asset_classes, each position's latest balance carried forward). `watch`
+    counts clients kept in their tier while below its floor. The start is the end of the day
+    before --from; shares are of the whole scope (of the branch with --per-branch).
 
     JSON/CSV keys: [branch,] tier, clients, watch, aum, clients_pct, aum_pct, clients_start,
     aum_start, clients_change, aum_change (money in CNY).
 
-    Example: vipcrm report tiers --from 2026-01-01 --per-branch
+    \b
+    Example:
+      vipcrm report tiers --per-branch
     """
     from vipcrm.core.reports import eve
     from vipcrm.store.reports import tiers_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, eve(ask.start))
     records = tiers_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, per_branch)
-    _show(ask, records, _tier_fields(per_branch), fmt, _title(ask, "Tiers", "客户分层"),
+    _show(ask, records, _tier_fields(per_branch), fmt, _title(ask, Text("Tiers")),
           ratios={"clients_pct": ("clients", "clients"), "aum_pct": ("aum", "aum")})
 
 
@@ -251,7 +232,7 @@ MIGRATION_FIELDS = [Field("from_tier", "tier"), Field("clients", "int", True),
 @report_app.command("migration")
 def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-              fmt: str = FORMAT) -> None:
+              fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """The tier migration matrix: each client's tier at the start (rows) against at the end.
 
     Rebuilt from the tier history: the start is the end of the day before --from, the end is
@@ -263,16 +244,18 @@ def migration(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
     JSON/CSV keys: from_tier, clients, black_gold, diamond, premier_platinum, platinum,
     premier_gold, gold, none, stayed, upgraded, downgraded, entered, exited.
 
-    Example: vipcrm report migration --from 2026-01-01 --to 2026-03-31
+    \b
+    Example:
+      vipcrm report migration --branch SH01
     """
     from vipcrm.core.reports import eve
     from vipcrm.store.reports import migration_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, eve(ask.start))
     records = migration_report(ask.conn, ask.start, ask.end, ask.scope)
-    _show(ask, records, MIGRATION_FIELDS, fmt, _title(ask, "Tier migration", "等级迁移"))
+    _show(ask, records, MIGRATION_FIELDS, fmt, _title(ask, Text("Tier migration")))
 
 
 # -----------------------------------------------------------------------------------------
@@ -289,8 +272,8 @@ GROUP_FIELDS = {"tier": [Field("tier", "tier")], "rm": [Field("rm_id"), Field("n
 def _choice(value: str, choices: Sequence[str], option: str) -> str:
     value = value.strip().lower()
     if value not in choices:
-        raise typer.BadParameter(f"{value!r}; choose one of {', '.join(choices)}",
-                                 param_hint=option)
+        raise BadArgument(Text("{value!r}; choose one of {choices}", value=value,
+                               choices=", ".join(choices)), option)
     return value
 
 
@@ -298,30 +281,32 @@ def _choice(value: str, choices: Sequence[str], option: str) -> str:
 def coverage(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
              by: str = typer.Option("tier", "--by", help="tier, rm or branch: one row per each."),
-             fmt: str = FORMAT) -> None:
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Who was contacted within their tier's cadence, who never was, and which tasks slipped.
 
     Over the retail clients tiered on --to: `eligible` have been in their tier for at least one
     cadence (tiers.<tier>.cadence_days); `covered` are those of them with a `reached` contact on
     or after --to minus the cadence; coverage_pct = covered / eligible. never_contacted: no
-    reached contact at all. Tasks follow the planning rules (DOMAIN §4) for the clients' current
+    reached contact at all. Tasks follow the rules of `vipcrm plan` for the clients' current
     tier and contacts: overdue_tasks are open on --to past their due date, missed_tasks passed
     due + expiry undone during the period. Clients without an active RM form the empty rm row.
 
     JSON/CSV keys: tier | rm_id, name | branch, clients, eligible, covered, coverage_pct,
     never_contacted, overdue_tasks, missed_tasks.
 
-    Example: vipcrm report coverage --by rm --branch BJ01
+    \b
+    Example:
+      vipcrm report coverage --by rm --branch BJ01
     """
     from vipcrm.store.reports import COVERAGE_GROUPS, coverage_report
 
     fmt = check_format(fmt)
     by = _choice(by, COVERAGE_GROUPS, "--by")
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, ask.end)
     records = coverage_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COVERAGE_COUNTS], fmt,
-          _title(ask, "Coverage", "客户覆盖"), ratios={"coverage_pct": ("covered", "eligible")})
+          _title(ask, Text("Coverage")), ratios={"coverage_pct": ("covered", "eligible")})
 
 
 # -----------------------------------------------------------------------------------------
@@ -339,27 +324,29 @@ RM_FIELDS = [Field("rm_id"), Field("name"), Field("branch"), Field("grade", "gra
 @report_app.command("rm")
 def rm_book(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
             branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-            fmt: str = FORMAT) -> None:
+            fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Each RM's book: clients by tier, AUM, capacity used, grade gaps and plan completion.
 
     The book is the RM's current assignments (active RMs, and inactive ones still holding
     clients); grade is the effective grade (trainee while the exam is not passed) and capacity
     its book size (grades.<grade>.capacity), used_pct = load / capacity. AUM is the book's AUM on --to. Plan
-    completion: of the tasks of its clients due in the period (the planning rules, DOMAIN §4),
+    completion: of the tasks of its clients due in the period (the rules of `vipcrm plan`),
     the share done by --to. --branch is the RMs' own branch.
 
     JSON/CSV keys: rm_id, name, branch, grade, active, capacity, load, used_pct, black_gold,
     diamond, premier_platinum, platinum, premier_gold, gold, untiered, grade_gaps, pinned, aum,
     tasks_due, tasks_done, plan_completion_pct.
 
-    Example: vipcrm report rm --branch BJ01
+    \b
+    Example:
+      vipcrm report rm --branch BJ01
     """
     from vipcrm.store.reports import rm_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = rm_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    _show(ask, records, RM_FIELDS, fmt, _title(ask, "RM books", "客户经理名下客户"),
+    _show(ask, records, RM_FIELDS, fmt, _title(ask, Text("RM books")),
           ratios={"used_pct": ("load", "capacity"),
                   "plan_completion_pct": ("tasks_done", "tasks_due")})
 
@@ -375,7 +362,7 @@ TIMESHARE_FIELDS = [Field("rm_id"), Field("name"), Field("vip_minutes", "int", T
 @report_app.command("timeshare")
 def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
               branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-              fmt: str = FORMAT) -> None:
+              fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Each RM's share of time spent on VIP clients over the period, against the target.
 
     vip_minutes = minutes of the RM's contacts with clients that held a tier on the contact's
@@ -387,18 +374,20 @@ def timeshare(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str
 
     JSON/CSV keys: rm_id, name, vip_minutes, total_minutes, vip_share_pct (0-100), on_target.
 
-    Example: vipcrm report timeshare --branch BJ01 --format json
+    \b
+    Example:
+      vipcrm report timeshare --branch BJ01 --format json
     """
     from vipcrm.store.reports import timeshare_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     _note_history(ask, ask.start)
     records = timeshare_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     target = ask.config["kpi.vip_time_target_pct"]
-    _show(ask, records, TIMESHARE_FIELDS, fmt, _title(ask, "VIP time share", "VIP时间占比"),
+    _show(ask, records, TIMESHARE_FIELDS, fmt, _title(ask, Text("VIP time share")),
           ratios={"vip_share_pct": ("vip_minutes", "total_minutes")},
-          flag=lambda r: not r["on_target"], caption=f"target ≥ {target}%")
+          flag=lambda r: not r["on_target"], caption=Text("target ≥ {target}%", target=target))
 
 
 # -----------------------------------------------------------------------------------------
@@ -414,28 +403,30 @@ PIPELINE_FIELDS = [Field("stage", "code"), Field("contacts", "int", True),
 @report_app.command("pipeline")
 def pipeline(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
              branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-             fmt: str = FORMAT) -> None:
-    """The five-step sales funnel of the period (seed §1.3): plan, assess, sale, after_sale,
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
+    """The five-step sales funnel of the period: plan, assess, sale, after_sale,
     celebrate.
 
     Per stage: contacts logged with that stage (any outcome); clients reached in it; converted:
     those of them reached in the next stage on or after their first contact in this one, and
     conversion_pct = converted / clients; amount (the sales' amounts); referrals and suitability
     overrides logged with the stage. The after_sale row adds the after-sale calls (+7 and +30
-    days after a sale, DOMAIN §4) due in the period for the scope's sales, those made on their
+    days after a sale) due in the period for the scope's sales, those made on their
     due day, and the share. --branch and --rm select the RMs who logged the contacts.
 
     JSON/CSV keys: stage, contacts, clients, converted, conversion_pct, amount, referrals,
     overrides, after_sale_due, after_sale_on_time, after_sale_on_time_pct.
 
-    Example: vipcrm report pipeline --rm RM001
+    \b
+    Example:
+      vipcrm report pipeline --rm RM1001
     """
     from vipcrm.store.reports import pipeline_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = pipeline_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    _show(ask, records, PIPELINE_FIELDS, fmt, _title(ask, "Sales pipeline", "销售流程"),
+    _show(ask, records, PIPELINE_FIELDS, fmt, _title(ask, Text("Sales pipeline")),
           ratios={"after_sale_on_time_pct": ("after_sale_on_time", "after_sale_due")})
 
 
@@ -455,8 +446,9 @@ KPI_FIELDS = [Field("rank", "int"), Field("rm_id"), Field("name"), Field("branch
 
 @report_app.command("kpi")
 def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
-        branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
-    """The RM scorecard of DOMAIN §8: results 50, process 20, teamwork 15, feedback 15.
+        branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT,
+        encoding: Optional[str] = EncodingOption) -> None:
+    """The RM scorecard: results 50, process 20, teamwork 15, feedback 15.
 
     Sub-metrics per active RM over the period. Results: net new money of the clients it held,
     sales amount (reached `sale` contacts), tier upgrades of the clients it held (moves up,
@@ -470,8 +462,8 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
     in positive), or its whole AUM change when it has no transaction on record up to --to;
     market_move = aum_growth − net_new_money. The scorecard ranks net_new_money. The four
     are empty for an RM that held no client in the period.
-    Process: share of its book's tasks due in the period done by their due date (DOMAIN §4),
-    average profile completeness of the book (§7), share of after-sale calls of its sales made
+    Process: share of its book's tasks due in the period (the rules of `vipcrm plan`) done by
+    their due date, average profile completeness of the book (`report completeness`), share of after-sale calls of its sales made
     on their due day. Teamwork: referrals logged, joint visits (led with a joint RM or joined).
     Feedback: average satisfaction (1-5).
 
@@ -490,14 +482,16 @@ def kpi(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO
     upgrades, tasks_on_time_pct, completeness_pct, after_sale_on_time_pct, referrals,
     joint_visits, satisfaction.
 
-    Example: vipcrm report kpi --from 2026-01-01 --to 2026-03-31
+    \b
+    Example:
+      vipcrm report kpi --branch GZ01
     """
     from vipcrm.store.reports import kpi_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = _kpi(ask, kpi_report)
-    _show(ask, records, KPI_FIELDS, fmt, _title(ask, "RM scorecard", "客户经理考核"), totals=False)
+    _show(ask, records, KPI_FIELDS, fmt, _title(ask, Text("RM scorecard")), totals=False)
 
 
 def _kpi(ask: Ask, build):
@@ -506,7 +500,7 @@ def _kpi(ask: Ask, build):
     try:
         return build(ask.conn, ask.config, ask.start, ask.end, ask.scope)
     except KpiError as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(said(exc)) from None
 
 
 REVIEW_FIELDS = [Field("position", "int"), Field("rm_id"), Field("name"), Field("branch"),
@@ -524,8 +518,9 @@ def review(ctx: typer.Context,
            end: Optional[str] = typer.Option(
                None, "--to", help="Last day of the period (default: today; in January without "
                                   "--from, 31 December of the previous year)."),
-           branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT) -> None:
-    """The year-end grade review proposal (seed §2.5, DOMAIN §8), with each RM's evidence.
+           branch: Optional[str] = BRANCH, rm: Optional[str] = RM, fmt: str = FORMAT,
+           encoding: Optional[str] = EncodingOption) -> None:
+    """The year-end grade review proposal, with each RM's evidence.
 
     The period defaults to the year to date (1 January to today; in January the whole
     previous year); --to alone starts it on 1 January of that year. The review is run within
@@ -544,19 +539,24 @@ def review(ctx: typer.Context,
     score, cohort_median, action (promote, demote, keep), proposed_grade, reason, then the
     components and sub-metrics of `report kpi`.
 
-    Example: vipcrm report review --from 2026-01-01 --to 2026-12-31
+    \b
+    Example:
+      vipcrm report review --branch SH01
     """
     from vipcrm.core.kpi import round1
     from vipcrm.store.reports import review_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm, whole_year=True)
+    ask = _ask(ctx, start, end, branch, rm, whole_year=True,
+               encoding=check_encoding(encoding, fmt))
     records, medians = _kpi(ask, review_report)
-    shown = ", ".join(f"{grade} {'-' if median is None else f'{round1(median):.1f}'}"
-                      for grade, median in medians.items())
-    ask.st.info(f"median score per grade: {shown or '-'}")
-    _show(ask, records, REVIEW_FIELDS, fmt, _title(ask, "Grade review", "职级评审"), totals=False,
-          caption=f"median score per grade: {shown or '-'}")
+    shown = Listing(Text("{grade} {median}", grade=Code("grade_code", grade),
+                         median="-" if median is None else f"{round1(median):.1f}")
+                    for grade, median in medians.items())
+    medians_line = Text("median score per grade: {medians}", medians=shown or "-")
+    ask.st.info(medians_line)
+    _show(ask, records, REVIEW_FIELDS, fmt, _title(ask, Text("Grade review")), totals=False,
+          caption=medians_line)
 
 
 # -----------------------------------------------------------------------------------------
@@ -571,8 +571,8 @@ COMPLETENESS_COUNTS = [Field("clients", "int", True), Field("avg_pct", "pct"),
 def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] = BRANCH,
                  rm: Optional[str] = RM,
                  by: str = typer.Option("tier", "--by", help="tier or rm: one row per each."),
-                 fmt: str = FORMAT) -> None:
-    """Profile completeness (DOMAIN §7) of the tiered clients on --to, per tier or per RM.
+                 fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
+    """Profile completeness of the tiered clients on --to, per tier or per RM.
 
     Each client's completeness is the weighted share of its filled profile fields
     (profile.weights.*; a risk level counts only while its assessment is valid). Per row:
@@ -584,16 +584,18 @@ def completeness(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[s
     JSON/CSV keys: tier | rm_id, name, clients, avg_pct, at_target, at_target_pct, band_0_20,
     band_20_40, band_40_60, band_60_80, band_80_100, most_missing (list).
 
-    Example: vipcrm report completeness --by rm --branch SH01
+    \b
+    Example:
+      vipcrm report completeness --by rm --branch SH01
     """
     from vipcrm.store.reports import COMPLETENESS_GROUPS, completeness_report
 
     fmt = check_format(fmt)
     by = _choice(by, COMPLETENESS_GROUPS, "--by")
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     records = completeness_report(ask.conn, ask.config, ask.end, ask.scope, by)
     _show(ask, records, [*GROUP_FIELDS[by], *COMPLETENESS_COUNTS], fmt,
-          _title(ask, "Profile completeness", "客户资料完整度", period=False),
+          _title(ask, Text("Profile completeness"), period=False),
           ratios={"at_target_pct": ("at_target", "clients")})
 
 
@@ -604,9 +606,9 @@ def _dims(text: str) -> list[str]:
     dims = [d.strip().lower() for d in text.split(",") if d.strip()]
     unknown = [d for d in dims if d not in DIMENSIONS]
     if unknown or not 1 <= len(dims) <= 3 or len(set(dims)) != len(dims):
-        raise typer.BadParameter(f"{text!r}; give one to three different dimensions of "
-                                 f"{', '.join(DIMENSIONS)}, e.g. tier,risk_level",
-                                 param_hint="--by")
+        raise BadArgument(Text("{value!r}; give one to three different dimensions of "
+                               "{dimensions}, e.g. tier,risk_level", value=text,
+                               dimensions=", ".join(DIMENSIONS)), "--by")
     return dims
 
 
@@ -615,8 +617,8 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
              rm: Optional[str] = RM,
              by: str = typer.Option("tier,risk_level", "--by",
                                     help="Two or three of: " + ", ".join(DIMENSIONS) + "."),
-             fmt: str = FORMAT) -> None:
-    """Multi-dimensional tiering (seed §1.1): clients and AUM on --to cross-tabulated by up to
+             fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
+    """Multi-dimensional tiering: clients and AUM on --to cross-tabulated by up to
     three dimensions, to pick target groups and their contact, service and sales strategy.
 
     Covers retail clients open on --to that hold a tier or assets (tier `none`: below gold).
@@ -630,18 +632,20 @@ def segments(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str] 
 
     JSON/CSV keys: the chosen dimensions, then clients, clients_pct, aum, aum_pct, avg_aum.
 
-    Example: vipcrm report segments --by tier,age_band,engagement
+    \b
+    Example:
+      vipcrm report segments --by tier,age_band,engagement
     """
     from vipcrm.store.reports import segments_report
 
     fmt = check_format(fmt)
     dims = _dims(by)
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     records = segments_report(ask.conn, ask.config, ask.end, ask.scope, dims)
     fields = [*(Field(d, "tier" if d == "tier" else "code") for d in dims),
               Field("clients", "int", True), Field("clients_pct", "pct"),
               Field("aum", "money", True), Field("aum_pct", "pct"), Field("avg_aum", "money")]
-    _show(ask, records, fields, fmt, _title(ask, "Segments", "多维客户分层", period=False),
+    _show(ask, records, fields, fmt, _title(ask, Text("Segments"), period=False),
           ratios={"clients_pct": ("clients", "clients"), "aum_pct": ("aum", "aum")})
 
 
@@ -655,7 +659,7 @@ def _corporate_fields() -> list[Field]:
     return [Field("rank", "int"), Field("client_id"), Field("name"), Field("score", "num"),
             Field("big", "bool"), Field("review", "code"), Field("score_change", "num"),
             Field("previous_rank", "int"), *(Field(f, "num") for f in CORPORATE_FACTORS),
-            Field("missing", "list"),
+            Field("missing", "list"), Field("strategy", family="strategy"),
             *(Field(f"{level}_{what}", "int") for level in VISIT_LEVELS
               for what in ("visits", "min")),
             Field("visits_short", "int", True)]
@@ -669,41 +673,48 @@ def corporates(ctx: typer.Context, end: Optional[str] = TO, branch: Optional[str
                                                        "year up to --to's)."),
                everyone: bool = typer.Option(False, "--all", help="Every rated client, not only "
                                                                  "the big-client list."),
-               fmt: str = FORMAT) -> None:
-    """The big-client list of a review year (DOMAIN §2) and the year's visits against the
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
+    """The big-client list of a review year and the year's visits against the
     minimums.
 
     From the stored rating (`vipcrm tier corporate`): rank, score, big, each factor's 0-100
     score and the missing metrics; review (entered, stayed, left) and score_change and
     previous_rank against the previous rated year; clients that left the list are listed too.
     Visits are the corporate contacts with a visit level (any outcome but no_answer) from
-    1 January of the year to --to, per level against corporate.visits.<level> (1/2/4 a year);
-    visits_short sums what a big client still lacks.
+    1 January of the year to --to, per level against corporate.visits.<level> (1/2/4 a year;
+    for a big client whose strategy is invest, corporate.strategy.invest_visits.<level>,
+    2/4/8); visits_short sums what a big client still lacks. strategy is the big client's
+    sales strategy in force (see `vipcrm tier corporate --help`).
 
     JSON/CSV keys: rank, client_id, name, score, big, review, score_change, previous_rank,
     contract_volume, unit_price, revenue, collection_rate, profit, quality_loss,
-    industry_influence, credit_rating, missing (list), leadership_visits, leadership_min,
+    industry_influence, credit_rating, missing (list), strategy, leadership_visits, leadership_min,
     technical_visits, technical_min, business_visits, business_min, visits_short.
 
-    Example: vipcrm report corporates --year 2026
+    \b
+    Example:
+      vipcrm report corporates --all
     """
     from vipcrm.store.reports import corporates_report, rated_years
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, None, end, branch, rm, period=False)
+    ask = _ask(ctx, None, end, branch, rm, period=False, encoding=check_encoding(encoding, fmt))
     years = [y for y in rated_years(ask.conn) if y <= ask.end.year]
     if year is None:
         if not years:
-            raise Refused("no corporate rating up to this year; import `corporates` metrics and "
-                          "run `vipcrm tier corporate` first")
+            raise Refused(Text("no corporate rating up to this year; import `corporates` metrics "
+                               "and run `vipcrm tier corporate` first"))
         year = years[-1]
     elif year not in rated_years(ask.conn):
-        raise Refused(f"review year {year} has not been rated; run `vipcrm tier corporate "
-                      f"--year {year}` first")
+        raise Refused(Text("review year {year} has not been rated; run `vipcrm tier corporate "
+                           "--year {year}` first", year=year))
     records, previous = corporates_report(ask.conn, ask.config, year, ask.end, ask.scope, everyone)
-    ask.st.info(f"review year {year}" + (f", compared with {previous}" if previous
-                                         else ", no earlier rated year to compare with"))
-    title = f"{'大客户' if ask.st.lang == 'zh' else 'Big clients'}  {year}"
+    if previous:
+        ask.st.info(Text("review year {year}, compared with {previous}", year=year,
+                         previous=previous))
+    else:
+        ask.st.info(Text("review year {year}, no earlier rated year to compare with", year=year))
+    title = f"{ask.st.say(Text('Big clients'))}  {year}"
     _show(ask, records, _corporate_fields(), fmt, title)
 
 
@@ -717,13 +728,17 @@ def dashboard(ctx: typer.Context,
               branch: Optional[str] = BRANCH) -> None:
     """One self-contained HTML page of charts for a branch manager.
 
-    Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier,
-    each RM's VIP time share against the target line, the sales funnel and profile
-    completeness per tier, drawn as inline SVG: no script, no network, opens anywhere. Numbers
-    are those of the reports of the same name (coverage without the task counts). The file is
-    owner-only and never written over the database or another database file.
+    Tier distribution (clients and AUM), the migration matrix of the period, coverage per tier
+    (a tier where nobody has been a whole cadence yet says so), each RM's VIP time share
+    against the target line (RMs under their branch), the sales funnel (each step's clients
+    and how many went on to the next) and profile completeness per tier, drawn as inline SVG:
+    no script, no network, opens anywhere; --lang zh draws it in Chinese. Numbers are those of
+    the reports of the same name (coverage without the task counts). The file is owner-only and
+    never written over the database or another database file.
 
-    Example: vipcrm report dashboard -o dashboard.html --branch BJ01
+    \b
+    Example:
+      vipcrm report dashboard -o dashboard.html --branch BJ01
     """
     from vipcrm.core.text import Text
     from vipcrm.formats.dashboard import render_dashboard
@@ -734,25 +749,28 @@ def dashboard(ctx: typer.Context,
         ask = _ask(ctx, start, end, branch, None)
         data = dashboard_data(ask.conn, ask.config, ask.start, ask.end, ask.scope)
         handle.write(render_dashboard(data, ask.st.lang))
-    ask.st.info(f"dashboard written to {output}")
+    ask.st.info(Text("dashboard written to {path}", path=output))
 
 
 # -----------------------------------------------------------------------------------------
 # 13. compliance
 
 COMPLIANCE_FIELDS = [Field("kind", "code"), Field("date"), Field("client_id"), Field("name"),
-                     Field("branch"), Field("rm_id"), Field("product_code"), Field("asset_class"),
+                     Field("branch"), Field("rm_id"), Field("product_code"),
+                     Field("asset_class", family="asset_class"),
                      Field("product_risk"), Field("client_risk"), Field("assessed_on"),
-                     Field("age", "int"), Field("channel"), Field("amount", "money"),
-                     Field("followup_id"), Field("override_reason"), Field("risk_warning_id"),
-                     Field("recording_id")]
+                     Field("age", "int"), Field("channel", family="channel"),
+                     Field("amount", "money"),
+                     Field("followup_id"), Field("override_reason", "prose"),
+                     Field("risk_warning_id"), Field("recording_id")]
 
 
 @report_app.command("compliance")
 def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
                branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
-               fmt: str = FORMAT) -> None:
-    """What a compliance review looks at (DOMAIN §5, NFRA Order 2025 No.7): one list, by kind.
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
+    """What a compliance review looks at (the suitability rules of NFRA Order 2025 No.7): one
+    list, by kind.
 
     override: the period's sales made with a suitability override (reason, risk-warning id).
     elderly_high_risk: the period's sales of R4-R5 (or unrated) products to clients aged
@@ -771,20 +789,24 @@ def compliance(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     name, branch, rm_id, product_code, asset_class, product_risk, client_risk, assessed_on, age,
     channel, amount, followup_id, override_reason, risk_warning_id, recording_id.
 
-    Example: vipcrm report compliance --from 2026-01-01 --branch BJ01 --format csv
+    \b
+    Example:
+      vipcrm report compliance --branch BJ01 --format csv
     """
     from vipcrm.core.tasks import cny
     from vipcrm.store.reports import COMPLIANCE_KINDS, compliance_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = compliance_report(ask.conn, ask.config, ask.start, ask.end, ask.scope)
-    counts = []
+    counts: list = []
     for kind in COMPLIANCE_KINDS:
         rows = [r for r in records if r["kind"] == kind]
-        counts.append(f"{kind} {len(rows)} ({cny(sum(r['amount'] or 0 for r in rows))} CNY)")
-    ask.st.info("; ".join(counts))
-    _show(ask, records, COMPLIANCE_FIELDS, fmt, _title(ask, "Compliance", "合规检查"),
+        counts += ["; "] if counts else []
+        counts.append(Text("{kind} {count} ({amount} CNY)", kind=Code("report", kind),
+                           count=len(rows), amount=cny(sum(r['amount'] or 0 for r in rows))))
+    ask.st.info(Joined(tuple(counts)))
+    _show(ask, records, COMPLIANCE_FIELDS, fmt, _title(ask, Text("Compliance")),
           totals=False, flag=lambda r: r["kind"] == "elderly_high_risk" and not r["recording_id"])
 
 
@@ -807,7 +829,7 @@ def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
                branch: Optional[str] = BRANCH, rm: Optional[str] = RM,
                details: bool = typer.Option(False, "--details",
                                             help="One row per maturity instead of per RM."),
-               fmt: str = FORMAT) -> None:
+               fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """Money maturing in the period and how much of it stayed: the retention rate.
 
     A maturity is a position of a counted asset class (aum.asset_classes) whose maturity date
@@ -827,18 +849,21 @@ def maturities(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[st
     retention_pct, pending; with --details: branch, rm_id, client_id, name, product_code,
     maturity_date, amount, reinvested, retention_pct, window_end, pending (bool). Money in CNY.
 
-    Example: vipcrm report maturities --from 2026-11-01 --branch BJ01 --details
+    \b
+    Example:
+      vipcrm report maturities --branch BJ01 --details
     """
     from vipcrm.store.reports import maturities_report
 
     fmt = check_format(fmt)
-    ask = _ask(ctx, start, end, branch, rm)
+    ask = _ask(ctx, start, end, branch, rm, encoding=check_encoding(encoding, fmt))
     records = maturities_report(ask.conn, ask.config, ask.start, ask.end, ask.scope, details)
     fields = MATURITY_DETAIL_FIELDS if details else MATURITY_FIELDS
     ratio = ("reinvested", "amount" if details else "matured")
-    _show(ask, records, fields, fmt, _title(ask, "Maturities", "到期资金留存"),
+    _show(ask, records, fields, fmt, _title(ask, Text("Maturities")),
           ratios={"retention_pct": ratio},
-          caption=f"retained: reinvested within {ask.config['plan.retention_days']} days")
+          caption=Text("retained: reinvested within {days} days",
+                       days=ask.config['plan.retention_days']))
 
 
 def register(app: typer.Typer) -> None:

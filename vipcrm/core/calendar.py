@@ -17,6 +17,9 @@ from typing import Iterable, Mapping
 
 import chinese_calendar
 
+from vipcrm.core.dates import EARLIEST, LATEST
+from vipcrm.core.text import Text
+
 ONE_DAY = dt.timedelta(days=1)
 
 # The public holiday periods that bring a `holiday` greeting task (DOMAIN §4).
@@ -37,6 +40,10 @@ FESTIVAL_BOUNDS = {
     "mid_autumn": ((9, 5), (10, 10)),
     "national_day": ((10, 1), (10, 1)),
 }
+# The years dates computed from the ones commands accept (core.dates) can reach with the longest
+# configured span (ten years). Another year is only asked about for a stored date such as a
+# contact of 0001-01-01: no schedule is to be had for it, so there is nothing to warn about.
+_PLANNABLE_YEARS = range(EARLIEST.year - 11, LATEST.year + 12)
 # The longest run of consecutive non-working days a walk may cross (Golden Week with its
 # weekends is 9); a longer run means broken override data, not a holiday.
 _MAX_RUN = 40
@@ -120,27 +127,31 @@ class WorkCalendar:
         if library_covers(year):
             return _library_year(year)
         if year not in self._imported_years:
-            self._estimated_years.add(year)
+            if year in _PLANNABLE_YEARS:
+                self._estimated_years.add(year)
             return _computed_year(year, True)
         # An imported schedule is the official one: keep only the statutory days computed,
         # not the library's guesses of bridging days off.
         return _computed_year(year, False)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Text]:
         """One warning naming every year whose calendar had to be computed."""
         if not self._estimated_years:
             return []
         years = ", ".join(str(y) for y in sorted(self._estimated_years))
         unknown = ", ".join(str(y) for y in sorted(self._estimated_years)
                             if not _computed_year(y, True).known)
-        beyond = (f"; for {unknown} no public holiday is known at all: weekdays are working days"
-                  if unknown else "")
-        return [
-            f"the official holiday schedule for {years} is not in the installed calendar data; "
-            "working days are computed (lunar holidays included, adjusted working days 调休 "
-            f"unknown{beyond}): import the State Council's schedule with `vipcrm import "
-            "calendar FILE` or update the chinesecalendar package"
-        ]
+        fix = Text("import the State Council's schedule with `vipcrm import calendar FILE` or "
+                   "update the chinesecalendar package")
+        if unknown:
+            return [Text("the official holiday schedule for {years} is not in the installed "
+                         "calendar data; working days are computed (lunar holidays included, "
+                         "adjusted working days 调休 unknown; for {unknown} no public holiday is "
+                         "known at all: weekdays are working days): {fix}", years=years,
+                         unknown=unknown, fix=fix)]
+        return [Text("the official holiday schedule for {years} is not in the installed calendar "
+                     "data; working days are computed (lunar holidays included, adjusted working "
+                     "days 调休 unknown): {fix}", years=years, fix=fix)]
 
     @property
     def estimated_years(self) -> frozenset[int]:
@@ -170,17 +181,18 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def on_or_before(self, day: dt.date) -> dt.date:
-        """`day` if it is a working day, else the previous working day."""
+        """`day` if it is a working day, else the previous working day (at most the first date
+        there is: a due date from a contact stored as 0001-01-01)."""
         for _ in range(_MAX_RUN):
-            if self.is_working_day(day):
+            if self.is_working_day(day) or day == dt.date.min:
                 return day
             day -= ONE_DAY
         return day
 
     def on_or_after(self, day: dt.date) -> dt.date:
-        """`day` if it is a working day, else the next working day."""
+        """`day` if it is a working day, else the next working day (at most the last date)."""
         for _ in range(_MAX_RUN):
-            if self.is_working_day(day):
+            if self.is_working_day(day) or day == dt.date.max:
                 return day
             day += ONE_DAY
         return day

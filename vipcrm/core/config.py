@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from vipcrm.core.text import Text, said
+
 TIERS = ("black_gold", "diamond", "premier_platinum", "platinum", "premier_gold", "gold")
 GRADES = ("senior", "l1", "l2", "l3", "l4", "trainee")
 ASSET_CLASSES = ("deposit", "wealth", "fund", "insurance", "bond", "metal", "custody", "loan", "credit")
 REASONS = (
     "risk_expiry", "id_expiry", "maturity", "nav_drop", "aum_outflow", "followup_due",
     "corporate_visit", "birthday", "anniversary", "holiday", "period_end", "cadence", "new_product",
+    "contact_birthday",
 )
 PROFILE_FIELDS = (
     "phone", "birth_date", "gender", "risk_level", "occupation", "marital_status", "family",
@@ -32,7 +35,7 @@ _CAPACITY = (50, 80, 120, 150, 200, 100)
 _EXPIRY = {
     "risk_expiry": -1, "id_expiry": -1, "maturity": 7, "nav_drop": 14, "aum_outflow": 30,
     "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
-    "period_end": 5, "cadence": -1, "new_product": 14,
+    "period_end": 5, "cadence": -1, "new_product": 14, "contact_birthday": 3,
 }
 # Days before a maturity its call window opens, per asset class (others: 7). A wealth product's
 # proceeds need two weeks' notice: the client picks the next product before the money is idle.
@@ -44,6 +47,9 @@ _PROFILE_WEIGHTS = {
     "marital_status": 7, "family": 7, "hobbies": 6, "product_preferences": 10,
     "wealth_source": 7, "preferred_channel": 5, "address": 5,
 }
+# The visit minimums of an `invest` big client (seed §3.4: more visits for good partners): twice
+# the ordinary ones.
+_INVEST_VISITS = {"leadership": 2, "technical": 4, "business": 8}
 _CORPORATE_WEIGHTS = {
     "contract_volume": 20, "unit_price": 10, "revenue": 20, "collection_rate": 15, "profit": 15,
     "quality_loss": 5, "industry_influence": 10, "credit_rating": 5,
@@ -66,25 +72,29 @@ def _int(low: int, high: int) -> Callable[[Any], int]:
     push a date past year 9999, a sum past 64 bits or a loop past any night's budget."""
     def parse(value: Any) -> int:
         if isinstance(value, bool):
-            raise ConfigError(f"expected a whole number {low} to {high}")
+            raise ConfigError(Text("expected a whole number {low} to {high}", low=low, high=high))
         if isinstance(value, str):
             value = value.strip().replace("_", "")
             digits = value[1:] if value[:1] == "-" else value
             if not (digits.isdigit() and digits.isascii()) or len(digits) > 18:
-                raise ConfigError(f"expected a whole number {low} to {high}, got {value[:20]!r}")
+                raise ConfigError(_not_whole(low, high, repr(value[:20])))
         if isinstance(value, float):
             if not value.is_integer():
-                raise ConfigError(f"expected a whole number {low} to {high}, got {value!r}")
+                raise ConfigError(_not_whole(low, high, repr(value)))
         try:
             number = int(value)
         except (TypeError, ValueError, OverflowError):
-            raise ConfigError(f"expected a whole number {low} to {high}, got {value!r}") from None
+            raise ConfigError(_not_whole(low, high, repr(value))) from None
         if not low <= number <= high:
-            raise ConfigError(f"expected a whole number {low} to {high}, got {number}")
+            raise ConfigError(_not_whole(low, high, number))
         return number
 
     parse.bounds = (low, high)  # type: ignore[attr-defined]
     return parse
+
+
+def _not_whole(low: int, high: int, got: Any) -> Text:
+    return Text("expected a whole number {low} to {high}, got {got}", low=low, high=high, got=got)
 
 
 _pct = _int(0, 100)
@@ -98,14 +108,15 @@ def _bool(value: Any) -> bool:
         return True
     if text in ("false", "no", "0", "n", "off"):
         return False
-    raise ConfigError(f"expected true or false, got {value!r}")
+    raise ConfigError(Text("expected true or false, got {value!r}", value=value))
 
 
 def _choice(*choices: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = str(value).strip()
         if text not in choices:
-            raise ConfigError(f"expected one of {', '.join(choices)}, got {text!r}")
+            raise ConfigError(Text("expected one of {choices}, got {value!r}",
+                                   choices=", ".join(choices), value=text))
         return text
 
     return parse
@@ -116,9 +127,8 @@ def _classes(value: Any) -> tuple[str, ...]:
     classes = tuple(str(item).strip() for item in items if str(item).strip())
     unknown = [c for c in classes if c not in ASSET_CLASSES]
     if unknown or not classes:
-        raise ConfigError(
-            f"expected a comma-separated list of {', '.join(ASSET_CLASSES)}, got {value!r}"
-        )
+        raise ConfigError(Text("expected a comma-separated list of {classes}, got {value!r}",
+                               classes=", ".join(ASSET_CLASSES), value=value))
     return classes
 
 
@@ -185,6 +195,7 @@ def _keys() -> list[Key]:
     for level, minimum in (("leadership", 1), ("technical", 2), ("business", 4)):
         keys.append(Key(f"corporate.visits.{level}", minimum, _int(0, 366), "§2",
                         f"{level} visits per big client per year"))
+    keys += _strategy_keys()
     keys += [
         Key("kpi.vip_time_target_pct", 70, _pct, "§8", "target share of RM time on VIP clients"),
     ]
@@ -210,7 +221,41 @@ def _keys() -> list[Key]:
         Key("import.positions_full_snapshot", True, _bool, "§1 §10",
             "nightly: a positions file is the whole bank's holdings on each of its dates, so "
             "every open position absent from it is closed"),
+        Key("outbox.encoding", "utf-8-sig", _choice("utf-8-sig", "utf-8", "gbk", "gb18030"), "§4",
+            "encoding of the nightly's CSV plan files: utf-8-sig (UTF-8 that Excel reads), "
+            "utf-8, gbk or gb18030"),
     ]
+    return keys
+
+
+def _strategy_keys() -> list[Key]:
+    """The rules of a big client's sales strategy (seed §3.4, core/strategy.py)."""
+    prefix = "corporate.strategy."
+    keys = [
+        Key(prefix + "volume_score", 70, _pct, "§2",
+            "contract_volume factor score (0-100 in the year's cohort) from which a big client's "
+            "volume is large (price_concession)"),
+        Key(prefix + "collection_pct", 95, _pct, "§2",
+            "collection rate (%) from which a big client pays well (price_concession)"),
+        Key(prefix + "price_score", 70, _pct, "§2",
+            "unit_price factor score (0-100 in the year's cohort) from which a big client's "
+            "price is high (loose_collection)"),
+        Key(prefix + "stable_years", 2, _int(1, 20), "§2",
+            "consecutive years on the big-client list, this one included, that make a client "
+            "stable (loose_collection)"),
+        Key(prefix + "invest_score", 80, _pct, "§2",
+            "rating score from which a big client is a good partner (invest)"),
+        Key(prefix + "invest_max_quality_loss", 0, _int(0, MAX_FLOOR_CNY), "§2",
+            "largest quality loss (CNY) of a good partner (invest); 0: none at all"),
+        Key(prefix + "commission_a_score", 80, _pct, "§2",
+            "rating score from which a big client's commission class is A"),
+        Key(prefix + "commission_b_score", 70, _pct, "§2",
+            "rating score from which a big client's commission class is B (other big clients: C)"),
+    ]
+    for level, minimum in _INVEST_VISITS.items():
+        keys.append(Key(f"{prefix}invest_visits.{level}", minimum, _int(0, 366), "§2",
+                        f"{level} visits per year of an invest client (never fewer than "
+                        f"corporate.visits.{level})"))
     return keys
 
 
@@ -219,8 +264,9 @@ KEYS: dict[str, Key] = {key.name: key for key in _keys()}
 
 # Keys of earlier versions, and what replaced them.
 RENAMED = {
-    "plan.maturity_lead_days": "one key per asset class, plan.maturity_lead.<class> "
-                               "(e.g. plan.maturity_lead.wealth)",
+    "plan.maturity_lead_days": Text("one key per asset class, {keys} (e.g. {example})",
+                                    keys="plan.maturity_lead.<class>",
+                                    example="plan.maturity_lead.wealth"),
 }
 
 
@@ -228,15 +274,15 @@ def parse_value(name: str, value: Any) -> Any:
     """The typed value of `name`, or ConfigError naming the valid keys."""
     key = KEYS.get(name)
     if key is None and name in RENAMED:
-        raise ConfigError(f"{name} was replaced by {RENAMED[name]}; set those instead")
+        raise ConfigError(Text("{key} was replaced by {keys}; set those instead", key=name,
+                               keys=RENAMED[name]))
     if key is None:
-        raise ConfigError(
-            f"unknown key {name!r}; valid keys: {', '.join(KEYS)} (see `vipcrm config show`)"
-        )
+        raise ConfigError(Text("unknown key {key!r}; valid keys: {keys} (see `vipcrm config "
+                               "show`)", key=name, keys=", ".join(KEYS)))
     try:
         return key.parse(value)
     except ConfigError as exc:
-        raise ConfigError(f"{name}: {exc}") from None
+        raise ConfigError(Text("{key}: {problem}", key=name, problem=said(exc))) from None
 
 
 def encode(value: Any) -> str:

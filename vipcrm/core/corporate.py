@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
 from vipcrm.core.config import CORPORATE_FACTORS
+from vipcrm.core.text import Text
 
 LOWER_IS_BETTER = frozenset({"quality_loss"})
 # Credit ratings map linearly from AAA (100) down to C (0).
@@ -79,7 +80,8 @@ def rate(cohort: Sequence[Metrics], weights: Mapping[str, int], threshold: int) 
     """Every client of the cohort, best score first (then client id)."""
     total = sum(weights[f] for f in CORPORATE_FACTORS)
     if total <= 0:
-        raise CorporateError("every corporate.weights.* is 0: set at least one weight above 0")
+        raise CorporateError(Text("every corporate.weights.* is 0: set at least one weight "
+                                  "above 0"))
     per_factor = {
         factor: normalise({m.client_id: raw_value(factor, m.values.get(factor)) for m in cohort},
                           factor in LOWER_IS_BETTER)

@@ -22,6 +22,7 @@ from vipcrm.core.calendar import ONE_DAY, WorkCalendar
 from vipcrm.core.suitability import (assessment_valid, needs_elderly_confirmation, product_risk,
                                      risk_number, suitable)
 from vipcrm.core.tasks import cny
+from vipcrm.core.text import Code, Text
 
 CHANNELS = ("phone", "sms", "visit", "event", "wechat", "email")
 OUTCOMES = ("reached", "no_answer", "declined", "callback")
@@ -75,7 +76,7 @@ class RiskProfile:
 
 
 def check_contact(contact: Contact, today: dt.date, *, corporate: bool,
-                  max_backdate_days: int | None = None) -> list[str]:
+                  max_backdate_days: int | None = None) -> list[Text]:
     """Problems with the entry itself, each a one-line message with the fix.
 
     `max_backdate_days` (followup.max_backdate_days) bounds how many calendar days before today
@@ -84,116 +85,136 @@ def check_contact(contact: Contact, today: dt.date, *, corporate: bool,
     """
     problems = []
     if contact.date > today:
-        problems.append(f"date {contact.date} is in the future; log contacts on or before today")
+        problems.append(Text("date {date} is in the future; log contacts on or before today",
+                             date=contact.date))
     elif max_backdate_days is not None and (today - contact.date).days > max_backdate_days:
-        problems.append(
-            f"date {contact.date} is {(today - contact.date).days} days before today; contacts "
-            f"are logged within {max_backdate_days} days (followup.max_backdate_days); older "
-            "contact history goes in with `vipcrm import followups`")
+        problems.append(Text(
+            "date {date} is {days} days before today; contacts are logged within {limit} days "
+            "(followup.max_backdate_days); older contact history goes in with `vipcrm import "
+            "followups`", date=contact.date, days=(today - contact.date).days,
+            limit=max_backdate_days))
     if contact.channel not in CHANNELS:
-        problems.append(f"channel {contact.channel!r}: use one of {', '.join(CHANNELS)}")
+        problems.append(_choose("channel", contact.channel, CHANNELS))
     if contact.outcome not in OUTCOMES:
-        problems.append(f"outcome {contact.outcome!r}: use one of {', '.join(OUTCOMES)}")
+        problems.append(_choose("outcome", contact.outcome, OUTCOMES))
     if contact.stage is not None and contact.stage not in STAGES:
-        problems.append(f"stage {contact.stage!r}: use one of {', '.join(STAGES)}")
+        problems.append(_choose("stage", contact.stage, STAGES))
     if contact.minutes is not None and not 0 <= contact.minutes <= DAY_MINUTES:
-        problems.append(f"minutes {contact.minutes}: give 0 to {DAY_MINUTES}")
+        problems.append(Text("minutes {minutes}: give 0 to {most}", minutes=contact.minutes,
+                             most=DAY_MINUTES))
     if contact.satisfaction is not None and not 1 <= contact.satisfaction <= 5:
-        problems.append(f"satisfaction {contact.satisfaction}: give 1 to 5")
+        problems.append(Text("satisfaction {value}: give 1 to 5", value=contact.satisfaction))
     if contact.next_date is not None and contact.next_date <= contact.date:
-        problems.append(f"next date {contact.next_date} must be after the contact's date "
-                        f"{contact.date}")
+        problems.append(Text("next date {next} must be after the contact's date {date}",
+                             next=contact.next_date, date=contact.date))
     if contact.amount is not None and contact.amount <= 0:
-        problems.append("amount must be positive")
+        problems.append(Text("amount must be positive"))
     elif contact.amount is not None and contact.amount > MAX_AMOUNT:
-        problems.append(f"amount is above the largest a contact records "
-                        f"({MAX_AMOUNT // 100:,} CNY); check the amount")
+        problems.append(Text("amount is above the largest a contact records ({most:,} CNY); "
+                             "check the amount", most=MAX_AMOUNT // 100))
     if contact.amount is not None and contact.product_code is None:
-        problems.append("an amount needs the product it was for (--product)")
+        problems.append(Text("an amount needs the product it was for (--product)"))
     if contact.outcome == "no_answer":
         # Nobody answered: there is nobody to rate the contact or to refer a friend.
         if contact.satisfaction is not None:
-            problems.append("a contact with no answer has no satisfaction; drop --satisfaction")
+            problems.append(Text("a contact with no answer has no satisfaction; drop "
+                                 "--satisfaction"))
         if contact.referral:
-            problems.append("a contact with no answer brings no referral; drop --referral")
+            problems.append(Text("a contact with no answer brings no referral; drop --referral"))
     if contact.stage == "sale":
         if contact.product_code is None or contact.amount is None:
-            problems.append("a sale needs --product and --amount")
+            problems.append(Text("a sale needs --product and --amount"))
         if contact.outcome != "reached":
-            problems.append("a sale is made with a client who was reached (--outcome reached)")
+            problems.append(Text("a sale is made with a client who was reached (--outcome "
+                                 "reached)"))
     else:
         if contact.override_reason is not None:
-            problems.append("--override-reason is for an unsuitable sale only (--stage sale)")
+            problems.append(Text("--override-reason is for an unsuitable sale only (--stage "
+                                 "sale)"))
         if contact.risk_warning_id is not None:
-            problems.append("--risk-warning-id is for an unsuitable sale only (--stage sale)")
+            problems.append(Text("--risk-warning-id is for an unsuitable sale only (--stage "
+                                 "sale)"))
         if contact.recording_id is not None:
-            problems.append("--recording-id is for a sale only (--stage sale)")
+            problems.append(Text("--recording-id is for a sale only (--stage sale)"))
     if contact.visit_level is not None:
         if contact.visit_level not in VISIT_LEVELS:
-            problems.append(f"level {contact.visit_level!r}: use one of {', '.join(VISIT_LEVELS)}")
+            problems.append(_choose("level", contact.visit_level, VISIT_LEVELS))
         elif not corporate:
-            problems.append("visit levels are for corporate clients only; drop --level")
+            problems.append(Text("visit levels are for corporate clients only; drop --level"))
         elif contact.channel != "visit":
-            problems.append("a visit level needs --channel visit")
+            problems.append(Text("a visit level needs --channel visit"))
     if contact.joint_rm_id is not None and contact.joint_rm_id == contact.rm_id:
-        problems.append("the joint RM must be another RM than the one logging the contact")
+        problems.append(Text("the joint RM must be another RM than the one logging the contact"))
     return problems
 
 
+def _choose(what: str, value: str | None, choices: tuple[str, ...]) -> Text:
+    """An unknown code: the field (`what`), the value and the codes to use."""
+    return Text("{what} {value!r}: use one of {choices}", what=Code("field", what), value=value,
+                choices=", ".join(choices))
+
+
 def unsuitability(client: RiskProfile, product_risk: str | None, day: dt.date,
-                  config: Mapping) -> str | None:
+                  config: Mapping) -> Text | None:
     """Why the product is not suitable for the client on `day`, or None when it is."""
     if suitable(client.risk_level, client.assessed_on, product_risk, day, config):
         return None
     if risk_number(client.risk_level, "C") is None:
-        return "the client has no risk assessment"
+        return Text("the client has no risk assessment")
     if not assessment_valid(client.assessed_on, day, config):
-        return (f"the client's risk assessment of {client.assessed_on or 'unknown date'} is not "
-                f"valid on {day}")
-    return f"product risk {product_risk or 'unknown (R5)'} is above the client's {client.risk_level}"
+        return Text("the client's risk assessment of {assessed} is not valid on {date}",
+                    assessed=client.assessed_on or Text("unknown date"), date=day)
+    return Text("product risk {risk} is above the client's {level}",
+                risk=product_risk or Text("unknown (R5)"), level=client.risk_level)
 
 
 def check_sale(contact: Contact, client: RiskProfile, product_risk_level: str | None,
                config: Mapping, *, asset_class: str | None = None,
-               min_amount: int | None = None) -> list[str]:
+               min_amount: int | None = None) -> list[Text]:
     """Compliance at sale (DOMAIN §5, issue point 3): problems that refuse the sale as entered.
     `asset_class` and `min_amount` (fen) are the product's."""
     problems = []
-    sale = f"sale of {contact.product_code} to {contact.client_id}"
+    sale = dict(product=contact.product_code, client=contact.client_id)
     why = unsuitability(client, product_risk_level, contact.date, config)
     overriding = contact.override_reason or contact.risk_warning_id
     if why and asset_class == NO_OVERRIDE_CLASS:
-        problems.append(f"unsuitable {sale}: {why}; a wealth product (理财) is never sold to a "
-                        "client it does not suit, override or not: reassess the client or choose "
-                        "a product within its level")
+        problems.append(Text("unsuitable sale of {product} to {client}: {why}; a wealth product "
+                             "(理财) is never sold to a client it does not suit, override or not: "
+                             "reassess the client or choose a product within its level",
+                             why=why, **sale))
     elif (why and risk_number(client.risk_level, "C") == LOWEST_LEVEL
           and product_risk(product_risk_level) > LOWEST_LEVEL):
-        problems.append(f"unsuitable {sale}: {why}; a C1 client is never sold above its level, "
-                        "override or not: choose an R1 product")
+        problems.append(Text("unsuitable sale of {product} to {client}: {why}; a C1 client is "
+                             "never sold above its level, override or not: choose an R1 product",
+                             why=why, **sale))
     elif why and not contact.override_reason:
-        problems.append(f"unsuitable {sale}: {why}; reassess the client or give --override-reason "
-                        "with the --risk-warning-id the client confirmed")
+        problems.append(Text("unsuitable sale of {product} to {client}: {why}; reassess the "
+                             "client or give --override-reason with the --risk-warning-id the "
+                             "client confirmed", why=why, **sale))
     elif why and not contact.risk_warning_id:
-        problems.append(f"an override of the unsuitable {sale} needs the risk warning the client "
-                        "confirmed; give its id with --risk-warning-id")
+        problems.append(Text("an override of the unsuitable sale of {product} to {client} needs "
+                             "the risk warning the client confirmed; give its id with "
+                             "--risk-warning-id", **sale))
     elif not why and overriding:
-        problems.append(f"{contact.product_code} is suitable for {contact.client_id}; drop "
-                        "--override-reason and --risk-warning-id (overrides are recorded for "
-                        "unsuitable sales only)")
+        problems.append(Text("{product} is suitable for {client}; drop --override-reason and "
+                             "--risk-warning-id (overrides are recorded for unsuitable sales "
+                             "only)", **sale))
     if needs_elderly_confirmation(client.birth_date, product_risk_level, contact.date, config):
-        age = "of unknown age" if client.birth_date is None else (
-            f"aged {config['suitability.elderly_age']} or over")
-        what = (f"client {contact.client_id} is {age} and {contact.product_code} is "
-                f"{product_risk_level or 'unrated (R5)'}")
+        age = Text("of unknown age") if client.birth_date is None else Text(
+            "aged {age} or over", age=config['suitability.elderly_age'])
+        what = Text("client {client} is {age} and {product} is {risk}", age=age,
+                    risk=product_risk_level or Text("unrated (R5)"), **sale)
         if not contact.recording_id:
-            problems.append(f"{what}: give the sale's dual-recording (双录) id with --recording-id")
+            problems.append(Text("{what}: give the sale's dual-recording (双录) id with "
+                                 "--recording-id", what=what))
         if contact.channel in UNRECORDED_CHANNELS:
-            problems.append(f"{what}: such a sale is not made by {contact.channel}; log the "
-                            "recorded meeting (--channel visit, event, wechat or email)")
+            problems.append(Text("{what}: such a sale is not made by {channel}; log the recorded "
+                                 "meeting (--channel visit, event, wechat or email)", what=what,
+                                 channel=Code("channel", contact.channel)))
     if min_amount and contact.amount is not None and contact.amount < min_amount:
-        problems.append(f"amount {cny(contact.amount)} CNY is below the minimum of "
-                        f"{contact.product_code}, {cny(min_amount)} CNY; give at least that "
-                        "with --amount")
+        problems.append(Text("amount {amount} CNY is below the minimum of {product}, {minimum} "
+                             "CNY; give at least that with --amount", amount=cny(contact.amount),
+                             product=contact.product_code, minimum=cny(min_amount)))
     return problems
 
 
@@ -218,17 +239,20 @@ def after_sale_dates(sale_date: dt.date, calendar: WorkCalendar | None = None) -
 
 
 def check_time(day: dt.date, today: dt.date, category: str, minutes: int,
-               day_total: int) -> list[str]:
+               day_total: int) -> list[Text]:
     """Non-client time of an RM (DOMAIN §8); `day_total` is what the RM's timesheet already
     holds for that day, all categories."""
     problems = []
     if day > today:
-        problems.append(f"date {day} is in the future; record time on or before today")
+        problems.append(Text("date {date} is in the future; record time on or before today",
+                             date=day))
     if category not in TIME_CATEGORIES:
-        problems.append(f"category {category!r}: use one of {', '.join(TIME_CATEGORIES)}")
+        problems.append(_choose("category", category, TIME_CATEGORIES))
     if not 1 <= minutes <= DAY_MINUTES:
-        problems.append(f"minutes {minutes}: give 1 to {DAY_MINUTES}")
+        problems.append(Text("minutes {minutes}: give 1 to {most}", minutes=minutes,
+                             most=DAY_MINUTES))
     elif day_total + minutes > DAY_MINUTES:
-        problems.append(f"the timesheet of {day} already holds {day_total} minutes; adding "
-                        f"{minutes} would pass the {DAY_MINUTES} minutes of a day")
+        problems.append(Text("the timesheet of {date} already holds {total} minutes; adding "
+                             "{minutes} would pass the {most} minutes of a day", date=day,
+                             total=day_total, minutes=minutes, most=DAY_MINUTES))
     return problems

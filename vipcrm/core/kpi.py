@@ -15,6 +15,7 @@ from typing import Mapping, NamedTuple, Sequence
 
 from vipcrm.core.assignment import effective_grade
 from vipcrm.core.config import GRADES
+from vipcrm.core.text import Text
 
 Number = int | Fraction
 
@@ -135,8 +136,8 @@ def scorecard(metrics: Mapping[str, Mapping[str, Number | None]], weights: Mappi
     whose weights are then spread over the components that were measured.
     """
     if sum(weights[c] for c in COMPONENTS) <= 0:
-        raise KpiError("the KPI weights (kpi.weights.*) sum to 0; give at least one a weight "
-                       "(vipcrm config set kpi.weights.results 50)")
+        raise KpiError(Text("the KPI weights (kpi.weights.*) sum to 0; give at least one a "
+                            "weight (vipcrm config set kpi.weights.results 50)"))
     groups: dict[str | None, list[str]] = {}
     for rm_id in metrics:
         groups.setdefault(cohorts[rm_id] if cohorts is not None else None, []).append(rm_id)

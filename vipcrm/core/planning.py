@@ -18,14 +18,16 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.profile import completeness
+from vipcrm.core.strategy import MEANING
 from vipcrm.core.suitability import assessment_expires, assessment_valid
 from vipcrm.core.tasks import (CHANNEL_STRENGTH, Client, Contact, DayContext, Task, aum_on, cny,
                                open_tasks)
+from vipcrm.core.text import Code, Listing, Text
 
 TIER_RANK = {tier: i for i, tier in enumerate(TIERS)}
 MISSING_SHOWN = 3
-AUM_POINT = "AUM "  # the talking point holding a balance; calendars leave it out
 NOTE_CHARS = 80
+PLANNED = "(planned)"  # the note of a contact `plan week` assumes on an earlier day
 
 
 class PlanLine(NamedTuple):
@@ -39,7 +41,7 @@ class PlanLine(NamedTuple):
     reasons: tuple[str, ...]
     due: dt.date
     overdue: bool
-    talking_points: tuple[str, ...]
+    talking_points: tuple[Text, ...]  # rendered in the user's language when shown
     tasks: tuple[Task, ...]
     household_id: str | None = None
     # The clients the line is for: the client alone, or the household's members seen at one
@@ -63,35 +65,47 @@ def order_key(line: PlanLine) -> tuple:
             line.client_id)
 
 
-def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tuple[str, ...]:
+def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tuple[Text, ...]:
     """Tier and AUM, risk level and validity, the tasks' facts (maturities, NAV moves, …), the
     top missing profile fields and the last contact's note."""
     day, config = ctx.day, ctx.config
     points = []
     if client.tier:
-        standing = client.tier.replace("_", " ").title() + " tier"  # black_gold -> Black Gold tier
+        standing = Text("{tier} tier", tier=Code("tier", client.tier))
     else:
-        standing = "big corporate" if client.big_corporate else "no tier"
+        standing = Text("big corporate") if client.big_corporate else Text("no tier")
     if client.watch:
-        standing += " (watch)"
+        standing += Text(" (watch)")
     points.append(standing)
-    points.append(f"{AUM_POINT}{cny(aum_on(client, day, config['aum.asset_classes']))}")
+    if client.strategy in MEANING:
+        points.append(Text("strategy {strategy}: {meaning}",
+                           strategy=Code("strategy", client.strategy),
+                           meaning=MEANING[client.strategy]))
+    # The balance in the parameter tasks.BALANCE names: calendars leave the sentence out.
+    aum = cny(aum_on(client, day, config["aum.asset_classes"]))
+    points.append(Text("AUM {amount}", amount=aum))
     if client.risk_level and client.risk_assessed_on:
         until = assessment_expires(client.risk_assessed_on, config)
-        state = "valid until" if assessment_valid(client.risk_assessed_on, day, config) else "expired"
-        points.append(f"risk {client.risk_level} {state} {until}")
+        if assessment_valid(client.risk_assessed_on, day, config):
+            points.append(Text("risk {level} valid until {date}", level=client.risk_level,
+                               date=until))
+        else:
+            points.append(Text("risk {level} expired {date}", level=client.risk_level,
+                               date=until))
     else:
-        points.append("no risk assessment")
+        points.append(Text("no risk assessment"))
     seen = set()
     for task in tasks:
         if task.detail and task.detail not in seen:
             seen.add(task.detail)
             points.append(task.detail)
-    profile = dict(client.profile, risk_level=client.risk_level,
-                   risk_assessed_on=client.risk_assessed_on)
-    missing = completeness(profile, day, config).top_missing(MISSING_SHOWN)
+    # The §7 fields describe a person; a company's file is its key people (contacts_corp).
+    missing = () if client.segment == "corporate" else completeness(
+        dict(client.profile, risk_level=client.risk_level,
+             risk_assessed_on=client.risk_assessed_on), day, config).top_missing(MISSING_SHOWN)
     if missing:
-        points.append("ask for: " + ", ".join(f.replace("_", " ") for f in missing))
+        points.append(Text("ask for: {fields}",
+                           fields=Listing(Code("field", f) for f in missing)))
     last = None
     for contact in client.contacts:
         if contact.day <= day:
@@ -100,10 +114,16 @@ def talking_points(client: Client, tasks: Sequence[Task], ctx: DayContext) -> tu
         note = (last.note or "").strip().replace("\n", " ")
         if len(note) > NOTE_CHARS:
             note = note[:NOTE_CHARS - 1] + "…"
-        points.append(f"last contact {last.day} {last.channel} {last.outcome}"
-                      + (f": {note}" if note else ""))
-    elif not any(point.startswith("never contacted") for point in points):
-        points.append("never contacted")
+        contact = Text("last contact {date} {channel} {outcome}", date=last.day,
+                       channel=Code("channel", last.channel),
+                       outcome=Code("outcome", last.outcome))
+        if note == PLANNED:  # said in the user's language (a note as typed is not)
+            contact += Text(": (planned)")
+        elif note:
+            contact += Text(": {note}", note=note)
+        points.append(contact)
+    elif not any(point.template.startswith("never contacted") for point in points):
+        points.append(Text("never contacted"))
     return tuple(points)
 
 
@@ -159,11 +179,14 @@ def with_talking_points(line: PlanLine, clients: Mapping[str, Client],
     if len(line.members) == 1:
         points = talking_points(clients[line.client_id], line.tasks, ctx)
     else:
+        # Ids and names are data, not sentences: they stay as they are in every language.
         names = [f"{m} {clients[m].name}" for m in line.members]
-        points = [f"household {line.household_id} visit: " + ", ".join(names)]
+        points = [Text("household {household} visit: {members}", household=line.household_id,
+                       members=Listing(names))]
         for member, name in zip(line.members, names):
             mine = [t for t in line.tasks if t.client_id == member]
-            points += [f"{name}:", *talking_points(clients[member], mine, ctx)]
+            points += [Text("{member}:", member=name),
+                       *talking_points(clients[member], mine, ctx)]
         points = tuple(points)
     return line._replace(talking_points=points)
 
@@ -208,7 +231,7 @@ def rm_days(clients: Sequence[Client], contexts: Sequence[DayContext], rm_id: st
 
 
 def _with_contact(client: Client, day: dt.date, channel: str) -> Client:
-    planned = Contact(day, "reached", channel=channel, note="(planned)",
+    planned = Contact(day, "reached", channel=channel, note=PLANNED,
                       followup_id=f"planned {day}")
     return dataclasses.replace(client, contacts=client.contacts + (planned,))
 
@@ -224,6 +247,12 @@ def week_days(start: dt.date, cal: WorkCalendar, include_non_working: bool) -> l
     """The working days among the seven days from `start` (every day with include_non_working)."""
     days = [start + dt.timedelta(days=i) for i in range(7)]
     return days if include_non_working else [d for d in days if cal.is_working_day(d)]
+
+
+def feeds_as_of(latest: Mapping[str, dt.date | None]) -> Listing:
+    """Each feed with the date of its latest data, for the data-as-of line (§10)."""
+    return Listing(Text("{feed} {date}", feed=Code("feed", feed), date=day or Text("none"))
+                   for feed, day in latest.items())
 
 
 def stale_feeds(latest: Mapping[str, dt.date | None], today: dt.date, cal: WorkCalendar,

@@ -39,6 +39,7 @@ class Dashboard:
     migration: list[dict]
     coverage: list[dict]
     timeshare: list[dict]
+    rm_branches: Mapping[str, str]  # rm_id -> the RM's branch, to group the time-share bars
     target_pct: int
     pipeline: list[dict]
     completeness: list[dict]

@@ -17,22 +17,27 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from vipcrm.core.aum import matured, position_value
 from vipcrm.core.calendar import ONE_DAY, WorkCalendar
 from vipcrm.core.config import TIERS
+from vipcrm.core.dates import shift
+from vipcrm.core.strategy import visit_minimum
 from vipcrm.core.suitability import assessment_expires, product_risk, suitable_limit
+from vipcrm.core.text import Code, Text
 
 CLASS_BY_REASON = {
     "risk_expiry": 1, "id_expiry": 1, "maturity": 1, "nav_drop": 1, "aum_outflow": 1,
     "followup_due": 1, "corporate_visit": 1, "birthday": 2, "anniversary": 2, "holiday": 2,
-    "period_end": 2, "cadence": 3, "new_product": 3,
+    "period_end": 2, "cadence": 3, "new_product": 3, "contact_birthday": 2,
 }
 # Done when the data they watch is renewed, never by a contact: a call does not renew an ID.
 DATA_REASONS = frozenset({"risk_expiry", "id_expiry"})
 # What a client who agreed to service contacts only still hears about (PIPL art. 24).
 SERVICE_REASONS = frozenset({"risk_expiry", "id_expiry", "maturity", "nav_drop", "followup_due"})
+# Only big corporate clients have these.
+CORPORATE_REASONS = frozenset({"corporate_visit", "contact_birthday"})
 CHANNEL_STRENGTH = {"visit": 3, "phone": 2, "sms": 1}
 KEY_TIERS = TIERS[:3]  # served by visits at key times
 LOWER_TIERS = TIERS[3:]  # platinum and below
@@ -158,6 +163,13 @@ class Product(NamedTuple):
     status: str = "on_sale"
 
 
+class KeyPerson(NamedTuple):
+    """A decision maker of a corporate client (the `contacts_corp` business file)."""
+    name: str
+    role: str | None
+    birth_date: dt.date
+
+
 @dataclass(frozen=True)
 class Client:
     client_id: str
@@ -169,6 +181,8 @@ class Client:
     rm_id: str | None = None
     pinned: bool = False
     big_corporate: bool = False
+    strategy: str | None = None  # a big corporate client's sales strategy (core.strategy)
+    key_people: tuple[KeyPerson, ...] = ()  # a big corporate client's decision makers
     consent: str = "all"
     closed_on: dt.date | None = None
     birth_date: dt.date | None = None
@@ -197,7 +211,7 @@ class Task(NamedTuple):
     expires: dt.date | None  # the last day it is open; None: never missed
     channel: str
     priority: int
-    detail: str = ""  # what the RM needs to know, for the talking points
+    detail: Text | None = None  # what the RM needs to know, for the talking points
     covers: str | None = None  # only a contact at this visit level completes it
     # DATA_REASONS: the day newer data replaced the date the task is for, and what the task is
     # from that day: done (renewed) or withdrawn (the date was corrected or cleared).
@@ -353,11 +367,11 @@ def allowed_reasons(client: Client, day: dt.date) -> frozenset[str]:
     if client.consent == "none":
         return frozenset()
     if client.segment == "corporate":
-        reasons = frozenset({"corporate_visit"}) if client.big_corporate else frozenset()
+        reasons = CORPORATE_REASONS if client.big_corporate else frozenset()
     elif client.tier in TIERS:
-        reasons = frozenset(CLASS_BY_REASON) - {"corporate_visit"}
+        reasons = frozenset(CLASS_BY_REASON) - CORPORATE_REASONS
     elif client.pinned:
-        reasons = frozenset(r for r, c in CLASS_BY_REASON.items() if c == 1) - {"corporate_visit"}
+        reasons = frozenset(r for r, c in CLASS_BY_REASON.items() if c == 1) - CORPORATE_REASONS
     else:
         reasons = frozenset()
     if client.consent == "service_only":
@@ -377,7 +391,7 @@ class _Builder:
         self._next_working: dt.date | None = None
 
     def add(self, reason: str, reference: str, window_start: dt.date, due: dt.date,
-            channel: str, detail: str = "", covers: str | None = None,
+            channel: str, detail: Text | None = None, covers: str | None = None,
             after: dt.date | None = None, closed_by: DataChange | None = None,
             forward: bool = False) -> None:
         """`after`: the day of the contact that asked for this one. Moving the due date back
@@ -457,7 +471,7 @@ def _id_expiry(b: _Builder) -> None:
         if e - _days(ID_WINDOW + _SLACK) > b.ctx.day:
             continue
         b.add("id_expiry", e.isoformat(), e - _days(ID_WINDOW), e - _days(ID_LEAD), "phone",
-              f"ID document expires {e}", closed_by=closed_by)
+              Text("ID document expires {date}", date=e), closed_by=closed_by)
 
 
 def cny(fen: int) -> str:
@@ -466,8 +480,9 @@ def cny(fen: int) -> str:
     return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
 
 
-# Opens the amount in a maturity's talking point; calendars drop what follows (no balances).
-AMOUNT_MARK = ", amount "
+# The parameter of a talking point's sentence that holds a balance: calendars, often synced
+# outside the bank, leave such a sentence out.
+BALANCE = "amount"
 
 
 def _maturity(b: _Builder) -> None:
@@ -486,9 +501,11 @@ def _maturity(b: _Builder) -> None:
             if balance <= 0:
                 continue
             name = product.name if product else holding.product_code
+            # The amount in a sentence of its own, a BALANCE that calendars leave out.
             b.add("maturity", f"{holding.product_code} {m}", m - _days(lead), m - ONE_DAY,
-                  "phone", f"matures {m}: {holding.product_code} {name}{AMOUNT_MARK}"
-                           f"{cny(balance)} CNY")
+                  "phone", Text("matures {date}: {product} {name}", date=m,
+                                product=holding.product_code, name=name)
+                  + Text(", amount {amount} CNY", amount=cny(balance)))
 
 
 def _nav_drop(b: _Builder) -> None:
@@ -499,7 +516,8 @@ def _nav_drop(b: _Builder) -> None:
             pct = 100 * (drop.high - drop.nav) / drop.high
             b.add("nav_drop", f"{holding.product_code} {drop.day:%Y-%m}", drop.day,
                   drop.day + _days(NAV_DUE), "phone",
-                  f"NAV {holding.product_code} -{pct:.1f}% from its {LOOKBACK}-day high on {drop.day}")
+                  Text("NAV {product} -{pct:.1f}% from its {days}-day high on {date}",
+                       product=holding.product_code, pct=pct, days=LOOKBACK, date=drop.day))
 
 
 def aum_on(client: Client, day: dt.date, classes: Sequence[str]) -> int:
@@ -581,9 +599,10 @@ def _aum_outflow(b: _Builder) -> None:
         days[this_month] = min(days.get(this_month, day), month_start(day))
     channel = "visit" if c.tier in KEY_TIERS else "phone"
     for month, d in sorted(days.items()):
-        detail = f"AUM fell {b.ctx.config['plan.outflow_pct']}%+ in {LOOKBACK} days by {d}"
+        detail = Text("AUM fell {pct}%+ in {days} days by {date}",
+                      pct=b.ctx.config['plan.outflow_pct'], days=LOOKBACK, date=d)
         if c.watch and month == f"{day:%Y-%m}":
-            detail = "tier under watch: AUM below its floor"
+            detail = Text("tier under watch: AUM below its floor")
         b.add("aum_outflow", month, d, d + _days(OUTFLOW_DUE), channel, detail)
 
 
@@ -595,14 +614,15 @@ def _followup_due(b: _Builder) -> None:
             break
         if contact.next_date is not None and horizon <= contact.next_date <= day + _days(_SLACK):
             b.add("followup_due", f"{contact.followup_id} next", contact.next_date,
-                  contact.next_date, "phone", f"follow-up set on {contact.day}",
+                  contact.next_date, "phone", Text("follow-up set on {date}", date=contact.day),
                   after=contact.day)
         if contact.stage == "sale" and contact.counts:
             for offset in AFTER_SALE:
                 n = contact.day + _days(offset)
                 if horizon <= n <= day + _days(_SLACK):
                     b.add("followup_due", f"{contact.followup_id} +{offset}", n, n, "phone",
-                          f"after-sale care (+{offset} days) for the sale of {contact.day}",
+                          Text("after-sale care (+{days} days) for the sale of {date}",
+                               days=offset, date=contact.day),
                           after=contact.day)
 
 
@@ -611,21 +631,19 @@ def _corporate_visit(b: _Builder) -> None:
     quarter = quarter_of(day)
     start, end = quarter_bounds(day.year, quarter)
     for level in CORPORATE_LEVELS:
-        per_year = b.ctx.config[f"corporate.visits.{level}"]
+        per_year = visit_minimum(level, b.client.strategy, b.ctx.config)
         needed = math.ceil(per_year * quarter / 4)
         done = sum(1 for c in b.client.contacts
                    if c.visit_level == level and c.counts and dt.date(day.year, 1, 1) <= c.day < start)
         if done < needed:
             b.add("corporate_visit", f"{level} {day.year}-Q{quarter}", start, end, "visit",
-                  f"{level} visit: {done} of {needed} due by {end}", covers=level)
+                  Text("{level} visit: {done} of {needed} due by {date}",
+                       level=Code("level", level), done=done, needed=needed, date=end),
+                  covers=level)
 
 
-def _celebration(b: _Builder, reason: str, original: dt.date | None, what: str) -> None:
-    if original is None:
-        return
-    key = b.client.tier in KEY_TIERS
-    lead = CELEBRATION_LEAD if key else 0
-    day = b.ctx.day
+def _celebrations(original: dt.date, day: dt.date, lead: int) -> Iterator[tuple[int, dt.date]]:
+    """(year, date) of the anniversaries of `original` whose window can matter on `day`."""
     # Only a celebration within weeks of the day matters: the year before or after only
     # around New Year.
     years = [day.year]
@@ -635,25 +653,50 @@ def _celebration(b: _Builder, reason: str, original: dt.date | None, what: str) 
         years.append(day.year + 1)
     for year in years:
         when = anniversary_in(original, year)
-        if abs((when - b.ctx.day).days) > lead + _SLACK:
-            continue
+        if abs((when - day).days) <= lead + _SLACK:
+            yield year, when
+
+
+def _celebration(b: _Builder, reason: str, original: dt.date | None, what: Text) -> None:
+    if original is None:
+        return
+    key = b.client.tier in KEY_TIERS
+    lead = CELEBRATION_LEAD if key else 0
+    for year, when in _celebrations(original, b.ctx.day, lead):
         b.add(reason, str(year), when - _days(lead), when, "visit" if key else "sms",
-              f"{what} on {when}")
+              Text("{what} on {date}", what=what, date=when))
 
 
 def _birthday(b: _Builder) -> None:
-    _celebration(b, "birthday", b.client.birth_date, "birthday")
+    _celebration(b, "birthday", b.client.birth_date, Text("birthday"))
 
 
 def _anniversary(b: _Builder) -> None:
-    _celebration(b, "anniversary", b.client.wedding_date, "wedding anniversary")
+    _celebration(b, "anniversary", b.client.wedding_date, Text("wedding anniversary"))
+
+
+def _contact_birthday(b: _Builder) -> None:
+    """A decision maker's birthday is key care of a big client: a visit in the three days
+    before, as for the top tiers' own clients. The talking point names the person and role,
+    never the phone."""
+    for person in b.client.key_people:
+        for year, when in _celebrations(person.birth_date, b.ctx.day, CELEBRATION_LEAD):
+            if person.role:
+                detail = Text("birthday of decision maker {name} ({role}) on {date}",
+                              name=person.name, role=person.role, date=when)
+            else:
+                detail = Text("birthday of decision maker {name} on {date}", name=person.name,
+                              date=when)
+            b.add("contact_birthday", f"{person.name} {year}", when - _days(CELEBRATION_LEAD),
+                  when, "visit", detail)
 
 
 def _holiday(b: _Builder) -> None:
     channel = "visit" if b.client.tier in KEY_TIERS else "sms"
     for window in b.ctx.holidays:
         b.add("holiday", window.start.isoformat(), window.window_start, window.due, channel,
-              f"{window.festival.replace('_', ' ')} holiday from {window.start}")
+              Text("{festival} holiday from {date}", festival=Code("festival", window.festival),
+                   date=window.start))
 
 
 PERIOD_OF_TIER = {"black_gold": "month", "diamond": "quarter", "premier_platinum": "quarter",
@@ -666,7 +709,8 @@ def _period_end(b: _Builder) -> None:
     for window in b.ctx.periods.get(kind, ()):
         channel = "phone" if kind == "year" and tier in LOWER_TIERS else "visit"
         b.add("period_end", window.reference, window.window_start, window.due, channel,
-              f"{kind} end {window.reference}")
+              Text("{period} end {reference}", period=Code("period", kind),
+                   reference=window.reference))
 
 
 def _cadence(b: _Builder) -> None:
@@ -680,20 +724,22 @@ def _cadence(b: _Builder) -> None:
             last = contact.day
     if last is not None:
         due = last + _days(cadence)
-        b.add("cadence", due.isoformat(), due - _days(CADENCE_WINDOW), due, "phone",
-              f"no contact since {last} ({cadence}-day cadence)")
+        # shift: a contact stored as 0001-01-01 opens its window at the calendar's start.
+        b.add("cadence", due.isoformat(), shift(due, -CADENCE_WINDOW), due, "phone",
+              Text("no contact since {date} ({days}-day cadence)", date=last, days=cadence))
     elif c.tier_since is not None:
         go_live = b.ctx.go_live
         if go_live is None or c.tier_since > go_live:
             b.add("cadence", c.tier_since.isoformat(), c.tier_since, c.tier_since, "phone",
-                  "never contacted since entering the tier")
+                  Text("never contacted since entering the tier"))
             return
         # In its tier at go-live: the bank's whole book would fall due on day one, so each
         # client gets its own day of the first cadence. Moved forward off a non-working day,
         # so go-live day itself holds only its own share.
         due = go_live + _days(go_live_offset(c.client_id, cadence))
         b.add("cadence", due.isoformat(), due, due, "phone",
-              f"never contacted: first call of the go-live round from {go_live}", forward=True)
+              Text("never contacted: first call of the go-live round from {date}", date=go_live),
+              forward=True)
 
 
 def go_live_offset(client_id: str, cadence: int) -> int:
@@ -740,14 +786,17 @@ def _new_product(b: _Builder) -> None:
             continue  # untargeted, or unsuitable: never proposed (§5)
         launch = product.launch_date
         b.add("new_product", product.product_code, launch, launch + _days(NEW_PRODUCT_DUE),
-              channel, f"new {product.asset_class}: {product.product_code} {product.name} "
-                       f"({product.risk_level or 'R5'})")
+              channel, Text("new {asset_class}: {product} {name} ({risk})",
+                            asset_class=Code("asset_class", product.asset_class),
+                            product=product.product_code, name=product.name,
+                            risk=product.risk_level or "R5"))
 
 
 _RULES = (
     ("risk_expiry", _risk_expiry), ("id_expiry", _id_expiry), ("maturity", _maturity),
     ("nav_drop", _nav_drop), ("aum_outflow", _aum_outflow), ("followup_due", _followup_due),
     ("corporate_visit", _corporate_visit), ("birthday", _birthday), ("anniversary", _anniversary),
+    ("contact_birthday", _contact_birthday),
     ("holiday", _holiday), ("period_end", _period_end), ("cadence", _cadence),
     ("new_product", _new_product),
 )

@@ -10,10 +10,11 @@ a large outflow, a client sliding under its floor (watch) and one rising into a 
 maturities and new launches in the coming days, a fund whose NAV just fell, clients who
 transact away from their home branch, birthdays this week, expiring risk assessments and IDs,
 a trainee who has not passed the exam, an RM who left, and RMs above and below the VIP-time
-target; households of couples and of parents with children sharing a branch, many with members
-on both sides of a tier floor, and stated product preferences for most retail clients. The
-households and preferences draw from a random stream of their own, so they leave every other
-figure of the bank as it was.
+target; companies with their key people (decision makers of this year's big clients with
+birthdays in the coming days) and share-of-wallet plans; households of couples and of parents
+with children sharing a branch, many with members on both sides of a tier floor, and stated
+product preferences for most retail clients. The households and preferences draw from a random
+stream of their own, so they leave every other figure of the bank as it was.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
-from vipcrm.core.config import GRADES, TIERS, Config
+from vipcrm.core.config import CORPORATE_FACTORS, GRADES, TIERS, Config
+from vipcrm.core.corporate import Metrics, rate
+from vipcrm.core.text import Listing, Text
 from vipcrm.demo import people
 from vipcrm.demo.catalogue import (DAY, HOLDABLE, MASS_HOLDABLE, MINUTES, NAV_DROP_PRODUCT,
                                    NAV_PARAMS, PRODUCTS, STAGE_NOTES, TERM_DAYS, last_working_day,
@@ -128,17 +131,21 @@ class Bank:
     rows: dict[str, Sequence[dict]]
     first_day: dt.date
     last_day: dt.date
-    highlights: dict[str, str]  # what to look at first: {what: client, RM or product}
+    highlights: dict[Text, str]  # what to look at first: {what: client, RM or product}
 
-    def describe(self) -> str:
+    def describe(self) -> list[Text]:
         clients = self.rows["clients"]
         corporate = sum(1 for c in clients if c["segment"] == "corporate")
         branches = sorted({rm["branch"] for rm in self.rows["rms"]})
-        return (f"Demo bank: {len(self.rows['rms'])} RMs at {', '.join(branches)}; "
-                f"{len(clients) - corporate} retail and {corporate} corporate clients; "
-                f"{len(self.rows['products'])} products; holdings from {self.first_day} "
-                f"to {self.last_day}\nTo look at: "
-                + ", ".join(f"{what} {key}" for what, key in self.highlights.items()))
+        return [Text("Demo bank: {rms} RMs at {branches}; {retail} retail and {corporate} "
+                     "corporate clients; {products} products; holdings from {start} to {end}",
+                     rms=len(self.rows["rms"]), branches=", ".join(branches),
+                     retail=len(clients) - corporate, corporate=corporate,
+                     products=len(self.rows["products"]), start=self.first_day,
+                     end=self.last_day),
+                Text("To look at: {highlights}", highlights=Listing(
+                    Text("{what} {key}", what=what, key=key)
+                    for what, key in self.highlights.items()))]
 
 
 def build_bank(today: dt.date, clients: int, seed: int, config: Config,
@@ -170,7 +177,7 @@ class _Builder:
         self.events: list[tuple[Client, dt.date, int]] = []  # scenario moves, as transactions
         self.launch_buys: dict[str, list[tuple[str, dt.date]]] = {}
         self.sales: list[tuple[Client, str, dt.date, int]] = []  # this week's launches
-        self.highlights: dict[str, str] = {"NAV drop": NAV_DROP_PRODUCT}
+        self.highlights: dict[Text, str] = {Text("NAV drop"): NAV_DROP_PRODUCT}
         # Households and preferences came later: their own stream keeps the rest of the bank.
         self.family_rng = random.Random(f"households-{seed}")
 
@@ -188,6 +195,7 @@ class _Builder:
         self._households()
         self._preferences()
         self.rows["clients"] = [self._client_row(c) for c in self.clients]
+        self._business_files()
         return Bank(self.rows, self.days[0], self.last, self.highlights)
 
     # -- dates --------------------------------------------------------------------------------
@@ -358,17 +366,17 @@ class _Builder:
         outflow = pick("premier_platinum")
         if outflow:
             outflow.aum = round(floor("premier_platinum") * 1.3)
-            self._plan_event("outflow", outflow, 12, round(outflow.aum * 0.75))
+            self._plan_event(Text("outflow"), outflow, 12, round(outflow.aum * 0.75))
         watch = pick("premier_gold")
         if watch and floor("platinum") * 0.9 >= floor("premier_gold"):
             watch.aum = round(floor("platinum") * 0.9)
-            self._plan_event("below its floor", watch, 25, round(floor("platinum") * 0.15))
+            self._plan_event(Text("below its floor"), watch, 25, round(floor("platinum") * 0.15))
         riser = pick("platinum")
         if riser:
             riser.aum = round(floor("platinum") * 1.5)
-            self._plan_event("rising", riser, 20, -round(floor("platinum") * 0.75))
+            self._plan_event(Text("rising"), riser, 20, -round(floor("platinum") * 0.75))
 
-    def _plan_event(self, name: str, client: Client, days_ago: int,
+    def _plan_event(self, name: Text, client: Client, days_ago: int,
                     before_minus_after: int) -> None:
         """Before the event the client held `before_minus_after` more (less, if negative)."""
         client.steady = True
@@ -431,7 +439,7 @@ class _Builder:
                     by_branch[branch].remove(member)
                     rows.append({"household_id": f"H{number:05d}", "client_id": member.client_id,
                                  "role": role})
-                self.highlights["household visit"] = f"H{number:05d}"
+                self.highlights[Text("household visit")] = f"H{number:05d}"
                 break
         for branch in BRANCHES:
             free = by_branch.get(branch, [])
@@ -461,8 +469,9 @@ class _Builder:
                 for member, role in family:
                     rows.append({"household_id": f"H{number:05d}", "client_id": member.client_id,
                                  "role": role})
-                if "household" not in self.highlights and len({m.tier for m, _ in family}) > 1:
-                    self.highlights["household"] = f"H{number:05d}"
+                if (Text("household") not in self.highlights
+                        and len({m.tier for m, _ in family}) > 1):
+                    self.highlights[Text("household")] = f"H{number:05d}"
         self.rows["households"] = rows
 
     def _partner(self, free: list[Client], fits: Callable[[Client], bool]) -> Client | None:
@@ -724,10 +733,10 @@ class _Builder:
                 rm = hire(branch, "trainee", exam_passed=False)
                 rm.grade = "l2"
                 team.append(rm)
-                self.highlights["l2 without the exam"] = rm.rm_id
+                self.highlights[Text("l2 without the exam")] = rm.rm_id
             if branch == "SH01":
                 team.append(hire(branch, "l3", active=False, left_on=today - 45 * DAY))
-                self.highlights["RM who left"] = team[-1].rm_id
+                self.highlights[Text("RM who left")] = team[-1].rm_id
             for rm in team[1:]:
                 rm.supervisor_id = team[0].rm_id
         self.rms[0].daily_capacity = 8  # black gold visits take longer
@@ -921,6 +930,98 @@ class _Builder:
                     "industry_influence": influence, "credit_rating": rating,
                 })
         self.rows["corporates"] = rows
+
+
+    # -- business files (seed §3.2) -----------------------------------------------------------
+
+    def _big_this_year(self) -> list[str]:
+        """This year's big clients, rated as `tier corporate` will rate them."""
+        year = self.today.year
+        cohort = [Metrics(row["client_id"], {
+            f: _ratio(row[f]) if f == "collection_rate" else row[f] for f in CORPORATE_FACTORS})
+            for row in self.rows["corporates"] if row["review_year"] == year]
+        weights = {f: self.config[f"corporate.weights.{f}"] for f in CORPORATE_FACTORS}
+        if not cohort or sum(weights.values()) <= 0:
+            return []
+        return [r.client_id for r in rate(cohort, weights, self.config["corporate.big_client_score"])
+                if r.big]
+
+    def _business_files(self) -> None:
+        """Each company's key people and its share-of-wallet plans of last year and this year.
+        The chairmen of this year's big clients have birthdays in the coming days (their RMs
+        greet them), so has one small company's (no task: not a big client), and one finance
+        director was born on 29 February."""
+        rng, today = self.rng, self.today
+        big = self._big_this_year()
+        persons, plans = [], []
+        corporates = [c for c in self.clients if c.segment == "corporate"]
+        small = next((c.client_id for c in corporates if c.client_id not in big), None)
+        for k, c in enumerate(corporates):
+            staff = []
+            for role, decides, share in KEY_ROLES:
+                if rng.random() >= share:
+                    continue
+                age = rng.randint(32, 64)
+                born = self._day_of_year(today.year - age) if rng.random() < 0.85 else None
+                staff.append({"client_id": c.client_id,
+                              "name": people_name(rng, {p["name"] for p in staff}),
+                              "role": role, "decision_maker": decides,
+                              "phone": self.phones.new() if rng.random() < 0.9 else None,
+                              "birth_date": born,
+                              "note": rng.choice(KEY_NOTES) if rng.random() < 0.4 else None})
+            chairman = staff[0]  # every company has one
+            if c.client_id in big:
+                days = 2 + 3 * big.index(c.client_id)
+                chairman["birth_date"] = _same_day_in(today.year - 55, today + days * DAY)
+            elif c.client_id == small:
+                chairman["birth_date"] = _same_day_in(today.year - 50, today + DAY)
+            if k == 1:
+                director = next((p for p in staff if p["role"] == "财务总监"), None)
+                if director is None:
+                    director = {"client_id": c.client_id, "name": people_name(
+                        rng, {p["name"] for p in staff}), "role": "财务总监",
+                        "decision_maker": True, "phone": self.phones.new(), "note": None}
+                    staff.append(director)
+                director["birth_date"] = dt.date(1972, 2, 29)
+            persons += staff
+            wallet = c.aum * rng.uniform(4, 12)
+            share = rng.uniform(0.08, 0.45)
+            owner = self.legacy_rm[c.client_id]
+            for year, growth in ((today.year - 1, rng.uniform(0.7, 0.95)), (today.year, 1.0)):
+                plans.append({
+                    "client_id": c.client_id, "year": year,
+                    # Whole ten thousands of yuan, as an RM estimates them.
+                    "wallet_total": int(round(wallet * growth, -6)),
+                    "our_amount": int(round(wallet * growth * share * growth, -6)),
+                    "products": "；".join(rng.sample(CORPORATE_PRODUCTS, rng.randint(1, 3))),
+                    "plan": rng.choice(CORPORATE_PLANS) if year == today.year else None,
+                    "owner": owner.rm_id if owner.active else None})
+        self.rows["contacts_corp"] = persons
+        self.rows["corporate_plans"] = plans
+
+
+# A company's key people: (role, decision maker, share of companies whose file names one).
+KEY_ROLES = (("董事长", True, 1.0), ("总经理", True, 0.6), ("财务总监", True, 0.8),
+             ("财务经理", False, 0.9), ("出纳", False, 0.3))
+KEY_NOTES = ("喜欢书法", "关注现金管理与代发工资", "每年一季度确定主办行", "偏好面谈，不接陌生来电",
+             "曾在我行办理国际结算", "重视融资成本")
+CORPORATE_PRODUCTS = ("代发工资", "现金管理", "国际结算", "票据贴现", "供应链融资", "对公理财",
+                      "企业年金")
+CORPORATE_PLANS = ("争取成为主结算行", "以代发工资带动员工个人业务", "推介现金管理，沉淀日均存款",
+                   "拓展供应链上下游客户", "提高结算份额，年底达到四成")
+
+
+def people_name(rng: random.Random, taken: set[str]) -> str:
+    """A person's name not yet used in the company (names key its people)."""
+    while True:
+        name = people.person_name(rng, rng.choice("MF"))
+        if name not in taken:
+            return name
+
+
+def _ratio(text: str | None) -> int | None:
+    """A ratio cell of the extract ("0.9500") as stored, in ten-thousandths."""
+    return None if text is None else round(float(text) * 10_000)
 
 
 def _transaction_row(i: int, found: tuple) -> dict:

@@ -19,6 +19,7 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from vipcrm.core.text import Text
 from vipcrm.formats.kinds import Kind
 
 SAMPLE_BYTES = 1 << 20
@@ -35,21 +36,23 @@ def detect_encoding(sample: bytes, path: Path) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileRefused(
-            f"{path.name}: saved as UTF-16 (Excel 'Unicode text'); save it as 'CSV UTF-8' "
-            "or 'CSV (comma delimited)' and import again"
-        )
+        raise FileRefused(Text(
+            "{file}: saved as UTF-16 (Excel 'Unicode text'); save it as 'CSV UTF-8' or 'CSV "
+            "(comma delimited)' and import again", file=path.name))
     utf8_error = _first_error(sample, "utf-8")
     if utf8_error is None:
         return "utf-8"
     if _first_error(sample, "gb18030") is None:
         return "gb18030"
     guess = _guess(sample)
-    hint = f" (it looks like {guess}; pass --encoding {guess} if that is right)" if guess else ""
-    raise FileRefused(
-        f"{path.name}: not UTF-8 or GB18030/GBK: undecodable byte at offset {utf8_error}{hint}; "
-        "save it as 'CSV UTF-8' and import again"
-    )
+    if guess:
+        raise FileRefused(Text(
+            "{file}: not UTF-8 or GB18030/GBK: undecodable byte at offset {offset} (it looks "
+            "like {guess}; pass --encoding {guess} if that is right); save it as 'CSV UTF-8' and "
+            "import again", file=path.name, offset=utf8_error, guess=guess))
+    raise FileRefused(Text(
+        "{file}: not UTF-8 or GB18030/GBK: undecodable byte at offset {offset}; save it as 'CSV "
+        "UTF-8' and import again", file=path.name, offset=utf8_error))
 
 
 def _first_error(sample: bytes, encoding: str) -> int | None:
@@ -134,14 +137,15 @@ class CsvSource:
                 text.readline()  # the header, read by open_csv
                 yield reader
             except csv.Error as exc:
-                raise FileRefused(f"{self.path.name}: line {reader.line_num + 1}: {exc}; "
-                                  "check the quotes") from None
+                raise FileRefused(Text("{file}: line {line}: {problem}; check the quotes",
+                                       file=self.path.name, line=reader.line_num + 1,
+                                       problem=str(exc))) from None
             except UnicodeDecodeError:
                 raise FileRefused(self._decode_problem()) from None
         if self.bytes_read == self.size:
             self.sha256 = self._hash.hexdigest()
 
-    def _decode_problem(self) -> str:
+    def _decode_problem(self) -> Text:
         """Find the first undecodable byte again, line by line, to name its offset."""
         decode = codecs.getdecoder(self.encoding)
         offset = 0
@@ -150,10 +154,13 @@ class CsvSource:
                 try:
                     decode(raw)
                 except UnicodeDecodeError as exc:
-                    return (f"{self.path.name}: undecodable byte at offset {offset + exc.start} "
-                            f"for encoding {self.encoding}; {_encoding_fix(raw, self.encoding)}")
+                    return Text("{file}: undecodable byte at offset {offset} for encoding "
+                                "{encoding}; {fix}", file=self.path.name,
+                                offset=offset + exc.start, encoding=self.encoding,
+                                fix=_encoding_fix(raw, self.encoding))
                 offset += len(raw)
-        return f"{self.path.name}: cannot be decoded as {self.encoding}; pass --encoding"
+        return Text("{file}: cannot be decoded as {encoding}; pass --encoding",
+                    file=self.path.name, encoding=self.encoding)
 
 
 class _Hashing(io.RawIOBase):
@@ -181,11 +188,11 @@ class _Hashing(io.RawIOBase):
         return n
 
 
-def _encoding_fix(raw: bytes, encoding: str) -> str:
+def _encoding_fix(raw: bytes, encoding: str) -> Text:
     # Detection reads only the start of the file: Chinese text may first appear further on.
     if encoding.startswith("utf") and _first_error(raw, "gb18030") is None:
-        return "this line reads as GB18030/GBK: import again with --encoding gb18030"
-    return "fix the file or pass --encoding"
+        return Text("this line reads as GB18030/GBK: import again with --encoding gb18030")
+    return Text("fix the file or pass --encoding")
 
 
 # The reader splits lines and finds quotes in the raw bytes, so an extract's encoding must read
@@ -202,20 +209,27 @@ def check_encoding(name: str) -> str:
     try:
         info = codecs.lookup(name)
     except (LookupError, ValueError):
-        raise FileRefused(f"unknown encoding {shown}; use {USEFUL_ENCODINGS}") from None
+        raise FileRefused(Text("unknown encoding {name}; use {useful}", name=shown,
+                               useful=USEFUL_ENCODINGS)) from None
     if not getattr(info, "_is_text_encoding", True):
-        raise FileRefused(f"--encoding {shown}: {info.name} is not a text encoding (it turns "
-                          f"bytes into bytes); use {USEFUL_ENCODINGS}")
+        raise FileRefused(Text("--encoding {name}: {codec} is not a text encoding (it turns "
+                               "bytes into bytes); use {useful}", name=shown, codec=info.name,
+                               useful=USEFUL_ENCODINGS))
     try:
         keeps_ascii = _ASCII_PROBE.encode("ascii").decode(info.name) == _ASCII_PROBE
     except (UnicodeError, ValueError):
         keeps_ascii = False
     if not keeps_ascii:
-        fix = (" (a UTF-16 or UTF-32 file is Excel's 'Unicode text': save it as 'CSV UTF-8')"
-               if info.name.startswith(("utf-16", "utf-32")) else "")
-        raise FileRefused(f"--encoding {shown}: {info.name} does not read plain ASCII bytes "
-                          f"(commas, quotes, line ends) as themselves, so a CSV extract cannot "
-                          f"be in it{fix}; use {USEFUL_ENCODINGS}")
+        if info.name.startswith(("utf-16", "utf-32")):
+            raise FileRefused(Text(
+                "--encoding {name}: {codec} does not read plain ASCII bytes (commas, quotes, line "
+                "ends) as themselves, so a CSV extract cannot be in it (a UTF-16 or UTF-32 file "
+                "is Excel's 'Unicode text': save it as 'CSV UTF-8'); use {useful}", name=shown,
+                codec=info.name, useful=USEFUL_ENCODINGS))
+        raise FileRefused(Text(
+            "--encoding {name}: {codec} does not read plain ASCII bytes (commas, quotes, line "
+            "ends) as themselves, so a CSV extract cannot be in it; use {useful}", name=shown,
+            codec=info.name, useful=USEFUL_ENCODINGS))
     return name
 
 
@@ -224,12 +238,13 @@ def open_csv(path: str | os.PathLike, encoding: str | None = None) -> CsvSource:
     if encoding is not None:
         encoding = check_encoding(encoding)
     if not path.is_file():
-        raise FileRefused(f"{path}: no such file; check the path")
+        raise FileRefused(Text("{path}: no such file; check the path", path=path))
     size = path.stat().st_size
     with open(path, "rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     if not sample.strip():
-        raise FileRefused(f"{path.name}: the file is empty; it needs a header line and rows")
+        raise FileRefused(Text("{file}: the file is empty; it needs a header line and rows",
+                               file=path.name))
     if encoding is None:
         encoding = detect_encoding(sample, path)
     # The header ends where `rows()` (universal newlines) starts reading: at \n, \r\n or a lone
@@ -238,11 +253,12 @@ def open_csv(path: str | os.PathLike, encoding: str | None = None) -> CsvSource:
     try:
         header_text = first_line.decode(encoding).lstrip("\ufeff").rstrip("\r\n")
     except UnicodeDecodeError as exc:
-        raise FileRefused(
-            f"{path.name}: undecodable byte at offset {exc.start} for encoding {encoding}"
-        ) from None
+        raise FileRefused(Text("{file}: undecodable byte at offset {offset} for encoding "
+                               "{encoding}", file=path.name, offset=exc.start,
+                               encoding=encoding)) from None
     if not header_text.strip():
-        raise FileRefused(f"{path.name}: the first line is blank; it must be the header")
+        raise FileRefused(Text("{file}: the first line is blank; it must be the header",
+                               file=path.name))
     delimiter = detect_delimiter(header_text)
     header = next(csv.reader([header_text], delimiter=delimiter))
     return CsvSource(path=path, encoding=encoding, delimiter=delimiter, header=header, size=size)
@@ -268,10 +284,9 @@ def map_header(kind: Kind, header: list[str], mapping: dict[str, str], file_name
             lookup[normalise_header(alias)] = column.name
     for theirs, ours in mapping.items():
         if ours not in kind.column_names:
-            raise FileRefused(
-                f"--map {theirs}={ours}: {ours!r} is not a column of {kind.name}; "
-                f"columns: {', '.join(kind.column_names)}"
-            )
+            raise FileRefused(Text("--map {theirs}={ours}: {ours!r} is not a column of {kind}; "
+                                   "columns: {columns}", theirs=theirs, ours=ours, kind=kind.name,
+                                   columns=", ".join(kind.column_names)))
         lookup[normalise_header(theirs)] = ours
     positions: dict[str, int] = {}
     ignored: list[str] = []
@@ -283,15 +298,15 @@ def map_header(kind: Kind, header: list[str], mapping: dict[str, str], file_name
                 ignored.append(raw.strip())
             continue
         if canonical in positions:
-            raise FileRefused(
-                f"{file_name}: columns {header[positions[canonical]]!r} and {raw!r} both mean "
-                f"{canonical}; remove one or rename it with --map"
-            )
+            raise FileRefused(Text("{file}: columns {first!r} and {second!r} both mean "
+                                   "{column}; remove one or rename it with --map",
+                                   file=file_name, first=header[positions[canonical]],
+                                   second=raw, column=canonical))
         positions[canonical] = index
     missing = [c.name for c in kind.columns if c.required and c.name not in positions]
     if missing:
-        raise FileRefused(
-            f"{file_name}: missing required column(s) {', '.join(missing)} for kind {kind.name}; "
-            f"add them or map yours with --map 'Your Header={missing[0]}'"
-        )
+        raise FileRefused(Text("{file}: missing required column(s) {columns} for kind {kind}; "
+                               "add them or map yours with --map 'Your Header={first}'",
+                               file=file_name, columns=", ".join(missing), kind=kind.name,
+                               first=missing[0]))
     return HeaderMap(positions, ignored)

@@ -7,12 +7,13 @@ of the same name, so the page opens in any browser, prints, and can be mailed as
 from __future__ import annotations
 
 from html import escape
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple
 
 from vipcrm.core.config import TIERS
 from vipcrm.core.followup import STAGES
+from vipcrm.core.planning import feeds_as_of
 from vipcrm.core.reports import BAND_KEYS, NONE, TIER_ORDER, Dashboard
-from vipcrm.formats.i18n import tier_name
+from vipcrm.formats.i18n import render, tier_name
 
 CHARTS = ("tiers", "migration", "coverage", "timeshare", "funnel", "completeness")
 
@@ -22,8 +23,15 @@ TIER_COLOURS = {
 }
 BAND_COLOURS = ("#d7301f", "#fc8d59", "#fdcc8a", "#a1d99b", "#31a354")
 GOOD, BAD, MUTED, INK, GRID = "#2e8b57", "#d7301f", "#8a8a8a", "#222222", "#e6e6e6"
-FONT = ("-apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', "
-        "'WenQuanYi Micro Hei', Arial, sans-serif")
+# Names of clients and RMs are Chinese in either language, so both stacks reach a CJK font;
+# Chinese pages put the CJK fonts first, so that digits and punctuation match the characters.
+CJK_FONTS = ("'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', "
+             "'Source Han Sans SC', 'WenQuanYi Micro Hei'")
+FONTS = {"en": f"-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, {CJK_FONTS}, "
+               "sans-serif",
+         "zh": f"{CJK_FONTS}, -apple-system, 'Segoe UI', sans-serif"}
+# A card's title and padding, in the chart's own units: about 44 px on a 640 px chart.
+CARD_EXTRA = 44 / 640
 
 TEXT = {
     "en": {
@@ -32,12 +40,16 @@ TEXT = {
         "migration": "Tier migration (start → end of period)", "from": "from", "to": "to",
         "coverage": "Coverage: reached within the tier's cadence",
         "timeshare": "VIP time share per RM", "target": "target",
-        "funnel": "Five-step sales funnel (clients reached)", "conversion": "to next",
+        "funnel": "Five-step sales funnel (clients reached, and how many went on)",
+        "went_on": "↓ {pct} went on to {stage} ({converted} of {clients})",
+        "none_reached": "↓ no client reached in this step",
+        "not_due": "no client due yet", "reached": "{clients} clients",
         "completeness": "Profile completeness per tier", "avg": "avg",
         "no_data": "no data for this period", "vip_clients": "VIP clients",
         "vip_aum": "VIP AUM", "coverage_tile": "coverage", "on_target": "RMs on VIP-time target",
         "sales": "sales", "never": "never reached", "upgrades": "up", "downgrades": "down",
         "entries": "in", "exits": "out", "change": "since start",
+        "feeds": {"positions": "positions", "transactions": "transactions"},
         "stages": {"plan": "plan", "assess": "assess", "sale": "sale",
                    "after_sale": "after-sale", "celebrate": "celebrate"},
         "bands": ("0-20%", "20-40%", "40-60%", "60-80%", "80-100%"),
@@ -47,16 +59,26 @@ TEXT = {
         "tiers": "客户分层", "clients": "客户数", "aum": "资产",
         "migration": "等级迁移(期初 → 期末)", "from": "期初", "to": "期末",
         "coverage": "覆盖率:联系周期内已联系", "timeshare": "客户经理VIP时间占比",
-        "target": "目标", "funnel": "五步销售流程(联系到的客户)", "conversion": "转化",
+        "target": "目标", "funnel": "五步销售流程(联系到的客户及进入下一步的客户)",
+        "went_on": "↓ {pct} 进入{stage}({converted}/{clients})",
+        "none_reached": "↓ 本步骤无已联系客户", "not_due": "尚无到期客户",
+        "reached": "{clients} 位客户",
         "completeness": "客户资料完整度", "avg": "平均", "no_data": "本期无数据",
         "vip_clients": "VIP客户", "vip_aum": "VIP资产", "coverage_tile": "覆盖率",
         "on_target": "VIP时间达标的客户经理", "sales": "销售额", "never": "从未联系",
         "upgrades": "升", "downgrades": "降", "entries": "进", "exits": "出", "change": "较期初",
+        "feeds": {"positions": "持仓", "transactions": "交易"},
         "stages": {"plan": "更新计划", "assess": "需求评估", "sale": "执行销售",
                    "after_sale": "售后跟进", "celebrate": "庆祝成功"},
         "bands": ("0-20%", "20-40%", "40-60%", "60-80%", "80-100%"),
     },
 }
+
+
+class Chart(NamedTuple):
+    svg: str
+    width: int  # of its viewBox
+    height: int
 
 
 def render_dashboard(data: Dashboard, lang: str = "en") -> str:
@@ -69,11 +91,14 @@ def render_dashboard(data: Dashboard, lang: str = "en") -> str:
     titles = {"tiers": t["tiers"], "migration": t["migration"], "coverage": t["coverage"],
               "timeshare": f"{t['timeshare']} ({t['target']} ≥ {data.target_pct}%)",
               "funnel": t["funnel"], "completeness": t["completeness"]}
-    cards = "\n".join(
-        f'<section class="card"><h2>{escape(titles[name])}</h2>{charts[name]}</section>'
-        for name in CHARTS)
-    as_of = ", ".join(f"{feed} {day or '-'}" for feed, day in data.data_as_of.items())
+    columns = "\n".join(
+        '<div class="column">' + "".join(
+            f'<section class="card"><h2>{escape(titles[name])}</h2>{charts[name].svg}</section>'
+            for name in names) + "</div>"
+        for names in columns_of({name: charts[name] for name in CHARTS}))
+    as_of = render(feeds_as_of(data.data_as_of), lang)
     scope = data.scope or t["bank"]
+    font = FONTS[lang]
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">
 <head>
@@ -81,7 +106,7 @@ def render_dashboard(data: Dashboard, lang: str = "en") -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(t['title'])} · {escape(scope)} · {data.start} – {data.end}</title>
 <style>
-body {{ font-family: {FONT}; color: {INK}; background: #f4f5f7; margin: 0; padding: 24px; }}
+body {{ font-family: {font}; color: {INK}; background: #f4f5f7; margin: 0; padding: 24px; }}
 header {{ display: flex; justify-content: space-between; align-items: baseline;
           flex-wrap: wrap; margin-bottom: 16px; }}
 h1 {{ font-size: 22px; margin: 0; }}
@@ -91,12 +116,17 @@ h1 {{ font-size: 22px; margin: 0; }}
          box-shadow: 0 1px 2px rgba(0,0,0,.08); }}
 .tile b {{ display: block; font-size: 22px; }}
 .tile span {{ color: {MUTED}; font-size: 12px; }}
-.grid {{ display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }}
+main {{ display: flex; gap: 16px; align-items: flex-start; }}
+.column {{ flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 16px; }}
+@media (max-width: 900px) {{
+  main {{ flex-direction: column; align-items: stretch; }}
+  .tiles {{ grid-template-columns: repeat(2, 1fr); }}
+}}
 .card {{ background: #fff; border-radius: 8px; padding: 12px 16px 16px;
          box-shadow: 0 1px 2px rgba(0,0,0,.08); }}
 .card h2 {{ font-size: 15px; margin: 0 0 8px; font-weight: 600; }}
 svg.chart {{ width: 100%; height: auto; display: block; }}
-svg text {{ font-family: {FONT}; }}
+svg text {{ font-family: {font}; }}
 </style>
 </head>
 <body>
@@ -105,12 +135,25 @@ svg text {{ font-family: {FONT}; }}
 <div class="meta">{escape(t['period'])} {data.start} – {data.end} · {escape(t['data'])}: {escape(as_of)}</div>
 </header>
 {_tiles(data, lang)}
-<main class="grid">
-{cards}
+<main>
+{columns}
 </main>
 </body>
 </html>
 """
+
+
+def columns_of(charts: dict[str, Chart]) -> tuple[list[str], list[str]]:
+    """The cards in two columns of about the same height, in their order, each card going to
+    the column that is shorter so far: a tall chart (the migration matrix, a bank's many RMs)
+    leaves no empty half page beside it, as rows of a grid would."""
+    columns: tuple[list[str], list[str]] = ([], [])
+    heights = [0.0, 0.0]
+    for name, chart in charts.items():
+        k = 0 if heights[0] <= heights[1] else 1
+        columns[k].append(name)
+        heights[k] += chart.height / chart.width + CARD_EXTRA
+    return columns
 
 
 # -----------------------------------------------------------------------------------------
@@ -137,10 +180,11 @@ def money_short(fen: int, lang: str) -> str:
     return f"{yuan:,.0f}"
 
 
-def _svg(name: str, width: int, height: int, body: Iterable[str], label: str) -> str:
-    return (f'<svg class="chart" id="chart-{name}" xmlns="http://www.w3.org/2000/svg" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
-            f'<title>{escape(label)}</title>' + "".join(body) + "</svg>")
+def _svg(name: str, width: int, height: float, body: Iterable[str], label: str) -> Chart:
+    height = round(height)
+    return Chart(f'<svg class="chart" id="chart-{name}" xmlns="http://www.w3.org/2000/svg" '
+                 f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
+                 f'<title>{escape(label)}</title>' + "".join(body) + "</svg>", width, height)
 
 
 def _text(x: float, y: float, text: str, *, size: int = 12, anchor: str = "start",
@@ -155,7 +199,7 @@ def _rect(x: float, y: float, w: float, h: float, fill: str, title: str = "") ->
             f'fill="{fill}" rx="2">{tip}</rect>')
 
 
-def _empty(name: str, lang: str) -> str:
+def _empty(name: str, lang: str) -> Chart:
     return _svg(name, 600, 80, [_text(300, 45, TEXT[lang]["no_data"], anchor="middle",
                                       fill=MUTED)], TEXT[lang]["no_data"])
 
@@ -191,7 +235,7 @@ def _tiles(data: Dashboard, lang: str) -> str:
 # -----------------------------------------------------------------------------------------
 # The charts
 
-def _tiers(data: Dashboard, lang: str) -> str:
+def _tiers(data: Dashboard, lang: str) -> Chart:
     t = TEXT[lang]
     rows = data.tiers
     if not any(r["clients"] for r in rows):
@@ -220,7 +264,7 @@ def _tiers(data: Dashboard, lang: str) -> str:
     return _svg("tiers", width, height, body, t["tiers"])
 
 
-def _migration(data: Dashboard, lang: str) -> str:
+def _migration(data: Dashboard, lang: str) -> Chart:
     t = TEXT[lang]
     rows = data.migration
     moved = sum(r["clients"] for r in rows)
@@ -273,13 +317,13 @@ def _migration(data: Dashboard, lang: str) -> str:
     return _svg("migration", width, height, body, t["migration"])
 
 
-def _coverage(data: Dashboard, lang: str) -> str:
+def _coverage(data: Dashboard, lang: str) -> Chart:
     t = TEXT[lang]
     rows = [r for r in data.coverage if r["clients"]]
     if not rows:
         return _empty("coverage", lang)
-    width, label_w, row_h, top = 640, 130, 32, 16
-    bar_w = width - label_w - 170
+    width, label_w, row_h, top = 640, 130, 34, 16
+    bar_w = width - label_w - 150
     height = top + row_h * len(rows) + 24
     body = []
     for k in (0, 50, 100):
@@ -290,80 +334,112 @@ def _coverage(data: Dashboard, lang: str) -> str:
         y = top + i * row_h
         name = tier_name(r["tier"], lang)
         pct = r["coverage_pct"]
-        body.append(_text(label_w - 8, y + 17, name, anchor="end"))
-        body.append(_rect(label_w, y + 5, bar_w, row_h - 12, "#f0f0f0"))
-        if pct is not None:
-            body.append(_rect(label_w, y + 5, bar_w * pct / 100, row_h - 12,
+        body.append(_text(label_w - 8, y + 18, name, anchor="end"))
+        body.append(_rect(label_w, y + 6, bar_w, row_h - 12, "#f0f0f0"))
+        if r["eligible"]:
+            body.append(_rect(label_w, y + 6, bar_w * pct / 100, row_h - 12,
                               TIER_COLOURS[r["tier"]], f"{name}: {pct:.1f}%"))
-        shown = "–" if pct is None else f"{pct:.1f}%"
-        body.append(_text(label_w + bar_w + 8, y + 17,
-                          f"{shown}  {r['covered']}/{r['eligible']} · {t['never']} "
-                          f"{r['never_contacted']}", size=11))
+            body.append(_text(label_w + bar_w + 8, y + 14,
+                              f"{pct:.1f}%  {r['covered']:,}/{r['eligible']:,}", size=11))
+        else:  # nobody has been in the tier a whole cadence: coverage is not measured yet
+            body.append(_text(label_w + 8, y + 18, t["not_due"], size=11, fill=MUTED))
+        body.append(_text(label_w + bar_w + 8, y + 27,
+                          f"{t['never']} {r['never_contacted']:,}", size=10, fill=MUTED))
     return _svg("coverage", width, height, body, t["coverage"])
 
 
-def _timeshare(data: Dashboard, lang: str) -> str:
+def _timeshare(data: Dashboard, lang: str) -> Chart:
+    """One bar per RM, grouped under its branch; the values stand in a column of their own
+    right of 100%, so neither a bar's end nor the target line runs through them, and the
+    target's label sits above the first bar."""
     t = TEXT[lang]
-    rows = data.timeshare
-    if not rows:
+    if not data.timeshare:
         return _empty("timeshare", lang)
-    width, label_w, row_h, top = 640, 150, 22, 20
-    bar_w = width - label_w - 70
-    height = top + row_h * len(rows) + 26
+    groups: dict[str, list[dict]] = {}
+    for r in sorted(data.timeshare,
+                    key=lambda r: (data.rm_branches.get(r["rm_id"]) or "", r["rm_id"])):
+        groups.setdefault(data.rm_branches.get(r["rm_id"]) or "–", []).append(r)
+    width, label_w, row_h, gap, top = 640, 176, 20, 10, 24  # branch codes left of label_w
+    bar_w = width - label_w - 64
+    rows = len(data.timeshare)
+    bottom = top + row_h * rows + gap * (len(groups) - 1)
+    height = bottom + 22
     body = []
     for k in (0, 25, 50, 75, 100):
         x = label_w + bar_w * k / 100
-        body.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 20}" stroke="{GRID}"/>')
+        body.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{bottom}" stroke="{GRID}"/>')
         body.append(_text(x, height - 6, f"{k}%", size=10, anchor="middle", fill=MUTED))
-    for i, r in enumerate(rows):
-        y = top + i * row_h
-        pct = r["vip_share_pct"]
-        body.append(_text(label_w - 8, y + 14, f"{r['rm_id']} {r['name']}", anchor="end", size=11))
-        if pct is not None:
-            colour = GOOD if r["on_target"] else BAD
-            body.append(_rect(label_w, y + 3, bar_w * pct / 100, row_h - 7, colour,
-                              f"{r['rm_id']}: {pct:.1f}% ({r['vip_minutes']}/{r['total_minutes']} min)"))
-        body.append(_text(label_w + bar_w * (pct or 0) / 100 + 4, y + 14,
-                          "–" if pct is None else f"{pct:.1f}%", size=10))
+    y = top
+    for n, (branch, members) in enumerate(groups.items()):
+        if n:
+            body.append(f'<line x1="0" y1="{y - gap / 2}" x2="{width}" y2="{y - gap / 2}" '
+                        f'stroke="{GRID}"/>')
+        body.append(_text(4, y + row_h * len(members) / 2 + 4, branch, size=12, weight="bold",
+                          fill=MUTED))
+        for r in members:
+            pct = r["vip_share_pct"]
+            body.append(_text(label_w - 8, y + 14, f"{r['rm_id']} {r['name']}", anchor="end",
+                              size=11))
+            if pct is not None:
+                colour = GOOD if r["on_target"] else BAD
+                body.append(_rect(label_w, y + 3, bar_w * pct / 100, row_h - 6, colour,
+                                  f"{branch} {r['rm_id']}: {pct:.1f}% "
+                                  f"({r['vip_minutes']}/{r['total_minutes']} min)"))
+            body.append(_text(label_w + bar_w + 8, y + 14, "–" if pct is None else f"{pct:.1f}%",
+                              size=10, fill=INK if pct is not None else MUTED))
+            y += row_h
+        y += gap
     x = label_w + bar_w * data.target_pct / 100
-    body.append(f'<line id="target-line" x1="{x}" y1="{top - 8}" x2="{x}" y2="{height - 20}" '
+    body.append(f'<line id="target-line" x1="{x}" y1="{top - 6}" x2="{x}" y2="{bottom}" '
                 f'stroke="{INK}" stroke-width="2" stroke-dasharray="6 4"/>')
-    body.append(_text(x + 4, top - 8, f"{t['target']} {data.target_pct}%", size=11,
+    body.append(_text(x, top - 10, f"{t['target']} {data.target_pct}%", size=11, anchor="middle",
                       weight="bold"))
     return _svg("timeshare", width, height, body, t["timeshare"])
 
 
-def _funnel(data: Dashboard, lang: str) -> str:
+def _funnel(data: Dashboard, lang: str) -> Chart:
+    """Each step's clients as a bar about one axis, and between two steps a band as wide as
+    the clients who went on to the next (converted): the figures of `report pipeline`."""
     t = TEXT[lang]
     rows = {r["stage"]: r for r in data.pipeline}
     if not any(r["contacts"] for r in rows.values()):
         return _empty("funnel", lang)
-    width, row_h, top = 640, 46, 10
-    height = top + row_h * len(STAGES) + 10
-    centre, widest = width / 2 - 40, width - 260
+    width, label_w, area, bar_h, gap, top = 640, 92, 210, 26, 30, 6
+    centre, text_x = label_w + area / 2, label_w + area + 14
+    height = top + bar_h * len(STAGES) + gap * (len(STAGES) - 1) + 6
     most = max(r["clients"] for r in rows.values()) or 1
     colours = ("#9ecae1", "#6baed6", "#3182bd", "#08519c", "#c9962a")
     body = []
     for i, stage in enumerate(STAGES):
         r = rows[stage]
-        y = top + i * row_h
-        w = max(widest * r["clients"] / most, 2)
+        y = top + i * (bar_h + gap)
         label = t["stages"][stage]
-        body.append(_rect(centre - w / 2, y, w, row_h - 14, colours[i],
+        w = area * r["clients"] / most
+        body.append(_text(label_w - 8, y + bar_h / 2 + 5, label, anchor="end", size=12,
+                          weight="bold"))
+        body.append(_rect(centre - w / 2, y, w, bar_h, colours[i],
                           f"{label}: {r['clients']} / {r['contacts']}"))
-        text = f"{label} {r['clients']:,}"
+        figure = t["reached"].format(clients=f"{r['clients']:,}")
         if stage == "sale":
-            text += f" · {money_short(r['amount'], lang)}"
-        body.append(_text(centre, y + (row_h - 14) / 2 + 5, text, anchor="middle", size=12,
-                          fill="#ffffff" if i >= 2 and w > 120 else INK, weight="bold"))
-        if r["conversion_pct"] is not None:
-            body.append(_text(width - 120, y + row_h - 8,
-                              f"↓ {t['conversion']} {r['conversion_pct']:.1f}%", size=11,
-                              fill=MUTED))
+            figure += f" · {money_short(r['amount'], lang)}"
+        body.append(_text(text_x, y + bar_h / 2 + 5, figure, size=12, weight="bold"))
+        if i + 1 == len(STAGES):
+            break
+        flow = area * (r["converted"] or 0) / most
+        body.append(f'<rect x="{centre - flow / 2:.1f}" y="{y + bar_h}" width="{flow:.1f}" '
+                    f'height="{gap}" fill="{colours[i + 1]}" opacity="0.45"/>')
+        if r["conversion_pct"] is None:
+            said = t["none_reached"]
+        else:
+            said = t["went_on"].format(pct=f"{r['conversion_pct']:.1f}%",
+                                       stage=t["stages"][STAGES[i + 1]],
+                                       converted=f"{r['converted']:,}",
+                                       clients=f"{r['clients']:,}")
+        body.append(_text(text_x, y + bar_h + gap / 2 + 4, said, size=11, fill=MUTED))
     return _svg("funnel", width, height, body, t["funnel"])
 
 
-def _completeness(data: Dashboard, lang: str) -> str:
+def _completeness(data: Dashboard, lang: str) -> Chart:
     t = TEXT[lang]
     rows = [r for r in data.completeness if r["clients"]]
     if not rows:
@@ -391,7 +467,3 @@ def _completeness(data: Dashboard, lang: str) -> str:
                       f"{sum(r['at_target'] for r in rows):,} / "
                       f"{sum(r['clients'] for r in rows):,} {t['clients']}", size=11, fill=MUTED))
     return _svg("completeness", width, height, body, t["completeness"])
-
-
-def chart_ids() -> Sequence[str]:
-    return [f"chart-{name}" for name in CHARTS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from vipcrm.core.text import Code, Joined, Text
+from vipcrm.core.text import Code, Joined, Listing, Text
 from vipcrm.formats.zh import SENTENCES, WORDS
 
 TIER_NAMES = {
@@ -22,7 +22,7 @@ HEADERS_ZH = {
     "client_id": "客户号", "name": "姓名", "tier": "等级", "status": "状态", "basis_aum": "定级资产",
     "aum": "资产", "since": "起始日", "branch": "网点", "rm_id": "客户经理", "grade": "职级",
     "grade_gap": "职级不足", "pinned": "锁定", "reason": "原因", "plan_date": "计划日",
-    "channel": "渠道", "priority": "优先级", "reasons": "事由", "due": "到期", "overdue": "逾期",
+    "channel": "渠道", "priority": "优先级", "reasons": "事由", "due": "截止日", "overdue": "逾期",
     "talking_points": "沟通要点", "clients": "客户数", "key": "参数", "value": "值",
     "default": "默认值", "kind": "类型", "read": "读取", "inserted": "新增", "updated": "更新",
     "unchanged": "未变", "rejected": "拒绝", "closed": "已结清", "vip_minutes": "VIP分钟",
@@ -60,6 +60,12 @@ HEADERS_ZH.update({
     "leadership_visits": "高层拜访", "leadership_min": "高层最低", "technical_visits": "技术拜访",
     "technical_min": "技术最低", "business_visits": "商务拜访", "business_min": "商务最低",
     "visits_short": "拜访欠缺", "pinned": "锁定",
+    "strategy": "销售策略", "derived_strategy": "规则策略", "commission": "提成类别",
+    "meets": "符合规则", "overridden": "手工设定",
+    # A big client's business file (client show).
+    "role": "职务", "decision_maker": "决策人", "product": "产品", "source": "来源",
+    "year": "年度", "wallet_total": "客户业务总量", "our_amount": "我行业务量", "owner": "负责人",
+    "products": "计划产品", "plan": "业务计划",
     # Profile fields (DOMAIN §7).
     "phone": "手机号", "birth_date": "出生日期", "gender": "性别", "occupation": "职业",
     "marital_status": "婚姻状况", "family": "家庭情况", "hobbies": "兴趣爱好",
@@ -67,6 +73,12 @@ HEADERS_ZH.update({
     "address": "地址",
     "new": "新进", "new_watch": "新增关注", "recovered": "恢复", "to_tier": "新等级",
     "as_of": "数据日", "review_year": "评审年度", "reason_detail": "说明",
+    # The rest of the client's profile (client show) and the fields named in messages.
+    "email": "邮箱", "id_number": "证件号码", "id_expiry": "证件到期日",
+    "risk_assessed_on": "风险测评日期", "wedding_date": "结婚纪念日", "contact_consent": "营销同意",
+    "opened_on": "开户日期", "closed_on": "销户日期", "segment": "客户类型", "level": "拜访级别",
+    "category": "类别", "balance": "余额", "in_aum": "计入资产", "detail": "说明",
+    "created_on": "登记日", "next_date": "下次日期",
     # Compliance and maturities reports.
     "product_code": "产品代码", "asset_class": "资产类别", "product_risk": "产品风险",
     "client_risk": "客户风险", "assessed_on": "测评日期", "age": "年龄", "followup_id": "记录号",
@@ -75,17 +87,10 @@ HEADERS_ZH.update({
     "retention_pct": "留存率%", "pending": "观察期未满", "maturity_date": "到期日",
     "window_end": "观察截止",
     # Households and stated preferences.
-    "household_id": "家庭编号", "members": "家庭成员", "role": "家庭角色", "counted": "计入家庭资产",
+    "household_id": "家庭编号", "members": "家庭成员", "household_role": "家庭角色", "counted": "计入家庭资产",
     "dimension": "偏好类别", "preference": "偏好", "pref_protection": "收益类型偏好",
     "pref_term_months": "期限偏好(月)", "pref_yield_band": "收益率偏好",
 })
-
-MESSAGES_ZH = {
-    "Error": "错误",
-    "Warning": "警告",
-    "Total": "合计",
-}
-
 
 def default_lang() -> str:
     lang = os.environ.get("VIPCRM_LANG")
@@ -109,19 +114,29 @@ def header(key: str, lang: str) -> str:
     return key.replace("_", " ")
 
 
-def message(text: str, lang: str) -> str:
-    return MESSAGES_ZH.get(text, text) if lang == "zh" else text
+# Families read as the code itself in English, where a sentence explains with the codes a
+# user types (`assign explain`, the profile fields of `client show`), and as the word of the
+# family they name in Chinese.
+CODE_FAMILIES = {"tier_code": "tier", "grade_code": "grade", "field_code": "field"}
 
 
 def word(family: str, code: str | None, lang: str) -> str:
     """A code as a person reads it: tiers and grades by name, other codes as themselves in
     English and by the catalogue's word in Chinese."""
+    if family in CODE_FAMILIES:
+        if lang == "en":
+            return code or "none"
+        family = CODE_FAMILIES[family]
     if family == "tier":
         return tier_name(code, lang)
     if family == "grade":
         return grade_name(code, lang)
     if code is None:
         return ""
+    if lang == "en" and family == "festival":
+        return code.replace("_", " ")  # spring_festival -> spring festival
+    if family == "field":  # profile fields and other column names: the headers' words
+        return header(code, lang)
     if lang == "zh":
         return WORDS.get(family, {}).get(code, code)
     return code
@@ -138,10 +153,15 @@ def render(message: Any, lang: str) -> str:
                                   for name, value in message.params.items()})
     if isinstance(message, Code):
         return word(message.family, message.value, lang)
+    if isinstance(message, Listing):
+        return LIST_SEPARATOR[lang].join(render(item, lang) for item in message.items)
     return str(message)
 
 
+LIST_SEPARATOR = {"en": ", ", "zh": "、"}
+
+
 def _param(value: Any, lang: str) -> Any:
-    if isinstance(value, (Text, Code)):
+    if isinstance(value, (Text, Code, Listing)):
         return render(value, lang)
     return value

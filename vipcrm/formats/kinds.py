@@ -1,4 +1,4 @@
-"""The import kinds of DATA.md (and households): columns, Chinese aliases, types and keys.
+"""The import kinds of DATA.md: columns, Chinese aliases, types and keys.
 
 This table is the single description of every import file; the reader, the importer, the
 exporter and the schema's column lists all follow it.
@@ -47,6 +47,10 @@ class Kind:
     columns: tuple[Column, ...]
     # (column, table, key column, extra SQL condition) checked for every row of the file.
     references: tuple[tuple[str, str, str, str], ...] = field(default=())
+    # (column, SQL condition over {column} placeholders, reason): a row whose values, merged
+    # with the stored row of its key as the import would store them, meet the condition is
+    # rejected with `column: reason`.
+    checks: tuple[tuple[str, str, str], ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
@@ -216,6 +220,33 @@ CORPORATES = Kind("corporates", "corporates", ("client_id", "review_year"), (
     Column("credit_rating", choices=CREDIT_RATINGS, aliases=("信用等级",)),
 ), references=(("client_id", "clients", "client_id", "segment = 'corporate'"),))
 
+# The big-client business file (seed §3.2): key people, and the yearly share-of-wallet plan.
+CONTACTS_CORP = Kind("contacts_corp", "corporate_contacts", ("client_id", "name"), (
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("name", required=True, aliases=("联系人", "姓名")),
+    Column("role", aliases=("职务",)),
+    Column("decision_maker", BOOL, aliases=("是否决策人",), default=0),
+    Column("phone", GUARDED, aliases=("手机号", "手机号码", "联系电话")),
+    Column("birth_date", DATE, aliases=("出生日期",)),
+    Column("note", aliases=("备注",)),
+), references=(("client_id", "clients", "client_id", "segment = 'corporate'"),))
+
+CORPORATE_PLANS = Kind("corporate_plans", "corporate_plans", ("client_id", "year"), (
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("year", INT, required=True, aliases=("年度",)),
+    Column("wallet_total", MONEY, aliases=("业务总量", "客户业务总量")),
+    Column("our_amount", MONEY, aliases=("我行业务量",)),
+    Column("products", aliases=("使用产品",)),
+    Column("plan", aliases=("业务计划", "计划")),
+    Column("owner", aliases=("负责人",)),
+), references=(
+    ("client_id", "clients", "client_id", "segment = 'corporate'"),
+    ("owner", "rms", "rm_id", ""),
+), checks=(
+    ("our_amount", "{our_amount} > {wallet_total}",
+     "is more than wallet_total (our share of the client's business is at most all of it)"),
+))
+
 # A client belongs to at most one household: the client is the key, a move is an update.
 HOUSEHOLDS = Kind("households", "household_members", ("client_id",), (
     Column("household_id", required=True, aliases=("家庭编号", "家庭号")),
@@ -231,12 +262,13 @@ CALENDAR = Kind("calendar", "calendar", ("date",), (
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     CLIENTS, POSITIONS, PRODUCTS, NAVS, RMS, TRANSACTIONS, FOLLOWUPS, TIMESHEETS, CORPORATES,
-    CALENDAR, HOUSEHOLDS,
+    CONTACTS_CORP, CORPORATE_PLANS, CALENDAR, HOUSEHOLDS,
 )}
 
 # The order `nightly` imports in: every kind after the kinds it refers to.
 IMPORT_ORDER = ("calendar", "rms", "products", "clients", "households", "positions", "navs",
-                "transactions", "followups", "timesheets", "corporates")
+                "transactions", "followups", "timesheets", "corporates", "contacts_corp",
+                "corporate_plans")
 
 # Range checks beyond the type (DATA.md "unknown code").
 RANGES: dict[tuple[str, str], tuple[int, int]] = {
@@ -246,6 +278,10 @@ RANGES: dict[tuple[str, str], tuple[int, int]] = {
     ("corporates", "industry_influence"): (1, 5),
     ("corporates", "collection_rate"): (0, 10_000),
     ("corporates", "review_year"): (1900, 9999),
+    ("corporate_plans", "year"): (1900, 9999),
+    # Amounts of business, never negative; a quadrillion yuan bounds any bank's client.
+    ("corporate_plans", "wallet_total"): (0, 10**17),
+    ("corporate_plans", "our_amount"): (0, 10**17),
     ("rms", "daily_capacity"): (1, 1000),
     ("clients", "pref_term_months"): (1, 600),
 }

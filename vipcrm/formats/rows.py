@@ -37,11 +37,13 @@ def converter(column: Column, kind: Kind) -> Callable[[str], object]:
     if bounds is None:
         return parse
     low, high = bounds
+    # Amounts are bounded in fen and shown in yuan, as they are written.
+    shown = (f"{low // 100}-{high // 100} CNY" if column.type == "money" else f"{low}-{high}")
 
     def bounded(text: str) -> object:
         value = parse(text)
         if not low <= value <= high:  # type: ignore[operator]
-            raise BadValue(f"{text!r} is outside {low}-{high}")
+            raise BadValue(f"{text!r} is outside {shown}")
         return value
 
     return bounded

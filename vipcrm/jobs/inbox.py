@@ -18,7 +18,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
-from vipcrm.core.text import Text
+from vipcrm.core.text import Text, said
 from vipcrm.formats.csvfile import FileRefused
 from vipcrm.formats.escape import printable
 from vipcrm.formats.kinds import IMPORT_ORDER
@@ -34,7 +34,7 @@ class InboxResult:
     # imported, rejects, failed (file refused, in failed/), stopped (left in the inbox),
     # skipped (not a file of the inbox's own, left where it is)
     status: str
-    detail: str
+    detail: Text
     fatal: bool = False  # stopped by a damaged database or a full disk: nothing else may run
 
 
@@ -54,7 +54,7 @@ def _entries(inbox: Path) -> list[Path]:
     return [p for p in inbox.iterdir() if not p.name.startswith(".") and ".rejects" not in p.name]
 
 
-def _outside(path: Path, inbox: Path) -> str | None:
+def _outside(path: Path, inbox: Path) -> Text | None:
     """Why the inbox entry is not one of its own files, or None when it is.
 
     Whoever can drop a file in the inbox must not make the nightly run read another one: a
@@ -65,11 +65,11 @@ def _outside(path: Path, inbox: Path) -> str | None:
             target = os.readlink(path)
         except OSError:
             target = "?"
-        return (f"a symbolic link (to {target}): only files in the inbox itself are imported; "
-                "left where it is")
+        return Text("a symbolic link (to {target}): only files in the inbox itself are "
+                    "imported; left where it is", target=target)
     if path.is_file() and Path(os.path.realpath(path)).parent != Path(os.path.realpath(inbox)):
-        return (f"its real path {os.path.realpath(path)} is outside the inbox; only files in "
-                "the inbox itself are imported; left where it is")
+        return Text("its real path {path} is outside the inbox; only files in the inbox itself "
+                    "are imported; left where it is", path=os.path.realpath(path))
     return None
 
 
@@ -77,11 +77,11 @@ def _candidates(inbox: Path) -> list[Path]:
     return [p for p in _entries(inbox) if p.is_file() and _outside(p, inbox) is None]
 
 
-def outside_entries(inbox: Path) -> list[tuple[Path, str]]:
+def outside_entries(inbox: Path) -> list[tuple[Path, Text]]:
     """Links and other entries that lead out of the inbox, with the reason they are skipped."""
     # A linked folder (done/ on another disk) is the operator's doing and holds no extract.
     found = [(p, _outside(p, inbox)) for p in _entries(inbox) if not p.is_dir()]
-    return sorted((p, why) for p, why in found if why is not None)
+    return sorted(((p, why) for p, why in found if why is not None), key=lambda item: item[0])
 
 
 def pending_files(inbox: Path) -> list[tuple[str, Path]]:
@@ -148,7 +148,8 @@ def import_inbox(db: Database, inbox: Path, user: str,
         except (StoreError, sqlite3.Error, OSError) as exc:
             error = store_error(exc, database or "the database")
             result = InboxResult(path.name, kind, "stopped",
-                                 f"{error or _plain(exc)}; left in the inbox for the next run",
+                                 Text("{problem}; left in the inbox for the next run",
+                                      problem=said(error) if error else _plain(exc)),
                                  fatal=isinstance(error, (Damaged, DiskFull)))
         results.append(result)
         if on_file:
@@ -172,7 +173,8 @@ def _import_one(db: Database, kind: str, path: Path, options: ImportOptions, don
         _move(path, done, guard)
         rejected = last[1]
         return InboxResult(path.name, kind, "rejects" if rejected else "imported",
-                           f"imported before (rejected={rejected}); moved to done/")
+                           Text("imported before (rejected={rejected}); moved to done/",
+                                rejected=rejected))
     done.mkdir(exist_ok=True, mode=0o700)
     target = guard.check(_free_name(path, done), Text("an inbox file"))
     rejects = done / f"{target.stem}.rejects.csv"
@@ -185,20 +187,26 @@ def _import_one(db: Database, kind: str, path: Path, options: ImportOptions, don
         # The reason first: a crash between the two leaves the file in the inbox to retry.
         reason_file = target.with_name(target.name + ".reason.txt")
         with guard.open(reason_file, Text("the reason file")) as reason:
+            # For the operator's tools, in English like the log's codes.
             reason.write(printable(str(exc)) + "\n")
         os.rename(path, target)
-        return InboxResult(path.name, kind, "failed", f"{exc} (moved to failed/)")
+        return InboxResult(path.name, kind, "failed",
+                           Text("{problem} (moved to failed/)", problem=said(exc)))
     os.rename(path, target)
-    counts = " ".join(f"{k}={v}" for k, v in outcome.counts().items())
+    counts = outcome.summary()
     # Such as positions a full snapshot left open because their rows were rejected.
-    warnings = "".join(f"; {warning}" for warning in outcome.warnings)
+    for warning in outcome.warnings:
+        counts += Text("; {warning}", warning=warning)
     if outcome.rejected:
         return InboxResult(path.name, kind, "rejects",
-                           f"{counts}; rejects in done/{rejects.name}{warnings}")
-    return InboxResult(path.name, kind, "imported", counts + warnings)
+                           Text("{counts}; rejects in done/{file}", counts=counts,
+                                file=rejects.name))
+    return InboxResult(path.name, kind, "imported", counts)
 
 
-def _plain(exc: BaseException) -> str:
+def _plain(exc: BaseException) -> "Text | str":
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")
-    return str(exc)
+        if exc.filename:
+            return Text("{path}: {reason}", path=exc.filename, reason=exc.strerror)
+        return exc.strerror
+    return said(exc)

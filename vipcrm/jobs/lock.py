@@ -9,6 +9,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from vipcrm.core.text import Text
+
 
 class Locked(RuntimeError):
     """Another run holds the lock."""
@@ -25,7 +27,8 @@ class RunLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise Locked(f"another vipcrm nightly run holds {self.path}; it exits when done") from None
+            raise Locked(Text("another vipcrm nightly run holds {path}; it exits when done",
+                              path=self.path)) from None
         self.fd = fd
         return self
 

@@ -23,7 +23,7 @@ from typing import Callable
 from sqlite_utils import Database
 
 from vipcrm.core.config import Config, ConfigError
-from vipcrm.core.text import Text
+from vipcrm.core.text import Code, Text, said
 from vipcrm.formats.escape import printable
 from vipcrm.jobs.inbox import import_inbox, outside_entries, unrecognised_files
 from vipcrm.store.audit import record
@@ -40,16 +40,24 @@ FULL_SNAPSHOT = "import.positions_full_snapshot"
 
 @dataclass
 class Step:
-    name: str
+    name: "Text | str"
     status: str  # ok, rejects, failed, skipped
-    detail: str
+    detail: "Text | str"
     seconds: float = 0.0
     stop: bool = False  # the database is damaged or the disk full: no later step may run
 
-    def line(self) -> str:
+    def line(self, lang: str) -> str:
+        """The step's summary line in the user's language."""
+        from vipcrm.formats.i18n import render
+
+        text = Text("{step}: {status} {detail} [{seconds:.1f} s]", step=self.name,
+                    status=Code("step_status", self.status), detail=self.detail,
+                    seconds=self.seconds)
+        if not self.detail:
+            text = Text("{step}: {status} [{seconds:.1f} s]", step=self.name,
+                        status=Code("step_status", self.status), seconds=self.seconds)
         # File names come from whoever fills the inbox: one step is always one line.
-        detail = f" {self.detail}" if self.detail else ""
-        return printable(f"{self.name}: {self.status}{detail} [{self.seconds:.1f} s]")
+        return printable(render(text, lang))
 
 
 @dataclass
@@ -58,6 +66,7 @@ class NightlyOptions:
     outbox: Path | None = None
     backup_dir: Path | None = None
     keep_backups: int = 7
+    lang: str = "en"  # of the plan files (talking points, calendar titles)
 
 
 def exit_code(steps: list[Step]) -> int:
@@ -88,10 +97,10 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
     # backup the database itself (a line only when it fails).
     backup = None
     if options.backup_dir is not None:
-        backup = _guard("backup", lambda: _backup(db, options, today, user), path)
+        backup = _guard(Code("step", "backup"), lambda: _backup(db, options, today, user), path)
         done(backup)
     if backup is None or (backup.status == "failed" and not backup.stop):
-        check = _guard("check", lambda: _check(db, path), path)
+        check = _guard(Code("step", "check"), lambda: _check(db, path), path)
         if check.status == "failed":
             done(check)
     if options.inbox is not None and not stopped():
@@ -100,25 +109,28 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
         try:
             config = config_of()
         except ConfigError as exc:
-            done(Step("config", "failed", f"{exc}; tiers, assignment and plans not run"))
+            done(Step(Code("step", "config"), "failed",
+                      Text("{problem}; tiers, assignment and plans not run", problem=said(exc))))
         else:
             later = [("tiers", lambda: _tiers(db, config, today, user)),
                      ("assign", lambda: _assign(db, config, today, user))]
             if options.outbox is not None:
-                later.append(("plans", lambda: _plans(db, config, today, options.outbox)))
+                later.append(("plans", lambda: _plans(db, config, today, options.outbox,
+                                                      options.lang)))
             for name, work in later:
                 if stopped():
                     break
-                done(_guard(name, work, path))
+                done(_guard(Code("step", name), work, path))
     code = exit_code(steps)
     failed = sum(s.status == "failed" for s in steps)
-    say(Step("nightly", {0: "ok", 1: "failed", 3: "rejects"}[code],
-             f"exit {code}: {len(steps)} step(s), {failed} failed",
+    say(Step(Code("step", "nightly"), {0: "ok", 1: "failed", 3: "rejects"}[code],
+             Text("exit {code}: {steps} step(s), {failed} failed", code=code, steps=len(steps),
+                  failed=failed),
              time.perf_counter() - started))
     return steps
 
 
-def _guard(name: str, work: Callable[[], str], path: Path | None) -> Step:
+def _guard(name: Code, work: Callable[[], Text], path: Path | None) -> Step:
     """A failing step is reported and the chain goes on: later steps still help the morning
     (unless the database is damaged or the disk full)."""
     start = time.perf_counter()
@@ -126,35 +138,39 @@ def _guard(name: str, work: Callable[[], str], path: Path | None) -> Step:
         return Step(name, "ok", work(), time.perf_counter() - start)
     except STEP_ERRORS as exc:
         error = store_error(exc, path or "the database") or exc
-        return Step(name, "failed", str(error), time.perf_counter() - start,
+        return Step(name, "failed", said(error), time.perf_counter() - start,
                     stop=isinstance(error, (Damaged, DiskFull)))
 
 
-def _check(db: Database, path: Path | None) -> str:
+def _check(db: Database, path: Path | None) -> Text:
     problem = quick_check(db.conn)
     if problem is not None:
-        raise damaged(path, f"quick_check: {problem}; nothing was imported")
-    return "quick_check ok"
+        raise damaged(path, Text("quick_check: {problem}; nothing was imported", problem=problem))
+    return Text("quick_check ok")
 
 
-def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) -> str:
+def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) -> Text:
     target, removed = rotate_backup(db, options.backup_dir, today, options.keep_backups)
     with transaction(db):
         record(db, user, "backup", {"path": str(target), "removed": len(removed)})
-    return f"{target}" + (f" ({len(removed)} old backup(s) removed)" if removed else "")
+    if removed:
+        return Text("{path} ({count} old backup(s) removed)", path=target, count=len(removed))
+    return Text("{path}", path=target)
 
 
 def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
             today: dt.date, path: Path | None) -> None:
     from vipcrm.store.settings import load_setting
+    step = Code("step", "import")
     if not inbox.is_dir():
-        done(Step("import", "failed", f"inbox {inbox} is not a folder"))
+        done(Step(step, "failed", Text("inbox {path} is not a folder", path=inbox)))
         return
     try:
         bank_snapshot = load_setting(db, FULL_SNAPSHOT)
     except ConfigError as exc:
-        done(Step("import", "failed", f"{exc}; set it with `vipcrm config set {FULL_SNAPSHOT} "
-                                      "true|false`; every file left in the inbox"))
+        done(Step(step, "failed", Text("{problem}; set it with `vipcrm config set {key} "
+                                       "true|false`; every file left in the inbox",
+                                       problem=said(exc), key=FULL_SNAPSHOT)))
         return
     status = {"imported": "ok", "rejects": "rejects", "failed": "failed", "stopped": "failed",
               "skipped": "skipped"}
@@ -162,7 +178,8 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
 
     def on_file(result) -> None:
         now = time.perf_counter()
-        done(Step(f"import {result.kind} {result.file}", status[result.status], result.detail,
+        done(Step(Text("{step} {kind} {file}", step=step, kind=Code("kind", result.kind),
+                       file=result.file), status[result.status], result.detail,
                   now - clock[0], stop=result.fatal))
         clock[0] = now
 
@@ -174,42 +191,45 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
         outside = [(e, why) for e, why in outside_entries(inbox) if e.name not in reported]
     except OSError as exc:  # the inbox itself cannot be listed or written
         full = store_error(exc, exc.filename or inbox)
-        done(Step("import", "failed", str(full) if full else
-                  f"{exc.filename or inbox}: {exc.strerror}", stop=full is not None))
+        done(Step(step, "failed", said(full) if full else
+                  Text("{path}: {reason}", path=exc.filename or inbox, reason=exc.strerror),
+                  stop=full is not None))
         return
     for stray in strays:
-        done(Step(f"import {stray.name}", "skipped",
-                  "not named after a kind (clients*, positions*, …); left in the inbox"))
+        done(Step(Text("{step} {file}", step=step, file=stray.name), "skipped",
+                  Text("not named after a kind (clients*, positions*, …); left in the inbox")))
     for entry, why in outside:
-        done(Step(f"import {entry.name}", "skipped", why))
+        done(Step(Text("{step} {file}", step=step, file=entry.name), "skipped", why))
     if not results:
-        done(Step("import", "ok", "inbox empty"))
+        done(Step(step, "ok", Text("inbox empty")))
 
 
-def _tiers(db: Database, config: Config, today: dt.date, user: str) -> str:
+def _tiers(db: Database, config: Config, today: dt.date, user: str) -> Text:
     from vipcrm.jobs.refresh import recompute_tiers
 
     results = recompute_tiers(db, config, [today], today, user)
     if not results:
-        return f"already computed for a date after {today}; nothing to do"
+        return Text("already computed for a date after {today}; nothing to do", today=today)
     result = results[-1]
-    return f"as of {result.as_of}: {result.clients} client(s), {result.changes} change(s)"
+    return Text("as of {date}: {clients} client(s), {changes} change(s)", date=result.as_of,
+                clients=result.clients, changes=result.changes)
 
 
-def _assign(db: Database, config: Config, today: dt.date, user: str) -> str:
+def _assign(db: Database, config: Config, today: dt.date, user: str) -> Text:
     from vipcrm.store.assignment import assign_all
 
     run = assign_all(db, config, today, dry_run=False, user=user)
     outcome = run.outcome
-    return (f"{outcome.kept} kept, {len(outcome.changes)} change(s), "
-            f"{len(run.ownership.moves)} ownership move(s)")
+    return Text("{kept} kept, {changes} change(s), {moves} ownership move(s)", kept=outcome.kept,
+                changes=len(outcome.changes), moves=len(run.ownership.moves))
 
 
-def _plans(db: Database, config: Config, today: dt.date, outbox: Path) -> str:
+def _plans(db: Database, config: Config, today: dt.date, outbox: Path, lang: str) -> Text:
+    """Each RM's plan as CSV and ICS, talking points and titles in `lang`."""
     from vipcrm.cli.plan_cmd import FIELDS, plan_record
     from vipcrm.core.planning import plan_day
     from vipcrm.formats.ics import plan_calendar
-    from vipcrm.formats.output import write_csv
+    from vipcrm.formats.output import Unencodable, write_csv
     from vipcrm.store import planning as store
 
     outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -219,19 +239,35 @@ def _plans(db: Database, config: Config, today: dt.date, outbox: Path) -> str:
     conn = db.conn
     cal = store.load_calendar(conn)
     day = plan_day(today, cal, include_non_working=False)
+    encoding = config["outbox.encoding"]
     files = lines = 0
+    unwritten: list[tuple[str, Text]] = []
     for group in store.branch_plans(conn, None, [day], config, cal):
         plan_lines = [line for d in group.days for line in d.lines]
         who = group.rm.rm_id if group.rm is not None else f"unassigned-{group.branch}"
         stem = f"plan-{day.isoformat()}-{who}"
         # Plans hold client names: owner-only, and never half-written under the final name.
-        with guard.open(outbox / f"{stem}.csv", Text("the plan file")) as handle:
-            write_csv((plan_record(line) for line in plan_lines), FIELDS, handle)
+        try:
+            with guard.open(outbox / f"{stem}.csv", Text("the plan file"),
+                            encoding=encoding) as handle:
+                write_csv((plan_record(line, lang) for line in plan_lines), FIELDS, handle)
+        except Unencodable as exc:
+            # The other RMs still get their plans; the step fails, naming this one.
+            unwritten.append((f"{stem}.csv", said(exc)))
+        name = Text("vipcrm plan {who} {start}", start=day, who=group.rm.rm_id
+                    if group.rm is not None else Text("unassigned {branch}", branch=group.branch))
         with guard.open(outbox / f"{stem}.ics", Text("the plan file"), binary=True) as handle:
-            handle.write(plan_calendar(plan_lines, f"vipcrm plan {who} {day}"))
+            handle.write(plan_calendar(plan_lines, name, lang))
         files += 2
         lines += len(plan_lines)
-    return f"{day}: {lines} line(s) in {files} file(s) under {outbox}"
+    done = Text("{day}: {lines} line(s) in {files} file(s) under {path}", day=day, lines=lines,
+                files=files - len(unwritten), path=outbox)
+    if unwritten:
+        file, problem = unwritten[0]
+        raise ValueError(Text("{done}; {count} CSV file(s) not written, the first {file}: "
+                              "{problem} (`vipcrm config set outbox.encoding utf-8-sig`)",
+                              done=done, count=len(unwritten), file=file, problem=problem))
+    return done
 
 
 def _pause_for_tests(conn: sqlite3.Connection) -> None:

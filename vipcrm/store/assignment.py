@@ -16,9 +16,12 @@ from sqlite_utils import Database
 from vipcrm.core.assignment import (REQUIRED_GRADE, TIER_RANK, Client, Outcome, Rm, book_capacity,
                                     effective_grade, run, sufficient)
 from vipcrm.core.config import Config
+from vipcrm.core.dates import read_date
 from vipcrm.core.ownership import choose_branch, window
+from vipcrm.core.text import Code, Text
 from vipcrm.store import ownership
 from vipcrm.store.audit import record
+from vipcrm.store.dates import closed_sql
 from vipcrm.store.db import for_bulk_writes, transaction
 
 
@@ -50,7 +53,7 @@ def load_clients(conn, today: dt.date, include_untiered: bool,
     cursor = conn.execute(
         f"""
         SELECT c.client_id, COALESCE(o.branch, c.home_branch), t.tier, COALESCE(t.basis_aum, 0),
-               c.segment = 'corporate', COALESCE(c.closed_on <= ?, 0),
+               c.segment = 'corporate', {closed_sql('c.closed_on', '?')},
                a.rm_id, COALESCE(a.pinned, 0), COALESCE(a.grade_gap, 0), a.reason,
                h.household_id
         FROM clients c
@@ -153,13 +156,14 @@ class SetResult:
     pinned: bool
     grade_gap: bool
     changed: bool
-    warnings: list[str]
+    warnings: list[Text]
 
 
 def set_assignment(db: Database, config: Config, today: dt.date, client_id: str, rm_id: str,
-                   *, pin: bool, user: str) -> SetResult:
+                   *, pin: bool, user: str, demo: bool = False) -> SetResult:
     """Give a client to an RM by hand (reason `manual`); `pin` keeps it there while the RM is
-    active, whatever the run's rules say. Without `pin` an existing pin is lifted."""
+    active, whatever the run's rules say. Without `pin` an existing pin is lifted. `demo`: the
+    demo bank's own pin, marked so in the audit log (the demo refuses a bank's own changes)."""
     with transaction(db) as conn:
         client = conn.execute(
             "SELECT c.segment, c.closed_on, COALESCE(o.branch, c.home_branch), t.tier, "
@@ -170,38 +174,43 @@ def set_assignment(db: Database, config: Config, today: dt.date, client_id: str,
             [client_id],
         ).fetchone()
         if client is None:
-            raise AssignRefused(f"unknown client {client_id!r}; check the id "
-                                "(`vipcrm assign list` shows assigned clients)")
+            raise AssignRefused(Text("unknown client {client!r}; check the id (`vipcrm assign "
+                                     "list` shows assigned clients)", client=client_id))
         segment, closed_on, branch, tier, current, pinned, gap = client
-        if closed_on is not None and closed_on <= today.isoformat():
-            raise AssignRefused(f"client {client_id} was closed on {closed_on}; "
-                                "closed clients have no RM")
+        closed = read_date(closed_on)
+        if closed is not None and closed <= today:
+            raise AssignRefused(Text("client {client} was closed on {date}; closed clients have "
+                                     "no RM", client=client_id, date=closed_on))
         if segment == "corporate" and not pin:
-            raise AssignRefused(f"{client_id} is a corporate client; corporate clients are "
-                                "assigned by hand and kept: add --pin")
+            raise AssignRefused(Text("{client} is a corporate client; corporate clients are "
+                                     "assigned by hand and kept: add --pin", client=client_id))
         rm = conn.execute("SELECT branch, grade, exam_passed, active FROM rms WHERE rm_id = ?",
                           [rm_id]).fetchone()
         if rm is None:
-            raise AssignRefused(f"unknown RM {rm_id!r}; check the id (`vipcrm assign load` "
-                                "lists the RMs)")
+            raise AssignRefused(Text("unknown RM {rm!r}; check the id (`vipcrm assign load` "
+                                     "lists the RMs)", rm=rm_id))
         rm_branch, grade, exam_passed, active = rm
         if not active:
-            raise AssignRefused(f"RM {rm_id} is inactive; choose an active RM "
-                                "(`vipcrm assign load`)")
+            raise AssignRefused(Text("RM {rm} is inactive; choose an active RM (`vipcrm assign "
+                                     "load`)", rm=rm_id))
         grade = effective_grade(grade, bool(exam_passed))
         tier = tier if tier in TIER_RANK and segment == "retail" else None
         new_gap = not sufficient(grade, tier)
         warnings = []
         if not pin:
             if rm_branch != branch:
-                warnings.append(f"{rm_id} works at {rm_branch} but {client_id} is owned by "
-                                f"{branch}; the next `vipcrm assign` moves it unless pinned")
+                warnings.append(Text("{rm} works at {its} but {client} is owned by {branch}; "
+                                     "the next `vipcrm assign` moves it unless pinned", rm=rm_id,
+                                     its=rm_branch, client=client_id, branch=branch))
             if new_gap:
-                warnings.append(f"{tier} needs grade {REQUIRED_GRADE[tier]} or higher and {rm_id} "
-                                f"is {grade}; the next `vipcrm assign` moves it unless pinned")
+                warnings.append(Text("{tier} needs grade {required} or higher and {rm} is "
+                                     "{grade}; the next `vipcrm assign` moves it unless pinned",
+                                     tier=Code("tier_code", tier),
+                                     required=Code("grade_code", REQUIRED_GRADE[tier]), rm=rm_id,
+                                     grade=Code("grade_code", grade)))
             if tier is None and not config["assign.include_untiered"]:
-                warnings.append(f"{client_id} has no tier; the next `vipcrm assign` releases it "
-                                "unless pinned")
+                warnings.append(Text("{client} has no tier; the next `vipcrm assign` releases it "
+                                     "unless pinned", client=client_id))
         changed = (current != rm_id or bool(pinned) != pin or bool(gap) != new_gap)
         if changed:
             conn.execute(
@@ -216,7 +225,8 @@ def set_assignment(db: Database, config: Config, today: dt.date, client_id: str,
             if current != rm_id:
                 _history(conn, [(client_id, current, rm_id, "manual")], today.isoformat())
             record(db, user, "assign set", {"client_id": client_id, "from_rm": current,
-                                            "to_rm": rm_id, "pinned": pin})
+                                            "to_rm": rm_id, "pinned": pin,
+                                            **({"demo": True} if demo else {})})
     return SetResult(client_id, current, rm_id, pin, new_gap, changed, warnings)
 
 

@@ -17,7 +17,7 @@ from vipcrm.store.outputs import Guard
 BACKUP_NAME = re.compile(r"vipcrm-(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.db")
 
 
-def quick_check(conn: sqlite3.Connection) -> str | None:
+def quick_check(conn: sqlite3.Connection) -> "Text | str | None":
     """None when SQLite's quick_check finds the file sound, else its first problem (and how
     many more)."""
     try:
@@ -28,8 +28,10 @@ def quick_check(conn: sqlite3.Connection) -> str | None:
     problems = [line for line in rows if line != "ok" and not line.startswith("*** in database")]
     if not problems:
         return None
-    more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
-    return f"{problems[0]}{more}"
+    if len(problems) > 1:
+        return Text("{problem} and {count} more problem(s)", problem=problems[0],
+                    count=len(problems) - 1)
+    return problems[0]
 
 
 def backup_to(db: Database, target: Path) -> Path:
@@ -72,8 +74,9 @@ def rotate_backup(db: Database, folder: Path, today: dt.date, keep: int) -> tupl
     """A dated backup in `folder`, keeping the newest `keep`; returns (new, removed).
 
     A day's first backup stays `vipcrm-DAY.db` (the day's rollback point, taken before the
-    first import); a rerun adds `vipcrm-DAY.2.db`, `.3` …. The backup just taken and today's
-    first one are never removed, nor a file that is the live database.
+    first import); a rerun adds `vipcrm-DAY.2.db`, `.3` …. The backup just taken is never
+    removed, nor today's first (reruns past `keep` rotate out the day's later copies instead),
+    nor a file that is the live database.
     """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Left by a backup that crashed (we hold the lock); `.partial` by vipcrm before 0600 temps.
@@ -86,11 +89,9 @@ def rotate_backup(db: Database, folder: Path, today: dt.date, keep: int) -> tupl
     target = backup_to(db, folder / name)
     guard = Guard(db_file(db))
     backups = sorted([*earlier, (today, number, target)])
-    older = backups[:-keep] if keep > 0 else []
-    # Today's first copy is the rollback point of the day's first import: reruns of a failing
-    # night, however many, never rotate it out.
-    removed = [path for day, run, path in older
-               if path != target and (day, run) != (today, 1) and guard.what(path) is None]
+    older = [path for day, n, path in (backups[:-keep] if keep > 0 else [])
+             if (day, n) != (today, 1)]
+    removed = [path for path in older if path != target and guard.what(path) is None]
     for old in removed:
         old.unlink()
     return target, removed

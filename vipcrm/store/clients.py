@@ -8,9 +8,10 @@ from typing import Mapping
 from sqlite_utils import Database
 
 from vipcrm.core.config import Config
+from vipcrm.core.dates import read_date
 from vipcrm.core.privacy import mask_id, mask_phone
 from vipcrm.core.profile import completeness
-from vipcrm.core.text import Text
+from vipcrm.core.text import Code, Text
 from vipcrm.formats.kinds import CLIENTS, RANGES
 from vipcrm.formats.output import Money
 from vipcrm.formats.values import BadValue
@@ -38,8 +39,7 @@ RECENT_CONTACTS = 10
 def _profile_dates(profile: Mapping) -> dict:
     converted = dict(profile)
     for name in _DATES:
-        if converted.get(name):
-            converted[name] = dt.date.fromisoformat(converted[name])
+        converted[name] = read_date(converted.get(name))
     return converted
 
 
@@ -100,15 +100,14 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
             item["amount"] = Money(item["amount"])
     referrals = fetch_dicts(conn, "SELECT name, rm_id, followup_id, created_on FROM prospects "
                            "WHERE referred_by = ? ORDER BY created_on, id", [client_id])
+    from vipcrm.store.corporate import business_file, client_rating
     from vipcrm.store.households import household_view
     from vipcrm.store.planning import open_tasks_of
 
     target = config["profile.target_pct"]
-    rating = fetch_dict(conn, "SELECT review_year, score, rank, big FROM corporate_ratings "
-                        "WHERE client_id = ? AND review_year <= ? ORDER BY review_year DESC "
-                        "LIMIT 1", [client_id, today.year]) if corporate else None
-    if rating:
-        rating["big"] = bool(rating["big"])
+    rating = client_rating(conn, client_id, today.year) if corporate else None
+    business = business_file(conn, client_id, today, holdings,
+                             (lambda phone: phone) if unmask else mask_phone) if corporate else None
     return {
         "profile": profile,
         "completeness": None if score is None else {
@@ -116,6 +115,7 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
             "missing": list(score.missing)},
         "tier": tier,
         "corporate_rating": rating,
+        "business_file": business,
         "aum_today": Money(client_aum_on(conn, client_id, today, classes)),
         "assignment": assignment,
         "ownership_branch": ownership["branch"] if ownership else profile["home_branch"],
@@ -166,7 +166,8 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
     parsed = {}
     for name, text in values.items():
         if name not in UPDATABLE:
-            raise StoreError(f"{name} is not a profile field; use one of {', '.join(UPDATABLE)}")
+            raise StoreError(Text("{field} is not a profile field; use one of {fields}",
+                                  field=name, fields=", ".join(UPDATABLE)))
         text = text.strip()
         if not text:
             parsed[name] = None
@@ -174,16 +175,18 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
         try:
             parsed[name] = CLIENTS.column(name).parser(text)
         except BadValue as exc:
-            raise StoreError(f"{name}: {exc}") from None
+            raise StoreError(Text("{field}: {problem}", field=name, problem=str(exc))) from None
         bounds = RANGES.get(("clients", name))
         if bounds and not bounds[0] <= parsed[name] <= bounds[1]:
-            raise StoreError(Text("{name}: {value!r} is outside {low}-{high}", name=name,
-                                  value=text, low=bounds[0], high=bounds[1]))
+            raise StoreError(Text("{name}: {value!r} is outside {low}-{high}",
+                                  name=Code("field_code", name), value=text, low=bounds[0],
+                                  high=bounds[1]))
     for name in _PAST_DATES:
         if parsed.get(name) and parsed[name] > today.isoformat():
-            raise StoreError(f"{name} {parsed[name]} is after today ({today}); check the date")
+            raise StoreError(Text("{field} {date} is after today ({today}); check the date",
+                                  field=name, date=parsed[name], today=today))
     if "contact_consent" in parsed and parsed["contact_consent"] is None:
-        raise StoreError("contact_consent cannot be empty; use all, service_only or none")
+        raise StoreError(Text("contact_consent cannot be empty; use all, service_only or none"))
     if parsed.get("risk_level") and "risk_assessed_on" not in parsed:
         parsed["risk_assessed_on"] = today.isoformat()
     return parsed
@@ -195,7 +198,7 @@ def update_profile(db: Database, config: Config, client_id: str, values: Mapping
     conn = db.conn
     profile = _client_row(conn, client_id)
     if profile is None:
-        raise StoreError(f"unknown client {client_id!r}; check the id")
+        raise StoreError(Text("unknown client {client!r}; check the id", client=client_id))
     parsed = parse_profile(values, today)
     before = completeness(_profile_dates(profile), today, config).pct
     changes = {name: "changed" if name in _PERSONAL else [profile[name], value]

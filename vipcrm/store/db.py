@@ -78,6 +78,8 @@ def store_error(exc: BaseException, path: str | os.PathLike) -> StoreError | Non
     if not isinstance(exc, sqlite3.DatabaseError):
         return None
     text = str(exc)
+    if text == "integer overflow":
+        return too_large(path)
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:
         code = next((c for words, c in _CODES_IN_TEXT if words in text.lower()), None)
@@ -108,6 +110,49 @@ def store_error(exc: BaseException, path: str | os.PathLike) -> StoreError | Non
                                "its folder may be read, and written by commands that change "
                                "data", path=path, detail=text))
     return None
+
+
+# The money SQL adds up (fen), with what names a row of it: the overflow message points at the
+# largest value of them.
+_SUMMED_AMOUNTS = (
+    ("positions", "balance",
+     "'client ' || client_id || ', product ' || product_code || ', ' || as_of"),
+    ("transactions", "amount", "'transaction ' || txn_id"),
+    ("followups", "amount", "'contact ' || followup_id"),
+)
+
+
+def too_large(path: str | os.PathLike) -> StoreError:
+    """SQLite's SUM() stops at 2^63 - 1 fen (about 92 quadrillion yuan), far beyond a bank's
+    money but not beyond a file of absurd amounts: the one line names the largest amount held
+    (read again here, as the failed statement says nothing of its rows)."""
+    from vipcrm.formats.output import yuan_grouped
+
+    found = None
+    try:
+        conn = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            for table, column, row in _SUMMED_AMOUNTS:
+                hit = conn.execute(f"SELECT ABS({column}), {column}, {row} FROM {table} "
+                                   f"WHERE {column} IS NOT NULL ORDER BY 1 DESC, 3 LIMIT 1"
+                                   ).fetchone()
+                if hit is not None and (found is None or hit[0] > found[0]):
+                    found = (hit[0], f"{table}.{column}", hit[1], hit[2])
+        finally:
+            conn.close()
+    except sqlite3.Error:  # unreadable, or ABS() of the one value it cannot negate (-2^63)
+        found = None
+    if found is None:
+        return StoreError(Text("the amounts in {path} add up past what the database can count "
+                               "(about 92 quadrillion yuan): some balance or amount is far "
+                               "too large; correct it in the bank's extract (at most 10 "
+                               "trillion yuan a row) and import it again", path=path))
+    _, column, fen, row = found
+    return StoreError(Text("the amounts in {path} add up past what the database can count "
+                           "(about 92 quadrillion yuan): the largest is {column} {amount} CNY "
+                           "({row}); correct such amounts in the bank's extract (at most 10 "
+                           "trillion yuan a row) and import them again", path=path,
+                           column=column, amount=yuan_grouped(fen), row=row))
 
 
 def _nearly_full(path: str | os.PathLike) -> bool:
@@ -141,7 +186,8 @@ def _busy_timeout_from_env() -> int:
     if not value:
         return BUSY_TIMEOUT_MS
     if not value.isdigit():
-        raise StoreError(f"VIPCRM_BUSY_TIMEOUT_MS={value!r}: give a whole number of milliseconds")
+        raise StoreError(Text("VIPCRM_BUSY_TIMEOUT_MS={value!r}: give a whole number of "
+                              "milliseconds", value=value))
     return int(value)
 
 
@@ -160,11 +206,13 @@ def open_db(path: str | os.PathLike, *, busy_timeout_ms: int | None = None,
     if busy_timeout_ms is None:
         busy_timeout_ms = _busy_timeout_from_env()
     if path.is_dir():
-        raise StoreError(f"{path} is a folder; give --db the path of a database file")
+        raise StoreError(Text("{path} is a folder; give --db the path of a database file",
+                              path=path))
     if not create:
         refuse_missing(path)
     if not path.parent.exists():
-        raise StoreError(f"folder {path.parent} does not exist; create it or choose another --db")
+        raise StoreError(Text("folder {folder} does not exist; create it or choose another --db",
+                              folder=path.parent))
     create_private(path)
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None)
@@ -234,10 +282,10 @@ class transaction:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
+                raise StoreError(Text(
                     "the database is busy (another vipcrm run is writing); "
                     "try again when it has finished"
-                ) from None
+                )) from None
             raise
         return self.conn
 

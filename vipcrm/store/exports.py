@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from vipcrm.core.privacy import mask_id, mask_phone, neutralise
 from vipcrm.formats.kinds import KINDS, Kind
-from vipcrm.formats.output import yuan
+from vipcrm.formats.output import unencodable, yuan
 
 _MASKS = {"phone": mask_phone, "id_number": mask_id}
 
@@ -75,7 +75,11 @@ def write_export(db: Database, kind_name: str, out: TextIO, fmt: str, unmask: bo
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(kind.column_names)
         for row in export_rows(db, kind, unmask):
-            writer.writerow([_csv_cell(kind, k, v) for k, v in row.items()])
+            cells = [_csv_cell(kind, k, v) for k, v in row.items()]
+            try:
+                writer.writerow(cells)
+            except UnicodeEncodeError as exc:  # GBK lacks a character of the row
+                raise unencodable(exc, count + 1, kind.column_names, cells) from None
             count += 1
         return count
     out.write("[")

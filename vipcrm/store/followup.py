@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
+from vipcrm.core.dates import read_date
 from vipcrm.core.followup import Contact, RiskProfile
 
 
@@ -28,10 +29,6 @@ class Sale(NamedTuple):
     rm_id: str
 
 
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
 def subject(conn, client_id: str) -> Subject | None:
     row = conn.execute(
         "SELECT c.client_id, c.segment, c.closed_on, a.rm_id, c.risk_level, c.risk_assessed_on, "
@@ -40,7 +37,7 @@ def subject(conn, client_id: str) -> Subject | None:
     if row is None:
         return None
     return Subject(row[0], row[1], row[2], row[3],
-                   RiskProfile(row[4], _date(row[5]), _date(row[6])))
+                   RiskProfile(row[4], read_date(row[5]), read_date(row[6])))
 
 
 def rm_active(conn, rm_id: str) -> bool | None:

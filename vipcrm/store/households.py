@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from vipcrm.core.household import apart_reason, counts, lead_key
+from vipcrm.core.dates import read_date
+from vipcrm.core.household import ROLES, apart_reason, counts, lead_key
 from vipcrm.core.privacy import mask_phone
 from vipcrm.core.text import Text
 from vipcrm.formats.kinds import HOUSEHOLDS
@@ -40,6 +41,9 @@ def _parse(column: str, text: str | None) -> str | None:
     try:
         return converter(HOUSEHOLDS.column(column), HOUSEHOLDS)(text)  # type: ignore[return-value]
     except BadValue as exc:
+        if column == "role":  # the cell's own message is English: name the roles to choose
+            raise StoreError(Text("--role: {value!r}; use one of {roles}", value=text,
+                                  roles=", ".join(ROLES))) from None
         raise StoreError(Text("--{option}: {problem}", option=column.replace("_id", ""),
                               problem=str(exc))) from None
 
@@ -52,7 +56,7 @@ def _client(conn, client_id: str, today: dt.date) -> tuple:
     if row is None:
         raise StoreError(Text("unknown client {client!r}; check the id", client=client_id))
     segment, closed_on, household, role = row
-    counted = counts(segment, dt.date.fromisoformat(closed_on) if closed_on else None, today)
+    counted = counts(segment, read_date(closed_on), today)
     return counted, household, role
 
 
@@ -107,8 +111,7 @@ def household_view(conn, client_id: str, today: dt.date, classes, unmask: bool) 
     total = 0
     for member in members:
         closed_on = member.pop("closed_on")
-        member["counted"] = counts(member.pop("segment"),
-                                   dt.date.fromisoformat(closed_on) if closed_on else None, today)
+        member["counted"] = counts(member.pop("segment"), read_date(closed_on), today)
         aum = client_aum_on(conn, member["client_id"], today, classes)
         member["aum"] = Money(aum)
         total += aum if member["counted"] else 0
@@ -146,8 +149,7 @@ def household_assignment(conn, config, client_id: str, today: dt.date) -> dict |
         members[member] = {
             "client_id": member, "tier": tier, "basis_aum": aum, "rm_id": rm_id,
             "pinned": bool(pinned), "branch": branch,
-            "counted": counts(segment, dt.date.fromisoformat(closed_on) if closed_on else None,
-                              today)}
+            "counted": counts(segment, read_date(closed_on), today)}
     served = sorted((m for m in members.values() if m["counted"] and m["rm_id"]),
                     key=lambda m: lead_key(m["tier"], m["basis_aum"], m["client_id"]))
     me = members[client_id]

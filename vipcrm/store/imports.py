@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
-from vipcrm.core.text import Text
+from vipcrm.core.text import Code, Joined, Text
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
 from vipcrm.formats.kinds import KINDS, Kind
 from vipcrm.formats.rows import RowErrors, RowParser
@@ -64,8 +64,8 @@ class ImportResult:
     closed: int = 0  # positions closed by a full snapshot
     created_products: int = 0
     rejects_path: Path | None = None
-    warnings: list[str] = field(default_factory=list)
-    first_rejects: list[str] = field(default_factory=list)
+    warnings: list[Text] = field(default_factory=list)
+    first_rejects: list[Text] = field(default_factory=list)
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -75,6 +75,18 @@ class ImportResult:
             counts["closed"] = self.closed
             counts["created_products"] = self.created_products
         return counts
+
+    def summary(self) -> Joined:
+        return counts_text(self.counts())
+
+
+def counts_text(counts: dict[str, int]) -> Joined:
+    """`read=3 inserted=2 …`, the counts' names in the user's language."""
+    parts: list = []
+    for name, count in counts.items():
+        parts += [" "] if parts else []
+        parts.append(Text("{name}={count}", name=Code("count", name), count=count))
+    return Joined(tuple(parts))
 
 
 class _Rejects:
@@ -94,7 +106,7 @@ class _Rejects:
         self.client_index = client_index
         self.clients: set[str] = set()
         self.count = 0
-        self.first: list[str] = []
+        self.first: list[Text] = []
         self.file: PrivateFile | None = None
         self.writer = None
 
@@ -107,7 +119,7 @@ class _Rejects:
         self.count += 1
         reason = "; ".join(errors)
         if len(self.first) < 5:
-            self.first.append(f"line {line}: {reason}")
+            self.first.append(Text("line {line}: {reason}", line=line, reason=reason))
         if self.client_index is not None and self.client_index < len(cells):
             client = cells[self.client_index].strip()
             if client:
@@ -150,14 +162,16 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     options = options or ImportOptions()
     kind = KINDS.get(kind_name)
     if kind is None:
-        raise FileRefused(f"unknown kind {kind_name!r}; kinds: {', '.join(KINDS)}")
+        raise FileRefused(Text("unknown kind {kind!r}; kinds: {kinds}", kind=kind_name,
+                               kinds=", ".join(KINDS)))
     if (options.full_snapshot or options.bank_snapshot) and kind.name != "positions":
-        raise FileRefused("--full-snapshot applies to positions files only")
+        raise FileRefused(Text("--full-snapshot applies to positions files only"))
     source = open_csv(path, options.encoding)
     header = map_header(kind, source.header, options.mapping, source.path.name)
     result = ImportResult(kind=kind.name, file=str(source.path), dry_run=options.dry_run)
     if header.ignored:
-        result.warnings.append(f"ignored column(s) not used by {kind.name}: {', '.join(header.ignored)}")
+        result.warnings.append(Text("ignored column(s) not used by {kind}: {columns}",
+                                    kind=kind.name, columns=", ".join(header.ignored)))
     rejects_path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
     guard = Guard(db_file(db), inputs=[source.path])
     if not options.dry_run:
@@ -175,7 +189,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
                                       options)
             if not direct:
                 _stage(conn, kind, source, header.positions, rejects, result, options)
-                _reject_in_sql(conn, kind, source, rejects, options)
+                _reject_in_sql(conn, kind, source, rejects, options, list(header.positions))
             result.rejected = rejects.count
             result.first_rejects = rejects.first
             rejects.seal()
@@ -205,11 +219,14 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
                 raise _DryRun()
     except _StrictRefusal:
         kept = rejects.finish(keep=True)
-        listed = f" listed in {kept}" if kept else ""
-        raise FileRefused(
-            f"{source.path.name}: {rejects.count} bad row(s) and --strict: nothing imported; "
-            f"fix the rows{listed} and import again"
-        ) from None
+        if kept:
+            raise FileRefused(Text("{file}: {count} bad row(s) and --strict: nothing imported; "
+                                   "fix the rows listed in {rejects} and import again",
+                                   file=source.path.name, count=rejects.count, rejects=kept)
+                              ) from None
+        raise FileRefused(Text("{file}: {count} bad row(s) and --strict: nothing imported; fix "
+                               "the rows and import again", file=source.path.name,
+                               count=rejects.count)) from None
     except _DryRun:
         pass
     except BaseException:
@@ -218,12 +235,14 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     result.rejects_path = rejects.finish(keep=True)
     if snapshot and rejects.clients:
         shown = ", ".join(sorted(rejects.clients)[:10])
-        more = f" and {len(rejects.clients) - 10} more" if len(rejects.clients) > 10 else ""
-        what = "full snapshot" if options.bank_snapshot else "--full-snapshot"
-        result.warnings.append(
-            f"{what}: positions of client(s) {shown}{more} were not closed because "
-            "some of their rows were rejected; fix those rows and import the file again"
-        )
+        if len(rejects.clients) > 10:
+            shown = Text("{clients} and {count} more", clients=shown,
+                         count=len(rejects.clients) - 10)
+        what = Text("full snapshot") if options.bank_snapshot else "--full-snapshot"
+        result.warnings.append(Text(
+            "{what}: positions of client(s) {clients} were not closed because some of their "
+            "rows were rejected; fix those rows and import the file again", what=what,
+            clients=shown))
     return result
 
 
@@ -362,8 +381,10 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
     result.read = staged + rejects.count
 
 
-def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportOptions) -> None:
-    """Duplicate keys and unknown references, found set-based over the staged rows."""
+def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportOptions,
+                   present: list[str]) -> None:
+    """Duplicate keys, unknown references and the kind's checks across columns, found
+    set-based over the staged rows."""
     bad: dict[int, list[str]] = {}
     key = ", ".join(kind.key)
     for line, first in conn.execute(
@@ -374,13 +395,26 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
     for column, table, key_column, condition in kind.references:
         extra = f" AND {condition}" if condition else ""
         what = table[:-1] if table.endswith("s") else table
-        for line, value in conn.execute(
-            f"SELECT _line, {column} FROM temp.stg s WHERE {column} IS NOT NULL AND NOT EXISTS "
+        for line, value, known in conn.execute(
+            f"SELECT _line, {column}, EXISTS (SELECT 1 FROM {table} t "
+            f"WHERE t.{key_column} = s.{column}) FROM temp.stg s "
+            f"WHERE {column} IS NOT NULL AND NOT EXISTS "
             f"(SELECT 1 FROM {table} t WHERE t.{key_column} = s.{column}{extra})"
         ):
-            hint = ("is not a corporate client (segment=corporate)" if condition
+            hint = ("is not a corporate client (segment=corporate)" if known
                     else f"unknown {what}; import {table} first")
             bad.setdefault(line, []).append(f"{column}: {value!r} {hint}")
+    if kind.checks:
+        # Each row as it would be stored: its cells merged with the stored row of its key.
+        merged = {c: f"s.{c}" if c in kind.key else _new_value(kind, c, options)
+                  if c in present else f"t.{c}" for c in kind.column_names}
+        join = " AND ".join(f"t.{k} = s.{k}" for k in kind.key)
+        for column, condition, reason in kind.checks:
+            for (line,) in conn.execute(
+                f"SELECT s._line FROM temp.stg s LEFT JOIN {kind.table} t ON {join} "
+                f"WHERE {condition.format(**merged)}"
+            ):
+                bad.setdefault(line, []).append(f"{column}: {reason}")
     if kind.name == "positions":
         for (line,) in conn.execute(
             "SELECT _line FROM temp.stg s WHERE asset_class IS NULL AND NOT EXISTS "

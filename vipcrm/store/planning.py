@@ -18,16 +18,19 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import TIERS
+from vipcrm.core.dates import read_date
 from vipcrm.core.planning import RmDay, rm_days
-from vipcrm.core.tasks import (Client, Contact, DataChange, DayContext, Holding, PositionPoint,
-                               Product, Task, data_changes_since, data_since, day_context,
-                               nav_since, new_product_since, open_tasks, LOOKBACK)
+from vipcrm.core.tasks import (Client, Contact, DataChange, DayContext, Holding, KeyPerson,
+                               PositionPoint, Product, Task, data_changes_since, data_since,
+                               day_context, nav_since, new_product_since, open_tasks, LOOKBACK)
+from vipcrm.store.dates import closed_sql
 
 CHUNK = 500  # clients per query, well under SQLite's limit on parameters
 _TIER_LIST = ", ".join(f"'{t}'" for t in TIERS)
 PROFILE_COLUMNS = ("phone", "birth_date", "gender", "occupation", "marital_status", "wedding_date",
                    "family", "hobbies", "product_preferences", "wealth_source",
                    "preferred_channel", "address")
+PROFILE_DATES = ("birth_date", "wedding_date")
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,6 @@ class Group:
     rm: Rm | None
     branch: str
     days: list[RmDay]
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 def _marks(n: int) -> str:
@@ -72,13 +71,15 @@ def go_live(conn) -> dt.date | None:
     the local date they ran on."""
     row = conn.execute("SELECT COALESCE(today, substr(started_at, 1, 10)) FROM import_log "
                        "WHERE kind = 'positions' ORDER BY id LIMIT 1").fetchone()
-    return _date(row[0]) if row else None
+    return read_date(row[0]) if row else None
 
 
 def freshness(conn) -> dict[str, dt.date | None]:
-    """The latest position snapshot and transaction dates seen (DOMAIN §10)."""
+    """The latest position snapshot and transaction dates seen (DOMAIN §10), as stored: a
+    snapshot dated 9999-12-31 is shown for what it is."""
     latest = dict(conn.execute("SELECT feed, latest FROM freshness").fetchall())
-    return {feed: _date(latest.get(feed)) for feed in ("positions", "transactions")}
+    return {feed: dt.date.fromisoformat(latest[feed]) if latest.get(feed) else None
+            for feed in ("positions", "transactions")}
 
 
 def _rm(row) -> Rm:
@@ -126,7 +127,7 @@ def unassigned_client_ids(conn, day: dt.date, branch: str | None = None) -> Iter
         LEFT JOIN rms r ON r.rm_id = a.rm_id
         LEFT JOIN ownership o ON o.client_id = c.client_id
         WHERE (a.rm_id IS NULL OR r.active = 0)
-          AND (c.closed_on IS NULL OR c.closed_on > :day)
+          AND NOT {closed_sql('c.closed_on', ':day')}
           AND c.contact_consent != 'none'
           AND ((c.segment = 'retail' AND (t.tier IN ({_TIER_LIST}) OR a.pinned = 1))
                OR (c.segment = 'corporate' AND (
@@ -147,8 +148,16 @@ _CLIENT_SQL = """
     SELECT c.client_id, c.name, c.segment, c.contact_consent, c.closed_on, c.id_expiry,
            c.risk_level, c.risk_assessed_on, {profile},
            t.tier, t.status, t.since, a.rm_id, a.pinned, r.active,
-           (SELECT big FROM corporate_ratings cr WHERE cr.client_id = c.client_id
-            AND cr.review_year <= ? ORDER BY cr.review_year DESC LIMIT 1), h.household_id
+           -- The client's household (retail clients only).
+           h.household_id,
+           -- A big corporate client's strategy (the override, else the derived one; a year
+           -- rated before strategies existed: standard); NULL for every other client.
+           (SELECT CASE WHEN cr.big THEN COALESCE(
+                       (SELECT o.strategy FROM corporate_strategy_overrides o
+                        WHERE o.client_id = cr.client_id AND o.review_year = cr.review_year),
+                       cr.strategy, 'standard') END
+            FROM corporate_ratings cr WHERE cr.client_id = c.client_id
+            AND cr.review_year <= ? ORDER BY cr.review_year DESC LIMIT 1)
     FROM clients c
     LEFT JOIN tiers t ON t.client_id = c.client_id
     LEFT JOIN assignments a ON a.client_id = c.client_id
@@ -188,6 +197,13 @@ _LATEST_SQL = """
 """
 
 
+# Big corporate clients' decision makers with a birthday on record (contact_birthday).
+_KEY_PEOPLE_SQL = """
+    SELECT client_id, name, role, birth_date FROM corporate_contacts
+    WHERE client_id IN ({marks}) AND decision_maker = 1 AND birth_date IS NOT NULL
+    ORDER BY client_id, name
+"""
+
 # Replaced assessment dates and ID expiries the compliance tasks of the days read.
 _CHANGES_SQL = """
     SELECT client_id, field, changed_on, old_value, new_value FROM client_data_changes
@@ -204,7 +220,8 @@ def holdings_of(conn, client_ids: Sequence[str], since: dt.date,
                         [*client_ids, last_day.isoformat(), since.isoformat(), since.isoformat()])
     for (client_id, product), points in groupby(rows, key=lambda r: (r[0], r[1])):
         holdings.setdefault(client_id, []).append(Holding(product, tuple(
-            PositionPoint(dt.date.fromisoformat(p[2]), p[3], p[4], _date(p[5])) for p in points)))
+            PositionPoint(dt.date.fromisoformat(p[2]), p[3], p[4], read_date(p[5]))
+            for p in points)))
     return holdings
 
 
@@ -227,7 +244,8 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
                         [*ids, last_day.isoformat(), since.isoformat(), since.isoformat()])
     for (client_id, product), points in groupby(rows, key=lambda r: (r[0], r[1])):
         holdings.setdefault(client_id, []).append(Holding(product, tuple(
-            PositionPoint(dt.date.fromisoformat(p[2]), p[3], p[4], _date(p[5])) for p in points)))
+            PositionPoint(dt.date.fromisoformat(p[2]), p[3], p[4], read_date(p[5]))
+            for p in points)))
 
     contact_rows = {r[0]: r for r in conn.execute(
         _CONTACTS_SQL.format(marks=marks),
@@ -243,28 +261,42 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
     contacts: dict[str, list[Contact]] = {}
     for r in sorted(contact_rows.values(), key=lambda r: (r[1], r[2], r[0])):
         contacts.setdefault(r[1], []).append(Contact(
-            dt.date.fromisoformat(r[2]), r[3], r[4], _date(r[5]), r[6], r[7], r[8], r[0]))
+            dt.date.fromisoformat(r[2]), r[3], r[4], read_date(r[5]), r[6], r[7], r[8], r[0]))
 
     changes: dict[str, list[DataChange]] = {}
     for client_id, name, day, old, new in conn.execute(
             _CHANGES_SQL.format(marks=marks), [*ids, data_changes_since(first_day).isoformat()]):
         changes.setdefault(client_id, []).append(
-            DataChange(name, dt.date.fromisoformat(day), _date(old), _date(new)))
+            DataChange(name, dt.date.fromisoformat(day), read_date(old), read_date(new)))
 
     clients = []
     n_profile = len(PROFILE_COLUMNS)
-    for row in conn.execute(_CLIENT_SQL.format(marks=marks), [first_day.year, *ids]):
+    rows = conn.execute(_CLIENT_SQL.format(marks=marks), [first_day.year, *ids]).fetchall()
+    # Only big corporate clients have decision makers to greet: no query for a retail book.
+    big = [row[0] for row in rows if row[-1] is not None]
+    people: dict[str, list[KeyPerson]] = {}
+    if big:
+        for client_id, name, role, born in conn.execute(
+                _KEY_PEOPLE_SQL.format(marks=_marks(len(big))), big):
+            if read_date(born) is not None:  # a birthday outside the range is unknown
+                people.setdefault(client_id, []).append(KeyPerson(name, role, read_date(born)))
+    for row in rows:
         (client_id, name, segment, consent, closed_on, id_expiry, risk_level, assessed_on) = row[:8]
         profile = dict(zip(PROFILE_COLUMNS, row[8:8 + n_profile]))
-        tier, status, since_text, rm_id, pinned, rm_active, big, household = row[8 + n_profile:]
+        # A date outside the range is unknown, so also a field still to be asked for.
+        for column in PROFILE_DATES:
+            profile[column] = read_date(profile[column])
+        (tier, status, since_text, rm_id, pinned, rm_active, household,
+         strategy) = row[8 + n_profile:]
         clients.append(Client(
             client_id=client_id, name=name, segment=segment,
             tier=tier if tier in TIERS else None, watch=status == "watch",
-            tier_since=_date(since_text), rm_id=rm_id if rm_active else None,
-            pinned=bool(pinned), big_corporate=big == 1, consent=consent,
-            closed_on=_date(closed_on), birth_date=_date(profile["birth_date"]),
-            wedding_date=_date(profile["wedding_date"]), id_expiry=_date(id_expiry),
-            risk_level=risk_level, risk_assessed_on=_date(assessed_on),
+            tier_since=read_date(since_text), rm_id=rm_id if rm_active else None,
+            pinned=bool(pinned), big_corporate=strategy is not None, strategy=strategy,
+            key_people=tuple(people.get(client_id, ())), consent=consent,
+            closed_on=read_date(closed_on), birth_date=profile["birth_date"],
+            wedding_date=profile["wedding_date"], id_expiry=read_date(id_expiry),
+            risk_level=risk_level, risk_assessed_on=read_date(assessed_on),
             product_preferences=profile["product_preferences"], profile=profile,
             holdings=tuple(holdings.get(client_id, ())),
             contacts=tuple(contacts.get(client_id, ())),
@@ -277,7 +309,7 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
 # Products, NAVs and the shared day contexts
 
 def _product(row) -> Product:
-    return Product(row[0], row[1], row[2], row[3], _date(row[4]), _date(row[5]), row[6])
+    return Product(row[0], row[1], row[2], row[3], read_date(row[4]), read_date(row[5]), row[6])
 
 
 _PRODUCT_COLUMNS = "product_code, name, asset_class, risk_level, launch_date, maturity_date, status"

@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 import secrets
 
+from vipcrm.store.dates import closed_sql
+
 PERSONAL_FIELDS = (
     "gender", "birth_date", "wedding_date", "phone", "email", "id_number", "id_expiry",
     "risk_level", "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
@@ -26,7 +28,15 @@ CLIENT_REFERENCES = (
     ("corporate_ratings", "client_id"), ("ownership", "client_id"),
     ("ownership_history", "client_id"), ("assignments", "client_id"),
     ("assignment_history", "client_id"), ("prospects", "referred_by"),
+    ("corporate_plans", "client_id"), ("corporate_strategy_overrides", "client_id"),
 )
+
+
+def ended_before_ids(conn, ended_before: dt.date) -> list[str]:
+    """The clients not yet purged whose relationship ended before the date."""
+    return [row[0] for row in conn.execute(
+        f"SELECT client_id FROM clients WHERE {closed_sql('closed_on', '?')} "
+        "AND name <> '(purged)'", [(ended_before - dt.timedelta(days=1)).isoformat()])]
 
 
 def purge_ended(conn, ended_before: dt.date) -> int:
@@ -34,9 +44,7 @@ def purge_ended(conn, ended_before: dt.date) -> int:
 
     Runs inside the caller's transaction.
     """
-    ids = [row[0] for row in conn.execute(
-        "SELECT client_id FROM clients WHERE closed_on IS NOT NULL AND closed_on < ? "
-        "AND name <> '(purged)'", [ended_before.isoformat()])]
+    ids = ended_before_ids(conn, ended_before)
     if not ids:
         return 0
     # A random salt per run: the pseudonym cannot be recomputed from a known client id.
@@ -49,6 +57,9 @@ def purge_ended(conn, ended_before: dt.date) -> int:
     )
     # Family ties are personal data: the client leaves its household.
     conn.execute("DELETE FROM household_members WHERE client_id IN "
+                 "(SELECT old FROM temp.purge_map)")
+    # A company's key people are people: nothing of them is a number to keep.
+    conn.execute("DELETE FROM corporate_contacts WHERE client_id IN "
                  "(SELECT old FROM temp.purge_map)")
     blanks = ", ".join(f"{field} = NULL" for field in PERSONAL_FIELDS)
     conn.execute(

@@ -21,6 +21,8 @@ from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import CORPORATE_FACTORS, GRADES, TIERS, Config
 from vipcrm.core.corporate import Rating
 from vipcrm.core.corporate import review as corporate_review
+from vipcrm.core.dates import read_date
+from vipcrm.core.strategy import visit_minimum
 from vipcrm.core.kpi import (COMPONENTS, ReviewInput, cohort, grade_review, pct1, review_groups,
                              review_median, round1, scorecard, time_share)
 from vipcrm.core.profile import completeness
@@ -32,6 +34,7 @@ from vipcrm.core.tasks import AFTER_SALE, day_context
 from vipcrm.store import planning
 from vipcrm.store.assignment import rm_loads
 from vipcrm.store.aum import aum_on_sql, live_sql, maturity_sql
+from vipcrm.store.dates import closed_sql
 
 BRANCH_SQL = "COALESCE(o.branch, c.home_branch)"
 _JOINS = """
@@ -123,7 +126,7 @@ _TIER_ON = """
         ) WHERE rn = 1 AND to_tier IS NOT NULL
 """
 # The client `c` is still a client at the end of day `?`.
-_OPEN = "(c.closed_on IS NULL OR c.closed_on > ?)"
+_OPEN = f"NOT {closed_sql('c.closed_on', '?')}"
 
 
 # -----------------------------------------------------------------------------------------
@@ -485,7 +488,8 @@ _PROFILE_SQL = ", ".join(f"c.{col}" for col in _PROFILE_NAMES)
 
 def _profile(row: Sequence) -> dict:
     profile = dict(zip(_PROFILE_NAMES, row))
-    profile["risk_assessed_on"] = _date(profile["risk_assessed_on"])
+    for name in ("risk_assessed_on", *planning.PROFILE_DATES):
+        profile[name] = read_date(profile[name])
     return profile
 
 
@@ -562,8 +566,8 @@ def segment_clients(conn, config: Config, day: dt.date,
         aum = sum(mix.values())
         if tier == NONE and aum <= 0:
             continue
-        yield SegmentClient(tier, risk, _date(birth), is_married(marital, wedding), branch, mix,
-                            _date(last)), aum
+        yield SegmentClient(tier, risk, read_date(birth), is_married(marital, read_date(wedding)),
+                            branch, mix, _date(last)), aum
 
 
 # -----------------------------------------------------------------------------------------
@@ -576,10 +580,15 @@ def rated_years(conn) -> list[int]:
 
 def corporate_ratings(conn, year: int, scope: Scope) -> list[dict]:
     where, params = scope.clients()
-    keys = ("client_id", "name", "score", "rank", "big", "factors", "missing")
+    keys = ("client_id", "name", "score", "rank", "big", "factors", "missing", "strategy")
+    # The strategy in force: set by hand, else derived (a year rated before strategies
+    # existed: standard).
     rows = conn.execute(f"""
-        SELECT cr.client_id, c.name, cr.score, cr.rank, cr.big, cr.factors, cr.missing
+        SELECT cr.client_id, c.name, cr.score, cr.rank, cr.big, cr.factors, cr.missing,
+               CASE WHEN cr.big THEN COALESCE(so.strategy, cr.strategy, 'standard') END
         FROM corporate_ratings cr JOIN clients c ON c.client_id = cr.client_id {_JOINS}
+        LEFT JOIN corporate_strategy_overrides so ON so.client_id = cr.client_id
+         AND so.review_year = cr.review_year
         WHERE cr.review_year = ? AND {where} ORDER BY cr.rank, cr.client_id
     """, [year, *params])
     out = []
@@ -841,7 +850,6 @@ def corporates_report(conn, config: Config, year: int, end: dt.date, scope: Scop
               for cid in getattr(outcome, kind)} if previous_year else {}
     last_day = min(end, dt.date(year, 12, 31))
     done = visits(conn, dt.date(year, 1, 1), last_day)
-    minimum = {level: config[f"corporate.visits.{level}"] for level in VISIT_LEVELS}
     left_absent = _left_absent(conn, outcome.left_absent, scope) if previous_year else []
     records = []
     for r in [*rated, *left_absent]:
@@ -849,6 +857,9 @@ def corporates_report(conn, config: Config, year: int, end: dt.date, scope: Scop
             continue
         before = previous.get(r["client_id"])
         made = done.get(r["client_id"], {})
+        # An invest client's minimums are raised (core.strategy).
+        minimum = {level: visit_minimum(level, r.get("strategy"), config)
+                   for level in VISIT_LEVELS}
         records.append({
             "rank": r["rank"], "client_id": r["client_id"], "name": r["name"],
             "score": None if r["score"] is None else round(r["score"], 2), "big": bool(r["big"]),
@@ -857,7 +868,7 @@ def corporates_report(conn, config: Config, year: int, end: dt.date, scope: Scop
             else round(r["score"] - before[0], 2),
             "previous_rank": before[1] if before else None,
             **{f: r["factors"].get(f) for f in CORPORATE_FACTORS},
-            "missing": r["missing"],
+            "missing": r["missing"], "strategy": r.get("strategy"),
             **{k: v for level in VISIT_LEVELS for k, v in (
                 (f"{level}_visits", made.get(level, 0)), (f"{level}_min", minimum[level]))},
             "visits_short": sum(max(0, minimum[lv] - made.get(lv, 0)) for lv in VISIT_LEVELS)
@@ -887,6 +898,7 @@ def dashboard_data(conn, config: Config, start: dt.date, end: dt.date, scope: Sc
         migration=migration_report(conn, start, end, scope),
         coverage=coverage_report(conn, config, start, end, scope, "tier", tasks=False),
         timeshare=timeshare_report(conn, config, start, end, scope),
+        rm_branches=dict(conn.execute("SELECT rm_id, branch FROM rms")),
         target_pct=config["kpi.vip_time_target_pct"],
         pipeline=pipeline_report(conn, config, start, end, scope),
         completeness=completeness_report(conn, config, end, scope, "tier"),
@@ -966,14 +978,14 @@ def compliance_report(conn, config: Config, start: dt.date, end: dt.date,
 
     records = []
     for sale in compliance_sales(conn, start, end, scope):
-        day, birth = dt.date.fromisoformat(sale["date"]), _date(sale.pop("birth_date"))
+        day, birth = dt.date.fromisoformat(sale["date"]), read_date(sale.pop("birth_date"))
         base = {**sale, "age": age_on(birth, day)}
         if sale["override_reason"] is not None:
             records.append({**base, "kind": "override"})
         if needs_elderly_confirmation(birth, sale["product_risk"], day, config):
             records.append({**base, "kind": "elderly_high_risk"})
     for held in unassessed_holdings(conn, config, end, scope):
-        birth = _date(held.pop("birth_date"))
+        birth = read_date(held.pop("birth_date"))
         records.append({**held, "kind": "expired_assessment", "date": _iso(end),
                         "age": age_on(birth, end), "channel": None, "followup_id": None,
                         "override_reason": None, "risk_warning_id": None,
@@ -999,7 +1011,7 @@ def maturing_clients(conn, start: dt.date, end: dt.date, scope: Scope) -> list[s
             WHERE pr.maturity_date BETWEEN ? AND ?
         )
         SELECT c.client_id FROM m JOIN clients c ON c.client_id = m.client_id {_JOINS}
-        WHERE (c.closed_on IS NULL OR c.closed_on > ?) AND {where}
+        WHERE {_OPEN} AND {where}
         ORDER BY c.client_id
     """, [*period, *period, _iso(start), *params])]
 
@@ -1026,7 +1038,7 @@ def maturity_rows(conn, config: Config, start: dt.date, end: dt.date,
     classes = config["aum.asset_classes"]
     days = config["plan.retention_days"]
     ids = maturing_clients(conn, start, end, scope)
-    product_maturity = {code: _date(m) for code, m in conn.execute(
+    product_maturity = {code: read_date(m) for code, m in conn.execute(
         "SELECT product_code, maturity_date FROM products WHERE maturity_date IS NOT NULL")}
     for i in range(0, len(ids), planning.CHUNK):
         chunk = ids[i:i + planning.CHUNK]

@@ -366,7 +366,51 @@ def m007_import_today(db: Database) -> None:
 
 
 @migrations()
-def m008_households(db: Database) -> None:
+def m008_corporate_file(db: Database) -> None:
+    # The big-client business file (seed §3.2): key people and decision makers, keyed by name
+    # within their company (a file an RM keeps by hand has no person ids), and the yearly
+    # share-of-wallet plan. Money in fen.
+    db.execute("""
+        CREATE TABLE corporate_contacts (
+            client_id TEXT NOT NULL REFERENCES clients(client_id),
+            name TEXT NOT NULL,
+            role TEXT,
+            decision_maker INTEGER NOT NULL DEFAULT 0,
+            phone TEXT,
+            birth_date TEXT,
+            note TEXT,
+            PRIMARY KEY (client_id, name)
+        ) WITHOUT ROWID""")
+    db.execute("""
+        CREATE TABLE corporate_plans (
+            client_id TEXT NOT NULL REFERENCES clients(client_id),
+            year INTEGER NOT NULL,
+            wallet_total INTEGER,
+            our_amount INTEGER,
+            products TEXT,
+            plan TEXT,
+            owner TEXT REFERENCES rms(rm_id),
+            PRIMARY KEY (client_id, year)
+        ) WITHOUT ROWID""")
+    # The sales strategy per big client (seed §3.4), derived with the year's rating; `meets`
+    # lists every rule met. An override, with its reason, outlives re-ratings of its year.
+    db.execute("ALTER TABLE corporate_ratings ADD COLUMN strategy TEXT")
+    db.execute("ALTER TABLE corporate_ratings ADD COLUMN commission TEXT")
+    db.execute("ALTER TABLE corporate_ratings ADD COLUMN meets TEXT")
+    db.execute("""
+        CREATE TABLE corporate_strategy_overrides (
+            client_id TEXT NOT NULL REFERENCES clients(client_id),
+            review_year INTEGER NOT NULL,
+            strategy TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_on TEXT NOT NULL,
+            PRIMARY KEY (client_id, review_year)
+        ) WITHOUT ROWID""")
+
+
+@migrations()
+def m009_households(db: Database) -> None:
     # Households (家庭客户): a client belongs to at most one, so the client id is the key and a
     # move to another household is an update of its row.
     db.execute("""

@@ -34,9 +34,11 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from vipcrm.core.config import ASSET_CLASSES, TIERS
+from vipcrm.core.text import Text
 from vipcrm.core.tiering import (DOWNGRADE, NEW, RECOVERED, UNTIERED, UPGRADE, WATCHED,
                                  TierRules, decide, rank, window_start)
 from vipcrm.store.audit import record
+from vipcrm.store.dates import closed_sql
 from vipcrm.store.db import fetch_dict, fetch_dicts, for_bulk_writes, transaction
 
 TIER_CHANGES = (NEW, UPGRADE, DOWNGRADE)
@@ -276,17 +278,19 @@ def recompute(db: Database, as_of: dt.date, rules: TierRules, *, today: dt.date,
     every later date that had a run, in order, with the current data and configuration.
     """
     if as_of > today:
-        raise TieringRefused(f"as-of date {as_of} is after today ({today}); "
-                             "tiers can only be computed from data already seen")
+        raise TieringRefused(Text("as-of date {date} is after today ({today}); tiers can only "
+                                  "be computed from data already seen", date=as_of,
+                                  today=today))
     conn = db.conn
     conn.execute("PRAGMA temp_store = MEMORY")
     for_bulk_writes(db)
     with _writing(db, dry_run):
         last = last_run(conn)
         if last and as_of < last and not rebuild:
-            raise TieringRefused(
-                f"tiers were last recomputed as of {last}; recomputing the earlier date {as_of} "
-                "would rewrite history: add --rebuild to replay it from that date")
+            raise TieringRefused(Text(
+                "tiers were last recomputed as of {last}; recomputing the earlier date {date} "
+                "would rewrite history: add --rebuild to replay it from that date", last=last,
+                date=as_of))
         replay: list[dt.date] = []
         if rebuild and last and as_of <= last:
             replay = [dt.date.fromisoformat(d) for (d,) in conn.execute(
@@ -361,7 +365,7 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
     conn.executemany("INSERT INTO temp.tier_ranks VALUES (?, ?, ?, ?)",
                      [(t, rank(t), rules.floors_fen[t], rules.grace_days[t]) for t in TIERS])
     qualifying = _qualifying_sql(rules, "b.")
-    eligible = "(c.segment = 'retail' AND (c.closed_on IS NULL OR c.closed_on > :d))"
+    eligible = f"(c.segment = 'retail' AND NOT {closed_sql('c.closed_on', ':d')})"
     # CROSS JOIN keeps the basis (one pass over the positions) as the outer loop.
     conn.execute(f"""
         CREATE TEMP TABLE tier_eval AS

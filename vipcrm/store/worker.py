@@ -21,6 +21,7 @@ from itertools import chain, islice
 from multiprocessing.connection import Connection
 from typing import Callable, ContextManager, Iterable, Iterator
 
+from vipcrm.core.text import portable, restored, said
 from vipcrm.formats.csvfile import CsvSource, FileRefused
 
 # Smaller files are parsed in this process: forking and the pipe cost more than they save.
@@ -84,7 +85,7 @@ def rows_from_child(source: CsvSource,
                 finished = True
                 return
             elif what == "refused":
-                raise FileRefused(message[1])
+                raise FileRefused(restored(message[1]))
             else:
                 raise RuntimeError(f"the process reading the file failed: {message[1]}")
 
@@ -111,7 +112,7 @@ def _child(pipe: Connection, source: CsvSource, produce) -> None:
                 rejected.clear()
         pipe.send_bytes(marshal.dumps(("done", rejected, source.bytes_read, source.sha256)))
     except FileRefused as exc:
-        code = _send_quietly(pipe, ("refused", str(exc)))
+        code = _send_quietly(pipe, ("refused", portable(said(exc))))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
         code = _send_quietly(pipe, ("failed", f"{type(exc).__name__}: {exc}"))
     finally:

@@ -1,9 +1,10 @@
-"""Every report over the demo bank answers in under 2 seconds (in-process, after start-up)."""
+"""Every report over the demo bank with a tier history answers (their speed is measured by
+benchmarks/bench_reports.py, never asserted here)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
+import json
 
 import pytest
 from typer.testing import CliRunner
@@ -44,19 +45,14 @@ def demo(tmp_path_factory):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("args", REPORTS, ids=" ".join)
-def test_report_over_the_demo_bank_within_2_seconds(demo, args):
-    started = time.perf_counter()
+def test_every_report_over_the_demo_bank_gives_its_records(demo, args):
     result = demo("report", *args, "--format", "json")
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("[")
-    assert elapsed < 2.0, f"report {' '.join(args)} took {elapsed:.2f} s"
+    assert json.loads(result.stdout), f"report {' '.join(args)} gave no record"
 
 
 @pytest.mark.slow
-def test_dashboard_over_the_demo_bank_within_2_seconds(demo, tmp_path):
-    started = time.perf_counter()
+def test_the_dashboard_over_the_demo_bank(demo, tmp_path):
     result = demo("report", "dashboard", "-o", str(tmp_path / "d.html"))
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.stderr
-    assert elapsed < 2.0, f"dashboard took {elapsed:.2f} s"
+    assert (tmp_path / "d.html").read_text(encoding="utf-8").count("<svg") >= 6
