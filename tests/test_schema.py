@@ -29,6 +29,7 @@ PRIMARY_KEYS = {
     "corporates": ("client_id", "review_year"),
     "followups": ("followup_id",),
     "freshness": ("feed",),
+    "household_members": ("client_id",),
     "import_log": ("id",),
     "navs": ("product_code", "date"),
     "ownership": ("client_id",),
@@ -54,6 +55,7 @@ INDEXES = {
     ("followups_client_date", "followups", ("client_id", "date")),
     ("followups_rm_date", "followups", ("rm_id", "date")),
     ("followups_stage_date", "followups", ("stage", "date")),
+    ("household_members_household", "household_members", ("household_id", "client_id")),
     ("idx__sqlite_migrations_migration_set_name", "_sqlite_migrations", ("migration_set", "name")),
     ("import_log_sha", "import_log", ("sha256",)),
     ("ownership_history_client", "ownership_history", ("client_id",)),
@@ -123,6 +125,19 @@ def test_opening_an_up_to_date_database_changes_nothing(blank):
     assert schema_sql(again.conn) == shape
     assert [name for _, name, _ in applied][0] == "m001_initial"
     again.conn.close()
+
+
+MIGRATIONS = ["m001_initial", "m002_followup_recognition", "m003_ownership",
+              "m004_maturity_lead_per_class", "m005_sale_compliance", "m006_client_data_changes",
+              "m007_import_today", "m008_corporate_file", "m009_households"]
+
+
+def test_migrations_are_applied_once_each_in_order(blank):
+    # Two branches once both named an m008: the business file kept it, households came after.
+    _, db = blank
+    names = [name for (name,) in db.conn.execute("SELECT name FROM _sqlite_migrations "
+                                                 "ORDER BY id")]
+    assert names == MIGRATIONS
 
 
 def test_database_file_is_private_with_wal_and_foreign_keys(blank):

@@ -199,6 +199,7 @@ class Client:
     # Oldest first: the replaced values of risk_assessed_on and id_expiry (see
     # `data_changes_since`); the fields above hold the current values.
     data_changes: tuple[DataChange, ...] = ()
+    household_id: str | None = None  # an open retail client's household (core.household)
 
 
 class Task(NamedTuple):

@@ -86,6 +86,10 @@ HEADERS_ZH.update({
     "maturities": "到期笔数", "matured": "到期金额", "reinvested": "再投资金额",
     "retention_pct": "留存率%", "pending": "观察期未满", "maturity_date": "到期日",
     "window_end": "观察截止",
+    # Households and stated preferences.
+    "household_id": "家庭编号", "members": "家庭成员", "household_role": "家庭角色", "counted": "计入家庭资产",
+    "dimension": "偏好类别", "preference": "偏好", "pref_protection": "收益类型偏好",
+    "pref_term_months": "期限偏好(月)", "pref_yield_band": "收益率偏好",
 })
 
 def default_lang() -> str:
