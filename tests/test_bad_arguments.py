@@ -23,7 +23,7 @@ NEXT = f"is out of range; give a date YYYY-MM-DD after the contact's date {TODAY
 # (command words, arguments that make the rest of the command valid)
 REPORTS_WITH_PERIOD = ("tiers", "migration", "coverage", "rm", "timeshare", "pipeline", "kpi",
                        "review", "compliance", "maturities")
-REPORTS_AS_OF = ("completeness", "segments", "corporates", "attrition")
+REPORTS_AS_OF = ("completeness", "segments", "corporates", "preferences", "attrition")
 DATE_OPTIONS = [
     # (words, option, extra arguments, the range it must name for values outside it)
     ((), "--today", ("plan", "today"), RANGE),
@@ -205,7 +205,8 @@ def test_the_tables_cover_every_date_and_number_option_of_every_command():
 EDGE_COMMANDS = [
     ("plan", "today"), ("plan", "week"), ("plan", "week", "-f", "ics"),
     ("plan", "today", "-f", "json"),
-    *(("report", name) for name in REPORTS_WITH_PERIOD + ("completeness", "segments")),
+    *(("report", name) for name in REPORTS_WITH_PERIOD + ("completeness", "segments",
+                                                          "preferences")),
     ("assign",), ("client", "show", CLIENT), ("tier", "list"),
     ("followup", "time", RM, "--minutes", "5", "--category", "admin"),
 ]

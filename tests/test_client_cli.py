@@ -112,7 +112,7 @@ def test_json_parses_with_money_as_numbers(bank, run):
                           "aum_today",
                           "assignment",
                           "ownership_branch", "holdings", "aum_trend", "tier_history",
-                          "open_tasks", "recent_contacts", "referrals"]
+                          "household", "open_tasks", "recent_contacts", "referrals"]
     assert data["profile"]["phone"] == "138****1234"
     assert data["profile"]["id_number"] == "**************1234"
     assert data["completeness"] == {"pct": expected_pct(C0001_FILLED), "target_pct": 80,

@@ -19,6 +19,7 @@ EXPECTED = {
     **{f"tiers.{t}.grace_days": str(v) for t, v in zip(TIERS, (180, 90, 90, 90, 90, 90))},
     "tiering.basis": "daily_avg",
     "tiering.window_days": "30",
+    "tiering.household": "off",
     "aum.asset_classes": "deposit,wealth,fund,insurance,bond,metal,custody",
     **{f"grades.{g}.capacity": str(v) for g, v in zip(
         ("senior", "l1", "l2", "l3", "l4", "trainee"), (50, 80, 120, 150, 200, 100))},
@@ -113,6 +114,7 @@ def test_show_as_a_table_and_csv(cli, blank_db):
     ("plan.daily_capacity", "15", "15"),
     ("tiers.gold.floor", "250_000", "250000"),
     ("tiering.basis", "point", "point"),
+    ("tiering.household", "on", "on"),
     ("assign.include_untiered", "yes", "true"),
     ("aum.asset_classes", "deposit, fund", "deposit,fund"),
     ("plan.expiry_days.birthday", "-1", "-1"),
@@ -154,6 +156,7 @@ def test_set_an_unknown_key_lists_the_valid_keys(cli, blank_db, db_path):
     ("tiers.gold.floor", "-5", "expected a whole number 0 to 1000000000000"),
     ("plan.nav_drop_pct", "101", "expected a whole number 1 to 100"),
     ("tiering.basis", "weekly", "expected one of daily_avg, point"),
+    ("tiering.household", "yes", "expected one of off, on"),
     ("assign.include_untiered", "perhaps", "expected true or false"),
     ("import.positions_full_snapshot", "sometimes", "expected true or false"),
     ("aum.asset_classes", "deposit,gold", "expected a comma-separated list"),

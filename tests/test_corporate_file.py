@@ -306,7 +306,7 @@ def test_a_decision_makers_birthday_enters_the_rms_plan(bank, run):
             "leadership visit: 0 of 2 due by 2026-12-31",
             "technical visit: 0 of 4 due by 2026-12-31",
             "birthday of decision maker 王建国 (董事长) on 2026-12-09",
-            "never contacted"]}
+            "never contacted"], "household_id": None, "members": ["K1"]}
     # K3 is pinned but not a big client: no visits, no birthdays.
     assert "K3" not in lines
 

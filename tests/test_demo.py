@@ -21,7 +21,7 @@ from vipcrm.store.db import open_db
 
 TODAY = dt.date(2026, 11, 27)  # a Friday, a working day
 DATA_TABLES = ("rms", "products", "clients", "positions", "navs", "transactions", "followups",
-               "timesheets", "corporates", "freshness")
+               "timesheets", "corporates", "freshness", "household_members")
 CONFIG = Config()
 
 
@@ -263,6 +263,63 @@ def test_expiries_consent_profiles_and_closed_clients(demo):
     assert min(filled) == 0 and max(filled) == 8
 
 
+def test_households_of_couples_and_parents_with_children_at_one_branch(demo):
+    conn, _, _ = demo
+    rows = conn.execute("SELECT h.household_id, h.role, c.home_branch, c.segment, c.closed_on, "
+                        "c.birth_date, c.client_id FROM household_members h "
+                        "JOIN clients c ON c.client_id = h.client_id").fetchall()
+    households: dict[str, list] = {}
+    for row in rows:
+        households.setdefault(row[0], []).append(row[1:])
+    assert 20 <= len(households) <= 40  # a few dozen among 600 clients
+    roles = Counter()
+    for members in households.values():
+        assert 2 <= len(members) <= 3
+        assert [m[0] for m in members].count("head") == 1
+        assert len({m[1] for m in members}) == 1  # one branch
+        assert all(m[2] == "retail" and m[3] is None for m in members)
+        roles.update(m[0] for m in members)
+        years = {m[0]: int(m[4][:4]) for m in members}
+        if "child" in years:
+            assert min(y for r, y in years.items() if r != "child") <= years["child"] - 22
+    assert roles["spouse"] > 10 and roles["child"] > 5 and roles["parent"] > 0
+
+
+def test_household_tiering_changes_the_tiers_of_members_across_a_floor(demo):
+    from vipcrm.core.tiering import TierRules
+    from vipcrm.store.tiering import recompute
+
+    conn, _, _ = demo
+    db = open_db(conn.execute("PRAGMA database_list").fetchone()[2])
+    own = TierRules.from_config(CONFIG)
+    shared = own._replace(household=True)
+    alone = recompute(db, TODAY, own, today=TODAY, user="test", dry_run=True)
+    together = recompute(db, TODAY, shared, today=TODAY, user="test", dry_run=True)
+    db.conn.close()
+    assert together.summary != alone.summary
+    # Members below gold on their own are lifted into a tier by their household.
+    mass = {r["tier"]: r["clients"] for r in alone.summary}["none"]
+    assert {r["tier"]: r["clients"] for r in together.summary}["none"] < mass
+
+
+def test_most_retail_clients_stated_their_preferences_in_line_with_their_risk(demo):
+    conn, _, _ = demo
+    stated, total = conn.execute(
+        "SELECT COUNT(pref_protection), COUNT(*) FROM clients WHERE segment = 'retail'"
+    ).fetchone()
+    assert 0.6 < stated / total < 0.9
+    assert conn.execute("SELECT COUNT(*) FROM clients WHERE segment = 'corporate' "
+                        "AND pref_protection IS NOT NULL").fetchone()[0] == 0
+    shares = dict(conn.execute(
+        "SELECT risk_level, AVG(pref_protection = 'protected') FROM clients "
+        "WHERE pref_protection IS NOT NULL AND risk_level IN ('C1', 'C5') GROUP BY 1"))
+    assert shares["C1"] > 0.7 > 0.35 > shares["C5"]
+    bands = {b for (b,) in conn.execute("SELECT DISTINCT pref_yield_band FROM clients")}
+    assert bands == {None, "<3%", "3-5%", ">5%"}
+    terms = {t for (t,) in conn.execute("SELECT DISTINCT pref_term_months FROM clients")}
+    assert {3, 12, 36, 60} <= terms
+
+
 def test_contact_history_covers_channels_outcomes_and_stages(demo):
     conn, _, _ = demo
 
@@ -325,8 +382,9 @@ def test_cli_prints_one_line_per_kind(cli, sql):
     result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50", "--seed", "2")
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
-    for kind in ("rms", "products", "clients", "positions", "navs", "transactions", "followups",
-                 "timesheets", "corporates", "contacts_corp", "corporate_plans"):
+    for kind in ("rms", "products", "clients", "households", "positions", "navs",
+                 "transactions", "followups", "timesheets", "corporates", "contacts_corp",
+                 "corporate_plans"):
         assert any(re.match(rf"{kind}: read=\d+ inserted=\d+ updated=0 unchanged=\d+ "
                             r"rejected=0( |$)", line) for line in lines), kind
     assert result.stdout == ""
@@ -347,7 +405,7 @@ def test_demo_refuses_a_database_that_has_other_data_unless_forced(cli, sql, db_
     result = cli("--today", TODAY.isoformat(), "demo", "--clients", "50", "--force")
     assert result.exit_code == 0
     rejected = re.findall(r"rejected=(\d+)", result.stderr)
-    assert len(rejected) == 11 and set(rejected) == {"0"}  # every kind but the calendar
+    assert len(rejected) == 12 and set(rejected) == {"0"}  # every kind but the calendar
     kept = sql("SELECT client_id, name FROM clients WHERE client_id IN "
                f"({', '.join('?' * len(before))}) ORDER BY 1", [c for c, _ in before])
     assert kept == before

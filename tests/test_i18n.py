@@ -236,6 +236,7 @@ ALLOWED_WORDS = {
     "vipcrm": "the program's name, in commands to type",
     "quick_check": "SQLite's own name of the check",
     "fund": "the demo's product preference as the bank recorded it (data, not a sentence)",
+    "deposit": "the same, of another client",
     "DATE": "the argument's name in the command's usage (plan DATE)",
 }
 # A run of 4+ letters (underscores inside: a code) standing alone, not part of an id, a
@@ -333,6 +334,20 @@ def _ics_text(ics: str) -> list[str]:
     ("report", "attrition"),
     ("plan", "today", "--rm", "RM1015"),
     ("attrition",),
+    # households: a household visit in a plan, both members' views, linking, the report of
+    # stated preferences, and their refusals
+    ("plan", "today", "--rm", "RM1001"),
+    ("client", "show", "C000332"),
+    ("assign", "explain", "C000292"),
+    ("assign", "explain", "C000477"),
+    ("client", "link", "C000477", "--household", "H00001", "--role", "spouse"),
+    ("client", "link", "C000172", "--household", "H00002"),
+    ("client", "link", "C000172", "--household", "H00002", "--role", "cousin"),
+    ("client", "unlink", "C000477"),
+    ("client", "update", "C000172", "--set", "pref_term_months=900"),
+    ("report", "preferences"),
+    ("report", "preferences", "--by", "branch", "--dimension", "term"),
+    ("report", "preferences", "--by", "floor"),
 ])
 def test_a_chinese_session_shows_no_english(bank, tmp_path, args):
     db = tmp_path / "bank.db"
@@ -363,7 +378,8 @@ def test_a_chinese_session_of_a_campaign_shows_no_english(bank, tmp_path):
 
 
 @pytest.mark.parametrize("args", [("plan", "today", "--rm", "RM1003"), ("report", "kpi"),
-                                  ("plan", "today", "--encoding", "latin-1")])
+                                  ("plan", "today", "--encoding", "latin-1"),
+                                  ("plan", "today", "--rm", "RM1001")])
 def test_a_chinese_session_on_an_80_column_screen_shows_no_english(bank, args):
     """The plan as blocks of lines, the note on a report's columns left out, an encoding's
     refusal."""

@@ -69,7 +69,8 @@ def test_json_keys_and_one_line_per_client_merging_reasons(cli, bank):
     bank.commit()
     records, result = plan_json(cli, "today", "--rm", "RM1")
     assert list(records[0]) == ["plan_date", "rm_id", "client_id", "name", "tier", "channel",
-                                "priority", "reasons", "due", "overdue", "talking_points"]
+                                "priority", "reasons", "due", "overdue", "talking_points",
+                                "household_id", "members"]
     [line] = records
     assert line["plan_date"] == MONDAY and line["rm_id"] == "RM1" and line["tier"] == "black_gold"
     assert line["reasons"] == ["risk_expiry", "period_end", "birthday", "cadence"]
@@ -203,7 +204,8 @@ def test_csv_has_the_keys_and_lists_joined(cli, bank):
     result = cli("--today", MONDAY, "plan", "today", "--rm", "RM1", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == ["plan_date", "rm_id", "client_id", "name", "tier", "channel",
-                             "priority", "reasons", "due", "overdue", "talking_points"]
+                             "priority", "reasons", "due", "overdue", "talking_points",
+                             "household_id", "members"]
     assert rows[0]["reasons"] == "period_end; birthday; cadence" and rows[0]["overdue"] == "true"
 
 

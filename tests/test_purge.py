@@ -210,7 +210,8 @@ def test_every_column_that_refers_to_a_client_is_renamed_or_erased(blank_db):
     or the purge of such a client fails on its foreign key."""
     from vipcrm.store.purge import CLIENT_REFERENCES
 
-    erased = {("corporate_contacts", "client_id")}  # a company's key people go with it
+    # A company's key people go with it; a client leaves its household (family ties are personal).
+    erased = {("corporate_contacts", "client_id"), ("household_members", "client_id")}
     referring = set()
     for (table,) in query(blank_db, "SELECT name FROM sqlite_master WHERE type = 'table'"):
         for key in query(blank_db, f"PRAGMA foreign_key_list('{table}')"):

@@ -117,7 +117,7 @@ def test_history(bank):
     result = bank("tier", "history", "BG1", "-f", "json")
     assert json.loads(result.stdout) == [
         {"effective": TODAY, "from_tier": "none", "to_tier": "black_gold", "status": "ok",
-         "basis_aum": 12000000.0, "reason": "new"}]
+         "basis_aum": 12000000.0, "reason": "new", "household_id": None}]
     assert "大众" in bank("--lang", "zh", "tier", "history", "BG1").stdout
 
 

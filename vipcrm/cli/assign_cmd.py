@@ -284,6 +284,40 @@ def _why(f: dict) -> Text:
                 reason=Code("assign_reason", f["reason"]), date=f["since"])
 
 
+def _household_line(h: dict) -> Text:
+    """Where the client stands in its household's assignment (core.household)."""
+    status = h["status"]
+    at = {"household": h["household_id"], "rm": h["lead_rm"] or "-", "lead": h["lead"] or "-"}
+    if status == "lead":
+        return Text("  household {household}: its highest member with an RM; the other members "
+                    "join {rm} when the rules allow it", **at)
+    if status == "alone":
+        return Text("  household {household}: no other member has an RM to share", **at)
+    if status == "joined":
+        return Text("  household {household}: shares {rm}, the RM of its highest member {lead}",
+                    **at)
+    if status == "pinned":
+        return Text("  household {household}: pinned by hand, so it keeps its RM instead of "
+                    "{rm}, the RM of its highest member {lead}", **at)
+    if status == "other_branch":
+        return Text("  household {household}: owned by another branch than {rm} (the RM of its "
+                    "highest member {lead}), so its own branch serves it; pin it to {rm} to "
+                    "serve the family together", **at)
+    if status == "grade":
+        return Text("  household {household}: its tier needs a higher grade than {rm}'s (the RM "
+                    "of its highest member {lead}), so it keeps an RM of its own", **at)
+    if status == "capacity":
+        return Text("  household {household}: {rm} (the RM of its highest member {lead}) has no "
+                    "room, so it keeps an RM of its own", **at)
+    if status == "next_run":
+        return Text("  household {household}: the next `vipcrm assign` gives it {rm}, the RM of "
+                    "its highest member {lead}", **at)
+    if status == "no_rm":
+        return Text("  household {household}: it has no RM, so it cannot share one", **at)
+    return Text("  household {household}: a corporate or closed member takes no part in the "
+                "household's assignment", **at)
+
+
 def _lines(f: dict) -> list[Text]:
     aum = yuan_grouped(f["basis_aum"]) if f["basis_aum"] is not None else "-"
     client = Text("Client {client} {name} ({segment})", client=f["client_id"], name=f["name"],
@@ -326,6 +360,8 @@ def _lines(f: dict) -> list[Text]:
         lines.append(Text("  RM: none ({reason})", reason=Code("assign_reason", f["reason"])
                           if f["reason"] else Text("no assignment")))
     lines.append(Text("  why: {why}", why=f["why"]))
+    if f["household"]:
+        lines.append(_household_line(f["household"]))
     if f["history"]:
         lines.append(Text("  assignment history:"))
         lines += [Text("    {date}: {before} -> {after} ({reason})", date=h["changed_on"],

@@ -47,8 +47,9 @@ REPORT_FIELDS = [Field("campaign_id", "int", drop=0), Field("product_code", drop
                  Field("targets", "int", True, drop=0), Field("reached", "int", True, drop=0),
                  Field("sold", "int", True, drop=0), Field("amount", "money", True, drop=0),
                  Field("reached_pct", "pct"), Field("conversion_pct", "pct")]
-# A campaign's dates, not a client's (formats.i18n reads closed_on as the day an account closed).
-LABELS_ZH = {"created_on": "创建日", "closed_on": "结束日"}
+# A campaign's dates, not a client's (formats.i18n reads closed_on as the day an account closed),
+# and whether the product fits the client's preferences, not the stated preference itself.
+LABELS_ZH = {"created_on": "创建日", "closed_on": "结束日", "preference": "偏好匹配"}
 
 
 def _emit(st: State, records: list[dict], fields: list[Field], fmt: str, encoding: str | None,

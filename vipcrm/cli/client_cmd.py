@@ -19,7 +19,8 @@ client_app = typer.Typer(help="""One client's whole picture, and profile updates
 PROFILE_KEYS = ("gender", "birth_date", "phone", "email", "id_number", "id_expiry", "risk_level",
                 "risk_assessed_on", "occupation", "marital_status", "wedding_date", "family",
                 "hobbies", "product_preferences", "wealth_source", "preferred_channel",
-                "address", "contact_consent", "opened_on", "closed_on")
+                "address", "contact_consent", "opened_on", "closed_on", "pref_protection",
+                "pref_term_months", "pref_yield_band")
 
 
 @client_app.command("show")
@@ -40,8 +41,9 @@ def show(
     products_used with product and source, held or stated; current_plan_year; plans with
     year, wallet_total, our_amount, share_pct, products, plan, owner, owner_name), aum_today,
     assignment, ownership_branch, holdings (with in_aum), aum_trend (aum null before the
-    client's first position), tier_history, open_tasks, recent_contacts, referrals; money as
-    numbers in CNY.
+    client's first position), tier_history, household (household_id, role, aum: its counted
+    members' AUM today, members: client_id, name, role, tier, phone masked, aum, counted; null
+    when in no household), open_tasks, recent_contacts, referrals; money as numbers in CNY.
 
     \b
     Example:
@@ -135,7 +137,9 @@ def _print_view(st, view: dict) -> None:
     fields = Table(show_header=False, box=None)
     for key in PROFILE_KEYS:
         if p.get(key):
-            fields.add_row(st.say(Code("field_code", key)), str(p[key]))
+            # A stated protection preference is a code: a word in the user's language.
+            value = Code("protection", p[key]) if key == "pref_protection" else p[key]
+            fields.add_row(st.say(Code("field_code", key)), st.say(value))
     out.print(fields)
     business = view["business_file"]
     sections = [] if business is None else [
@@ -148,6 +152,7 @@ def _print_view(st, view: dict) -> None:
          (Field("year"), Field("wallet_total"), Field("our_amount"), Field("share_pct", "pct"),
           Field("owner"), Field("products"), Field("plan"))),
     ]
+    _print_household(st, view["household"])
     for title, rows, columns in (
         *sections,
         (Text("Holdings"), view["holdings"],
@@ -162,7 +167,7 @@ def _print_view(st, view: dict) -> None:
         (Text("Tier history"), view["tier_history"],
          (Field("effective"), Field("from_tier", family="tier_code"),
           Field("to_tier", family="tier_code"),
-          Field("reason", family="tier_reason"))),
+          Field("reason", family="tier_reason"), Field("household_id"))),
         (Text("Recent contacts"), view["recent_contacts"],
          (Field("date"), Field("rm_id"), Field("channel", family="channel"),
           Field("outcome", family="outcome"), Field("stage", family="stage"),
@@ -176,6 +181,27 @@ def _print_view(st, view: dict) -> None:
         st.left_out(print_table(out, columns, [header(f.key, st.lang) for f in columns],
                                 [[table_cell(row.get(f.key), f, st.lang) for f in columns]
                                  for row in rows], title=st.say(title)))
+
+
+def _print_household(st, household: dict | None) -> None:
+    from vipcrm.formats.i18n import header
+    from vipcrm.formats.output import Field, print_table, table_cell
+
+    if household is None:
+        return
+    st.out.print(st.say(Text("Household {household} ({role}): AUM today {aum} CNY, {count} "
+                             "member(s)", household=household["household_id"],
+                             role=Code("role", household["role"] or "-"),
+                             aum=household["aum"], count=len(household["members"]))),
+                 markup=False)
+    columns = (Field("client_id"), Field("name"), Field("role", family="role"),
+               Field("tier", "tier"), Field("phone"), Field("aum", "num"),
+               Field("counted", "bool"))
+    # "role" heads a key person's job in a business file: here it is the household role.
+    labels = [header("household_role" if f.key == "role" else f.key, st.lang) for f in columns]
+    st.left_out(print_table(st.out, columns, labels,
+                            [[table_cell(m.get(f.key), f, st.lang) for f in columns]
+                             for m in household["members"]]))
 
 
 def _strategy_text(rating: dict) -> Text:
@@ -202,7 +228,9 @@ def update(
     """Update profile fields learnt at a contact (recorded in the audit log).
 
     Values are read like the clients import file's cells (dates YYYY-MM-DD, risk levels C1-C5,
-    consent all/service_only/none). A new risk_level without risk_assessed_on is dated today.
+    consent all/service_only/none; the stated preferences pref_protection protected/floating,
+    pref_term_months 1-600, pref_yield_band <3%/3-5%/>5%). A new risk_level without
+    risk_assessed_on is dated today.
     A newer assessment or a later id_expiry completes the client's risk_expiry or id_expiry
     task of the old date (a contact does not).
 

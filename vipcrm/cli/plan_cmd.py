@@ -19,9 +19,11 @@ FIELDS = (
     Field("tier", "tier"), Field("channel", family="channel"), Field("priority", "int"),
     Field("reasons", "list", family="reason"),
     Field("due", "date"), Field("overdue", "bool"), Field("talking_points", "list"),
+    Field("household_id"), Field("members", "list"),
 )
-# The table of an RM's day: from the client on, talking points one a line.
-TABLE_FIELDS = (*FIELDS[2:-1], Field("talking_points", "points"))
+# The table of an RM's day: from the client on, talking points one a line; a household visit
+# lists its members in the client id column.
+TABLE_FIELDS = (*FIELDS[2:10], Field("talking_points", "points"))
 # The table is shown when its talking points get this many cells (or all they need); on a
 # narrower screen each client is a block of lines instead.
 POINTS_WIDTH = 48
@@ -53,10 +55,16 @@ def plan_command(
     A non-working day shows the next working day's plan. `plan week` assumes each day's lines
     are contacted that day. Nothing is written.
 
-    Formats: table (grouped by RM; on a screen too narrow for the table, one block of lines
-    per client), csv and json (keys plan_date, rm_id, client_id, name, tier, channel,
-    priority, reasons, due, overdue, talking_points), ics (one all-day event per visit or call,
-    no SMS lines, no phone/ID/balances).
+    Members of one household served by the RM who both have a visit that day get one line, a
+    household visit (one place of the capacity): the client id of its best-ranked member, the
+    members' names joined by " + ", every reason, and each member's talking points. Phone and
+    SMS lines stay one per client.
+
+    Formats: table (grouped by RM, a household visit's member ids in the client column; on a
+    screen too narrow for the table, one block of lines per client or household), csv and json
+    (keys plan_date, rm_id, client_id, name, tier, channel, priority, reasons, due, overdue,
+    talking_points, household_id (null outside a household), members (the client ids the line
+    is for)), ics (one all-day event per visit or call, no SMS lines, no phone/ID/balances).
 
     \b
     Examples:
@@ -161,6 +169,7 @@ def plan_record(line, lang: str) -> dict:
         "channel": line.channel, "priority": line.priority, "reasons": list(line.reasons),
         "due": line.due.isoformat(), "overdue": line.overdue,
         "talking_points": [render(point, lang) for point in line.talking_points],
+        "household_id": line.household_id, "members": list(line.members),
     }
 
 
@@ -208,6 +217,8 @@ def _tables(st, groups, config) -> None:
             records = [plan_record(line, st.lang) for line in plan.lines]
             rows = [[table_cell(record[f.key], f, st.lang) for f in TABLE_FIELDS]
                     for record in records]
+            for record, row in zip(records, rows):
+                row[0] = "\n".join(record["members"]) or row[0]
             fit = layout(TABLE_FIELDS, labels, rows, console.width, lows=points)
             if fit.left_out:
                 _blocks(st, title, caption, records)
@@ -217,9 +228,9 @@ def _tables(st, groups, config) -> None:
 
 
 def _blocks(st, title: str, caption: str | None, records: list[dict]) -> None:
-    """An RM's day on a narrow screen: per client a line of who, how and when, a line of
-    reasons, then the talking points, each wrapped at the screen's width without splitting an
-    id, a date or an amount."""
+    """An RM's day on a narrow screen: per client (or household visit) a line of who, how and
+    when, a line of reasons, then the talking points, each wrapped at the screen's width
+    without splitting an id, a date or an amount."""
     from vipcrm.formats.escape import printable
     from vipcrm.formats.i18n import tier_name
     from vipcrm.formats.wrap import wrap, wrap_items
@@ -227,10 +238,14 @@ def _blocks(st, title: str, caption: str | None, records: list[dict]) -> None:
     width = st.out.width
     lines = wrap_items(printable(title).split("  "), width, hang="  ")
     for record in records:
-        who = [record["client_id"], printable(record["name"]), tier_name(record["tier"], st.lang),
-               st.say(Code("channel", record["channel"])),
-               st.say(Text("priority {priority}", priority=record["priority"])),
-               st.say(Text("due {date}", date=record["due"]))]
+        # A household visit: the household, then its members' ids (the line's client first).
+        who = ([st.say(Text("household {household}", household=record["household_id"])),
+                " + ".join(record["members"])] if len(record["members"]) > 1
+               else [record["client_id"]])
+        who += [printable(record["name"]), tier_name(record["tier"], st.lang),
+                st.say(Code("channel", record["channel"])),
+                st.say(Text("priority {priority}", priority=record["priority"])),
+                st.say(Text("due {date}", date=record["due"]))]
         if record["overdue"]:
             who.append(st.say(Text("overdue")))
         lines.append("")

@@ -30,7 +30,7 @@ LIST_FIELDS = [
 HISTORY_FIELDS = [
     Field("effective"), Field("from_tier", "tier"), Field("to_tier", "tier"),
     Field("status", family="status"), Field("basis_aum", "money"),
-    Field("reason", family="tier_reason"),
+    Field("reason", family="tier_reason"), Field("household_id"),
 ]
 
 
@@ -254,7 +254,8 @@ def history(
     """Every tier change of one client, oldest first.
 
     JSON/CSV keys: effective, from_tier, to_tier (`none`: no tier), status (after the change),
-    basis_aum, reason (new, upgrade, downgrade, watch, recovered, untiered).
+    basis_aum, reason (new, upgrade, downgrade, watch, recovered, untiered), household_id (the
+    household whose AUM was the basis, with tiering.household = on; empty: the client's own).
 
     \b
     Example:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
 from vipcrm.core.config import GRADES, TIERS, Config
+from vipcrm.core.household import HOUSEHOLD, apart_reason
 
 # Each tier needs an RM of its own grade or higher (DOMAIN §3, seed §2.4).
 REQUIRED_GRADE = dict(zip(TIERS, GRADES))
@@ -21,10 +22,10 @@ GRADE_RANK = {grade: rank for rank, grade in enumerate(GRADES)}  # 0 is the high
 TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
 UNTIERED_RANK = len(TIERS)
 
-# Why an assignment changed; `closed` and `grade_gap` (a client leaving a grade gap for an RM of
-# its grade) complete the list of DOMAIN §3.
+# Why an assignment changed; `closed`, `grade_gap` (a client leaving a grade gap for an RM of
+# its grade) and `household` (a member joining its household's RM) complete DOMAIN §3's list.
 CHANGE_REASONS = ("new", "tier_change", "branch_change", "rm_inactive", "over_capacity",
-                  "untiered", "manual", "closed", "grade_gap")
+                  "untiered", "manual", "closed", "grade_gap", HOUSEHOLD)
 # Why a client in scope has no RM.
 UNASSIGNED_REASONS = ("no_capacity", "no_rm")
 
@@ -65,6 +66,7 @@ class Client(NamedTuple):
     pinned: bool
     grade_gap: bool
     reason: str | None
+    household: str | None = None  # the household it belongs to (core.household)
 
 
 class Row(NamedTuple):
@@ -147,6 +149,10 @@ class _Branches:
         self.load[rm_id] = self.load.get(rm_id, 0) + 1
         self._push(self.rms[rm_id])
 
+    def release(self, rm_id: str) -> None:
+        self.load[rm_id] -= 1
+        self._push(self.rms[rm_id])
+
 
 def run(clients: Iterable[Client], rms: Iterable[Rm], include_untiered: bool = False) -> Outcome:
     """The assignment run of DOMAIN §3 over plain data; returns the changes only."""
@@ -156,10 +162,13 @@ def run(clients: Iterable[Client], rms: Iterable[Rm], include_untiered: bool = F
     load: dict[str, int] = defaultdict(int)
     held: dict[str, list[Client]] = defaultdict(list)  # valid or on a gap, unpinned
     pool: list[tuple[Client, str]] = []
+    households: dict[str, list[Client]] = defaultdict(list)
 
     for client in clients:
         rm = active.get(client.rm_id) if client.rm_id is not None else None
         has_row = client.reason is not None
+        if client.household is not None and not client.closed and not client.corporate:
+            households[client.household].append(client)
         if client.closed:
             if has_row:
                 _release(out, client, "closed")
@@ -214,6 +223,7 @@ def run(clients: Iterable[Client], rms: Iterable[Rm], include_untiered: bool = F
     staff: dict[str, list[Rm]] = defaultdict(list)
     for rm in active.values():
         staff[rm.branch].append(rm)
+    on_gap: list[Client] = []  # unpinned clients left on a grade gap by this run
     for client in sorted(gaps, key=_order):
         if any(sufficient(rm.grade, client.tier) and load[rm.rm_id] < rm.capacity
                for rm in staff[client.branch]):
@@ -221,16 +231,138 @@ def run(clients: Iterable[Client], rms: Iterable[Rm], include_untiered: bool = F
             pool.append((client, "grade_gap"))
         else:
             out.kept += 1
+            on_gap.append(client)
 
     branches = _Branches(rms, load)
     pool.sort(key=lambda item: _order(item[0]))
     for client, reason in pool:
-        _place(out, branches, client, reason)
+        if _place(out, branches, client, reason):
+            on_gap.append(client)
+    if households:
+        _unite(out, households, branches, staff, on_gap)
     out.loads = {rm_id: n for rm_id, n in load.items() if n}
     return out
 
 
-def _place(out: Outcome, branches: _Branches, client: Client, reason: str) -> None:
+class _Records:
+    """What the run recorded per client so far, so that a later step can replace it."""
+
+    def __init__(self, out: Outcome):
+        self.out = out
+        self.writes = {row.client_id: i for i, row in enumerate(out.writes)}
+        self.changes = {change.client_id: i for i, change in enumerate(out.changes)}
+        self.released = set(out.releases)
+
+    def now(self, client: Client) -> tuple[str | None, bool, bool]:
+        """The client's RM, pin and grade-gap flag after the run so far."""
+        if client.client_id in self.released:
+            return None, False, False
+        i = self.writes.get(client.client_id)
+        if i is not None:
+            row = self.out.writes[i]
+            return row.rm_id, row.pinned, row.grade_gap
+        return client.rm_id, client.pinned, client.grade_gap
+
+    def forget(self, client: Client) -> str | None:
+        """Drop what was recorded for the client (rows become None); returns its RM."""
+        rm_id = self.now(client)[0]
+        if rm_id is not None and rm_id == client.rm_id:
+            self.out.kept -= 1  # it had been kept
+        for index, items in ((self.writes, self.out.writes), (self.changes, self.out.changes)):
+            i = index.pop(client.client_id, None)
+            if i is not None:
+                items[i] = None
+        return rm_id
+
+    def redo(self, client: Client, record) -> None:
+        """Record the client anew with `record()` (which appends to the outcome)."""
+        writes, changes = len(self.out.writes), len(self.out.changes)
+        record()
+        if len(self.out.writes) > writes:
+            self.writes[client.client_id] = writes
+        if len(self.out.changes) > changes:
+            self.changes[client.client_id] = changes
+
+    def seal(self) -> None:
+        self.out.writes = [row for row in self.out.writes if row is not None]
+        self.out.changes = [change for change in self.out.changes if change is not None]
+
+
+def _unite(out: Outcome, households: dict[str, list[Client]], branches: _Branches,
+           staff: dict[str, list[Rm]], on_gap: list[Client]) -> None:
+    """One RM per household (core.household): once everyone is placed, each member with an RM
+    joins the RM of its household's highest member with an RM, unless `apart_reason` says
+    otherwise. Households are served in the order of their leads, as clients are placed.
+
+    A member's move frees a place at its former RM: another household's member may join
+    there, or a client on a grade gap move up to it, as the next run would do; both are done
+    now, until nothing moves, so that a second run over the same data changes nothing. It
+    ends: a member only ever moves to its lead's RM, and a client leaves a gap once.
+    """
+    records = _Records(out)
+    groups = []
+    for members in households.values():
+        served = sorted((c for c in members if records.now(c)[0] is not None), key=_order)
+        if len(served) > 1:
+            groups.append(served)
+    groups.sort(key=lambda served: _order(served[0]))
+    while _join_households(records, groups, branches) and _leave_gaps(records, branches,
+                                                                       staff, on_gap):
+        pass
+    records.seal()
+
+
+def _join_households(records: _Records, groups: list[list[Client]],
+                     branches: _Branches) -> bool:
+    """Sweep the households until no member moves; whether any did."""
+    moved_any, moved = False, True
+    while moved:
+        moved = False
+        for lead, *others in groups:
+            rm = branches.rms[records.now(lead)[0]]
+            for client in others:
+                rm_id, pinned, _ = records.now(client)
+                if rm_id == rm.rm_id or apart_reason(
+                        pinned=pinned, same_branch=rm.branch == client.branch,
+                        grade_ok=sufficient(rm.grade, client.tier),
+                        room=branches.has_room(rm)) is not None:
+                    continue
+                records.forget(client)
+                branches.release(rm_id)
+                branches.take(rm.rm_id)
+                records.redo(client, lambda: _join(records.out, client, rm.rm_id))
+                moved = moved_any = True
+    return moved_any
+
+
+def _join(out: Outcome, client: Client, lead_rm: str) -> None:
+    """Record a member's move to its household's RM."""
+    if client.rm_id == lead_rm:  # back where it was: its row stands
+        out.kept += 1
+        _keep_flag(out, client, False, HOUSEHOLD)
+        return
+    _write(out, client, lead_rm, False, HOUSEHOLD, "new" if client.rm_id is None else "moved")
+
+
+def _leave_gaps(records: _Records, branches: _Branches, staff: dict[str, list[Rm]],
+                on_gap: list[Client]) -> bool:
+    """The grade-gap step of the run again, for the places household moves freed: a client on
+    a gap whose branch now has room at a sufficient grade is placed again; whether any was."""
+    leaving = []
+    for client in sorted(on_gap, key=_order):
+        rm_id, _, gap = records.now(client)
+        if gap and any(sufficient(rm.grade, client.tier) and branches.has_room(rm)
+                       for rm in staff[client.branch]):
+            records.forget(client)
+            branches.release(rm_id)
+            leaving.append(client)
+    for client in leaving:
+        records.redo(client, lambda: _place(records.out, branches, client, "grade_gap"))
+    return bool(leaving)
+
+
+def _place(out: Outcome, branches: _Branches, client: Client, reason: str) -> bool:
+    """Give the client an RM, or record why nobody could; whether it is on a grade gap."""
     required = _required_rank(client.tier)
     # Lowest sufficient grade first: senior capacity is not spent on gold clients.
     for rank in range(required, -1, -1):
@@ -238,7 +370,7 @@ def _place(out: Outcome, branches: _Branches, client: Client, reason: str) -> No
         if rm_id is not None:
             branches.take(rm_id)
             _assign(out, client, rm_id, False, reason)
-            return
+            return False
     # Nobody of a sufficient grade has room: the highest grade with room, flagged. The current
     # RM wins a tie within that grade, so a client on a gap does not wander between RMs.
     current = branches.rms.get(client.rm_id) if client.rm_id is not None else None
@@ -250,12 +382,13 @@ def _place(out: Outcome, branches: _Branches, client: Client, reason: str) -> No
                 rm_id = current.rm_id
             branches.take(rm_id)
             _assign(out, client, rm_id, True, reason)
-            return
+            return True
     why = "no_capacity" if client.branch in branches.staffed else "no_rm"
     if client.rm_id is not None:
         _write(out, client, None, False, why, "unassigned", change_reason=reason)
     elif client.reason != why:
         _write(out, client, None, False, why, "unassigned")
+    return False
 
 
 def _assign(out: Outcome, client: Client, rm_id: str, gap: bool, reason: str) -> None:

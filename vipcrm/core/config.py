@@ -163,6 +163,9 @@ def _keys() -> list[Key]:
         Key("tiering.basis", "daily_avg", _choice("daily_avg", "point"), "§1",
             "daily_avg (mean daily AUM over the window) or point (AUM on the as-of date)"),
         Key("tiering.window_days", 30, _int(1, 366), "§1", "window of the daily_avg basis (days)"),
+        Key("tiering.household", "off", _choice("off", "on"), "§1",
+            "on: each member of a household is tiered by the household's AUM (the sum of its "
+            "open retail members' AUM, same basis, grace and upgrade rules)"),
         Key("aum.asset_classes", ("deposit", "wealth", "fund", "insurance", "bond", "metal", "custody"),
             _classes, "§1", "asset classes counted in AUM"),
     ]

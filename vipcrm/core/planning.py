@@ -1,7 +1,10 @@
 """An RM's day (DOMAIN §4): one line per client merging its open tasks, ordered and capped.
 
-Carry-over needs no stored state: a task nobody contacted stays open, so it competes again the
-next working day. A week is planned by assuming each day's lines are contacted that day.
+Members of one household (core.household) who share the RM and both have a visit line that day
+are seen at one household visit: their lines merge into one, which takes one place of the
+day's capacity. Carry-over needs no stored state: a task nobody contacted stays open, so it
+competes again the next working day. A week is planned by assuming each day's lines are
+contacted that day.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ class PlanLine(NamedTuple):
     overdue: bool
     talking_points: tuple[Text, ...]  # rendered in the user's language when shown
     tasks: tuple[Task, ...]
+    household_id: str | None = None
+    # The clients the line is for: the client alone, or the household's members seen at one
+    # visit (the line's client first).
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,16 +137,66 @@ def plan_line(client: Client, ctx: DayContext) -> PlanLine | None:
     due = min(t.due for t in tasks)
     channel = max((t.channel for t in tasks), key=CHANNEL_STRENGTH.__getitem__)
     return PlanLine(ctx.day, client.rm_id, client.client_id, client.name, client.tier, channel,
-                    min(t.priority for t in tasks), reasons, due, due < ctx.day, (), tuple(tasks))
+                    min(t.priority for t in tasks), reasons, due, due < ctx.day, (), tuple(tasks),
+                    client.household_id, (client.client_id,))
 
 
-def with_talking_points(line: PlanLine, client: Client, ctx: DayContext) -> PlanLine:
-    return line._replace(talking_points=talking_points(client, line.tasks, ctx))
+def household_visit(lines: Sequence[PlanLine], day: dt.date) -> PlanLine:
+    """The visit lines of one household's members as one line: every reason, the best
+    priority, the earliest due date, the highest tier; the best-ranked member's line leads."""
+    lines = sorted(lines, key=order_key)
+    tasks = sorted((t for line in lines for t in line.tasks),
+                   key=lambda t: (t.priority, t.due, t.reason, t.reference, t.client_id))
+    due = min(line.due for line in lines)
+    lead = lines[0]
+    return lead._replace(
+        name=" + ".join(line.name for line in lines),
+        tier=min((line.tier for line in lines), key=lambda t: TIER_RANK.get(t, len(TIERS))),
+        priority=min(line.priority for line in lines),
+        reasons=tuple(dict.fromkeys(t.reason for t in tasks)), due=due, overdue=due < day,
+        tasks=tuple(tasks), members=tuple(line.client_id for line in lines))
+
+
+def merge_household_visits(lines: list[PlanLine], day: dt.date) -> list[PlanLine]:
+    """One line per household visit: the visit lines of members of one household (all of one
+    RM's book) merge; phone and SMS lines stay per client."""
+    visits: dict[str, list[PlanLine]] = {}
+    for line in lines:
+        if line.channel == "visit" and line.household_id is not None:
+            visits.setdefault(line.household_id, []).append(line)
+    together = {hid: group for hid, group in visits.items() if len(group) > 1}
+    if not together:
+        return lines
+    merged = [line for line in lines
+              if line.household_id not in together or line.channel != "visit"]
+    merged += [household_visit(group, day) for group in together.values()]
+    return merged
+
+
+def with_talking_points(line: PlanLine, clients: Mapping[str, Client],
+                        ctx: DayContext) -> PlanLine:
+    """The line's talking points; a household visit's name who is who, then each member's."""
+    if len(line.members) == 1:
+        points = talking_points(clients[line.client_id], line.tasks, ctx)
+    else:
+        # Ids and names are data, not sentences: they stay as they are in every language.
+        names = [f"{m} {clients[m].name}" for m in line.members]
+        points = [Text("household {household} visit: {members}", household=line.household_id,
+                       members=Listing(names))]
+        for member, name in zip(line.members, names):
+            mine = [t for t in line.tasks if t.client_id == member]
+            points += [Text("{member}:", member=name),
+                       *talking_points(clients[member], mine, ctx)]
+        points = tuple(points)
+    return line._replace(talking_points=points)
 
 
 def rm_day(clients: Iterable[Client], ctx: DayContext, rm_id: str | None,
            capacity: int | None) -> RmDay:
-    """The day of one RM: the best `capacity` lines; the rest wait for the next working day."""
+    """The day of one RM: the best `capacity` lines; the rest wait for the next working day.
+
+    An RM's members of one household with a visit that day get one household visit line
+    (clients without an RM are not merged: nobody visits them yet)."""
     by_id = {}
     lines = []
     for client in clients:
@@ -147,12 +204,14 @@ def rm_day(clients: Iterable[Client], ctx: DayContext, rm_id: str | None,
         if line is not None:
             lines.append(line)
             by_id[client.client_id] = client
+    if rm_id is not None:
+        lines = merge_household_visits(lines, ctx.day)
     if capacity is None or len(lines) <= capacity:
         shown = sorted(lines, key=order_key)
     else:
         shown = heapq.nsmallest(capacity, lines, key=order_key)
     # Talking points only for the lines shown: they cost more than the ranking.
-    shown = [with_talking_points(line, by_id[line.client_id], ctx) for line in shown]
+    shown = [with_talking_points(line, by_id, ctx) for line in shown]
     return RmDay(ctx.day, rm_id, capacity, tuple(shown), len(lines) - len(shown))
 
 
@@ -164,7 +223,7 @@ def rm_days(clients: Sequence[Client], contexts: Sequence[DayContext], rm_id: st
     for ctx in contexts:
         plan = rm_day(clients, ctx, rm_id, capacity)
         days.append(plan)
-        contacted = {line.client_id: line.channel for line in plan.lines}
+        contacted = {member: line.channel for line in plan.lines for member in line.members}
         if contacted:
             clients = [_with_contact(c, ctx.day, contacted[c.client_id])
                        if c.client_id in contacted else c for c in clients]

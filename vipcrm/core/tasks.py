@@ -231,6 +231,7 @@ class Client:
     # Oldest first: the stored attrition scores from the one in force on the first day read
     # (see `retention_since`).
     attrition: tuple[AttritionPoint, ...] = ()
+    household_id: str | None = None  # an open retail client's household (core.household)
 
 
 class Task(NamedTuple):

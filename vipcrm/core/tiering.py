@@ -38,6 +38,9 @@ class TierRules(NamedTuple):
     basis: str
     window_days: int
     asset_classes: tuple[str, ...]
+    # tiering.household: each open retail member of a household of two or more such members is
+    # tiered by the household's basis (the sum of its members' daily AUM), grace included.
+    household: bool = False
 
     @classmethod
     def from_config(cls, config: Config) -> "TierRules":
@@ -47,6 +50,7 @@ class TierRules(NamedTuple):
             basis=config["tiering.basis"],
             window_days=config["tiering.window_days"],
             asset_classes=tuple(config["aum.asset_classes"]),
+            household=config["tiering.household"] == "on",
         )
 
 

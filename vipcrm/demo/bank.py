@@ -12,7 +12,10 @@ transact away from their home branch, birthdays this week, expiring risk assessm
 a trainee who has not passed the exam, an RM who left, RMs above and below the VIP-time
 target, and a few clients moving their money to other banks (the attrition warning);
 companies with their key people (decision makers of this year's big clients with birthdays in
-the coming days) and share-of-wallet plans.
+the coming days) and share-of-wallet plans; households of couples and of parents with children
+sharing a branch, many with members on both sides of a tier floor, and stated product
+preferences for most retail clients. The households and preferences draw from a random stream
+of their own, so they leave every other figure of the bank as it was.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ HOLDING_COUNTS = ((4, 7), (3, 6), (2, 5), (2, 4), (1, 3), (1, 2))
 PROFILE_FILL = (0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.25)
 # Share of tiered clients nobody has called in the 120 days of history.
 NEVER_CONTACTED = 0.12
+# Households per retail client, and how far down a shuffled branch list a partner is sought.
+HOUSEHOLD_SHARE = 0.05
+PARTNER_SEARCH = 60
+# Share of retail clients who told their RM what they want from a product.
+PREFERENCES_STATED = (0.85, 0.6)  # tiered, below gold
 
 
 @dataclass
@@ -173,6 +181,8 @@ class _Builder:
         self.launch_buys: dict[str, list[tuple[str, dt.date]]] = {}
         self.sales: list[tuple[Client, str, dt.date, int]] = []  # this week's launches
         self.highlights: dict[Text, str] = {Text("NAV drop"): NAV_DROP_PRODUCT}
+        # Households and preferences came later: their own stream keeps the rest of the bank.
+        self.family_rng = random.Random(f"households-{seed}")
 
     def build(self) -> Bank:
         self._products()
@@ -185,6 +195,8 @@ class _Builder:
         self._followups()
         self._timesheets()
         self._corporate_metrics()
+        self._households()
+        self._preferences()
         self.rows["clients"] = [self._client_row(c) for c in self.clients]
         self._business_files()
         return Bank(self.rows, self.days[0], self.last, self.highlights)
@@ -417,11 +429,97 @@ class _Builder:
                "risk_level": f"C{c.risk}" if c.risk else None, "risk_assessed_on": c.risk_on,
                "contact_consent": c.consent, "opened_on": c.opened_on, "closed_on": c.closed_on}
         for name in ("occupation", "marital_status", "family", "hobbies", "product_preferences",
-                     "wealth_source", "preferred_channel", "address"):
+                     "wealth_source", "preferred_channel", "address", "pref_protection",
+                     "pref_term_months", "pref_yield_band"):
             row[name] = p.get(name)
         if c.segment == "retail":
             row["id_number"] = people.id_number(self.rng, p["id_city"], c.birth, c.gender)
         return row
+
+    # -- households and preferences -----------------------------------------------------------
+
+    def _households(self) -> None:
+        """Couples (with a child at times) and parents with a grown child, at the branch they
+        all bank at; the richer adult heads the household."""
+        rng = self.family_rng
+        by_branch: dict[str, list[Client]] = {}
+        for c in self.clients:
+            if c.segment == "retail" and not c.closed_on and not c.steady and c.main == c.home:
+                by_branch.setdefault(c.main, []).append(c)
+        wanted = max(3, round(HOUSEHOLD_SHARE * self.n_clients))
+        total = sum(len(v) for v in by_branch.values()) or 1
+        rows, number = [], 0
+        for free in by_branch.values():
+            rng.shuffle(free)
+        # First a couple of two key-tier clients, so that plans show a household visit.
+        for branch in BRANCHES:
+            key = [c for c in by_branch.get(branch, ()) if c.tier in TIERS[:3]
+                   and c.consent == "all"][:2]
+            if len(key) == 2:
+                number += 1
+                head, spouse = sorted(key, key=lambda m: (m.aum, m.client_id), reverse=True)
+                for member, role in ((head, "head"), (spouse, "spouse")):
+                    by_branch[branch].remove(member)
+                    rows.append({"household_id": f"H{number:05d}", "client_id": member.client_id,
+                                 "role": role})
+                self.highlights[Text("household visit")] = f"H{number:05d}"
+                break
+        for branch in BRANCHES:
+            free = by_branch.get(branch, [])
+            quota = round(wanted * len(free) / total)
+            while free and quota > 0:
+                first = free.pop()
+                spouse = self._partner(free, lambda c: c.married and first.married
+                                       and c.gender != first.gender
+                                       and abs(_age_gap(first, c)) <= 8)
+                child = None
+                if spouse is None or rng.random() < 0.35:
+                    oldest = first if spouse is None else min(first, spouse, key=lambda m: m.birth)
+                    child = self._partner(free, lambda c: _age_gap(oldest, c) >= 22)
+                if spouse is not None:
+                    head, other = sorted((first, spouse), key=lambda m: (m.aum, m.client_id),
+                                         reverse=True)
+                    family = [(head, "head"), (other, "spouse")]
+                    family += [(child, "child")] if child is not None else []
+                elif child is None:
+                    continue
+                elif child.aum > first.aum:  # a grown child heads the household of a parent
+                    family = [(child, "head"), (first, "parent")]
+                else:
+                    family = [(first, "head"), (child, "child")]
+                number += 1
+                quota -= 1
+                for member, role in family:
+                    rows.append({"household_id": f"H{number:05d}", "client_id": member.client_id,
+                                 "role": role})
+                if (Text("household") not in self.highlights
+                        and len({m.tier for m, _ in family}) > 1):
+                    self.highlights[Text("household")] = f"H{number:05d}"
+        self.rows["households"] = rows
+
+    def _partner(self, free: list[Client], fits: Callable[[Client], bool]) -> Client | None:
+        """The first fitting client among the last PARTNER_SEARCH still free (taken out)."""
+        for k in range(len(free) - 1, max(-1, len(free) - 1 - PARTNER_SEARCH), -1):
+            if fits(free[k]):
+                return free.pop(k)
+        return None
+
+    def _preferences(self) -> None:
+        """What most retail clients want from a product, in line with their risk level and age:
+        cautious and older clients ask for protected principal and lower yields."""
+        rng = self.family_rng
+        for c in self.clients:
+            if c.segment != "retail" or rng.random() >= PREFERENCES_STATED[c.tier is None]:
+                continue
+            risk = c.risk or 2
+            age = self.today.year - c.birth.year
+            protected = {1: 0.9, 2: 0.8, 3: 0.5, 4: 0.25, 5: 0.15}[risk] + (0.1 if age >= 60 else 0)
+            c.profile["pref_protection"] = "protected" if rng.random() < protected else "floating"
+            c.profile["pref_term_months"] = rng.choices(
+                (3, 6, 12, 24, 36, 60), (3, 3, 4, 3, 2, 1) if age >= 60 else (1, 2, 4, 4, 3, 2))[0]
+            c.profile["pref_yield_band"] = rng.choices(
+                ("<3%", "3-5%", ">5%"),
+                {1: (8, 2, 0), 2: (6, 4, 0), 3: (3, 6, 1), 4: (1, 5, 4), 5: (1, 3, 6)}[risk])[0]
 
     # -- holdings -----------------------------------------------------------------------------
 
@@ -959,6 +1057,11 @@ def _transaction_row(i: int, found: tuple) -> dict:
     day, client_id, branch, amount, channel, *kind = found
     return {"txn_id": f"T{i + 1:08d}", "client_id": client_id, "date": day, "branch": branch,
             "amount": amount, "channel": channel, "type": kind[0] if kind else None}
+
+
+def _age_gap(older: Client, younger: Client) -> int:
+    """Years by which `older` was born before `younger` (negative when after)."""
+    return younger.birth.year - older.birth.year
 
 
 def _same_day_in(year: int, day: dt.date) -> dt.date:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from vipcrm.core.config import ASSET_CLASSES, GRADES
+from vipcrm.core.household import ROLES
 from vipcrm.formats import values as v
 
 # Column types: how a cell is parsed and how it is stored/exported.
@@ -93,6 +94,16 @@ CREDIT_RATINGS = _codes("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
 TRANSACTION_TYPES = _codes("transfer_out", "transfer_in",
                            **{"跨行转出": "transfer_out", "他行转出": "transfer_out",
                               "跨行转入": "transfer_in", "他行转入": "transfer_in"})
+# Stated product preferences (seed §2.7): principal-protected or floating return, and the
+# expected-yield band the client looks for.
+PROTECTION = _codes("protected", "floating", **{"保本": "protected", "保本型": "protected",
+                                                 "浮动": "floating", "非保本": "floating",
+                                                 "浮动收益": "floating"})
+YIELD_BANDS = _codes("<3%", "3-5%", ">5%", **{"3%以下": "<3%", "<3": "<3%", "3%-5%": "3-5%",
+                                              "3%至5%": "3-5%", "3-5": "3-5%", "3~5%": "3-5%",
+                                              "5%以上": ">5%", ">5": ">5%"})
+HOUSEHOLD_ROLES = _codes(*ROLES, **{"户主": "head", "配偶": "spouse", "子女": "child",
+                                    "父母": "parent", "其他": "other"})
 
 CLIENTS = Kind("clients", "clients", ("client_id",), (
     Column("client_id", required=True, aliases=("客户号", "客户编号")),
@@ -119,6 +130,9 @@ CLIENTS = Kind("clients", "clients", ("client_id",), (
     Column("contact_consent", choices=CONSENT, aliases=("营销同意",), default="all"),
     Column("opened_on", DATE, aliases=("开户日期",)),
     Column("closed_on", DATE, aliases=("销户日期",)),
+    Column("pref_protection", choices=PROTECTION, aliases=("收益类型偏好", "保本偏好")),
+    Column("pref_term_months", INT, aliases=("期限偏好(月)", "投资期限(月)", "期限偏好")),
+    Column("pref_yield_band", choices=YIELD_BANDS, aliases=("收益率偏好", "预期收益率")),
 ))
 
 POSITIONS = Kind("positions", "positions", ("client_id", "product_code", "as_of"), (
@@ -239,6 +253,13 @@ CORPORATE_PLANS = Kind("corporate_plans", "corporate_plans", ("client_id", "year
      "is more than wallet_total (our share of the client's business is at most all of it)"),
 ))
 
+# A client belongs to at most one household: the client is the key, a move is an update.
+HOUSEHOLDS = Kind("households", "household_members", ("client_id",), (
+    Column("household_id", required=True, aliases=("家庭编号", "家庭号")),
+    Column("client_id", required=True, aliases=("客户号", "客户编号")),
+    Column("role", choices=HOUSEHOLD_ROLES, aliases=("家庭角色", "成员关系")),
+), references=(("client_id", "clients", "client_id", ""),))
+
 CALENDAR = Kind("calendar", "calendar", ("date",), (
     Column("date", DATE, required=True, aliases=("日期",)),
     Column("type", required=True, choices=CALENDAR_TYPES, aliases=("类型",)),
@@ -247,12 +268,13 @@ CALENDAR = Kind("calendar", "calendar", ("date",), (
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     CLIENTS, POSITIONS, PRODUCTS, NAVS, RMS, TRANSACTIONS, FOLLOWUPS, TIMESHEETS, CORPORATES,
-    CONTACTS_CORP, CORPORATE_PLANS, CALENDAR,
+    CONTACTS_CORP, CORPORATE_PLANS, CALENDAR, HOUSEHOLDS,
 )}
 
 # The order `nightly` imports in: every kind after the kinds it refers to.
-IMPORT_ORDER = ("calendar", "rms", "products", "clients", "positions", "navs", "transactions",
-                "followups", "timesheets", "corporates", "contacts_corp", "corporate_plans")
+IMPORT_ORDER = ("calendar", "rms", "products", "clients", "households", "positions", "navs",
+                "transactions", "followups", "timesheets", "corporates", "contacts_corp",
+                "corporate_plans")
 
 # Range checks beyond the type (DATA.md "unknown code").
 RANGES: dict[tuple[str, str], tuple[int, int]] = {
@@ -267,4 +289,5 @@ RANGES: dict[tuple[str, str], tuple[int, int]] = {
     ("corporate_plans", "wallet_total"): (0, 10**17),
     ("corporate_plans", "our_amount"): (0, 10**17),
     ("rms", "daily_capacity"): (1, 1000),
+    ("clients", "pref_term_months"): (1, 600),
 }

@@ -828,6 +828,62 @@ SENTENCES: dict[str, str] = {
     "history later runs were compared with: score {last} or later":
         "流失预警最近一次评分日期为 {last}；更早的日期 {day} 会改写后续评分所依据的历史：请对 "
         "{last} 或之后的日期评分",
+    # -- households and stated preferences (cli/household_cmd.py, store/households.py,
+    #    cli/assign_cmd.py, cli/client_cmd.py, store/clients.py) ---------------------------
+    "--household: give the household's id, e.g. H0001": "--household：请给出家庭编号，例如 H0001",
+    "--{option}: {problem}": "--{option}：{problem}",
+    "{client}: in household {household} ({role})": "{client}：已加入家庭 {household}（{role}）",
+    "{client}: moved from household {previous} to {household} ({role})":
+        "{client}：已从家庭 {previous} 转入 {household}（{role}）",
+    "{client} is already in household {household}; nothing changed":
+        "{client} 已在家庭 {household} 中；未做任何更改",
+    "{client} is a corporate or closed client: it stays listed but adds nothing to the "
+    "household's AUM, tier, RM or visits":
+        "{client} 为对公或已销户客户：仍列为成员，但不计入家庭资产，也不参与家庭定级、客户经理分配和拜访",
+    "{client}: left household {household}": "{client}：已退出家庭 {household}",
+    "{client} is in no household; nothing changed": "{client} 不属于任何家庭；未做任何更改",
+    "Household {household} ({role}): AUM today {aum} CNY, {count} member(s)":
+        "家庭 {household}（{role}）：今日家庭资产 {aum} 元，{count} 名成员",
+    "{name}: {value!r} is outside {low}-{high}": "{name}：{value!r} 超出范围 {low}-{high}",
+    "  household {household}: its highest member with an RM; the other members join {rm} when "
+    "the rules allow it":
+        "  家庭 {household}：本客户是家庭中已有客户经理的最高级成员；规则允许时其他成员均转由 {rm} 服务",
+    "  household {household}: no other member has an RM to share":
+        "  家庭 {household}：没有其他成员有可共享的客户经理",
+    "  household {household}: shares {rm}, the RM of its highest member {lead}":
+        "  家庭 {household}：与家庭最高级成员 {lead} 共享客户经理 {rm}",
+    "  household {household}: pinned by hand, so it keeps its RM instead of {rm}, the RM of its "
+    "highest member {lead}":
+        "  家庭 {household}：已手工锁定，因此保留自己的客户经理，而非家庭最高级成员 {lead} 的客户经理 {rm}",
+    "  household {household}: owned by another branch than {rm} (the RM of its highest member "
+    "{lead}), so its own branch serves it; pin it to {rm} to serve the family together":
+        "  家庭 {household}：归属网点与 {rm}（家庭最高级成员 {lead} 的客户经理）不同，由本网点服务；"
+        "如需全家由同一人服务，请将其锁定给 {rm}",
+    "  household {household}: its tier needs a higher grade than {rm}'s (the RM of its highest "
+    "member {lead}), so it keeps an RM of its own":
+        "  家庭 {household}：其等级所需职级高于 {rm}（家庭最高级成员 {lead} 的客户经理），因此保留自己的客户经理",
+    "  household {household}: {rm} (the RM of its highest member {lead}) has no room, so it "
+    "keeps an RM of its own":
+        "  家庭 {household}：{rm}（家庭最高级成员 {lead} 的客户经理）已满员，因此保留自己的客户经理",
+    "  household {household}: the next `vipcrm assign` gives it {rm}, the RM of its highest "
+    "member {lead}":
+        "  家庭 {household}：下次 `vipcrm assign` 将把它交给家庭最高级成员 {lead} 的客户经理 {rm}",
+    "  household {household}: it has no RM, so it cannot share one":
+        "  家庭 {household}：本客户尚无客户经理，无法共享",
+    "  household {household}: a corporate or closed member takes no part in the household's "
+    "assignment":
+        "  家庭 {household}：对公或已销户成员不参与家庭的客户经理分配",
+    # the household visit of a plan (core/planning.py, cli/plan_cmd.py), the demo's highlights
+    # and report preferences (cli/preferences_cmd.py)
+    "household {household} visit: {members}": "家庭 {household} 上门拜访：{members}",
+    "{member}:": "{member}：",
+    "household {household}": "家庭 {household}",
+    "household visit": "家庭拜访",
+    "household": "家庭客户",
+    "Stated preferences": "客户产品偏好",
+    "{value!r}; give one or more different values of {allowed}, comma-separated":
+        "{value!r}；请从 {allowed} 中选择一个或多个不同的值，以逗号分隔",
+    "--role: {value!r}; use one of {roles}": "--role：{value!r}；请使用 {roles} 之一",
 }
 
 WORDS: dict[str, dict[str, str]] = {
@@ -866,7 +922,8 @@ WORDS: dict[str, dict[str, str]] = {
     "kind": {"clients": "客户", "positions": "持仓", "products": "产品", "navs": "净值",
              "rms": "客户经理", "transactions": "交易流水", "followups": "联系记录",
              "timesheets": "工时", "corporates": "对公指标", "calendar": "节假日",
-             "contacts_corp": "对公关键人", "corporate_plans": "对公业务计划"},
+             "contacts_corp": "对公关键人", "corporate_plans": "对公业务计划",
+             "households": "家庭成员"},
     "count": {"read": "读取", "inserted": "新增", "updated": "更新", "unchanged": "未变",
               "rejected": "拒绝", "closed": "结清", "created_products": "新建产品"},
     "step": {"backup": "备份", "check": "检查", "import": "导入", "config": "配置",
@@ -880,7 +937,7 @@ WORDS: dict[str, dict[str, str]] = {
                       "rm_inactive": "客户经理离岗", "over_capacity": "超出容量",
                       "untiered": "无等级", "manual": "人工分配", "closed": "销户",
                       "grade_gap": "职级不足", "no_capacity": "客户经理已满额",
-                      "no_rm": "网点无客户经理"},
+                      "no_rm": "网点无客户经理", "household": "同户统一服务"},
     "assign_change": {"new": "新分配", "moved": "调整", "unassigned": "未分配",
                       "grade_gap": "职级不足", "released": "释放"},
     "ownership": {"transactions": "交易最多", "home_branch": "开户网点"},
@@ -897,6 +954,10 @@ WORDS: dict[str, dict[str, str]] = {
         "single": "单身期", "forming": "家庭形成期", "growing": "家庭成长期", "mature": "家庭成熟期",
         "retired": "退休期", "none": "无", "under_30": "30岁以下", "override": "适当性例外",
         "elderly_high_risk": "老年客户高风险销售", "expired_assessment": "测评失效持仓",
+        # report preferences: the dimensions and their values (core/preferences.py).
+        "protection": "收益类型", "term": "投资期限", "yield_band": "预期收益率", "protected": "保本",
+        "floating": "浮动收益", "short": "短期(≤1年)", "medium": "中期(1-3年)", "long": "长期(>3年)",
+        "unstated": "未表达",
     },
     "campaign_status": {"planned": "未开始", "running": "进行中", "ended": "已到期",
                         "closed": "已结束"},
@@ -904,4 +965,8 @@ WORDS: dict[str, dict[str, str]] = {
                       "missed": "已错过", "withdrawn": "已撤回"},
     "exclusion": {"no_marketing_consent": "未同意营销", "unsuitable": "产品不适合",
                   "holds_product": "已持有该产品"},
+    # Stated preferences (core/preferences.py): whether the principal is protected.
+    "protection": {"protected": "保本", "floating": "浮动收益"},
+    # Household roles (core/household.py ROLES).
+    "role": {"head": "户主", "spouse": "配偶", "child": "子女", "parent": "父母", "other": "其他"},
 }

@@ -54,21 +54,23 @@ def load_clients(conn, today: dt.date, include_untiered: bool,
         f"""
         SELECT c.client_id, COALESCE(o.branch, c.home_branch), t.tier, COALESCE(t.basis_aum, 0),
                c.segment = 'corporate', {closed_sql('c.closed_on', '?')},
-               a.rm_id, COALESCE(a.pinned, 0), COALESCE(a.grade_gap, 0), a.reason
+               a.rm_id, COALESCE(a.pinned, 0), COALESCE(a.grade_gap, 0), a.reason,
+               h.household_id
         FROM clients c
         LEFT JOIN tiers t ON t.client_id = c.client_id
         LEFT JOIN assignments a ON a.client_id = c.client_id
         LEFT JOIN ownership o ON o.client_id = c.client_id
+        LEFT JOIN household_members h ON h.client_id = c.client_id
         WHERE t.client_id IS NOT NULL OR a.client_id IS NOT NULL {scope}
         """,
         [today.isoformat()],
     )
     branches = branches or {}
     for (client_id, branch, tier, aum, corporate, closed, rm_id, pinned, gap,
-         reason) in cursor:
+         reason, household) in cursor:
         yield Client(client_id, branches.get(client_id, branch),
                      tier if tier in TIER_RANK else None, aum, bool(corporate), bool(closed),
-                     rm_id, bool(pinned), bool(gap), reason)
+                     rm_id, bool(pinned), bool(gap), reason, household)
 
 
 @contextmanager
@@ -353,6 +355,9 @@ def explain(conn, config: Config, today: dt.date, client_id: str) -> dict | None
                          "active": rm.active, "capacity": rm.capacity,
                          "load": conn.execute("SELECT COUNT(*) FROM assignments WHERE rm_id = ?",
                                               [rm.rm_id]).fetchone()[0]}
+    from vipcrm.store.households import household_assignment
+
+    out["household"] = household_assignment(conn, config, client_id, today)
     out["history"] = [dict(zip(("changed_on", "from_rm", "to_rm", "reason"), r))
                       for r in conn.execute(
                           "SELECT changed_on, from_rm, to_rm, reason FROM assignment_history "

@@ -238,15 +238,15 @@ def ranking(conn, config: Config, day: dt.date, scope: Scope, top: int | None) -
         ORDER BY s.score DESC, COALESCE(tr.aum, 0) DESC, s.client_id
     """, [_iso(day), *params]).fetchall()
     out, rank, previous = [], 0, None
-    for i, (client_id, name, tier, branch, rm_id, score, trend, outflow, contact, maturity,
+    for i, (client_id, name, tier, branch, rm_id, points, trend, outflow, contact, maturity,
             aum, as_of) in enumerate(rows, start=1):
         if top is not None and i > top:
             break
-        if score != previous:
-            rank, previous = i, score
+        if points != previous:
+            rank, previous = i, points
         out.append({"rank": rank, "client_id": client_id, "name": name, "tier": tier,
-                    "branch": branch, "rm_id": rm_id, "score": score,
+                    "branch": branch, "rm_id": rm_id, "score": points,
                     "trend": trend / 10, "outflow": outflow / 10, "contact": contact / 10,
                     "maturity": maturity / 10, "aum": aum, "scored_on": as_of,
-                    "at_risk": at_risk(score, config)})
+                    "at_risk": at_risk(points, config)})
     return out

@@ -11,8 +11,8 @@ from vipcrm.core.config import Config
 from vipcrm.core.dates import read_date
 from vipcrm.core.privacy import mask_id, mask_phone
 from vipcrm.core.profile import completeness
-from vipcrm.core.text import Text
-from vipcrm.formats.kinds import CLIENTS
+from vipcrm.core.text import Code, Text
+from vipcrm.formats.kinds import CLIENTS, RANGES
 from vipcrm.formats.output import Money
 from vipcrm.formats.values import BadValue
 from vipcrm.store.audit import record
@@ -25,6 +25,7 @@ UPDATABLE = (
     "gender", "birth_date", "wedding_date", "phone", "email", "id_expiry", "risk_level",
     "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
     "product_preferences", "wealth_source", "preferred_channel", "address", "contact_consent",
+    "pref_protection", "pref_term_months", "pref_yield_band",
 )
 _DATES = {"birth_date", "wedding_date", "id_expiry", "risk_assessed_on"}
 # Dates of things that have happened: a value after today is a typing error.
@@ -84,9 +85,9 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         known = first is not None and first <= day.isoformat()
         trend.append({"date": day.isoformat(), "aum": Money(
             client_aum_on(conn, client_id, day, classes)) if known else None})
-    history = fetch_dicts(conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason "
-                         "FROM tier_history WHERE client_id = ? ORDER BY effective DESC, id DESC "
-                         "LIMIT 10", [client_id])
+    history = fetch_dicts(conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason, "
+                         "household_id FROM tier_history WHERE client_id = ? "
+                         "ORDER BY effective DESC, id DESC LIMIT 10", [client_id])
     for item in history:
         item["basis_aum"] = Money(item["basis_aum"])
     contacts = fetch_dicts(conn, "SELECT followup_id, date, rm_id, channel, minutes, outcome, stage, "
@@ -99,9 +100,9 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
             item["amount"] = Money(item["amount"])
     referrals = fetch_dicts(conn, "SELECT name, rm_id, followup_id, created_on FROM prospects "
                            "WHERE referred_by = ? ORDER BY created_on, id", [client_id])
-    from vipcrm.store.planning import open_tasks_of
-
     from vipcrm.store.corporate import business_file, client_rating
+    from vipcrm.store.households import household_view
+    from vipcrm.store.planning import open_tasks_of
 
     target = config["profile.target_pct"]
     rating = client_rating(conn, client_id, today.year) if corporate else None
@@ -121,6 +122,7 @@ def client_view(db: Database, config: Config, client_id: str, today: dt.date,
         "holdings": holdings,
         "aum_trend": trend,
         "tier_history": history,
+        "household": household_view(conn, client_id, today, classes, unmask),
         "open_tasks": open_tasks_of(db, config, client_id, today),
         "recent_contacts": contacts,
         "referrals": referrals,
@@ -174,6 +176,11 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
             parsed[name] = CLIENTS.column(name).parser(text)
         except BadValue as exc:
             raise StoreError(Text("{field}: {problem}", field=name, problem=str(exc))) from None
+        bounds = RANGES.get(("clients", name))
+        if bounds and not bounds[0] <= parsed[name] <= bounds[1]:
+            raise StoreError(Text("{name}: {value!r} is outside {low}-{high}",
+                                  name=Code("field_code", name), value=text, low=bounds[0],
+                                  high=bounds[1]))
     for name in _PAST_DATES:
         if parsed.get(name) and parsed[name] > today.isoformat():
             raise StoreError(Text("{field} {date} is after today ({today}); check the date",

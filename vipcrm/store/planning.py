@@ -149,6 +149,8 @@ _CLIENT_SQL = """
     SELECT c.client_id, c.name, c.segment, c.contact_consent, c.closed_on, c.id_expiry,
            c.risk_level, c.risk_assessed_on, {profile},
            t.tier, t.status, t.since, a.rm_id, a.pinned, r.active,
+           -- The client's household (retail clients only).
+           h.household_id,
            -- A big corporate client's strategy (the override, else the derived one; a year
            -- rated before strategies existed: standard); NULL for every other client.
            (SELECT CASE WHEN cr.big THEN COALESCE(
@@ -161,6 +163,7 @@ _CLIENT_SQL = """
     LEFT JOIN tiers t ON t.client_id = c.client_id
     LEFT JOIN assignments a ON a.client_id = c.client_id
     LEFT JOIN rms r ON r.rm_id = a.rm_id
+    LEFT JOIN household_members h ON h.client_id = c.client_id AND c.segment = 'retail'
     WHERE c.client_id IN ({marks})
 """.replace("{profile}", ", ".join(f"c.{col}" for col in PROFILE_COLUMNS))
 
@@ -320,7 +323,8 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
         # A date outside the range is unknown, so also a field still to be asked for.
         for column in PROFILE_DATES:
             profile[column] = read_date(profile[column])
-        tier, status, since_text, rm_id, pinned, rm_active, strategy = row[8 + n_profile:]
+        (tier, status, since_text, rm_id, pinned, rm_active, household,
+         strategy) = row[8 + n_profile:]
         clients.append(Client(
             client_id=client_id, name=name, segment=segment,
             tier=tier if tier in TIERS else None, watch=status == "watch",
@@ -335,7 +339,7 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
             contacts=tuple(contacts.get(client_id, ())),
             data_changes=tuple(changes.get(client_id, ())),
             campaigns=tuple(targets.get(client_id, ())),
-            attrition=tuple(attrition.get(client_id, ())),
+            attrition=tuple(attrition.get(client_id, ())), household_id=household,
         ))
     return clients
 

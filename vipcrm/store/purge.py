@@ -18,7 +18,8 @@ from vipcrm.store.dates import closed_sql
 PERSONAL_FIELDS = (
     "gender", "birth_date", "wedding_date", "phone", "email", "id_number", "id_expiry",
     "risk_level", "risk_assessed_on", "occupation", "marital_status", "family", "hobbies",
-    "product_preferences", "wealth_source", "preferred_channel", "address",
+    "product_preferences", "wealth_source", "preferred_channel", "address", "pref_protection",
+    "pref_term_months", "pref_yield_band",
 )
 # Every table with a column that holds a client id.
 CLIENT_REFERENCES = (
@@ -56,6 +57,9 @@ def purge_ended(conn, ended_before: dt.date) -> int:
         "INSERT INTO temp.purge_map VALUES (?, ?)",
         [(old, "P-" + hashlib.sha256(salt + old.encode()).hexdigest()[:16]) for old in ids],
     )
+    # Family ties are personal data: the client leaves its household.
+    conn.execute("DELETE FROM household_members WHERE client_id IN "
+                 "(SELECT old FROM temp.purge_map)")
     # A company's key people are people: nothing of them is a number to keep.
     conn.execute("DELETE FROM corporate_contacts WHERE client_id IN "
                  "(SELECT old FROM temp.purge_map)")

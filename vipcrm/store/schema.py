@@ -410,6 +410,27 @@ def m008_corporate_file(db: Database) -> None:
 
 
 @migrations()
+def m009_households(db: Database) -> None:
+    # Households (家庭客户): a client belongs to at most one, so the client id is the key and a
+    # move to another household is an update of its row.
+    db.execute("""
+        CREATE TABLE household_members (
+            client_id TEXT PRIMARY KEY REFERENCES clients(client_id),
+            household_id TEXT NOT NULL,
+            role TEXT
+        ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX household_members_household "
+               "ON household_members(household_id, client_id)")
+    # With tiering.household on a member is tiered by its household's AUM: each tier change
+    # that made names the household whose AUM was the basis (NULL: the client's own).
+    db.execute("ALTER TABLE tier_history ADD COLUMN household_id TEXT")
+    # Stated product preferences (seed §2.7), so product design sees the demand per tier.
+    db.execute("ALTER TABLE clients ADD COLUMN pref_protection TEXT")
+    db.execute("ALTER TABLE clients ADD COLUMN pref_term_months INTEGER")
+    db.execute("ALTER TABLE clients ADD COLUMN pref_yield_band TEXT")
+
+
+@migrations()
 def m010_campaigns_attrition(db: Database) -> None:
     # Transfers out to (and in from) other banks, for the attrition warning: the core system
     # marks a transaction's type; other transactions leave it empty.

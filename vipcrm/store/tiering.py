@@ -11,6 +11,12 @@ A recompute as of day d runs in four steps, each one SQL statement over all clie
 3. for the clients whose basis is below their current tier's floor only, the sum of daily AUM
    over that tier's grace period, from the same intervals: the grace period has passed when
    its mean is below the floor (sum < floor × days, days counted as the basis counts them);
+With `tiering.household` on, between steps 2 and 3 the basis of every open retail member of a
+household with two or more such members is replaced by the household's: the members' window
+sums added up, over the days of its longest-known member (days before a member's first
+snapshot add 0), and the qualifying tier recomputed from it; step 3 then sums the daily AUM of
+all the household's members. Both are set-based statements over the members only.
+
 4. the decision of `vipcrm.core.tiering.decide`, asked once per distinct combination of
    (current tier, status, qualifying tier, grace passed, eligible) — a few dozen — and joined
    back to every client, then applied as set-based writes to `tiers`, `tier_history` and
@@ -97,15 +103,18 @@ _BASIS_COLUMNS = """
 """
 
 
-def _rows_sql(classes, where: str, source: str = "positions p") -> str:
+def _rows_sql(classes, where: str, source: str = "positions p", owner: str | None = None) -> str:
     """Each position row `p` up to :d with its value, whether its class counts, and `e`, the
-    day its value stops (_END); `source` and `where` choose the rows."""
+    day its value stops (_END); `source` and `where` choose the rows. `owner` names whose sum
+    the row goes to when that is not the position's client (a household's member)."""
     counted = f"p.asset_class IN {_classes_sql(classes)}"
+    partition = "p.client_id, p.product_code" if owner is None else \
+        f"{owner}, p.client_id, p.product_code"
     return f"""
         SELECT client_id, as_of, v, counted, {_END} AS e FROM (
-            SELECT p.client_id AS client_id, p.as_of AS as_of,
+            SELECT {owner or "p.client_id"} AS client_id, p.as_of AS as_of,
                    {_value_sql(classes, "p.")} AS v, {counted} AS counted, {_MATURITY} AS m,
-                   LEAD(p.as_of, 1, :after) OVER (PARTITION BY p.client_id, p.product_code
+                   LEAD(p.as_of, 1, :after) OVER (PARTITION BY {partition}
                                                   ORDER BY p.as_of) AS nxt
             FROM {source} {_PRODUCT_MATURITY} WHERE {where}
         )
@@ -223,13 +232,20 @@ def point_basis_sql(classes) -> str:
     """
 
 
-def _grace_sql(classes) -> str:
+def _grace_sql(classes, household: bool = False) -> str:
     """Whether each candidate's grace period is over (temp.tier_cand): its mean daily AUM over
     [g0, :d], counted from its first snapshot of a counted class as the basis is, is below its
-    floor (core.tiering.grace_passed), compared exactly as sum < floor × days.
+    floor (core.tiering.grace_passed), compared exactly as sum < floor × days. With
+    `household`, a member's daily AUM is its household's (temp.tier_sources: whose positions
+    count for each candidate).
     """
-    rows = _rows_sql(classes, "p.as_of <= :d",
-                     "temp.tier_cand c JOIN positions p ON p.client_id = c.client_id")
+    if household:
+        rows = _rows_sql(classes, "p.as_of <= :d",
+                         "temp.tier_cand c JOIN temp.tier_sources s ON s.client_id = c.client_id "
+                         "JOIN positions p ON p.client_id = s.source_id", owner="c.client_id")
+    else:
+        rows = _rows_sql(classes, "p.as_of <= :d",
+                         "temp.tier_cand c JOIN positions p ON p.client_id = c.client_id")
     return f"""
         WITH sums AS (
             SELECT r.client_id,
@@ -325,7 +341,8 @@ class _writing:
 
 def _drop_temp(conn) -> None:
     for name in ("tier_eval", "tier_cand", "tier_decide", "tier_outcome",
-                 "tier_ranks", "tier_maturity"):
+                 "tier_ranks", "tier_maturity", "tier_members", "tier_households",
+                 "tier_sources"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
@@ -347,11 +364,7 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
                  "floor INTEGER, grace INTEGER)")
     conn.executemany("INSERT INTO temp.tier_ranks VALUES (?, ?, ?, ?)",
                      [(t, rank(t), rules.floors_fen[t], rules.grace_days[t]) for t in TIERS])
-    # Exact comparison of the window's sum with floor × days; the floors are whole numbers
-    # from the configuration.
-    qualifying = "CASE " + " ".join(
-        f"WHEN b.basis_sum >= {int(rules.floors_fen[t])} * b.days THEN '{t}'" for t in TIERS
-    ) + " END"
+    qualifying = _qualifying_sql(rules, "b.")
     eligible = f"(c.segment = 'retail' AND NOT {closed_sql('c.closed_on', ':d')})"
     # CROSS JOIN keeps the basis (one pass over the positions) as the outer loop.
     conn.execute(f"""
@@ -361,7 +374,7 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
                {eligible} AS eligible,
                t.tier AS cur_tier, t.status AS cur_status, t.since AS cur_since,
                CASE WHEN b.days > 0 THEN {qualifying} END AS qual,
-               NULL AS grace_passed
+               NULL AS grace_passed, NULL AS household_id
         FROM ({basis_sql}) b CROSS JOIN clients c ON c.client_id = b.client_id
         LEFT JOIN tiers t ON t.client_id = b.client_id
     """, params)
@@ -369,10 +382,12 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
     # A tiered client with no position on or before d still has to be decided.
     conn.execute(f"""
         INSERT INTO temp.tier_eval
-        SELECT t.client_id, 0, 0, 0, 0, {eligible}, t.tier, t.status, t.since, NULL, NULL
+        SELECT t.client_id, 0, 0, 0, 0, {eligible}, t.tier, t.status, t.since, NULL, NULL, NULL
         FROM tiers t JOIN clients c ON c.client_id = t.client_id
         WHERE NOT EXISTS (SELECT 1 FROM temp.tier_eval e WHERE e.client_id = t.client_id)
     """, params)
+    if rules.household:
+        _household_basis(conn, rules, params, eligible)
 
     conn.execute("""
         CREATE TEMP TABLE tier_cand (client_id TEXT PRIMARY KEY, g0 TEXT, floor INTEGER)
@@ -385,9 +400,20 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
         LEFT JOIN temp.tier_ranks q ON q.tier = e.qual
         WHERE e.eligible AND COALESCE(q.rank, 0) < cur.rank
     """, params)
+    if rules.household:
+        # Whose positions make each candidate's daily AUM: its household's counted members,
+        # or itself.
+        conn.execute("CREATE TEMP TABLE tier_sources (client_id TEXT, source_id TEXT, "
+                     "PRIMARY KEY (client_id, source_id)) WITHOUT ROWID")
+        conn.execute("""
+            INSERT INTO temp.tier_sources
+            SELECT c.client_id, COALESCE(o.client_id, c.client_id)
+            FROM temp.tier_cand c JOIN temp.tier_eval e ON e.client_id = c.client_id
+            LEFT JOIN temp.tier_members o ON o.household_id = e.household_id
+        """)
     conn.execute(f"""
         UPDATE temp.tier_eval SET grace_passed = g.passed
-        FROM ({_grace_sql(rules.asset_classes)}) g
+        FROM ({_grace_sql(rules.asset_classes, rules.household)}) g
         WHERE temp.tier_eval.client_id = g.client_id
     """, params)
 
@@ -408,8 +434,60 @@ def _evaluate(conn, day: dt.date, rules: TierRules) -> None:
     conn.execute(f"""
         CREATE TEMP TABLE tier_outcome AS
         SELECT e.client_id, e.basis_aum, e.aum, e.eligible, e.cur_tier, e.cur_status,
-               e.cur_since, d.new_tier, d.new_status, d.reason
+               e.cur_since, d.new_tier, d.new_status, d.reason, e.household_id
         FROM temp.tier_eval e JOIN temp.tier_decide d ON d.key = ({key})
+    """)
+
+
+def _qualifying_sql(rules: TierRules, row: str) -> str:
+    """SQL: the tier a basis (`row`basis_sum over `row`days) qualifies for, compared exactly
+    with floor × days; the floors are whole numbers from the configuration."""
+    return "CASE " + " ".join(
+        f"WHEN {row}basis_sum >= {int(rules.floors_fen[t])} * {row}days THEN '{t}'"
+        for t in TIERS) + " END"
+
+
+def _household_basis(conn, rules: TierRules, params: dict, eligible: str) -> None:
+    """tiering.household: every counted member of a household with two or more of them takes
+    the household's basis, and names the household (temp.tier_members lists them).
+
+    The household's window sum is its members' sums added up, over the days of its
+    longest-known member (core.tiering.basis_days: a member before its first snapshot adds 0
+    to each day); for the point basis, their AUM on the day. A member without any position yet
+    is tiered with its household too.
+    """
+    conn.execute("CREATE TEMP TABLE tier_members (client_id TEXT PRIMARY KEY, "
+                 "household_id TEXT NOT NULL) WITHOUT ROWID")
+    conn.execute(f"""
+        INSERT INTO temp.tier_members
+        SELECT h.client_id, h.household_id FROM household_members h
+        JOIN clients c ON c.client_id = h.client_id
+        WHERE {eligible} AND h.household_id IN (
+            SELECT x.household_id FROM household_members x
+            JOIN clients c ON c.client_id = x.client_id
+            WHERE {eligible} GROUP BY x.household_id HAVING COUNT(*) > 1)
+    """, params)
+    conn.execute("CREATE INDEX temp.tier_members_household ON tier_members(household_id)")
+    conn.execute("""
+        INSERT INTO temp.tier_eval
+        SELECT m.client_id, 0, 0, 0, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM temp.tier_members m
+        WHERE NOT EXISTS (SELECT 1 FROM temp.tier_eval e WHERE e.client_id = m.client_id)
+    """)
+    conn.execute("""
+        CREATE TEMP TABLE tier_households AS
+        SELECT m.household_id, SUM(e.basis_sum) AS basis_sum, MAX(e.days) AS days
+        FROM temp.tier_members m JOIN temp.tier_eval e ON e.client_id = m.client_id
+        GROUP BY m.household_id
+    """)
+    conn.execute(f"""
+        UPDATE temp.tier_eval
+        SET basis_sum = h.basis_sum, days = h.days,
+            basis_aum = CASE WHEN h.days > 0 THEN h.basis_sum / h.days ELSE 0 END,
+            qual = CASE WHEN h.days > 0 THEN {_qualifying_sql(rules, "h.")} END,
+            household_id = m.household_id
+        FROM temp.tier_members m JOIN temp.tier_households h ON h.household_id = m.household_id
+        WHERE temp.tier_eval.client_id = m.client_id
     """)
 
 
@@ -418,8 +496,8 @@ def _apply(conn, day: dt.date, basis: str) -> tuple[int, int]:
     d = _iso(day)
     changes = conn.execute("""
         INSERT INTO tier_history (client_id, effective, from_tier, to_tier, status, basis_aum,
-                                  reason)
-        SELECT client_id, ?, cur_tier, new_tier, new_status, basis_aum, reason
+                                  reason, household_id)
+        SELECT client_id, ?, cur_tier, new_tier, new_status, basis_aum, reason, household_id
         FROM temp.tier_outcome WHERE reason IS NOT NULL ORDER BY client_id
     """, [d]).rowcount
     conn.execute("""
@@ -531,6 +609,6 @@ def client_tier(conn, client_id: str) -> dict | None:
 
 def client_history(conn, client_id: str) -> list[dict]:
     return fetch_dicts(
-        conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason FROM tier_history "
-        "WHERE client_id = ? ORDER BY effective, id", [client_id])
+        conn, "SELECT effective, from_tier, to_tier, status, basis_aum, reason, household_id "
+        "FROM tier_history WHERE client_id = ? ORDER BY effective, id", [client_id])
 
