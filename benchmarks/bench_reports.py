@@ -29,7 +29,7 @@ REPORTS = (
     ("coverage",), ("coverage", "--by", "rm"), ("rm",), ("timeshare",), ("pipeline",),
     ("kpi",), ("review",), ("completeness",), ("completeness", "--by", "rm"),
     ("segments", "--by", "tier,age_band,engagement"), ("corporates",), ("compliance",),
-    ("maturities",),
+    ("maturities",), ("attrition",),
 )
 TARGET_S = 2.0
 VIPCRM = str(Path(sys.executable).parent / "vipcrm")

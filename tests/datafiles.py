@@ -90,9 +90,9 @@ SAMPLES: dict[str, list[list[str]]] = {
         ["FUND-EQ1", "2026-11-25", "0.987654"],
     ],
     "transactions": [
-        ["txn_id", "client_id", "date", "branch", "amount", "channel"],
-        ["T0001", "C0001", "2026-10-02", "BJ01", "5000.00", "counter"],
-        ["T0002", "C0002", "2026-10-15", "SH01", "-12.30", ""],
+        ["txn_id", "client_id", "date", "branch", "amount", "channel", "type"],
+        ["T0001", "C0001", "2026-10-02", "BJ01", "5000.00", "counter", ""],
+        ["T0002", "C0002", "2026-10-15", "SH01", "-12.30", "", "跨行转出"],
     ],
     "followups": [
         ["followup_id", "client_id", "rm_id", "date", "channel", "minutes", "outcome", "stage",

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from datafiles import write_csv
 from vipcrm.cli.app import app
+from vipcrm.core.config import TIERS
 
 TODAY = "2026-11-27"
 M = 1_000_000  # a million CNY, in yuan as the files write amounts
@@ -209,14 +210,16 @@ def write_straight(db: Path, table: str, column: str, key: dict, value) -> None:
 
 
 REPORTS = ("tiers", "migration", "coverage", "rm", "timeshare", "pipeline", "kpi", "review",
-           "completeness", "segments", "corporates", "compliance", "maturities")
+           "completeness", "segments", "corporates", "compliance", "maturities", "attrition")
 
 
 def command_list(out: Path) -> list[tuple]:
-    """Every command a user runs over the data: recompute and assignment, plans in every
-    format, every report, each client's views, a logged contact, an export and the nightly
-    plan files."""
-    commands: list[tuple] = [("tier", "--recompute"), ("assign",)]
+    """Every command a user runs over the data: recompute, assignment and the attrition
+    scores, a campaign, plans in every format, every report, each client's views, a logged
+    contact, an export and the nightly plan files."""
+    commands: list[tuple] = [("tier", "--recompute"), ("assign",), ("attrition", "--recompute"),
+                             ("campaign", "create", "WM2", "--tiers", ",".join(TIERS)),
+                             ("campaign", "show", "1"), ("campaign", "report")]
     commands += [("plan", "today", "--format", fmt) for fmt in ("table", "csv", "json", "ics")]
     commands += [("plan", "week"), ("plan", "today", "--branch", "BJ01")]
     commands += [("report", name) for name in REPORTS]

@@ -92,7 +92,7 @@ def test_backup_and_nightly_steps_are_recorded(loaded, run, sql, tmp_path):
     assert run("nightly", "--inbox", inbox, "--backup-dir", tmp_path / "backups").exit_code == 0
     added = [(row[2], row[3]) for row in entries(sql)[before:]]
     assert added == [(USER, "backup"), (USER, "import calendar"), (USER, "tier --recompute"),
-                     (USER, "assign")]
+                     (USER, "assign"), (USER, "attrition --recompute")]
 
 
 def test_a_refused_write_leaves_no_entry(loaded, run, sql, tmp_path):

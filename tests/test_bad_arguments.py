@@ -23,7 +23,7 @@ NEXT = f"is out of range; give a date YYYY-MM-DD after the contact's date {TODAY
 # (command words, arguments that make the rest of the command valid)
 REPORTS_WITH_PERIOD = ("tiers", "migration", "coverage", "rm", "timeshare", "pipeline", "kpi",
                        "review", "compliance", "maturities")
-REPORTS_AS_OF = ("completeness", "segments", "corporates", "preferences")
+REPORTS_AS_OF = ("completeness", "segments", "corporates", "preferences", "attrition")
 DATE_OPTIONS = [
     # (words, option, extra arguments, the range it must name for values outside it)
     ((), "--today", ("plan", "today"), RANGE),
@@ -39,6 +39,9 @@ DATE_OPTIONS = [
     (("followup", "list"), "--to", (), RANGE),
     (("followup", "time"), "--date", (RM, "--minutes", "10", "--category", "admin"), RECORD),
     (("audit",), "--from", (), RANGE),
+    (("attrition",), "--as-of", ("--recompute",), RANGE),
+    (("campaign", "create"), "--from", ("WM-1Y", "--tiers", "platinum"), RANGE),
+    (("campaign", "create"), "--to", ("WM-1Y", "--tiers", "platinum"), RANGE),
     (("purge",), "--ended-before", ("--dry-run",), RANGE),
 ]
 MALFORMED = {
@@ -81,6 +84,15 @@ NUMBER_CASES = [
       for value in ("9" * 5000, "1e9", "")),
     *((("followup", "time"), (RM, "--category", "admin"), "--minutes", value, 1,
        f"minutes {value}: give 1 to 1440") for value in ("0", "1441", HUGE)),
+    *((("report", "attrition"), (), "--top", value, 2, "Invalid value for '--top'")
+      for value in ("0", "10000001", HUGE, "-1")),
+    *((("campaign", "create"), ("WM-1Y", "--tiers", "platinum"), "--limit", value, 2,
+       "Invalid value for '--limit'") for value in ("0", "10000001", HUGE)),
+    # The campaign's id, an argument (no option name): 1 to SQLite's largest integer.
+    *(((*words,), (), "campaign_id", value, 2, "Invalid value for 'ID'")
+      for words in (("campaign", "show"), ("campaign", "close")) for value in ("0", HUGE, "x")),
+    *((("campaign", "report"), (), "campaign_id", value, 2, "Invalid value for '[ID]'")
+      for value in ("0", str(2 ** 63), HUGE)),
 ]
 
 
@@ -154,7 +166,9 @@ def test_every_bad_date_is_one_usage_line_and_changes_nothing(
 def test_every_bad_number_is_one_line_with_its_code_and_changes_nothing(
         cli, bank, words, before_args, option, value, code, fragment):
     before = contents(bank)
-    result = cli("--today", TODAY, *words, *before_args, option, value)
+    # An option is given by its name; an argument (a name without dashes) by its place.
+    given = [option, value] if option.startswith("-") else [value]
+    result = cli("--today", TODAY, *words, *before_args, *given)
     _refused_alone(result, code, fragment)
     assert result.stdout == ""
     assert contents(bank) == before

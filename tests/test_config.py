@@ -40,7 +40,8 @@ EXPECTED = {
     **{f"plan.expiry_days.{reason}": str(days) for reason, days in {
         "risk_expiry": -1, "id_expiry": -1, "maturity": 7, "nav_drop": 14, "aum_outflow": 30,
         "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
-        "period_end": 5, "cadence": -1, "new_product": 14, "contact_birthday": 3}.items()},
+        "period_end": 5, "cadence": -1, "new_product": 14, "contact_birthday": 3,
+        "campaign": 0, "retention": 30}.items()},
     "kpi.weights.results": "50",
     "kpi.weights.process": "20",
     "kpi.weights.teamwork": "15",
@@ -63,6 +64,19 @@ EXPECTED = {
     # The fair-KPI issue's limit on backdated contacts (not in CLI.md's table).
     "followup.max_backdate_days": "7",
     "import.positions_full_snapshot": "true",
+    # Campaigns and the attrition warning (issue 14).
+    "campaign.daily_per_rm": "5",
+    "campaign.idle_cash": "100000",
+    "campaign.weights.preference": "40",
+    "campaign.weights.idle_cash": "30",
+    "campaign.weights.maturing": "30",
+    "attrition.trend_pct": "20",
+    "attrition.outflow_pct": "30",
+    "attrition.task_score": "60",
+    "attrition.weights.trend": "40",
+    "attrition.weights.outflow": "30",
+    "attrition.weights.contact": "15",
+    "attrition.weights.maturity": "15",
     # The Excel issue's encoding of the nightly's CSV plan files.
     "outbox.encoding": "utf-8-sig",
 }

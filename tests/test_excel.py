@@ -167,6 +167,11 @@ def test_a_character_gbk_lacks_is_refused_with_its_row_and_column(cli, bank, tmp
      "utf-8-sig applies to --format csv only, not ics"),
     (("report", "kpi", "--format", "json", "--encoding", "gbk"),
      "gbk applies to --format csv only, not json"),
+    (("report", "attrition", "--encoding", "gbk"), "gbk applies to --format csv only, not table"),
+    (("campaign", "list", "--format", "json", "--encoding", "gbk"),
+     "gbk applies to --format csv only, not json"),
+    (("campaign", "report", "--format", "csv", "--encoding", "big5"),
+     "'big5'; choose one of utf-8-sig, utf-8, gbk, gb18030"),
 ])
 def test_the_encoding_is_one_of_four_and_for_csv_only(cli, bank, args, message):
     result = cli(*args)

@@ -91,7 +91,7 @@ CLASSES = {
     "Refused": [0], "BadArgument": [0], "StoreError": [0], "FileRefused": [0],
     "ConfigError": [0], "AssignRefused": [0], "TieringRefused": [0], "CorporateRefused": [0],
     "KpiError": [0], "CorporateError": [0], "Locked": [0], "OutputRefused": [0],
-    "Damaged": [0], "DiskFull": [0], "Unencodable": [0],
+    "Damaged": [0], "DiskFull": [0], "Unencodable": [0], "AttritionRefused": [0],
     # the nightly's step lines and the inbox's outcome per file
     "Step": [0, 2, "name", "detail"], "InboxResult": [3, "detail"],
 }
@@ -330,6 +330,10 @@ def _ics_text(ics: str) -> list[str]:
     ("import", "clients", "no-such-file.csv"),
     ("config", "set", "plan.daily_capacity", "many"),
     ("plan", "today", "--format", "xml"),
+    # the attrition warning: the ranking, a retention call's talking point, a usage error
+    ("report", "attrition"),
+    ("plan", "today", "--rm", "RM1015"),
+    ("attrition",),
     # households: a household visit in a plan, both members' views, linking, the report of
     # stated preferences, and their refusals
     ("plan", "today", "--rm", "RM1001"),
@@ -351,6 +355,26 @@ def test_a_chinese_session_shows_no_english(bank, tmp_path, args):
     result = _run(db, *args)
     lines = result.stdout.splitlines() + result.stderr.splitlines()
     assert lines and _english(lines) == []
+
+
+def test_a_chinese_session_of_a_campaign_shows_no_english(bank, tmp_path):
+    """A campaign on the product launching in three days: made, listed, shown, reported per RM
+    and per branch, its call in a target's plan on its first day, closed."""
+    db = tmp_path / "bank.db"
+    shutil.copy(bank, db)
+    shown = []
+    for args in [("campaign", "create", "WM-1Y", "--tiers", "diamond,premier_platinum,platinum",
+                  "--branch", "BJ01"),
+                 ("campaign", "list"), ("campaign", "show", "1"), ("campaign", "report", "1"),
+                 ("campaign", "report", "--by", "branch"), ("plan", "2026-11-30", "--rm", "RM1003"),
+                 ("campaign", "close", "1"), ("campaign", "close", "1")]:
+        result = _run(db, *args)
+        lines = result.stdout.splitlines() + result.stderr.splitlines()
+        assert lines and _english(lines) == [], args
+        shown += lines
+    assert any("营销活动 1：WM-1Y" in line for line in shown)  # the call's talking point
+    assert any("卓越白金" in line for line in shown)  # the tiers of the list, as names
+    assert any(line.startswith("错误: 营销活动 1 已于") for line in shown)  # closed twice
 
 
 @pytest.mark.parametrize("args", [("plan", "today", "--rm", "RM1003"), ("report", "kpi"),
@@ -378,8 +402,10 @@ def test_a_chinese_nightly_run_and_its_calendars_show_no_english(bank, tmp_path)
     result = _run(db, "nightly", "--outbox", tmp_path / "out", "--backup-dir", tmp_path / "bak")
     assert result.exit_code == 0, result.stdout
     lines = result.stdout.splitlines()
-    assert [line.split("：")[0] for line in lines] == ["备份", "客户分层", "分配", "计划",
-                                                      "夜间任务"]
+    assert [line.split("：")[0] for line in lines] == ["备份", "客户分层", "分配", "流失预警",
+                                                      "计划", "夜间任务"]
+    assert re.fullmatch(r"流失预警：成功 截至 2026-11-27：已评分 \d+ 位客户，\d+ 位有流失风险，\d+ 项变化 "
+                        r"\[\d+\.\d 秒\]", lines[3])
     assert _english(lines) == []
     calendars = sorted((tmp_path / "out").glob("*.ics"))
     shown = [line for path in calendars for line in _ics_text(path.read_text(encoding="utf-8"))]

@@ -67,7 +67,8 @@ def test_every_file_imported_in_dependency_order_then_tiers_assign_plans(cli, in
     imported = [line.split()[1] for line in lines if line.startswith("import ") and ": ok" in line]
     assert imported == [k for k in IMPORT_ORDER if (inbox / "done" / f"{k}.csv").exists()]
     assert len(imported) >= 8
-    assert [line.split(":")[0] for line in lines[-4:]] == ["tiers", "assign", "plans", "nightly"]
+    assert [line.split(":")[0] for line in lines[-5:]] == ["tiers", "assign", "attrition",
+                                                          "plans", "nightly"]
     assert lines[-1].startswith("nightly: ok exit 0")
     assert "import readme.md: skipped" in result.stdout
     # Everything imported moved to done/, once; strays and half-written files stay.
@@ -75,6 +76,7 @@ def test_every_file_imported_in_dependency_order_then_tiers_assign_plans(cli, in
     assert sql("SELECT kind, COUNT(*) FROM import_log GROUP BY kind HAVING COUNT(*) > 1") == []
     assert sql("SELECT COUNT(*) FROM tier_runs WHERE as_of = ?", [TODAY.isoformat()]) == [(1,)]
     assert sql("SELECT COUNT(*) FROM assignments WHERE rm_id IS NOT NULL")[0][0] > 0
+    assert sql("SELECT COUNT(*) FROM attrition_runs WHERE as_of = ?", [TODAY.isoformat()]) == [(1,)]
 
 
 def test_rows_rejected_file_goes_to_done_with_its_rejects_and_exit_3(cli, inbox, sql):

@@ -26,6 +26,7 @@ VOLATILE = {
     "audit_log": {"at"},
     "import_log": {"started_at", "finished_at"},
     "tier_runs": {"ran_at"},
+    "attrition_runs": {"ran_at"},
     "settings": {"changed_at"},
     "_sqlite_migrations": {"applied_at"},
 }

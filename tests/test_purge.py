@@ -169,3 +169,52 @@ def test_refusals_change_nothing(cli, bank, cutoff, message):
     assert result.exit_code in (1, 2)
     assert message in result.stderr and "Traceback" not in result.stderr
     assert contents(bank) == before
+
+
+def test_a_client_whose_assessment_and_id_expiry_were_replaced_is_purged_with_them(cli, bank):
+    """client_data_changes holds a client's replaced assessment dates and ID expiries: their
+    rows move to the pseudonym (the foreign key to clients holds) and lose the dates, personal
+    data like the client's own."""
+    closed = query(bank, f"SELECT client_id FROM clients WHERE closed_on < '{CUTOFF}' "
+                         "ORDER BY client_id")[0][0]
+    with sqlite3.connect(bank) as conn:
+        conn.executemany(
+            "INSERT INTO client_data_changes (client_id, field, old_value, new_value, "
+            "changed_on, source) VALUES (?, ?, ?, ?, ?, ?)",
+            [(closed, "risk_assessed_on", "2023-03-14", "2024-03-15", "2024-03-15", "import"),
+             (closed, "id_expiry", "2025-06-30", "2035-06-30", "2025-06-01", "client update")])
+    conn.close()
+    others = query(bank, "SELECT * FROM client_data_changes WHERE client_id <> ? ORDER BY id",
+                   [closed])
+
+    result = purge(cli, "--ended-before", CUTOFF)
+
+    assert result.exit_code == 0, result.stderr
+    assert integrity(bank) == [("ok",)]
+    assert query(bank, "PRAGMA foreign_key_check") == []
+    rows = query(bank, "SELECT client_id, field, old_value, new_value, changed_on, source "
+                       "FROM client_data_changes WHERE client_id NOT IN "
+                       "(SELECT client_id FROM clients WHERE name <> '(purged)') ORDER BY id")
+    assert [row[1:] for row in rows] == [
+        ("risk_assessed_on", None, None, "2024-03-15", "import"),
+        ("id_expiry", None, None, "2025-06-01", "client update")]
+    assert rows[0][0].startswith("P-") and rows[0][0] == rows[1][0]
+    assert query(bank, "SELECT name FROM clients WHERE client_id = ?", [rows[0][0]]) == [
+        ("(purged)",)]
+    assert query(bank, "SELECT * FROM client_data_changes WHERE client_id <> ? ORDER BY id",
+                 [rows[0][0]]) == others
+
+
+def test_every_column_that_refers_to_a_client_is_renamed_or_erased(blank_db):
+    """A table added later with a client id (a foreign key to clients) must be in purge's list,
+    or the purge of such a client fails on its foreign key."""
+    from vipcrm.store.purge import CLIENT_REFERENCES
+
+    # A company's key people go with it; a client leaves its household (family ties are personal).
+    erased = {("corporate_contacts", "client_id"), ("household_members", "client_id")}
+    referring = set()
+    for (table,) in query(blank_db, "SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for key in query(blank_db, f"PRAGMA foreign_key_list('{table}')"):
+            if key[2] == "clients":
+                referring.add((table, key[3]))
+    assert referring - erased == set(CLIENT_REFERENCES)

@@ -18,8 +18,12 @@ PRIMARY_KEYS = {
     "_sqlite_migrations": ("id",),
     "assignment_history": ("id",),
     "assignments": ("client_id",),
+    "attrition_runs": ("as_of",),
+    "attrition_scores": ("client_id", "as_of"),
     "audit_log": ("id",),
     "calendar": ("date",),
+    "campaign_targets": ("campaign_id", "client_id"),
+    "campaigns": ("campaign_id",),
     "client_data_changes": ("id",),
     "clients": ("client_id",),
     "corporate_contacts": ("client_id", "name"),
@@ -49,6 +53,8 @@ PRIMARY_KEYS = {
 INDEXES = {
     ("assignment_history_client", "assignment_history", ("client_id",)),
     ("assignments_rm", "assignments", ("rm_id",)),
+    ("attrition_scores_as_of", "attrition_scores", ("as_of",)),
+    ("campaign_targets_client", "campaign_targets", ("client_id",)),
     ("audit_log_at", "audit_log", ("at",)),
     ("client_data_changes_client", "client_data_changes", ("client_id", "changed_on")),
     ("clients_home_branch", "clients", ("home_branch",)),
@@ -67,6 +73,7 @@ INDEXES = {
     ("transactions_client_branch_date", "transactions", ("client_id", "branch", "date")),
     ("transactions_client_date", "transactions", ("client_id", "date")),
     ("transactions_date", "transactions", ("date",)),
+    ("transactions_typed", "transactions", ("date", "type")),
 }
 
 
@@ -129,11 +136,14 @@ def test_opening_an_up_to_date_database_changes_nothing(blank):
 
 MIGRATIONS = ["m001_initial", "m002_followup_recognition", "m003_ownership",
               "m004_maturity_lead_per_class", "m005_sale_compliance", "m006_client_data_changes",
-              "m007_import_today", "m008_corporate_file", "m009_households"]
+              "m007_import_today", "m008_corporate_file", "m009_households",
+              "m010_campaigns_attrition"]
 
 
 def test_migrations_are_applied_once_each_in_order(blank):
-    # Two branches once both named an m008: the business file kept it, households came after.
+    """Each branch's migration keeps its number when branches land: two branches once both
+    named an m008, so the business file kept it, households took m009, campaigns and the
+    attrition warning m010."""
     _, db = blank
     names = [name for (name,) in db.conn.execute("SELECT name FROM _sqlite_migrations "
                                                  "ORDER BY id")]

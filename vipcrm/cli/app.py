@@ -168,12 +168,13 @@ def main_callback(
 
 
 def _register() -> None:
-    from vipcrm.cli import (assign_cmd, client_cmd, config_cmd, data_cmd, demo_cmd,
-                            followup_cmd, household_cmd, ops_cmd, plan_cmd, preferences_cmd,
-                            report_cmd, tier_cmd)
+    from vipcrm.cli import (assign_cmd, attrition_cmd, campaign_cmd, client_cmd, config_cmd,
+                            data_cmd, demo_cmd, followup_cmd, household_cmd, ops_cmd, plan_cmd,
+                            preferences_cmd, report_cmd, tier_cmd)
 
     for module in (demo_cmd, data_cmd, config_cmd, tier_cmd, assign_cmd, plan_cmd, followup_cmd,
-                   client_cmd, household_cmd, report_cmd, preferences_cmd, ops_cmd):
+                   client_cmd, household_cmd, report_cmd, preferences_cmd, attrition_cmd,
+                   campaign_cmd, ops_cmd):
         module.register(app)
 
 

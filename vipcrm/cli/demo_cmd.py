@@ -65,6 +65,11 @@ def demo_command(
     outcome = done.assignment.outcome
     st.info(Text("assignment: {kept} kept, {changes} change(s)", kept=outcome.kept,
                  changes=len(outcome.changes)))
+    from vipcrm.store.attrition import compute
+
+    scored = compute(st.db(), st.config(), st.today, today=st.today, user=st.user())
+    st.info(Text("attrition scores: {clients} client(s), {at_risk} at risk",
+                 clients=scored.clients, at_risk=scored.at_risk))
     # Big corporate clients, last year then this year, so the yearly review has a year before.
     from vipcrm.store.corporate import rate_year
 

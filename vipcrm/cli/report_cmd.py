@@ -21,7 +21,8 @@ from vipcrm.formats.zh import WORDS
 report_app = typer.Typer(
     no_args_is_help=True,
     help="""Reports and KPIs: tiers, migration, coverage, books, VIP time, the sales funnel,
-    scorecards, the grade review, profile completeness, segments, big clients, a dashboard.
+    scorecards, the grade review, profile completeness, segments, big clients, attrition risk,
+    a dashboard.
 
     Every report covers a period, by default the current month up to today (--from/--to choose
     another), and can be narrowed to a branch (--branch: the clients' ownership branch, or the

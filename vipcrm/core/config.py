@@ -17,7 +17,7 @@ ASSET_CLASSES = ("deposit", "wealth", "fund", "insurance", "bond", "metal", "cus
 REASONS = (
     "risk_expiry", "id_expiry", "maturity", "nav_drop", "aum_outflow", "followup_due",
     "corporate_visit", "birthday", "anniversary", "holiday", "period_end", "cadence", "new_product",
-    "contact_birthday",
+    "contact_birthday", "campaign", "retention",
 )
 PROFILE_FIELDS = (
     "phone", "birth_date", "gender", "risk_level", "occupation", "marital_status", "family",
@@ -36,6 +36,8 @@ _EXPIRY = {
     "risk_expiry": -1, "id_expiry": -1, "maturity": 7, "nav_drop": 14, "aum_outflow": 30,
     "followup_due": 30, "corporate_visit": 0, "birthday": 3, "anniversary": 3, "holiday": 3,
     "period_end": 5, "cadence": -1, "new_product": 14, "contact_birthday": 3,
+    # A campaign's calls end with the campaign; a retention call stays owed as an outflow's does.
+    "campaign": 0, "retention": 30,
 }
 # Days before a maturity its call window opens, per asset class (others: 7). A wealth product's
 # proceeds need two weeks' notice: the client picks the next product before the money is idle.
@@ -47,6 +49,12 @@ _PROFILE_WEIGHTS = {
     "marital_status": 7, "family": 7, "hobbies": 6, "product_preferences": 10,
     "wealth_source": 7, "preferred_channel": 5, "address": 5,
 }
+# How a campaign ranks its targets: a stated preference for the product's asset class weighs
+# most, then money ready to invest (idle cash, funds maturing during the campaign).
+_CAMPAIGN_WEIGHTS = {"preference": 40, "idle_cash": 30, "maturing": 30}
+# The attrition score's factors: a falling AUM is the surest sign, money sent to other banks the
+# most direct; contact and unreinvested maturities are early signs.
+_ATTRITION_WEIGHTS = {"trend": 40, "outflow": 30, "contact": 15, "maturity": 15}
 # The visit minimums of an `invest` big client (seed §3.4: more visits for good partners): twice
 # the ordinary ones.
 _INVEST_VISITS = {"leadership": 2, "technical": 4, "business": 8}
@@ -206,6 +214,28 @@ def _keys() -> list[Key]:
         Key("kpi.review.promote_pct", 20, _pct, "§8", "share of RMs the year-end review promotes"),
         Key("kpi.review.demote_pct", 10, _pct, "§8", "share of RMs the year-end review demotes"),
     ]
+    keys += [
+        Key("campaign.daily_per_rm", 5, _int(1, 1000), "§4",
+            "campaign calls that open per RM per working day: `campaign create` spreads each "
+            "RM's targets over the campaign's working days, best first"),
+        Key("campaign.idle_cash", 100_000, _int(0, MAX_FLOOR_CNY), "§4",
+            "demand deposits (CNY) from which a campaign counts a client's cash as idle"),
+    ]
+    for factor, weight in _CAMPAIGN_WEIGHTS.items():
+        keys.append(Key(f"campaign.weights.{factor}", weight, _int(0, MAX_WEIGHT), "§4",
+                        f"weight of {factor.replace('_', ' ')} in a campaign target's fit score"))
+    keys += [
+        Key("attrition.trend_pct", 20, _int(1, 100), "§4",
+            "AUM fall over 30, 90 or 180 days that counts in the attrition score (%)"),
+        Key("attrition.outflow_pct", 30, _int(1, 100), "§4",
+            "net transfers out to other banks over 90 days, as a share of the AUM 90 days "
+            "before, that gives the outflow factor its full weight (%)"),
+        Key("attrition.task_score", 60, _int(1, 100), "§4",
+            "attrition score from which a client gets a retention task"),
+    ]
+    for factor, weight in _ATTRITION_WEIGHTS.items():
+        keys.append(Key(f"attrition.weights.{factor}", weight, _int(0, MAX_WEIGHT), "§4",
+                        f"weight of {factor} in the attrition score"))
     keys.append(Key("followup.max_backdate_days", 7, _int(0, MAX_DAYS), "§6",
                     "calendar days before today a contact logged by `followup log` may be dated "
                     "(imported contact history is not limited)"))

@@ -6,7 +6,8 @@ same tasks. A task is open on day D once its window has started, until a coverin
 (outcome other than no_answer, on or after the window start and on or before D) makes it done,
 or D passes due + expiry and it is missed. The compliance tasks (risk_expiry, id_expiry) are the
 exception: no contact completes them; they are done on the day newer data arrives (a newer
-assessment, a later ID expiry), by import or `client update`.
+assessment, a later ID expiry), by import or `client update`. A closed campaign withdraws its
+tasks from the day after it was closed.
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 from vipcrm.core.aum import matured, position_value
 from vipcrm.core.calendar import ONE_DAY, WorkCalendar
 from vipcrm.core.config import TIERS
+from vipcrm.core.attrition import describe as describe_attrition
 from vipcrm.core.dates import shift
 from vipcrm.core.strategy import visit_minimum
-from vipcrm.core.suitability import assessment_expires, product_risk, suitable_limit
-from vipcrm.core.text import Code, Text
+from vipcrm.core.suitability import (assessment_expires, needs_elderly_confirmation, product_risk,
+                                     suitable_limit)
+from vipcrm.core.text import Code, Listing, Text
 
 CLASS_BY_REASON = {
     "risk_expiry": 1, "id_expiry": 1, "maturity": 1, "nav_drop": 1, "aum_outflow": 1,
     "followup_due": 1, "corporate_visit": 1, "birthday": 2, "anniversary": 2, "holiday": 2,
-    "period_end": 2, "cadence": 3, "new_product": 3, "contact_birthday": 2,
+    "period_end": 2, "cadence": 3, "new_product": 3, "contact_birthday": 2, "campaign": 3,
+    "retention": 1,
 }
 # Done when the data they watch is renewed, never by a contact: a call does not renew an ID.
 DATA_REASONS = frozenset({"risk_expiry", "id_expiry"})
@@ -53,7 +57,7 @@ HOLIDAY_WORKING_DAYS = 5
 HOLIDAY_REACH = 30
 PERIOD_WORKING_DAYS = 10
 CADENCE_WINDOW = 14
-NAV_DUE, OUTFLOW_DUE, NEW_PRODUCT_DUE = 2, 3, 7
+NAV_DUE, OUTFLOW_DUE, NEW_PRODUCT_DUE, RETENTION_DUE = 2, 3, 7, 3
 LOOKBACK = 30  # NAV high and AUM comparison
 AFTER_SALE = (7, 30)
 # Upper bounds used to skip rules that cannot apply on a day, before asking the calendar.
@@ -153,6 +157,30 @@ class DataChange(NamedTuple):
         return self.old is not None and self.new is not None and self.new > self.old
 
 
+class CampaignTarget(NamedTuple):
+    """The client on a campaign's target list (`vipcrm campaign create`)."""
+    campaign_id: int
+    name: str
+    product_code: str
+    product_name: str
+    product_risk: str | None
+    asset_class: str
+    slot: dt.date  # the working day its call opens and is due
+    ends_on: dt.date  # the campaign's last day
+    closed_on: dt.date | None
+    score: int
+    preference: bool  # the client's product preferences name the product's asset class
+    idle_cash: bool
+    maturing_on: dt.date | None
+
+
+class AttritionPoint(NamedTuple):
+    """A stored attrition score, in force from `day` until the client's next one."""
+    day: dt.date
+    score: int
+    points: tuple[int, int, int, int]  # each factor's contribution in tenths (core.attrition)
+
+
 class Product(NamedTuple):
     product_code: str
     name: str
@@ -199,6 +227,10 @@ class Client:
     # Oldest first: the replaced values of risk_assessed_on and id_expiry (see
     # `data_changes_since`); the fields above hold the current values.
     data_changes: tuple[DataChange, ...] = ()
+    campaigns: tuple[CampaignTarget, ...] = ()
+    # Oldest first: the stored attrition scores from the one in force on the first day read
+    # (see `retention_since`).
+    attrition: tuple[AttritionPoint, ...] = ()
     household_id: str | None = None  # an open retail client's household (core.household)
 
 
@@ -214,7 +246,8 @@ class Task(NamedTuple):
     detail: Text | None = None  # what the RM needs to know, for the talking points
     covers: str | None = None  # only a contact at this visit level completes it
     # DATA_REASONS: the day newer data replaced the date the task is for, and what the task is
-    # from that day: done (renewed) or withdrawn (the date was corrected or cleared).
+    # from that day: done (renewed) or withdrawn (the date was corrected or cleared). Other
+    # tasks (a closed campaign's): the day from which the task is withdrawn unless done before.
     closed_on: dt.date | None = None
     closed_as: str = "done"
 
@@ -269,6 +302,7 @@ def data_since(day: dt.date, config: Mapping) -> dt.date:
     return min(outflow_since(day, config) - _days(LOOKBACK + 1),
                nav_since(day, config) - _days(LOOKBACK + 1),
                followup_since(day, config) - _days(max(AFTER_SALE)),
+               campaign_since(day, config),
                month_start(day - _days(120)))
 
 
@@ -292,6 +326,18 @@ def data_changes_since(day: dt.date) -> dt.date:
     ledger of a period starting then) read: a date replaced earlier had its task closed before
     any window that can still be due."""
     return day - _days(ID_WINDOW + 2 * _SLACK)
+
+
+def campaign_since(day: dt.date, config: Mapping) -> dt.date:
+    """The earliest last day of a campaign whose tasks can still be open on `day`."""
+    return day - _days(max(0, config["plan.expiry_days.campaign"]) + _SLACK)
+
+
+def retention_since(day: dt.date, config: Mapping) -> dt.date:
+    """The first month whose retention task can still be open on `day`: the attrition scores
+    read start with the one in force on that day."""
+    return month_start(day - _days(max(0, config["plan.expiry_days.retention"])
+                                   + RETENTION_DUE + _SLACK))
 
 
 def new_product_since(day: dt.date, config: Mapping) -> dt.date:
@@ -344,10 +390,14 @@ def task_state(task: Task, contacts: Iterable[Contact], day: dt.date) -> str:
         if task.closed_on is not None and task.closed_on <= last:
             return task.closed_as
     else:
+        if task.closed_on is not None:
+            last = min(last, task.closed_on - ONE_DAY)
         for contact in contacts:
             if (task.window_start <= contact.day <= last and contact.counts
                     and (task.covers is None or contact.visit_level == task.covers)):
                 return "done"
+        if task.closed_on is not None and task.closed_on <= day:
+            return task.closed_as
     if task.expires is not None and day > task.expires:
         return "missed"
     return "open"
@@ -393,12 +443,16 @@ class _Builder:
     def add(self, reason: str, reference: str, window_start: dt.date, due: dt.date,
             channel: str, detail: Text | None = None, covers: str | None = None,
             after: dt.date | None = None, closed_by: DataChange | None = None,
-            forward: bool = False) -> None:
+            forward: bool = False, expires_from: dt.date | None = None,
+            withdrawn_on: dt.date | None = None) -> None:
         """`after`: the day of the contact that asked for this one. Moving the due date back
         onto or before it would let that very contact complete the task, so the due date moves
         forward to the next working day instead. `closed_by`: the change that replaced the
         date a compliance task is for; replaced before the window opened, it never was one.
-        `forward`: a due date on a non-working day always moves forward."""
+        `forward`: a due date on a non-working day always moves forward. `expires_from`: the
+        day the expiry counts from, when later than the due date (a campaign's last day).
+        `withdrawn_on`: the day the task is withdrawn unless done before (a closed campaign);
+        on or before the window's start, it never was one."""
         day = self.ctx.day
         if window_start > day and due > day:
             # Not started unless the move off non-working days brings the due date back to
@@ -417,10 +471,16 @@ class _Builder:
             return
         if closed_by is not None and closed_by.day <= window_start:
             return
+        if withdrawn_on is not None and withdrawn_on <= window_start:
+            return
         expiry = self.ctx.config[f"plan.expiry_days.{reason}"]
-        expires = None if expiry < 0 else due + _days(expiry)
+        # A campaign's last day is its row's own date: the expiry stops at the calendar's end.
+        expires = (None if expiry < 0 else due + _days(expiry) if expires_from is None
+                   else shift(max(due, expires_from), expiry))
         closed = {} if closed_by is None else {
             "closed_on": closed_by.day, "closed_as": "done" if closed_by.renews else "withdrawn"}
+        if withdrawn_on is not None:
+            closed = {"closed_on": withdrawn_on, "closed_as": "withdrawn"}
         self.tasks.append(Task(self.client.client_id, reason, reference, window_start, due,
                                expires, channel, CLASS_BY_REASON[reason], detail, covers,
                                **closed))
@@ -792,13 +852,80 @@ def _new_product(b: _Builder) -> None:
                             risk=product.risk_level or "R5"))
 
 
+def _campaign(b: _Builder) -> None:
+    """A call to each campaign target from its slot day, due that day and owed until the
+    campaign's last day (+ plan.expiry_days.campaign); withdrawn once the campaign is closed."""
+    day, config = b.ctx.day, b.ctx.config
+    for target in b.client.campaigns:
+        if target.slot > day:
+            continue
+        # An elderly client's R4-R5 purchase is recorded (双录), which a call is not.
+        elderly = needs_elderly_confirmation(b.client.birth_date, target.product_risk, day, config)
+        fit: list[Text] = []
+        if target.preference:
+            fit.append(Text("prefers {asset_class}",
+                            asset_class=Code("asset_class", target.asset_class)))
+        if target.idle_cash:
+            fit.append(Text("idle cash"))
+        if target.maturing_on is not None:
+            fit.append(Text("funds maturing {date}", date=target.maturing_on))
+        facts = dict(id=target.campaign_id, product=target.product_code,
+                     name=target.product_name, risk=target.product_risk or "R5",
+                     score=target.score)
+        detail: Text = (Text("campaign {id}: {product} {name} ({risk}), fit {score}", **facts)
+                        if target.name == target.product_name else
+                        Text("campaign {id} {campaign}: {product} {name} ({risk}), fit {score}",
+                             campaign=target.name, **facts))
+        if fit:
+            detail += Text(" ({reasons})", reasons=Listing(fit))
+        if elderly:
+            detail += Text("; in person with its dual recording (双录)")
+        withdrawn = target.closed_on + ONE_DAY if target.closed_on is not None else None
+        b.add("campaign", str(target.campaign_id), target.slot, target.slot,
+              "visit" if elderly else "phone", detail, expires_from=target.ends_on,
+              withdrawn_on=withdrawn)
+
+
+def _retention(b: _Builder) -> None:
+    """One retention call a month while the stored attrition score (the one in force, computed
+    on or before the day) is at or above attrition.task_score: its window opens on the month's
+    first day with such a score."""
+    c, day, config = b.client, b.ctx.day, b.ctx.config
+    if not c.attrition:
+        return
+    threshold = config["attrition.task_score"]
+    points = c.attrition
+    days = [p.day for p in points]
+    channel = "visit" if c.tier in KEY_TIERS else "phone"
+    month = retention_since(day, config)
+    while month <= day:
+        end = min(month_end(month), day)
+        i = bisect.bisect_right(days, month)
+        found = None
+        if i and points[i - 1].score >= threshold:
+            found = (month, points[i - 1])
+        else:
+            for p in points[i:]:
+                if p.day > end:
+                    break
+                if p.score >= threshold:
+                    found = (p.day, p)
+                    break
+        if found is not None:
+            start, p = found
+            b.add("retention", f"{month:%Y-%m}", start, shift(start, RETENTION_DUE), channel,
+                  Text("attrition risk {score}/100 scored {date} ({factors})", score=p.score,
+                       date=p.day, factors=describe_attrition(p.points)))
+        month = end + ONE_DAY
+
+
 _RULES = (
     ("risk_expiry", _risk_expiry), ("id_expiry", _id_expiry), ("maturity", _maturity),
     ("nav_drop", _nav_drop), ("aum_outflow", _aum_outflow), ("followup_due", _followup_due),
     ("corporate_visit", _corporate_visit), ("birthday", _birthday), ("anniversary", _anniversary),
     ("contact_birthday", _contact_birthday),
     ("holiday", _holiday), ("period_end", _period_end), ("cadence", _cadence),
-    ("new_product", _new_product),
+    ("new_product", _new_product), ("campaign", _campaign), ("retention", _retention),
 )
 
 

@@ -9,12 +9,13 @@ The bank is shaped so that each rule has something to show: clients in every tie
 a large outflow, a client sliding under its floor (watch) and one rising into a higher tier,
 maturities and new launches in the coming days, a fund whose NAV just fell, clients who
 transact away from their home branch, birthdays this week, expiring risk assessments and IDs,
-a trainee who has not passed the exam, an RM who left, and RMs above and below the VIP-time
-target; companies with their key people (decision makers of this year's big clients with
-birthdays in the coming days) and share-of-wallet plans; households of couples and of parents
-with children sharing a branch, many with members on both sides of a tier floor, and stated
-product preferences for most retail clients. The households and preferences draw from a random
-stream of their own, so they leave every other figure of the bank as it was.
+a trainee who has not passed the exam, an RM who left, RMs above and below the VIP-time
+target, and a few clients moving their money to other banks (the attrition warning);
+companies with their key people (decision makers of this year's big clients with birthdays in
+the coming days) and share-of-wallet plans; households of couples and of parents with children
+sharing a branch, many with members on both sides of a tier floor, and stated product
+preferences for most retail clients. The households and preferences draw from a random stream
+of their own, so they leave every other figure of the bank as it was.
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ class _Builder:
         self.rows: dict[str, list[dict]] = {}
         self.nav: dict[str, list[float | None]] = {}
         self.events: list[tuple[Client, dt.date, int]] = []  # scenario moves, as transactions
+        # Transfers out to other banks (client, day, amount): the attrition warning's clients.
+        self.leavers: list[tuple[Client, dt.date, int]] = []
         self.launch_buys: dict[str, list[tuple[str, dt.date]]] = {}
         self.sales: list[tuple[Client, str, dt.date, int]] = []  # this week's launches
         self.highlights: dict[Text, str] = {Text("NAV drop"): NAV_DROP_PRODUCT}
@@ -296,6 +299,7 @@ class _Builder:
             client.closed_on = self._days_ago(10, 80)
         self._key_dates()
         self._scenarios()
+        self._leaving()
 
     def _person(self, c: Client) -> None:
         rng, today = self.rng, self.today
@@ -375,6 +379,25 @@ class _Builder:
         if riser:
             riser.aum = round(floor("platinum") * 1.5)
             self._plan_event(Text("rising"), riser, 20, -round(floor("platinum") * 0.75))
+
+    def _leaving(self) -> None:
+        """A few clients sending money to other banks: 30% of today's AUM 50 days ago and again
+        15 days ago, so AUM fell more than 20% over 30 and over 90 days and the transfers reach
+        30% of the AUM 90 days before. Chosen and made without the random generator, so the rest
+        of the bank stays as it was: open clients who agreed to contacts, in no other scenario,
+        whose AUM before stayed below the next tier's floor."""
+        floors = {t: self.config.floor_fen(t) for t in TIERS}
+        for tier in ("diamond", "premier_platinum", "platinum", "premier_gold"):
+            ceiling = floors[TIERS[TIERS.index(tier) - 1]]
+            client = next((c for c in self.clients if c.tier == tier and c.consent == "all"
+                           and not c.closed_on and not c.steady and not c.drifting
+                           and c.main == c.home and c.aum * 16 < ceiling * 10 * 0.94), None)
+            if client is None:
+                continue
+            self.highlights.setdefault(Text("leaving"), client.client_id)
+            for days_ago in (50, 15):
+                day = self.days[self._index(self.today - days_ago * DAY)]
+                self.leavers.append((client, day, round(client.aum * 0.3 / 100) * 100))
 
     def _plan_event(self, name: Text, client: Client, days_ago: int,
                     before_minus_after: int) -> None:
@@ -580,6 +603,10 @@ class _Builder:
             start = _first(balances)
             for i in range(start):
                 deposit[i] += balances[start]
+        for leaver, day, amount in self.leavers:
+            if leaver is c:
+                for i in range(self._index(day)):
+                    deposit[i] += amount
         for buyer, day, before_minus_after in self.events:
             if buyer is c and before_minus_after > 0:
                 for i in range(self._index(day)):
@@ -691,6 +718,8 @@ class _Builder:
                                   "counter"))
         for client, day, before_minus_after in self.events:
             found.append((day, client.client_id, client.main, -before_minus_after, "counter"))
+        for client, day, amount in self.leavers:
+            found.append((day, client.client_id, client.main, -amount, "mobile", "transfer_out"))
         found.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
         self.rows["transactions"] = RowView(found, _transaction_row)
 
@@ -1025,9 +1054,9 @@ def _ratio(text: str | None) -> int | None:
 
 
 def _transaction_row(i: int, found: tuple) -> dict:
-    day, client_id, branch, amount, channel = found
+    day, client_id, branch, amount, channel, *kind = found
     return {"txn_id": f"T{i + 1:08d}", "client_id": client_id, "date": day, "branch": branch,
-            "amount": amount, "channel": channel}
+            "amount": amount, "channel": channel, "type": kind[0] if kind else None}
 
 
 def _age_gap(older: Client, younger: Client) -> int:

@@ -21,6 +21,7 @@ PRODUCTS = (
     ("WM-180B", "半年盈180天封闭式理财", "wealth", "R3", -172, 9, "closed", 50_000),
     ("WM-OLD", "双月盈60天封闭式理财", "wealth", "R2", -95, -35, "closed", 50_000),
     ("WM-NEW", "新客专享182天理财", "wealth", "R2", -40, 142, "on_sale", 10_000),
+    ("WM-1Y", "稳盈一年期理财(新发)", "wealth", "R2", 3, 368, "on_sale", 10_000),
     ("FUND-BOND", "安心纯债债券A", "fund", "R2", -2400, None, "on_sale", 10),
     ("FUND-BAL", "均衡配置混合A", "fund", "R3", -1900, None, "on_sale", 10),
     ("FUND-TECH", "科技成长混合A", "fund", "R4", -1300, None, "on_sale", 10),

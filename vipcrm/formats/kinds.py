@@ -89,6 +89,11 @@ CALENDAR_TYPES = _codes("holiday", "workday", **{"假日": "holiday", "休息": 
                                                   "节假日": "holiday", "工作日": "workday",
                                                   "调休上班": "workday", "补班": "workday"})
 CREDIT_RATINGS = _codes("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
+# Money moved to or from another bank (the attrition warning's outflow); other transactions
+# leave the type empty.
+TRANSACTION_TYPES = _codes("transfer_out", "transfer_in",
+                           **{"跨行转出": "transfer_out", "他行转出": "transfer_out",
+                              "跨行转入": "transfer_in", "他行转入": "transfer_in"})
 # Stated product preferences (seed §2.7): principal-protected or floating return, and the
 # expected-yield band the client looks for.
 PROTECTION = _codes("protected", "floating", **{"保本": "protected", "保本型": "protected",
@@ -175,6 +180,7 @@ TRANSACTIONS = Kind("transactions", "transactions", ("txn_id",), (
     Column("branch", required=True, aliases=("网点", "交易网点")),
     Column("amount", MONEY, aliases=("金额", "交易金额")),
     Column("channel", aliases=("渠道",)),
+    Column("type", choices=TRANSACTION_TYPES, aliases=("交易类型",)),
 ), references=(("client_id", "clients", "client_id", ""),))
 
 FOLLOWUPS = Kind("followups", "followups", ("followup_id",), (

@@ -207,6 +207,21 @@ SENTENCES: dict[str, str] = {
     "looser collection terms for a stable high-price client": "稳定的高价客户，可放宽回款条件",
     "birthday of decision maker {name} ({role}) on {date}": "决策人 {name}（{role}）生日：{date}",
     "birthday of decision maker {name} on {date}": "决策人 {name} 生日：{date}",
+    "campaign {id}: {product} {name} ({risk}), fit {score}":
+        "营销活动 {id}：{product} {name}（{risk}），匹配度 {score}",
+    "campaign {id} {campaign}: {product} {name} ({risk}), fit {score}":
+        "营销活动 {id}“{campaign}”：{product} {name}（{risk}），匹配度 {score}",
+    " ({reasons})": "（{reasons}）",
+    "prefers {asset_class}": "偏好{asset_class}",
+    "idle cash": "有闲置资金",
+    "funds maturing {date}": "资金 {date} 到期",
+    "; in person with its dual recording (双录)": "；须面访并双录",
+    "attrition risk {score}/100 scored {date} ({factors})":
+        "流失风险 {score}/100（{date} 评分：{factors}）",
+    "AUM trend {points}": "资产趋势 {points}",
+    "transfers out {points}": "跨行转出 {points}",
+    "contact {points}": "联系减少 {points}",
+    "maturities not reinvested {points}": "到期未续投 {points}",
     # -- tier (cli/tier_cmd.py, store/tiering.py) -------------------------------------------------
     "--recompute, --as-of, --dry-run and --rebuild go without a subcommand":
         "--recompute、--as-of、--dry-run 和 --rebuild 不能与子命令同用",
@@ -535,6 +550,8 @@ SENTENCES: dict[str, str] = {
     "tiers as of {date}: {clients} client(s), {changes} change(s)":
         "截至 {date} 的客户等级：{clients} 位客户，{changes} 项变化",
     "assignment: {kept} kept, {changes} change(s)": "分配：保持 {kept}，{changes} 项变化",
+    "attrition scores: {clients} client(s), {at_risk} at risk":
+        "流失预警评分：{clients} 位客户，{at_risk} 位有流失风险",
     "corporate rating {year}: {count} big client(s)": "{year} 年对公评级：{count} 位大客户",
     "next: {command}": "下一步：{command}",
     "{kind}: rejected {line}": "{kind}：拒绝 {line}",
@@ -548,6 +565,7 @@ SENTENCES: dict[str, str] = {
     "outflow": "资产流出",
     "below its floor": "低于等级门槛",
     "rising": "资产上升",
+    "leaving": "资金转往他行",
     "l2 without the exam": "未通过考试的二级",
     "RM who left": "已离岗的客户经理",
     "{name}={count}": "{name}={count}",
@@ -627,6 +645,8 @@ SENTENCES: dict[str, str] = {
     "already computed for a date after {today}; nothing to do": "已按 {today} 之后的日期计算过；无需处理",
     "as of {date}: {clients} client(s), {changes} change(s)":
         "截至 {date}：{clients} 位客户，{changes} 项变化",
+    "as of {date}: {clients} client(s) scored, {at_risk} at risk, {changes} change(s)":
+        "截至 {date}：已评分 {clients} 位客户，{at_risk} 位有流失风险，{changes} 项变化",
     "{kept} kept, {changes} change(s), {moves} ownership move(s)":
         "保持 {kept}，{changes} 项变化，{moves} 次归属网点变更",
     "unassigned {branch}": "未分配 {branch}",
@@ -739,6 +759,75 @@ SENTENCES: dict[str, str] = {
     "no corporate metrics for review year {year}; import a `corporates` file with review_year "
     "{year} first":
         "评审年度 {year} 没有对公指标；请先导入 review_year 为 {year} 的 `corporates` 文件",
+    # -- campaigns (cli/campaign_cmd.py) -------------------------------------------------------
+    "unknown campaign {id}; `vipcrm campaign list` lists them":
+        "未知的营销活动 {id}；`vipcrm campaign list` 列出全部活动",
+    "unknown product {product!r}; `vipcrm export products` lists them":
+        "未知的产品 {product!r}；`vipcrm export products` 列出全部产品",
+    "{value!r}; give one or more of {tiers}, comma-separated":
+        "{value!r}；请给出 {tiers} 中的一个或多个，以逗号分隔",
+    "{value!r}; give an amount from 0 to 10,000,000,000,000 CNY":
+        "{value!r}；请给出 0 到 10,000,000,000,000 元的金额",
+    "{first} is before today ({today}); a campaign starts today or later, so no plan of a past "
+    "day changes":
+        "{first} 早于今天（{today}）；营销活动从今天或以后开始，过去日期的计划不会改变",
+    "{last} is before the campaign's first day {first}": "{last} 早于营销活动首日 {first}",
+    "{first} to {last} is {days} days; a campaign runs at most {most} days":
+        "{first} 至 {last} 共 {days} 天；营销活动最长 {most} 天",
+    "{value!r}; choose rm or branch": "{value!r}；请选择 rm 或 branch",
+    "product {product} is {status}; a campaign sells a product on sale (import the product with "
+    "status on_sale)":
+        "产品 {product} 状态为 {status}；营销活动只推在售产品（请以 on_sale 状态导入该产品）",
+    "no working day from {first} to {last}; give a longer window (--from, --to)":
+        "{first} 至 {last} 没有工作日；请放宽活动期间（--from、--to）",
+    "no target for a campaign on {product}: {considered} client(s) in the tiers ({excluded}); "
+    "nothing was stored: widen --tiers, --branch or --min-aum":
+        "{product} 的营销活动没有目标客户：所选等级共 {considered} 位客户（{excluded}）；未保存"
+        "任何内容：请放宽 --tiers、--branch 或 --min-aum",
+    "dry run: campaign on {product} from {first} to {last} would have {n} target(s) for {rms} "
+    "RM(s) or unassigned list(s); nothing stored":
+        "试运行：{product} 的营销活动（{first} 至 {last}）将有 {n} 位目标客户，分属 {rms} 位客户"
+        "经理或未分配名单；未保存任何内容",
+    "campaign {id} \"{name}\" on {product} from {first} to {last}: {n} target(s) for {rms} RM(s) "
+    "or unassigned list(s)":
+        "营销活动 {id}“{name}”（{product}，{first} 至 {last}）：{n} 位目标客户，分属 {rms} 位"
+        "客户经理或未分配名单",
+    "considered {considered} client(s) in the tiers; not targeted: {excluded}":
+        "所选等级共 {considered} 位客户；未列为目标：{excluded}",
+    "{n} {why}": "{n} 位{why}",
+    "nobody": "无",
+    "{n} target(s) left out, the lowest ranked of RMs without room: campaign.daily_per_rm "
+    "{per_day} call(s) a day over {days} working day(s); raise it or give a longer window":
+        "{n} 位目标客户因客户经理名额已满未列入（排名最低者）：campaign.daily_per_rm 每日 "
+        "{per_day} 通，共 {days} 个工作日；请调高该参数或延长活动期间",
+    "{n} more suitable client(s) beyond --limit": "另有 {n} 位适合的客户超出 --limit",
+    "campaign {id} \"{name}\": {product} {product_name} ({risk}), {first} to {last}, tiers "
+    "{tiers}; {status}":
+        "营销活动 {id}“{name}”：{product} {product_name}（{risk}），{first} 至 {last}，等级 "
+        "{tiers}；{status}",
+    "campaign {id} was closed on {day}; nothing to do": "营销活动 {id} 已于 {day} 结束；无需操作",
+    "campaign {id} closed on {day}: its {n} target(s)' calls not made leave the plans from "
+    "tomorrow":
+        "营销活动 {id} 已于 {day} 结束：其 {n} 位目标客户中尚未联系的，自明日起不再列入计划",
+    # -- attrition warning (cli/attrition_cmd.py, store/attrition.py) ------------------------
+    "attrition as of {day}: {clients} client(s) scored, {at_risk} at risk (score >= "
+    "{threshold}), {changed} change(s) stored":
+        "流失预警（{day}）：已评分 {clients} 位客户，{at_risk} 位有流失风险（得分 >= "
+        "{threshold}），保存 {changed} 处变化",
+    "no attrition scores on or before {day}; the nightly computes them, or run `vipcrm "
+    "attrition --recompute`":
+        "{day} 及之前没有流失预警评分；夜间任务会计算，或运行 `vipcrm attrition --recompute`",
+    "add --recompute (`vipcrm report attrition` shows the scores)":
+        "请加上 --recompute（`vipcrm report attrition` 显示评分）",
+    "Attrition risk": "客户流失预警",
+    "scores of {day}: {at_risk} of {clients} client(s) at risk":
+        "{day} 的评分：{clients} 位客户中 {at_risk} 位有流失风险",
+    "as-of date {day} is after today ({today}); scores are computed from data already seen":
+        "评分日期 {day} 晚于今天（{today}）；评分只能基于已有数据计算",
+    "attrition scores were last computed as of {last}; the earlier date {day} would rewrite the "
+    "history later runs were compared with: score {last} or later":
+        "流失预警最近一次评分日期为 {last}；更早的日期 {day} 会改写后续评分所依据的历史：请对 "
+        "{last} 或之后的日期评分",
     # -- households and stated preferences (cli/household_cmd.py, store/households.py,
     #    cli/assign_cmd.py, cli/client_cmd.py, store/clients.py) ---------------------------
     "--household: give the household's id, e.g. H0001": "--household：请给出家庭编号，例如 H0001",
@@ -804,7 +893,7 @@ WORDS: dict[str, dict[str, str]] = {
         "corporate_visit": "对公拜访", "birthday": "生日", "anniversary": "纪念日",
         "holiday": "节日问候", "period_end": "期末拜访", "cadence": "周期联系",
         "new_product": "新品推荐",
-        "contact_birthday": "决策人生日",
+        "contact_birthday": "决策人生日", "campaign": "营销活动", "retention": "流失挽留",
     },
     "channel": {"phone": "电话", "sms": "短信", "visit": "面访", "event": "活动", "wechat": "微信",
                 "email": "邮件"},
@@ -838,7 +927,8 @@ WORDS: dict[str, dict[str, str]] = {
     "count": {"read": "读取", "inserted": "新增", "updated": "更新", "unchanged": "未变",
               "rejected": "拒绝", "closed": "结清", "created_products": "新建产品"},
     "step": {"backup": "备份", "check": "检查", "import": "导入", "config": "配置",
-             "tiers": "客户分层", "assign": "分配", "plans": "计划", "nightly": "夜间任务"},
+             "tiers": "客户分层", "assign": "分配", "attrition": "流失预警", "plans": "计划",
+             "nightly": "夜间任务"},
     "step_status": {"ok": "成功", "rejects": "有拒绝行", "failed": "失败", "skipped": "跳过"},
     # Tier history, assignments and ownership.
     "tier_reason": {"new": "新进", "upgrade": "升级", "downgrade": "降级", "watch": "关注",
@@ -869,6 +959,12 @@ WORDS: dict[str, dict[str, str]] = {
         "floating": "浮动收益", "short": "短期(≤1年)", "medium": "中期(1-3年)", "long": "长期(>3年)",
         "unstated": "未表达",
     },
+    "campaign_status": {"planned": "未开始", "running": "进行中", "ended": "已到期",
+                        "closed": "已结束"},
+    "target_status": {"waiting": "待联系", "open": "待完成", "reached": "已联系", "sold": "已成交",
+                      "missed": "已错过", "withdrawn": "已撤回"},
+    "exclusion": {"no_marketing_consent": "未同意营销", "unsuitable": "产品不适合",
+                  "holds_product": "已持有该产品"},
     # Stated preferences (core/preferences.py): whether the principal is protected.
     "protection": {"protected": "保本", "floating": "浮动收益"},
     # Household roles (core/household.py ROLES).

@@ -2,7 +2,8 @@
 
 backup (checked) → import the inbox (dependency order, one transaction per file; a positions
 file is the whole bank's holdings on its dates unless `import.positions_full_snapshot` is off)
-→ tiers as of today → assignment → each RM's plan for the first working day on or after today.
+→ tiers as of today → assignment → attrition scores as of today → each RM's plan for the first
+working day on or after today.
 Every step is idempotent and every file lands whole or not at all, so after a crash at any
 point the next run simply finishes the job. A damaged database or a full disk stops the chain at once: every
 later step would fail the same way, or make things worse.
@@ -113,7 +114,8 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
                       Text("{problem}; tiers, assignment and plans not run", problem=said(exc))))
         else:
             later = [("tiers", lambda: _tiers(db, config, today, user)),
-                     ("assign", lambda: _assign(db, config, today, user))]
+                     ("assign", lambda: _assign(db, config, today, user)),
+                     ("attrition", lambda: _attrition(db, config, today, user))]
             if options.outbox is not None:
                 later.append(("plans", lambda: _plans(db, config, today, options.outbox,
                                                       options.lang)))
@@ -222,6 +224,17 @@ def _assign(db: Database, config: Config, today: dt.date, user: str) -> Text:
     outcome = run.outcome
     return Text("{kept} kept, {changes} change(s), {moves} ownership move(s)", kept=outcome.kept,
                 changes=len(outcome.changes), moves=len(run.ownership.moves))
+
+
+def _attrition(db: Database, config: Config, today: dt.date, user: str) -> Text:
+    from vipcrm.store.attrition import compute, last_run
+
+    last = last_run(db.conn)
+    if last is not None and last > today:
+        return Text("already computed for a date after {today}; nothing to do", today=today)
+    run = compute(db, config, today, today=today, user=user)
+    return Text("as of {date}: {clients} client(s) scored, {at_risk} at risk, {changes} change(s)",
+                date=run.as_of, clients=run.clients, at_risk=run.at_risk, changes=run.changed)
 
 
 def _plans(db: Database, config: Config, today: dt.date, outbox: Path, lang: str) -> Text:

@@ -20,9 +20,10 @@ from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import TIERS
 from vipcrm.core.dates import read_date
 from vipcrm.core.planning import RmDay, rm_days
-from vipcrm.core.tasks import (Client, Contact, DataChange, DayContext, Holding, KeyPerson,
-                               PositionPoint, Product, Task, data_changes_since, data_since,
-                               day_context, nav_since, new_product_since, open_tasks, LOOKBACK)
+from vipcrm.core.tasks import (AttritionPoint, CampaignTarget, Client, Contact, DataChange,
+                               DayContext, Holding, KeyPerson, PositionPoint, Product, Task,
+                               campaign_since, data_changes_since, data_since, day_context,
+                               nav_since, new_product_since, open_tasks, retention_since, LOOKBACK)
 from vipcrm.store.dates import closed_sql
 
 CHUNK = 500  # clients per query, well under SQLite's limit on parameters
@@ -211,6 +212,27 @@ _CHANGES_SQL = """
 """
 
 
+# The campaigns whose calls the days can hold: slotted by the last day, not over before the first.
+_TARGETS_SQL = """
+    SELECT t.client_id, k.campaign_id, k.name, k.product_code, p.name, p.risk_level,
+           p.asset_class, t.slot,
+           k.ends_on, k.closed_on, t.score, t.preference, t.idle_cash, t.maturing_on
+    FROM campaign_targets t JOIN campaigns k ON k.campaign_id = t.campaign_id
+    JOIN products p ON p.product_code = k.product_code
+    WHERE t.client_id IN ({marks}) AND t.slot <= ? AND k.ends_on >= ?
+    ORDER BY t.client_id, k.campaign_id
+"""
+
+# Stored attrition scores from the one in force on the first day read (retention_since).
+_ATTRITION_SQL = """
+    SELECT client_id, as_of, score, trend, outflow, contact, maturity FROM attrition_scores s
+    WHERE client_id IN ({marks}) AND as_of <= ?
+      AND (as_of > ? OR as_of = (SELECT MAX(as_of) FROM attrition_scores x
+                                 WHERE x.client_id = s.client_id AND x.as_of <= ?))
+    ORDER BY client_id, as_of
+"""
+
+
 def holdings_of(conn, client_ids: Sequence[str], since: dt.date,
                 last_day: dt.date) -> dict[str, list[Holding]]:
     """The clients' positions as change points from the one in force on `since` up to
@@ -269,6 +291,21 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
         changes.setdefault(client_id, []).append(
             DataChange(name, dt.date.fromisoformat(day), read_date(old), read_date(new)))
 
+    targets: dict[str, list[CampaignTarget]] = {}
+    for r in conn.execute(_TARGETS_SQL.format(marks=marks),
+                          [*ids, last_day.isoformat(), campaign_since(first_day, config).isoformat()]):
+        targets.setdefault(r[0], []).append(CampaignTarget(
+            r[1], r[2], r[3], r[4], r[5], r[6], dt.date.fromisoformat(r[7]),
+            dt.date.fromisoformat(r[8]), read_date(r[9]), r[10], bool(r[11]), bool(r[12]),
+            read_date(r[13])))
+
+    attrition: dict[str, list[AttritionPoint]] = {}
+    scores_since = retention_since(first_day, config).isoformat()
+    for r in conn.execute(_ATTRITION_SQL.format(marks=marks),
+                          [*ids, last_day.isoformat(), scores_since, scores_since]):
+        attrition.setdefault(r[0], []).append(
+            AttritionPoint(dt.date.fromisoformat(r[1]), r[2], (r[3], r[4], r[5], r[6])))
+
     clients = []
     n_profile = len(PROFILE_COLUMNS)
     rows = conn.execute(_CLIENT_SQL.format(marks=marks), [first_day.year, *ids]).fetchall()
@@ -300,7 +337,9 @@ def _load_chunk(conn, ids: Sequence[str], first_day: dt.date, last_day: dt.date,
             product_preferences=profile["product_preferences"], profile=profile,
             holdings=tuple(holdings.get(client_id, ())),
             contacts=tuple(contacts.get(client_id, ())),
-            data_changes=tuple(changes.get(client_id, ())), household_id=household,
+            data_changes=tuple(changes.get(client_id, ())),
+            campaigns=tuple(targets.get(client_id, ())),
+            attrition=tuple(attrition.get(client_id, ())), household_id=household,
         ))
     return clients
 

@@ -29,6 +29,8 @@ CLIENT_REFERENCES = (
     ("ownership_history", "client_id"), ("assignments", "client_id"),
     ("assignment_history", "client_id"), ("prospects", "referred_by"),
     ("corporate_plans", "client_id"), ("corporate_strategy_overrides", "client_id"),
+    ("campaign_targets", "client_id"), ("attrition_scores", "client_id"),
+    ("client_data_changes", "client_id"),
 )
 
 
@@ -72,6 +74,10 @@ def purge_ended(conn, ended_before: dt.date) -> int:
             f"UPDATE {table} SET {column} = (SELECT new FROM temp.purge_map WHERE old = {column}) "
             f"WHERE {column} IN (SELECT old FROM temp.purge_map)"
         )
+    # The replaced assessment dates and ID expiries are the person's, as the fields above: the
+    # day each was replaced, and by what, stays.
+    conn.execute("UPDATE client_data_changes SET old_value = NULL, new_value = NULL "
+                 "WHERE client_id IN (SELECT new FROM temp.purge_map)")
     # Free text about the person goes too.
     conn.execute(
         "UPDATE followups SET note = NULL, referral = NULL, override_reason = NULL "

@@ -428,3 +428,74 @@ def m009_households(db: Database) -> None:
     db.execute("ALTER TABLE clients ADD COLUMN pref_protection TEXT")
     db.execute("ALTER TABLE clients ADD COLUMN pref_term_months INTEGER")
     db.execute("ALTER TABLE clients ADD COLUMN pref_yield_band TEXT")
+
+
+@migrations()
+def m010_campaigns_attrition(db: Database) -> None:
+    # Transfers out to (and in from) other banks, for the attrition warning: the core system
+    # marks a transaction's type; other transactions leave it empty.
+    db.execute("ALTER TABLE transactions ADD COLUMN type TEXT")
+    # Only the few typed rows are indexed: the nightly's attrition step reads the last 90 days
+    # of transfers without walking every transaction of those days.
+    db.execute("CREATE INDEX transactions_typed ON transactions(date, type) "
+               "WHERE type IS NOT NULL")
+    # Campaigns (新品发售): a product, a window and the ranked target list made when the campaign
+    # was created. Each target's slot is the working day its call opens, spread so that no RM
+    # gets more than campaign.daily_per_rm campaign calls a day; rm_id and branch are the RM
+    # (none: the branch's unassigned list) it was spread for. A closed campaign's tasks are
+    # withdrawn from the day after closed_on.
+    db.execute("""
+        CREATE TABLE campaigns (
+            campaign_id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            product_code TEXT NOT NULL REFERENCES products(product_code),
+            starts_on TEXT NOT NULL,
+            ends_on TEXT NOT NULL,
+            tiers TEXT NOT NULL,
+            min_aum INTEGER,
+            branch TEXT,
+            target_limit INTEGER,
+            created_on TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            closed_on TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE campaign_targets (
+            campaign_id INTEGER NOT NULL REFERENCES campaigns(campaign_id),
+            client_id TEXT NOT NULL REFERENCES clients(client_id),
+            rank INTEGER NOT NULL,
+            score INTEGER NOT NULL,
+            preference INTEGER NOT NULL,
+            idle_cash INTEGER NOT NULL,
+            maturing_on TEXT,
+            rm_id TEXT,
+            branch TEXT NOT NULL,
+            slot TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, client_id)
+        ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX campaign_targets_client ON campaign_targets(client_id)")
+    # Attrition scores (客户流失预警) as change points, like positions: a client's row on a run
+    # date is stored only when its score or a factor's points differ from the row in force
+    # before (no row: 0), so the score on any day is the latest row on or before it. Plans read
+    # them; they never compute the whole bank's scores themselves. Each factor's contribution
+    # to the score is kept in tenths of a point.
+    db.execute("""
+        CREATE TABLE attrition_scores (
+            client_id TEXT NOT NULL REFERENCES clients(client_id),
+            as_of TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            trend INTEGER NOT NULL,
+            outflow INTEGER NOT NULL,
+            contact INTEGER NOT NULL,
+            maturity INTEGER NOT NULL,
+            PRIMARY KEY (client_id, as_of)
+        ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX attrition_scores_as_of ON attrition_scores(as_of)")
+    db.execute("""
+        CREATE TABLE attrition_runs (
+            as_of TEXT PRIMARY KEY,
+            ran_at TEXT NOT NULL,
+            clients INTEGER NOT NULL,
+            at_risk INTEGER NOT NULL,
+            changed INTEGER NOT NULL
+        )""")
