@@ -5,7 +5,8 @@
 
 Generates (plan_data.py) a bank of N clients, N/200 RMs and 3N position rows, and a reference
 bank of 10,000 clients, both dated 2026-06-30 (a day whose tasks stay within the years the
-installed calendar data covers). Then times whole subprocesses, medians of the runs:
+installed calendar data covers), with the attrition scores the nightly would store. Then times
+whole subprocesses, medians of the runs:
 
 - `vipcrm plan DAY --format csv` over the whole bank (the nightly `--outbox` workload);
   target ≤ 60 s at N = 1,000,000;
@@ -55,6 +56,9 @@ def bank(root: Path, n: int) -> Path:
         # large parent would be counted in it.
         subprocess.run([sys.executable, str(GENERATOR), str(path), str(n), "--as-of",
                         AS_OF.isoformat(), "--seed", str(DEFAULT_SEED)], check=True)
+        # The nightly stores the attrition scores that plans read (retention tasks).
+        subprocess.run([VIPCRM, "--db", str(path), "--today", AS_OF.isoformat(), "--quiet",
+                        "attrition", "--recompute"], check=True, stdout=subprocess.DEVNULL)
         log(f"generated in {time.perf_counter() - start:.0f}s")
     return path
 

@@ -177,7 +177,10 @@ def generate(db_path: Path, n: int, as_of: dt.date = DEFAULT_AS_OF, seed: int = 
         conn.executemany("INSERT INTO followups (followup_id, client_id, rm_id, date, channel, "
                          "minutes, outcome, stage, note, next_date) VALUES "
                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fups)
-        conn.executemany("INSERT INTO corporate_ratings VALUES (?, ?, 70, 1, ?, '{}', NULL)", ratings)
+        # Big clients on the list with the strategy a rating of 70 derives (plans read it).
+        conn.executemany("INSERT INTO corporate_ratings (client_id, review_year, score, big, rank, "
+                         "factors, strategy, commission) "
+                         "VALUES (?, ?, 70, 1, ?, '{}', 'standard', 'B')", ratings)
         for rows in (pos, tiers, assigns, fups, ratings):
             rows.clear()
 
