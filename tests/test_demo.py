@@ -328,7 +328,10 @@ def test_contact_history_covers_channels_outcomes_and_stages(demo):
 
     assert values("channel") == {"phone", "sms", "visit", "event", "wechat", "email"}
     assert values("outcome") == {"reached", "no_answer", "declined", "callback"}
-    assert values("stage") == {"plan", "assess", "sale", "after_sale", "celebrate"}
+    # Routine service and the companies' visits are no step of a sales journey.
+    assert values("stage") == {"plan", "assess", "sale", "after_sale", "celebrate", None}
+    assert conn.execute("SELECT COUNT(*) FROM followups WHERE visit_level IS NOT NULL "
+                        "AND stage IS NOT NULL").fetchone() == (0,)
     low, high = conn.execute("SELECT MIN(date), MAX(date) FROM followups").fetchone()
     assert low >= (TODAY - _days(120)).isoformat() and high < TODAY.isoformat()
     assert conn.execute("SELECT COUNT(*) FROM followups WHERE next_date > ? AND next_date <= ?",

@@ -201,7 +201,7 @@ def test_a_narrow_screen_shows_each_client_as_a_block(bank):
 
     assert "┃" not in narrow and "┃" in wide  # a table only where it fits
     heads = [line for line in lines if line.startswith("C0")]
-    assert len(heads) == 8
+    assert len(heads) == 7
     first = lines.index(heads[0])
     assert re.fullmatch(r"C\d{6}  \S+  Premier Platinum  phone  priority 1  due \d{4}-\d\d-\d\d"
                         r"  overdue", heads[0])

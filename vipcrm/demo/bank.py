@@ -10,12 +10,14 @@ a large outflow, a client sliding under its floor (watch) and one rising into a 
 maturities and new launches in the coming days, a fund whose NAV just fell, clients who
 transact away from their home branch, birthdays this week, expiring risk assessments and IDs,
 a trainee who has not passed the exam, an RM who left, RMs above and below the VIP-time
-target, and a few clients moving their money to other banks (the attrition warning);
+target, a few clients moving their money to other banks (the attrition warning), and a
+contact history of sales journeys (a planning call, a needs assessment days later, at times a
+suitable sale with its after-sale calls and a celebration) beside the routine calls;
 companies with their key people (decision makers of this year's big clients with birthdays in
 the coming days) and share-of-wallet plans; households of couples and of parents with children
 sharing a branch, many with members on both sides of a tier floor, and stated product
-preferences for most retail clients. The households and preferences draw from a random stream
-of their own, so they leave every other figure of the bank as it was.
+preferences for most retail clients. The households, preferences and journeys draw from random
+streams of their own, so they leave every other figure of the bank as it was.
 """
 
 from __future__ import annotations
@@ -27,13 +29,16 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
+from vipcrm.core.calendar import WorkCalendar
 from vipcrm.core.config import CORPORATE_FACTORS, GRADES, TIERS, Config
 from vipcrm.core.corporate import Metrics, rate
+from vipcrm.core.followup import after_sale_dates
+from vipcrm.core.suitability import RISK_CLASSES, needs_elderly_confirmation, suitable
 from vipcrm.core.text import Listing, Text
 from vipcrm.demo import people
 from vipcrm.demo.catalogue import (DAY, HOLDABLE, MASS_HOLDABLE, MINUTES, NAV_DROP_PRODUCT,
-                                   NAV_PARAMS, PRODUCTS, STAGE_NOTES, TERM_DAYS, last_working_day,
-                                   working_days)
+                                   NAV_PARAMS, PRODUCTS, SALE_THANKS, STAGE_NOTES, TERM_DAYS,
+                                   last_working_day, working_days)
 
 HISTORY_DAYS = 90  # position snapshots and NAVs
 CONTACT_DAYS = 120  # contact history
@@ -57,6 +62,21 @@ HOUSEHOLD_SHARE = 0.05
 PARTNER_SEARCH = 60
 # Share of retail clients who told their RM what they want from a product.
 PREFERENCES_STATED = (0.85, 0.6)  # tiered, below gold
+# Sales journeys (seed §1.3): days from a planning call to the needs assessment it books, from
+# the assessment to the sale, and from the first after-sale call to the celebration.
+PLAN_TO_ASSESS = (1, 5)
+ASSESS_TO_SALE = (2, 10)
+CARE_TO_THANKS = (1, 6)
+# Share of the journeys at a step that go on to the next.
+GOES_ON = {"plan": 0.35, "assess": 0.2}
+# Share of tiered, consenting clients whose RM called them about an opportunity, besides the
+# routine calls of the contact history.
+OPENERS = 0.55
+# Planning calls that first went unanswered; after-sale calls made on their due day and late
+# (the rest are missed); sales celebrated.
+FIRST_TRY_UNANSWERED = 0.15
+CARE_ON_TIME, CARE_LATE = 0.9, 0.06
+THANKED = 0.5
 
 
 @dataclass
@@ -181,8 +201,11 @@ class _Builder:
         self.launch_buys: dict[str, list[tuple[str, dt.date]]] = {}
         self.sales: list[tuple[Client, str, dt.date, int]] = []  # this week's launches
         self.highlights: dict[Text, str] = {Text("NAV drop"): NAV_DROP_PRODUCT}
-        # Households and preferences came later: their own stream keeps the rest of the bank.
+        # Households, preferences and sales journeys came later: their own streams keep the
+        # rest of the bank.
         self.family_rng = random.Random(f"households-{seed}")
+        self.journey_rng = random.Random(f"journeys-{seed}")
+        self.calendar = WorkCalendar()  # the planner's, for after-sale due dates
 
     def build(self) -> Bank:
         self._products()
@@ -826,6 +849,7 @@ class _Builder:
                 found.append(self._contact(client, self.legacy_rm[client.client_id], day,
                                            sale=(code, amount)))
         self._referrals(found)
+        found += self._journeys(found)
         found.sort(key=lambda f: (f["date"], f["client_id"], f["rm_id"]))
         for i, row in enumerate(found):
             row["followup_id"] = f"F{i + 1:07d}"
@@ -860,9 +884,9 @@ class _Builder:
             product = self._suitable_product(c, day)
             if product is None:
                 stage = "assess"
-            else:
-                amount = max(1_000_000, round(c.aum * rng.uniform(0.05, 0.3) / 1_000_000)
-                             * 1_000_000)
+            else:  # at least the product's minimum
+                amount = max(1_000_000, (self.products[product][7] or 0) * 100,
+                             round(c.aum * rng.uniform(0.05, 0.3) / 1_000_000) * 1_000_000)
         low, high = MINUTES[channel]
         row = {"client_id": c.client_id, "rm_id": rm.rm_id, "date": day, "channel": channel,
                "minutes": rng.randint(low, high), "outcome": outcome, "stage": stage,
@@ -897,8 +921,9 @@ class _Builder:
         note = {"leadership": "行长拜访企业负责人，商谈全年合作",
                 "technical": "对接财务部，梳理现金管理方案",
                 "business": "走访业务部门，了解代发工资与结算需求"}[level]
+        # Visits of the three levels (seed §3.3), not a step of a retail sales journey.
         return {"client_id": c.client_id, "rm_id": rm.rm_id, "date": day, "channel": "visit",
-                "minutes": rng.randint(45, 120), "outcome": "reached", "stage": "assess",
+                "minutes": rng.randint(45, 120), "outcome": "reached", "stage": None,
                 "note": note, "product_code": None, "amount": None,
                 "satisfaction": rng.choice((4, 5)), "next_date": None, "joint_rm_id": None,
                 "visit_level": level}
@@ -910,6 +935,162 @@ class _Builder:
         for row in self.rng.sample(happy, min(2, len(happy))):
             friend = people.person_name(self.rng, self.rng.choice("MF"))
             row["note"] = f"转介绍：客户介绍朋友{friend}，有资产配置需求，已约面谈"
+
+    # -- sales journeys -----------------------------------------------------------------------
+
+    def _journeys(self, found: list[dict]) -> list[dict]:
+        """The contacts that make the history's sales journeys whole (seed §1.3), from a random
+        stream of their own; returns them. A routine contact's drawn step says where a journey
+        stood that day: a planning call may go on to an assessment and a sale, an assessment or
+        a sale had the steps that led to it, and a sale brings its after-sale calls and at
+        times a celebration. Routine after-sale service of older holdings and greetings on key
+        days are service outside any journey: they lose their step. More planning calls, to a
+        share of the consenting tiered clients, open journeys of their own."""
+        rng = self.journey_rng
+        clients = {c.client_id: c for c in self.clients}
+        rms = {rm.rm_id: rm for rm in self.rms}
+        made: list[dict] = []
+        for row in found:
+            if row["outcome"] != "reached" or row["stage"] is None:
+                continue
+            c, rm, day, stage = (clients[row["client_id"]], rms[row["rm_id"]], row["date"],
+                                 row["stage"])
+            if stage in ("after_sale", "celebrate"):
+                row["stage"] = None
+                continue
+            if stage != "plan":
+                self._lead_up(made, c, rm, stage, day)
+            if stage == "sale":
+                self._care(made, c, rm, day)
+            else:
+                self._go_on(made, c, rm, row)
+        days = [d for d in self._since(self.today - CONTACT_DAYS * DAY) if d < self.today]
+        for c in self.clients:
+            if c.tier and c.consent == "all" and rng.random() < OPENERS:
+                rm, day = self.legacy_rm[c.client_id], rng.choice(days)
+                if self._serves(c, rm, day):
+                    self._go_on(made, c, rm, self._plan_call(made, c, rm, day))
+        return made
+
+    def _serves(self, c: Client, rm: RM, day: dt.date) -> bool:
+        """Whether `rm` contacted `c` on `day` in the history: a past day of its 120 days, both
+        still there."""
+        return (self.today - CONTACT_DAYS * DAY <= day < self.today and rm.hired_on <= day
+                and (not rm.left_on or day < rm.left_on)
+                and (not c.closed_on or day < c.closed_on)
+                and (not c.opened_on or c.opened_on <= day))
+
+    def _step(self, day: dt.date, gap: tuple[int, int], back: bool = False) -> dt.date:
+        """A working day some days (`gap`, inclusive) after `day`, or before it."""
+        days = self.journey_rng.randint(*gap) * DAY
+        if back:
+            return self.calendar.on_or_before(day - days)
+        return self.calendar.on_or_after(day + days)
+
+    def _lead_up(self, made: list[dict], c: Client, rm: RM, stage: str, day: dt.date) -> None:
+        """The planning call and, before a sale, the assessment that led to `stage` on `day`
+        (as far as the RM served the client then)."""
+        if stage == "sale":
+            assess = self._step(day, ASSESS_TO_SALE, back=True)
+            if not self._serves(c, rm, assess):
+                return
+            made.append(self._journey_contact(c, rm, assess, "assess"))
+            day = assess
+        plan = self._step(day, PLAN_TO_ASSESS, back=True)
+        if self._serves(c, rm, plan):
+            self._plan_call(made, c, rm, plan, booked=day)
+
+    def _plan_call(self, made: list[dict], c: Client, rm: RM, day: dt.date,
+                   booked: dt.date | None = None) -> dict:
+        """A planning call that reached the client (at times after one that did not), booking
+        the assessment of `booked`."""
+        if self.journey_rng.random() < FIRST_TRY_UNANSWERED:
+            tried = self._step(day, (1, 3), back=True)
+            if self._serves(c, rm, tried):
+                made.append(self._journey_contact(c, rm, tried, "plan", reached=False))
+        row = self._journey_contact(c, rm, day, "plan")
+        row["next_date"] = booked
+        made.append(row)
+        return row
+
+    def _go_on(self, made: list[dict], c: Client, rm: RM, row: dict) -> None:
+        """The steps a consenting client's journey took after `row`'s, up to today: a planning
+        call books an assessment (today or later: the booking is all there is yet), an
+        assessment may end in a sale of a product suitable for the client."""
+        rng = self.journey_rng
+        while c.consent == "all" and row["stage"] in GOES_ON:
+            if rng.random() >= GOES_ON[row["stage"]]:
+                return
+            if row["stage"] == "plan":
+                day = self._step(row["date"], PLAN_TO_ASSESS)
+                if row["next_date"] is None:
+                    row["next_date"] = day
+                if not self._serves(c, rm, day):
+                    return
+                row = self._journey_contact(c, rm, day, "assess")
+                made.append(row)
+                continue
+            day = self._step(row["date"], ASSESS_TO_SALE)
+            sale = self._journey_sale(c, day) if self._serves(c, rm, day) else None
+            if sale is not None:
+                made.append(self._journey_contact(c, rm, day, "sale", sale=sale))
+                self._care(made, c, rm, day)
+            return
+
+    def _journey_sale(self, c: Client, day: dt.date) -> tuple[str, int] | None:
+        """A product for the client on `day`, suitable when it carries investment risk (DOMAIN
+        §5: at most its risk level while its assessment is valid, nothing that needs an elderly
+        client's confirmation), whose minimum the amount meets; and the amount: 5-25% of its
+        AUM in whole ten thousands."""
+        rng = self.journey_rng
+        level = f"C{c.risk}" if c.risk else None
+        amount = max(1_000_000, round(c.aum * rng.uniform(0.05, 0.25) / 1_000_000) * 1_000_000)
+        codes = [code for code, _, asset_class, risk, launched, _, status, minimum in PRODUCTS
+                 if status == "on_sale" and asset_class not in ("loan", "custody")
+                 and code not in ("DEP-CUR", "DEP-CORP")
+                 and (launched is None or self.today + launched * DAY <= day)
+                 and (minimum or 0) * 100 <= amount
+                 and (asset_class not in RISK_CLASSES
+                      or suitable(level, c.risk_on, risk, day, self.config)
+                      and not needs_elderly_confirmation(c.birth, risk, day, self.config))]
+        return (rng.choice(codes), amount) if codes else None
+
+    def _care(self, made: list[dict], c: Client, rm: RM, sale_day: dt.date) -> None:
+        """After-sale calls on the sale's +7 and +30 days as plans set them (mostly on their
+        due day, some late, a few missed), and at times a celebration after the first one."""
+        rng = self.journey_rng
+        called = []
+        for due in after_sale_dates(sale_day, self.calendar):
+            draw = rng.random()
+            if draw >= CARE_ON_TIME + CARE_LATE:
+                continue
+            day = due if draw < CARE_ON_TIME else self._step(due, (1, 6))
+            if self._serves(c, rm, day):
+                made.append(self._journey_contact(c, rm, day, "after_sale"))
+                called.append(day)
+        if called and rng.random() < THANKED:
+            day = self._step(called[0], CARE_TO_THANKS)
+            if self._serves(c, rm, day):
+                made.append(self._journey_contact(c, rm, day, "celebrate"))
+
+    def _journey_contact(self, c: Client, rm: RM, day: dt.date, stage: str,
+                         reached: bool = True, sale: tuple[str, int] | None = None) -> dict:
+        rng = self.journey_rng
+        top = c.tier in TIERS[:3]
+        channels, weights = JOURNEY_CHANNELS[stage]
+        channel = "phone" if not reached else rng.choices(
+            channels, [w * 2 if top and ch in ("visit", "event") else w
+                       for ch, w in zip(channels, weights)])[0]
+        low, high = MINUTES[channel]
+        product, amount = sale or (None, None)
+        notes = SALE_THANKS if stage == "celebrate" else STAGE_NOTES[stage]
+        return {"client_id": c.client_id, "rm_id": rm.rm_id, "date": day, "channel": channel,
+                "minutes": rng.randint(low, high), "outcome": "reached" if reached else "no_answer",
+                "stage": stage, "note": rng.choice(notes) if reached else None,
+                "product_code": product, "amount": amount,
+                "satisfaction": (rng.choices((5, 4, 3, 2, 1), (45, 35, 15, 4, 1))[0]
+                                 if reached and stage != "plan" and rng.random() < 0.6 else None),
+                "next_date": None, "joint_rm_id": None, "visit_level": None}
 
     def _timesheets(self) -> None:
         rng = self.rng
@@ -1029,6 +1210,15 @@ class _Builder:
         self.rows["corporate_plans"] = plans
 
 
+# The channels of each step of a sales journey, with their weights (visits and events count
+# double for the top three tiers).
+JOURNEY_CHANNELS = {
+    "plan": (("phone", "wechat"), (75, 25)),
+    "assess": (("visit", "phone"), (55, 45)),
+    "sale": (("visit", "phone"), (80, 20)),
+    "after_sale": (("phone", "wechat"), (80, 20)),
+    "celebrate": (("event", "visit", "wechat"), (40, 30, 30)),
+}
 # A company's key people: (role, decision maker, share of companies whose file names one).
 KEY_ROLES = (("董事长", True, 1.0), ("总经理", True, 0.6), ("财务总监", True, 0.8),
              ("财务经理", False, 0.9), ("出纳", False, 0.3))

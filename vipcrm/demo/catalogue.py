@@ -66,6 +66,8 @@ STAGE_NOTES = {
     "after_sale": ("售后回访，客户对收益满意", "告知产品净值变动并解释原因", "售后回访，介绍增值服务"),
     "celebrate": ("生日祝福并赠送礼品", "结婚纪念日送花", "感谢客户认购，邀请参加答谢会"),
 }
+# Thanks for a purchase: a sales journey's celebration (seed §1.3 step 5).
+SALE_THANKS = ("感谢客户认购，邀请参加答谢会", "感谢客户认购，赠送答谢礼品", "成交答谢，为客户送上定制礼品")
 MINUTES = {"phone": (5, 25), "sms": (1, 2), "visit": (30, 90), "event": (60, 150),
            "wechat": (3, 15), "email": (5, 15)}
 
