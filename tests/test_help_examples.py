@@ -168,8 +168,10 @@ def test_every_example_runs_as_written_on_the_demo_bank(demo_bank, path, tmp_pat
 def _bash(script: str, tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path),
            "VIPCRM_DB": str(tmp_path / "none.db"), **extra}
-    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
-                          timeout=120)
+    # "; exit $?" keeps bash from exec'ing a lone command in its own place: vipcrm then runs
+    # under bash, the shell that completion detects from the process tree, however pytest runs.
+    return subprocess.run(["bash", "-c", f"{script}; exit $?"], capture_output=True, text=True,
+                          env=env, timeout=120)
 
 
 def test_show_completion_prints_the_script_of_the_shell_it_runs_in(tmp_path):
