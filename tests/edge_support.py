@@ -142,9 +142,9 @@ DATE_ENDS = ("0001-01-01", "1899-12-30", "1899-12-31", "1900-01-01", "1989-12-31
              "1990-01-01", "2026-11-26", TODAY, "2026-11-28", "2100-12-31", "2101-01-01",
              "9998-12-31", "9999-12-31")
 # Money as the files write it (yuan): zero, one fen either side, and 10^15 fen (the most a row
-# may hold) and one fen either side of it.
+# may hold) and one fen either side of it, and numbers of 40 and 5,000 digits.
 MONEY_ENDS = ("0", "-1", "1", "0.01", "-0.01", "9999999999999.99", "10000000000000.00",
-              "10000000000000.01", "-10000000000000.00")
+              "10000000000000.01", "-10000000000000.00", "9" * 40, "9" * 5000)
 # As stored (fen): the same ends for values written straight into the database.
 FEN_ENDS = (0, -1, 1, 10**15 - 1, 10**15, 10**15 + 1, -10**15)
 

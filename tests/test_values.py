@@ -3,6 +3,8 @@ stripped, non-empty cells)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -44,7 +46,8 @@ def test_a_required_date_never_shares_the_memo_of_an_optional_one():
 
     kind = KINDS["positions"]
     header = ["client_id", "product_code", "as_of", "balance", "asset_class", "maturity_date"]
-    parser = RowParser(kind, {name: i for i, name in enumerate(header)}, len(header))
+    parser = RowParser(kind, {name: i for i, name in enumerate(header)}, len(header),
+                       dt.date(2026, 11, 27))
     assert parser.fast(["C1", "P1", "2026-11-30", "10", "fund", ""])[2:] == (
         "2026-11-30", 1000, "fund", None)
     with pytest.raises(Exception):

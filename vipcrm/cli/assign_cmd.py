@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from vipcrm.cli.common import (EncodingOption, FormatOption, Refused, check_encoding,
-                               check_format, state)
+                               check_format, state, typed_id)
 from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Joined, Text, said
 from vipcrm.formats.output import Field, yuan, yuan_grouped
@@ -119,8 +119,8 @@ def _per_branch(result) -> list[dict]:
 @assign_app.command("set")
 def set_(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client id."),
-    rm: str = typer.Argument(..., help="The RM id."),
+    client: str = typer.Argument(..., help="The client id.", callback=typed_id),
+    rm: str = typer.Argument(..., help="The RM id.", callback=typed_id),
     pin: bool = typer.Option(False, "--pin",
                              help="Keep the client with this RM while the RM is active, whatever "
                                   "the run's rules say (required for corporate clients)."),
@@ -159,7 +159,8 @@ def set_(
 @assign_app.command("list")
 def list_(
     ctx: typer.Context,
-    rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM's clients."),
+    rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM's clients.",
+                                     callback=typed_id),
     branch: Optional[str] = typer.Option(None, "--branch", help="Only clients of this branch."),
     fmt: str = FormatOption,
     encoding: Optional[str] = EncodingOption,
@@ -215,7 +216,7 @@ def load(
 @assign_app.command("explain")
 def explain(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client id."),
+    client: str = typer.Argument(..., help="The client id.", callback=typed_id),
     fmt: str = FormatOption,
 ) -> None:
     """Why a client is where it is: transactions per branch, tier, RM, history.

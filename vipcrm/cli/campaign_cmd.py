@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from vipcrm.cli.common import (BadArgument, EncodingOption, Refused, State, check_encoding,
-                               check_format, parse_date_option, state)
+                               check_format, parse_date_option, state, typed_id)
 from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Joined, Listing, Text, said
 from vipcrm.formats.output import Field
@@ -154,7 +154,8 @@ def _scope(conn, branch: Optional[str], rm: Optional[str]):
 @campaign_app.command("create")
 def create(
     ctx: typer.Context,
-    product_code: str = typer.Argument(..., metavar="PRODUCT", help="The product's code."),
+    product_code: str = typer.Argument(..., metavar="PRODUCT", help="The product's code.",
+                                       callback=typed_id),
     tiers: str = typer.Option(..., "--tiers", help="The tiers called, comma-separated: "
                                                    "black_gold, diamond, premier_platinum, "
                                                    "platinum, premier_gold, gold."),
@@ -301,7 +302,8 @@ def show(ctx: typer.Context,
                                            help="The campaign's id."),
          branch: Optional[str] = typer.Option(None, "--branch", help="Only targets of this "
                                                                      "branch."),
-         rm: Optional[str] = typer.Option(None, "--rm", help="Only targets of this RM."),
+         rm: Optional[str] = typer.Option(None, "--rm", help="Only targets of this RM.",
+                                          callback=typed_id),
          fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """A campaign and its targets, each with its current RM and branch and its status today.
 
@@ -367,7 +369,7 @@ def report(ctx: typer.Context,
                                                        help="One campaign (default: all)."),
            by: str = typer.Option("rm", "--by", help="rm or branch: one row per each."),
            branch: Optional[str] = typer.Option(None, "--branch", help="Only this branch."),
-           rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM."),
+           rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM.", callback=typed_id),
            fmt: str = FORMAT, encoding: Optional[str] = EncodingOption) -> None:
     """What came of the campaigns' targets, per RM (with its branch) or per branch, today.
 

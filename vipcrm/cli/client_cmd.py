@@ -6,7 +6,7 @@ from typing import List
 
 import typer
 
-from vipcrm.cli.common import Refused, check_format, state
+from vipcrm.cli.common import Refused, check_format, state, typed_id
 from vipcrm.core.text import Code, Listing, Text
 
 client_app = typer.Typer(help="""One client's whole picture, and profile updates.
@@ -26,7 +26,7 @@ PROFILE_KEYS = ("gender", "birth_date", "phone", "email", "id_number", "id_expir
 @client_app.command("show")
 def show(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client's id."),
+    client: str = typer.Argument(..., help="The client's id.", callback=typed_id),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     unmask: bool = typer.Option(False, "--unmask", help="Show full phone and ID (audited)."),
 ) -> None:
@@ -221,7 +221,7 @@ def _strategy_text(rating: dict) -> Text:
 @client_app.command("update")
 def update(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client's id."),
+    client: str = typer.Argument(..., help="The client's id.", callback=typed_id),
     sets: List[str] = typer.Option(..., "--set", help="field=value, repeatable; an empty value "
                                                       "clears the field."),
 ) -> None:

@@ -51,6 +51,22 @@ class BadArgument(typer.BadParameter):
                     problem=self.text)
 
 
+def typed_id(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """An id typed on the command line as the import stores ids (values.parse_id): Ｃ０１ finds
+    client C01; a zero-width or control character is a usage error, not a new id."""
+    if value is None:
+        return None
+    from vipcrm.formats.values import BadValue, parse_id
+    try:
+        return parse_id(value)
+    except BadValue as exc:
+        hint = "/".join(param.opts) if param.param_type_name == "option" else (param.name or "")
+        code = str(exc).partition("(")[2].partition(")")[0]
+        raise BadArgument(Text("the id holds an invisible or control character ({code}); "
+                               "retype it", code=code), hint.upper() if
+                          param.param_type_name == "argument" else hint) from None
+
+
 def plain() -> bool:
     """Colour and progress only on a terminal with NO_COLOR unset (CLI.md)."""
     return bool(os.environ.get("NO_COLOR")) or not sys.stderr.isatty()

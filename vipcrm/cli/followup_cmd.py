@@ -10,7 +10,7 @@ import typer
 
 from vipcrm.cli.common import (EXIT_USAGE, LATEST, BadArgument, EncodingOption, Refused,
                                check_encoding, check_format, parse_date_option,
-                               parse_record_date, state)
+                               parse_record_date, state, typed_id)
 from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Listing, Text
 from vipcrm.formats.output import Field, yuan_grouped
@@ -62,9 +62,10 @@ def _given(text: Optional[str]) -> Optional[str]:
 @followup_app.command("log")
 def log(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client's id."),
+    client: str = typer.Argument(..., help="The client's id.", callback=typed_id),
     channel: str = typer.Option(..., "--channel", help="phone, sms, visit, event, wechat or email."),
-    rm: Optional[str] = typer.Option(None, "--rm", help="The RM (default: the client's RM)."),
+    rm: Optional[str] = typer.Option(None, "--rm", help="The RM (default: the client's RM).",
+                                     callback=typed_id),
     date: Optional[str] = typer.Option(None, "--date",
                                        help="Day of the contact, YYYY-MM-DD from 1990-01-01 to "
                                             "today (default today; at most "
@@ -83,7 +84,8 @@ def log(
                                                  "YYYY-MM-DD after the contact's date."),
     referral: Optional[str] = typer.Option(None, "--referral",
                                            help="Name of a person the client referred (a prospect)."),
-    joint_rm: Optional[str] = typer.Option(None, "--joint-rm", help="A second RM on the contact."),
+    joint_rm: Optional[str] = typer.Option(None, "--joint-rm", help="A second RM on the contact.",
+                                           callback=typed_id),
     level: Optional[str] = typer.Option(None, "--level",
                                         help="Corporate visit level: leadership, technical, business."),
     override_reason: Optional[str] = typer.Option(None, "--override-reason",
@@ -289,7 +291,8 @@ TABLE_KEYS = ("followup_id", "date", "client_id", "rm_id", "channel", "minutes",
 def list_(
     ctx: typer.Context,
     client: Optional[str] = typer.Option(None, "--client"),
-    rm: Optional[str] = typer.Option(None, "--rm", help="Contacts the RM led or joined."),
+    rm: Optional[str] = typer.Option(None, "--rm", help="Contacts the RM led or joined.",
+                                     callback=typed_id),
     stage: Optional[str] = typer.Option(None, "--stage",
                                         help="plan, assess, sale, after_sale or celebrate."),
     date_from: Optional[str] = typer.Option(None, "--from"),
@@ -342,7 +345,7 @@ def list_(
 def prospects(
     ctx: typer.Context,
     client: Optional[str] = typer.Option(None, "--client", help="Referred by this client."),
-    rm: Optional[str] = typer.Option(None, "--rm", help="Brought to this RM."),
+    rm: Optional[str] = typer.Option(None, "--rm", help="Brought to this RM.", callback=typed_id),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     encoding: Optional[str] = EncodingOption,
 ) -> None:
@@ -369,7 +372,7 @@ def prospects(
 @followup_app.command("time")
 def time_(
     ctx: typer.Context,
-    rm: str = typer.Argument(..., help="The RM."),
+    rm: str = typer.Argument(..., help="The RM.", callback=typed_id),
     minutes: int = typer.Option(..., "--minutes", help="Minutes to add, 1 to 1440."),
     category: str = typer.Option(..., "--category", help="vip, non_vip, admin or training."),
     date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD from 1990-01-01 to "

@@ -6,15 +6,15 @@ from typing import Optional
 
 import typer
 
-from vipcrm.cli.common import Refused, state
+from vipcrm.cli.common import Refused, state, typed_id
 from vipcrm.core.text import Code, Text
 
 
 def link(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client's id."),
-    household: str = typer.Option(..., "--household", help="The household's id (a new id "
-                                                           "starts a household)."),
+    client: str = typer.Argument(..., help="The client's id.", callback=typed_id),
+    household: str = typer.Option(..., "--household", callback=typed_id,
+                                  help="The household's id (a new id starts a household)."),
     role: Optional[str] = typer.Option(None, "--role",
                                        help="head, spouse, child, parent or other (户主, 配偶, "
                                             "子女, 父母, 其他); kept when not given."),
@@ -57,7 +57,7 @@ def link(
 
 def unlink(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client's id."),
+    client: str = typer.Argument(..., help="The client's id.", callback=typed_id),
 ) -> None:
     """Take a client out of its household (recorded in the audit log). Its tier follows its
     own AUM again at the next recompute (downgrades after the grace period, as always).

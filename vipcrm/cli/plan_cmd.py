@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from vipcrm.cli.common import (EncodingOption, Refused, check_encoding, check_format,
-                               csv_stdout, parse_date_option, state)
+                               csv_stdout, parse_date_option, state, typed_id)
 from vipcrm.core.text import Code, Listing, Text
 from vipcrm.formats.output import Field
 
@@ -34,7 +34,7 @@ def plan_command(
     when: str = typer.Argument("today", metavar="today|week|DATE",
                                help="today, week (the working days of the 7 days from today) "
                                     "or a date YYYY-MM-DD."),
-    rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM's plan."),
+    rm: Optional[str] = typer.Option(None, "--rm", help="Only this RM's plan.", callback=typed_id),
     branch: Optional[str] = typer.Option(None, "--branch",
                                          help="Only this branch: its RMs, then its clients "
                                               "without an RM (\"unassigned\")."),

@@ -7,7 +7,7 @@ from typing import List, Optional, Tuple
 import typer
 
 from vipcrm.cli.common import (BadArgument, EncodingOption, Refused, check_encoding,
-                               check_format, parse_date_option, state)
+                               check_format, parse_date_option, state, typed_id)
 from vipcrm.core.config import TIERS
 from vipcrm.core.dates import read_date
 from vipcrm.core.text import Code, Listing, Text, said
@@ -205,7 +205,7 @@ def _known_client(conn, client_id: str) -> dict:
 @tier_app.command("show")
 def show(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client id."),
+    client: str = typer.Argument(..., help="The client id.", callback=typed_id),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     encoding: Optional[str] = EncodingOption,
 ) -> None:
@@ -247,7 +247,7 @@ def show(
 @tier_app.command("history")
 def history(
     ctx: typer.Context,
-    client: str = typer.Argument(..., help="The client id."),
+    client: str = typer.Argument(..., help="The client id.", callback=typed_id),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     encoding: Optional[str] = EncodingOption,
 ) -> None:

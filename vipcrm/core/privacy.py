@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -26,6 +28,24 @@ def mask_id(id_number: str | None) -> str | None:
 def _mask_short(value: str) -> str:
     # Too short to show 4 characters without giving most of it away.
     return "****" + (value[-2:] if len(value) > 4 else "")
+
+
+# What looks like an ID number (15 or 18 characters, the last may be X) or a phone, card or
+# account number (a run of 7 digits or more, a landline's without its area code) inside a text.
+_NUMBER_RUN = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{7,}")
+
+
+def mask_in_text(text: str) -> str:
+    """`text` with every such number masked as exports mask it: a message can quote what was
+    typed or read without giving the number away."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return _NUMBER_RUN.sub(_masked_run, text)
+
+
+def _masked_run(match: re.Match) -> str:
+    run = match.group()
+    return mask_id(run) if len(run) in (15, 18) else mask_phone(run)
 
 
 def neutralise(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from vipcrm.core.privacy import mask_in_text
 from vipcrm.core.text import Code, Joined, Listing, Text
 from vipcrm.formats.zh import SENTENCES, WORDS
 
@@ -170,4 +171,16 @@ LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 def _param(value: Any, lang: str) -> Any:
     if isinstance(value, (Text, Code, Listing)):
         return render(value, lang)
+    if isinstance(value, str):
+        return _Quotable(value)
     return value
+
+
+class _Quotable(str):
+    """A text parameter: a sentence quotes (`{client!r}`) what a person typed or a file held,
+    with its phone and ID numbers masked (DOMAIN §9); shown plainly it is as it is."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(mask_in_text(str(self)))

@@ -285,9 +285,34 @@ RANGES: dict[tuple[str, str], tuple[int, int]] = {
     ("corporates", "collection_rate"): (0, 10_000),
     ("corporates", "review_year"): (1900, 9999),
     ("corporate_plans", "year"): (1900, 9999),
-    # Amounts of business, never negative; a quadrillion yuan bounds any bank's client.
-    ("corporate_plans", "wallet_total"): (0, 10**17),
-    ("corporate_plans", "our_amount"): (0, 10**17),
+    # Amounts of business, never negative (every amount is within values.MONEY_LIMIT).
+    ("corporate_plans", "wallet_total"): (0, v.MONEY_LIMIT),
+    ("corporate_plans", "our_amount"): (0, v.MONEY_LIMIT),
     ("rms", "daily_capacity"): (1, 1000),
     ("clients", "pref_term_months"): (1, 600),
 }
+
+# The dates each date column may hold (docs/files.md "Dates"); TODAY is the import's day. Life
+# events and the openings of records happened by today; records of work (contacts, RM time,
+# risk assessments) start in 1990, when banks kept them electronically; dates that look ahead
+# (maturities, expiries, plans) end in 2100 like the commands' dates (core.dates).
+TODAY = "today"
+_PAST, _WORK, _DATED, _AHEAD = ("1900-01-01", TODAY), ("1990-01-01", TODAY), \
+    ("1990-01-01", "2100-12-31"), ("1900-01-01", "2100-12-31")
+DATE_RANGES: dict[tuple[str, str], tuple[str, str]] = {
+    ("clients", "birth_date"): _PAST, ("clients", "wedding_date"): _PAST,
+    ("clients", "opened_on"): _PAST, ("clients", "closed_on"): _AHEAD,
+    ("clients", "id_expiry"): _AHEAD, ("clients", "risk_assessed_on"): _WORK,
+    ("positions", "as_of"): _DATED, ("positions", "maturity_date"): _AHEAD,
+    ("products", "launch_date"): _AHEAD, ("products", "maturity_date"): _AHEAD,
+    ("navs", "date"): _DATED, ("rms", "hired_on"): _PAST, ("transactions", "date"): _DATED,
+    ("followups", "date"): _WORK, ("followups", "next_date"): _DATED,
+    ("timesheets", "date"): _WORK, ("contacts_corp", "birth_date"): _PAST,
+    ("calendar", "date"): _AHEAD,
+}
+# A long-term ID (长期, 9999-12-31) has no expiry: it replaces a stored expiry date.
+LONG_TERM_DATES = {("clients", "id_expiry")}
+# Columns holding an id: NFKC-normalised, control and zero-width characters refused
+# (values.parse_id), so a lookalike cannot become a second client.
+ID_COLUMNS = {"client_id", "rm_id", "product_code", "txn_id", "followup_id", "supervisor_id",
+              "joint_rm_id", "household_id", "home_branch", "branch"}

@@ -9,11 +9,13 @@ both paths apply the same parsers, so they cannot disagree on a good row.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable, Mapping, Sequence
 
 from vipcrm.core.privacy import neutralised_strip
-from vipcrm.formats.kinds import RANGES, Column, Kind
-from vipcrm.formats.values import BadValue
+from vipcrm.formats.kinds import (DATE_RANGES, ID_COLUMNS, LONG_TERM_DATES, RANGES, TODAY, Column,
+                                  Kind)
+from vipcrm.formats.values import BadValue, date_within, parse_id, shown
 
 MEMO_LIMIT = 200_000
 
@@ -26,11 +28,17 @@ class RowErrors(Exception):
         self.errors = errors
 
 
-def converter(column: Column, kind: Kind) -> Callable[[str], object]:
-    """The parser of one column's non-empty, stripped cells, with its range check."""
+def converter(column: Column, kind: Kind, today: dt.date) -> Callable[[str], object]:
+    """The parser of one column's non-empty, stripped cells, with its range check; `today`
+    ends the ranges of dates that cannot lie ahead."""
     parse = column.parser
     if column.type == "text" and column.choices is None:
-        return neutralised_strip
+        return parse_id if column.name in ID_COLUMNS else neutralised_strip
+    if column.type == "date":
+        low, high = (today.isoformat() if end == TODAY else end
+                     for end in DATE_RANGES[(kind.name, column.name)])
+        return date_within(low, high, required=column.required,
+                           long_term=(kind.name, column.name) in LONG_TERM_DATES)
     if column.type == "guarded":
         return lambda text: parse(neutralised_strip(text))
     bounds = RANGES.get((kind.name, column.name))
@@ -38,12 +46,12 @@ def converter(column: Column, kind: Kind) -> Callable[[str], object]:
         return parse
     low, high = bounds
     # Amounts are bounded in fen and shown in yuan, as they are written.
-    shown = (f"{low // 100}-{high // 100} CNY" if column.type == "money" else f"{low}-{high}")
+    span = (f"{low // 100}-{high // 100:,} CNY" if column.type == "money" else f"{low}-{high}")
 
     def bounded(text: str) -> object:
         value = parse(text)
         if not low <= value <= high:  # type: ignore[operator]
-            raise BadValue(f"{text!r} is outside {shown}")
+            raise BadValue(f"{shown(text)} is outside {span}")
         return value
 
     return bounded
@@ -59,7 +67,7 @@ class RowParser:
     vipcrm's formula guard, and `fast` does not look for one.
     """
 
-    def __init__(self, kind: Kind, positions: Mapping[str, int], width: int, *,
+    def __init__(self, kind: Kind, positions: Mapping[str, int], width: int, today: dt.date, *,
                  defaults: bool = False,
                  fill: Mapping[str, tuple[str, Mapping[str, object]]] | None = None,
                  watch=None):
@@ -68,8 +76,8 @@ class RowParser:
         present = [c for c in kind.column_names if c in positions]
         fill = dict(fill or {})
         self.columns = present + [c for c in fill if c not in positions]
-        self._present = [(kind.column(name), positions[name], converter(kind.column(name), kind))
-                         for name in present]
+        self._present = [(kind.column(name), positions[name],
+                          converter(kind.column(name), kind, today)) for name in present]
         self._fill = fill
         self._defaults = defaults
         self._watch = watch
@@ -97,7 +105,9 @@ class RowParser:
             slot_of[column.name] = j
             blank = self._blank(column)
             plain = column.type == "text" and column.choices is None
-            if plain and not column.required and blank is None and column.name not in self._fill:
+            is_id = plain and column.name in ID_COLUMNS
+            if plain and not is_id and not column.required and blank is None \
+                    and column.name not in self._fill:
                 exprs.append(f"(c{index}.strip() or None)")
                 continue
             if (column.type in ("date", "bool") or column.choices is not None) and \
@@ -116,7 +126,9 @@ class RowParser:
                 body.append(f"        if not t{j}: raise Missing")
             namespace[f"blank{j}"] = blank
             namespace[f"convert{j}"] = convert
-            if plain:
+            if is_id:  # printable ASCII is its own NFKC form and holds no invisible character
+                value = f"(t{j} if t{j}.isascii() and t{j}.isprintable() else convert{j}(t{j}))"
+            elif plain:
                 value = f"t{j}"
             elif column.type == "guarded":
                 value = f"(convert{j}(t{j}) if \"*\" in t{j} else t{j})"  # a masked value is refused

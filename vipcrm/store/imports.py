@@ -25,8 +25,9 @@ from sqlite_utils import Database
 
 from vipcrm.core.text import Code, Joined, Text
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
-from vipcrm.formats.kinds import KINDS, Kind
+from vipcrm.formats.kinds import KINDS, LONG_TERM_DATES, Kind
 from vipcrm.formats.rows import RowErrors, RowParser
+from vipcrm.formats.values import shown
 from vipcrm.store import worker
 from vipcrm.store.audit import now_iso, record
 from vipcrm.store.db import db_file, for_bulk_writes, transaction
@@ -264,14 +265,14 @@ def _options_summary(options: ImportOptions) -> dict:
     return summary
 
 
-def _parser(conn, kind: Kind, positions: dict[str, int], width: int,
+def _parser(conn, kind: Kind, positions: dict[str, int], width: int, today: dt.date,
             defaults: bool, watch=None) -> RowParser:
     fill = None
     if kind.name == "positions":
         # A position's class defaults to its product's: the catalogue is small, read it once.
         fill = {"asset_class": ("product_code",
                                 dict(conn.execute("SELECT product_code, asset_class FROM products")))}
-    return RowParser(kind, positions, width, defaults=defaults, fill=fill, watch=watch)
+    return RowParser(kind, positions, width, today, defaults=defaults, fill=fill, watch=watch)
 
 
 @contextmanager
@@ -343,13 +344,15 @@ def _insert_directly(conn, kind: Kind, source, positions: dict[str, int], reject
         return False
     if kind.name == "positions" and conn.execute("SELECT EXISTS (SELECT 1 FROM positions)").fetchone()[0]:
         return False  # change points must be compared with the stored history
-    parser = _parser(conn, kind, positions, len(source.header), defaults=True, watch=source)
+    parser = _parser(conn, kind, positions, len(source.header), options.today, defaults=True,
+                     watch=source)
     insert = (f"INSERT INTO {kind.table} ({', '.join(parser.columns)}) "
               f"VALUES ({', '.join('?' * len(parser.columns))})")
     conn.execute("SAVEPOINT direct")
     try:
         with _good_rows(source, parser, rejects, options) as rows:
             inserted = conn.executemany(insert, rows).rowcount
+        _clear_long_terms(conn, kind)
         result.read = inserted + rejects.count
         if kind.name == "positions" and conn.execute(
             "SELECT EXISTS (SELECT 1 FROM positions GROUP BY client_id, product_code "
@@ -373,7 +376,8 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
            result: ImportResult, options: ImportOptions) -> None:
     conn.execute("DROP TABLE IF EXISTS temp.stg")
     conn.execute(f"CREATE TEMP TABLE stg (_line INTEGER PRIMARY KEY, {', '.join(kind.column_names)})")
-    parser = _parser(conn, kind, positions, len(source.header), defaults=False, watch=source)
+    parser = _parser(conn, kind, positions, len(source.header), options.today, defaults=False,
+                     watch=source)
     with _good_rows(source, parser, rejects, options, lines=True) as rows:
         staged = conn.executemany(
             f"INSERT INTO temp.stg (_line, {', '.join(parser.columns)}) "
@@ -403,7 +407,7 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
         ):
             hint = ("is not a corporate client (segment=corporate)" if known
                     else f"unknown {what}; import {table} first")
-            bad.setdefault(line, []).append(f"{column}: {value!r} {hint}")
+            bad.setdefault(line, []).append(f"{column}: {shown(value)} {hint}")
     if kind.checks:
         # Each row as it would be stored: its cells merged with the stored row of its key.
         merged = {c: f"s.{c}" if c in kind.key else _new_value(kind, c, options)
@@ -438,11 +442,22 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
 
 def _new_value(kind: Kind, column: str, options: ImportOptions) -> str:
     """SQL of the value a staged row `s` gives a stored row `t`'s column."""
+    if (kind.name, column) in LONG_TERM_DATES:
+        # A long-term ID (values.CLEARED, staged as '') replaces the stored expiry, blank or not.
+        kept = f"s.{column}" if options.blank_clears else f"COALESCE(s.{column}, t.{column})"
+        return f"(CASE WHEN s.{column} = '' THEN NULL ELSE {kept} END)"
     if not options.blank_clears:
         return f"COALESCE(s.{column}, t.{column})"
     # A cleared column that has a default (segment, status, …) goes back to it.
     default = kind.column(column).default
     return f"s.{column}" if default is None else f"COALESCE(s.{column}, {_sql_literal(default)})"
+
+
+def _clear_long_terms(conn, kind: Kind) -> None:
+    """Rows inserted as they were parsed hold '' for a long-term ID: no expiry."""
+    for table_kind, column in LONG_TERM_DATES:
+        if table_kind == kind.name:
+            conn.execute(f"UPDATE {kind.table} SET {column} = NULL WHERE {column} = ''")
 
 
 # The client fields whose replacement closes a compliance task (DOMAIN §4 risk_expiry, id_expiry).
@@ -506,6 +521,7 @@ def _apply_keyed(conn, kind: Kind, present: list[str], result: ImportResult,
         for name in columns:
             default = kind.column(name).default
             selected.append(f"COALESCE(s.{name}, {_sql_literal(default)})" if default is not None
+                            else f"NULLIF(s.{name}, '')" if (kind.name, name) in LONG_TERM_DATES
                             else f"s.{name}")
         where = "" if empty_target else f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {join})"
         conn.execute(
