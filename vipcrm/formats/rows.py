@@ -28,14 +28,14 @@ class RowErrors(Exception):
         self.errors = errors
 
 
-def converter(column: Column, kind: Kind, today: dt.date) -> Callable[[str], object]:
+def converter(column: Column, kind: Kind, today: dt.date | None = None) -> Callable[[str], object]:
     """The parser of one column's non-empty, stripped cells, with its range check; `today`
-    ends the ranges of dates that cannot lie ahead."""
+    (the import's day, the clock's by default) ends the ranges of dates that cannot lie ahead."""
     parse = column.parser
     if column.type == "text" and column.choices is None:
         return parse_id if column.name in ID_COLUMNS else neutralised_strip
     if column.type == "date":
-        low, high = (today.isoformat() if end == TODAY else end
+        low, high = ((today or dt.date.today()).isoformat() if end == TODAY else end
                      for end in DATE_RANGES[(kind.name, column.name)])
         return date_within(low, high, required=column.required,
                            long_term=(kind.name, column.name) in LONG_TERM_DATES)
