@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES
 from typer.testing import CliRunner
 
 from vipcrm.cli.app import app
@@ -328,6 +329,8 @@ def _ics_text(ics: str) -> list[str]:
     ("followup", "log", "C000172", "--channel", "visit", "--stage", "sale", "--product",
      "FUND-TECH", "--amount", "500000"),
     ("import", "clients", "no-such-file.csv"),
+    # the reasons of rejected rows, as the stderr echo shows them
+    ("import", "clients", str(EXAMPLES / "clients_bad.csv"), "--dry-run"),
     ("config", "set", "plan.daily_capacity", "many"),
     ("plan", "today", "--format", "xml"),
     # the attrition warning: the ranking, a retention call's talking point, a usage error

@@ -91,9 +91,6 @@ def _money(text: Optional[str], option: str) -> Optional[int]:
         fen = parse_money(text.strip())
     except BadValue as exc:
         raise BadArgument(Text("{problem}", problem=said(exc)), option) from None
-    except ValueError:  # more digits than Python converts
-        raise BadArgument(Text("{count} characters is not an amount; give CNY with at most 2 "
-                               "decimals", count=len(text)), option) from None
     if fen < 0 or fen > 10 ** 15:
         raise BadArgument(Text("{value!r}; give an amount from 0 to 10,000,000,000,000 CNY",
                                value=text), option)

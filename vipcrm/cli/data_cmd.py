@@ -68,7 +68,8 @@ def import_command(
                                  choices=KIND_LIST), "KIND")
     options = ImportOptions(dry_run=dry_run, strict=strict, rejects=rejects, encoding=encoding,
                             mapping=_mapping(map_), blank_clears=blank_clears,
-                            full_snapshot=full_snapshot, user=st.user(), today=st.today)
+                            full_snapshot=full_snapshot, user=st.user(), today=st.today,
+                            lang=st.lang)
     result = _run_with_progress(st, kind, file, options)
     for warning in result.warnings:
         st.warn(warning)

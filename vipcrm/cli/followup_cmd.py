@@ -12,7 +12,7 @@ from vipcrm.cli.common import (EXIT_USAGE, LATEST, BadArgument, EncodingOption, 
                                check_encoding, check_format, parse_date_option,
                                parse_record_date, state, typed_id)
 from vipcrm.core.dates import read_date
-from vipcrm.core.text import Code, Listing, Text
+from vipcrm.core.text import Code, Listing, Text, said
 from vipcrm.formats.output import Field, yuan_grouped
 
 followup_app = typer.Typer(help="""Log contacts, list them and their prospects, and record RM
@@ -32,10 +32,7 @@ def _amount(text: Optional[str]) -> Optional[int]:
     try:
         return parse_money(text.strip())
     except BadValue as exc:
-        raise BadArgument(Text("{problem}", problem=str(exc)), "--amount") from None
-    except ValueError:  # more digits than Python converts (4,300)
-        raise BadArgument(Text("{count} characters is not an amount; give CNY with at most 2 "
-                               "decimals", count=len(text)), "--amount") from None
+        raise BadArgument(Text("{problem}", problem=said(exc)), "--amount") from None
 
 
 def _check_rm(conn, rm_id: str, what: "Text | str", fix: Text | None = None) -> None:

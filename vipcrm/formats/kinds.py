@@ -11,6 +11,7 @@ from typing import Callable
 
 from vipcrm.core.config import ASSET_CLASSES, GRADES
 from vipcrm.core.household import ROLES
+from vipcrm.core.text import Text
 from vipcrm.formats import values as v
 
 # Column types: how a cell is parsed and how it is stored/exported.
@@ -50,7 +51,7 @@ class Kind:
     # (column, SQL condition over {column} placeholders, reason): a row whose values, merged
     # with the stored row of its key as the import would store them, meet the condition is
     # rejected with `column: reason`.
-    checks: tuple[tuple[str, str, str], ...] = field(default=())
+    checks: tuple[tuple[str, str, Text], ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
@@ -250,7 +251,8 @@ CORPORATE_PLANS = Kind("corporate_plans", "corporate_plans", ("client_id", "year
     ("owner", "rms", "rm_id", ""),
 ), checks=(
     ("our_amount", "{our_amount} > {wallet_total}",
-     "is more than wallet_total (our share of the client's business is at most all of it)"),
+     Text("is more than wallet_total (our share of the client's business is at most all of "
+          "it)")),
 ))
 
 # A client belongs to at most one household: the client is the key, a move is an update.

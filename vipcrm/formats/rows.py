@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Callable, Mapping, Sequence
 
 from vipcrm.core.privacy import neutralised_strip
+from vipcrm.core.text import Code, Text, said
 from vipcrm.formats.kinds import (DATE_RANGES, ID_COLUMNS, LONG_TERM_DATES, RANGES, TODAY, Column,
                                   Kind)
 from vipcrm.formats.values import BadValue, date_within, parse_id, shown
@@ -21,11 +22,16 @@ MEMO_LIMIT = 200_000
 
 
 class RowErrors(Exception):
-    """Every problem of one row, as `column: reason` texts."""
+    """Every problem of one row, as `column: reason` sentences."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
+    def __init__(self, errors: list[Text]):
+        super().__init__("; ".join(str(error) for error in errors))
         self.errors = errors
+
+
+def problem(column: str, reason: "Text | str") -> Text:
+    """One problem of a row: the column and what is wrong with its cell."""
+    return Text("{column}: {reason}", column=Code("field_code", column), reason=reason)
 
 
 def converter(column: Column, kind: Kind, today: dt.date | None = None) -> Callable[[str], object]:
@@ -51,7 +57,7 @@ def converter(column: Column, kind: Kind, today: dt.date | None = None) -> Calla
     def bounded(text: str) -> object:
         value = parse(text)
         if not low <= value <= high:  # type: ignore[operator]
-            raise BadValue(f"{shown(text)} is outside {span}")
+            raise BadValue(Text("{value} is outside {span}", value=shown(text), span=span))
         return value
 
     return bounded
@@ -155,21 +161,21 @@ class RowParser:
     def detailed(self, cells: Sequence[str]) -> tuple:
         """The same values, column by column; raises RowErrors naming every bad cell."""
         if len(cells) != self.width:
-            raise RowErrors([f"expected {self.width} fields, found {len(cells)} "
-                             "(a delimiter or quote problem?)"])
+            raise RowErrors([Text("expected {width} fields, found {found} (a delimiter or quote "
+                                  "problem?)", width=self.width, found=len(cells))])
         values: dict[str, object] = {}
         errors = []
         for column, index, convert in self._present:
             text = cells[index].strip()
             if not text:
                 if column.required:
-                    errors.append(f"{column.name}: required value missing")
+                    errors.append(problem(column.name, Text("required value missing")))
                 values[column.name] = self._blank(column)
                 continue
             try:
                 values[column.name] = convert(text)
             except BadValue as exc:
-                errors.append(f"{column.name}: {exc}")
+                errors.append(problem(column.name, said(exc)))
         if errors:
             raise RowErrors(errors)
         for name, (source, mapping) in self._fill.items():

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from vipcrm.core.privacy import mask_in_text, neutralised_strip
+from vipcrm.core.text import Text
 
 # The most fen one row may hold (10 trillion yuan): a million clients' rows of that size still
 # add up within SQLite's 64-bit integers, and no client of any bank comes near it.
@@ -21,7 +22,7 @@ _MOST_DIGITS = 18
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read; the message says why and how to write it."""
+    """A cell that cannot be read; its `Text` says why and how to write it."""
 
 
 def shown(text: str, *, as_date: bool = False) -> str:
@@ -51,7 +52,8 @@ def parse_id(text: str) -> str:
     text = unicodedata.normalize("NFKC", neutralised_strip(text)).strip()
     bad = next((ch for ch in text if unicodedata.category(ch) in _INVISIBLE), None)
     if bad is not None:
-        raise BadValue(f"holds an invisible or control character (U+{ord(bad):04X}); retype the id")
+        raise BadValue(Text("holds an invisible or control character ({code}); retype the id",
+                            code=f"U+{ord(bad):04X}"))
     return text
 
 
@@ -90,13 +92,13 @@ def parse_date(text: str) -> str:
             try:
                 return dt.date(year, month, day).isoformat()
             except ValueError:
-                raise BadValue(f"{shown(text, as_date=True)} is not a real date") from None
+                raise BadValue(Text("{value} is not a real date",
+                                    value=shown(text, as_date=True))) from None
     if _AMBIGUOUS.fullmatch(candidate):
-        raise BadValue(
-            f"{shown(text)} is ambiguous (day-first or month-first?); write it as YYYY-MM-DD"
-        )
-    raise BadValue(f"{shown(text)} is not a date; use YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD or "
-                   "YYYY年MM月DD日")
+        raise BadValue(Text("{value} is ambiguous (day-first or month-first?); write it as "
+                            "YYYY-MM-DD", value=shown(text)))
+    raise BadValue(Text("{value} is not a date; use YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD or "
+                        "YYYY年MM月DD日", value=shown(text)))
 
 
 def date_within(low: str, high: str, *, required: bool = False, long_term: bool = False):
@@ -116,10 +118,12 @@ def date_within(low: str, high: str, *, required: bool = False, long_term: bool 
         day = None if plain in _ZERO_DATES else parse_date(plain)
         if day is None or day in STAND_INS:
             if required:
-                raise BadValue(f"{shown(text)} stands for no date; this column needs a real date")
+                raise BadValue(Text("{value} stands for no date; this column needs a real date",
+                                    value=shown(text)))
             return None
         if not low <= day <= high:
-            raise BadValue(f"{shown(text)} is outside {low} to {high}")
+            raise BadValue(Text("{value} is outside {low} to {high}", value=shown(text), low=low,
+                                high=high))
         return day
 
     return parse
@@ -151,14 +155,16 @@ def money_by_pattern(text: str) -> int:
     match = _MONEY.fullmatch(sign + body)
     if not match:
         if re.fullmatch(r"[+-]?[0-9,]*\.[0-9]{3,}", sign + body):
-            raise BadValue(f"{shown(text)} has more than 2 decimals; amounts are in yuan and fen")
-        raise BadValue(f"{shown(text)} is not an amount; write e.g. 1234.50 or 1,234.50")
+            raise BadValue(Text("{value} has more than 2 decimals; amounts are in yuan and fen",
+                                value=shown(text)))
+        raise BadValue(Text("{value} is not an amount; write e.g. 1234.50 or 1,234.50",
+                            value=shown(text)))
     negative, whole, cents = match.groups()
     digits = whole.replace(",", "").lstrip("0")
     fen = 0 if len(digits) > _MOST_DIGITS else int(digits or 0) * 100 + int((cents or "").ljust(2, "0"))
     if len(digits) > _MOST_DIGITS or fen > MONEY_LIMIT:
-        raise BadValue(f"is more than {MONEY_LIMIT // 100:,} CNY, the most one row may hold; "
-                       "check the amount's unit (yuan, not fen)")
+        raise BadValue(Text("is more than {limit} CNY, the most one row may hold; check the "
+                            "amount's unit (yuan, not fen)", limit=f"{MONEY_LIMIT // 100:,}"))
     return -fen if negative == "-" else fen
 
 
@@ -170,12 +176,13 @@ def parse_decimal(places: int):
     def parse(text: str) -> int:
         match = pattern.fullmatch(ascii_form(text).replace(",", ""))
         if not match:
-            raise BadValue(f"{shown(text)} is not a number with at most {places} decimals")
+            raise BadValue(Text("{value} is not a number with at most {places} decimals",
+                                value=shown(text), places=places))
         negative, whole, frac = match.groups()
         whole = whole.lstrip("0") or "0"
         if len(whole) > _MOST_DIGITS - places:
-            raise BadValue(f"has {len(whole)} digits before the point; at most "
-                           f"{_MOST_DIGITS - places} fit")
+            raise BadValue(Text("has {count} digits before the point; at most {most} fit",
+                                count=len(whole), most=_MOST_DIGITS - places))
         value = int(whole) * scale + int((frac or "").ljust(places, "0"))
         return -value if negative == "-" else value
 
@@ -187,9 +194,10 @@ def parse_int(text: str) -> int:
     if re.fullmatch(r"[+-]?[0-9]+(\.0+)?", cleaned):
         whole = cleaned.partition(".")[0]
         if len(whole.lstrip("+-").lstrip("0")) > _MOST_DIGITS:
-            raise BadValue(f"has more than {_MOST_DIGITS} digits; no count is that large")
+            raise BadValue(Text("has more than {most} digits; no count is that large",
+                                most=_MOST_DIGITS))
         return int(whole)
-    raise BadValue(f"{shown(text)} is not a whole number")
+    raise BadValue(Text("{value} is not a whole number", value=shown(text)))
 
 
 _TRUE = {"true", "yes", "1", "y", "是", "t"}
@@ -202,7 +210,8 @@ def parse_bool(text: str) -> int:
         return 1
     if lowered in _FALSE:
         return 0
-    raise BadValue(f"{shown(text)} is not a yes/no value; use true/false, yes/no, 1/0, y/n or 是/否")
+    raise BadValue(Text("{value} is not a yes/no value; use true/false, yes/no, 1/0, y/n or 是/否",
+                        value=shown(text)))
 
 
 def parse_choice(choices: dict[str, str]):
@@ -215,7 +224,7 @@ def parse_choice(choices: dict[str, str]):
         if code is None:
             code = lookup.get(ascii_form(text).lower())
         if code is None:
-            raise BadValue(f"{shown(text)} is not one of {listed}")
+            raise BadValue(Text("{value} is not one of {codes}", value=shown(text), codes=listed))
         return code
 
     return parse
@@ -228,5 +237,6 @@ def parse_text(text: str) -> str:
 def parse_masked_guarded(text: str) -> str:
     """Phones and ID numbers: a masked value must never overwrite the real one."""
     if "**" in text:
-        raise BadValue("is a masked value (****); import the unmasked export (`export --unmask`)")
+        raise BadValue(Text("is a masked value (****); import the unmasked export "
+                            "(`export --unmask`)"))
     return text

@@ -414,8 +414,6 @@ SENTENCES: dict[str, str] = {
     "contact_consent cannot be empty; use all, service_only or none":
         "contact_consent 不能为空；请使用 all、service_only 或 none",
     # -- followup (cli/followup_cmd.py, core/followup.py) -----------------------------------------
-    "{count} characters is not an amount; give CNY with at most 2 decimals":
-        "{count} 个字符不是金额；请给出最多 2 位小数的人民币金额",
     "unknown RM {rm!r} ({what}); check the RM id (vipcrm assign list)":
         "未知客户经理 {rm!r}（{what}）；请检查工号（vipcrm assign list）",
     "RM {rm} ({what}) is no longer active; {fix}": "客户经理 {rm}（{what}）已不在岗；{fix}",
@@ -886,6 +884,49 @@ SENTENCES: dict[str, str] = {
     "{value!r}; give one or more different values of {allowed}, comma-separated":
         "{value!r}；请从 {allowed} 中选择一个或多个不同的值，以逗号分隔",
     "--role: {value!r}; use one of {roles}": "--role：{value!r}；请使用 {roles} 之一",
+    # The reasons of a rejected row (import rejects files and their echo on stderr).
+    "{column}: {reason}": "{column}：{reason}",
+    "is more than wallet_total (our share of the client's business is at most all of it)":
+        "超过客户业务总量（我行业务量至多为其全部）",
+    "{value} is outside {span}": "{value} 超出 {span}",
+    "expected {width} fields, found {found} (a delimiter or quote problem?)":
+        "应有 {width} 个字段，实有 {found} 个（分隔符或引号有误？）",
+    "required value missing": "缺少必填值",
+    "holds an invisible or control character ({code}); retype the id":
+        "含不可见字符或控制字符（{code}）；请重新输入编号",
+    "{value} is not a real date": "{value} 不是有效日期",
+    "{value} is ambiguous (day-first or month-first?); write it as YYYY-MM-DD":
+        "{value} 有歧义（日在前还是月在前？）；请写作 YYYY-MM-DD",
+    "{value} is not a date; use YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD or YYYY年MM月DD日":
+        "{value} 不是日期；请用 YYYY-MM-DD、YYYYMMDD、YYYY/MM/DD 或 YYYY年MM月DD日",
+    "{value} stands for no date; this column needs a real date":
+        "{value} 表示无日期；此列须填真实日期",
+    "{value} is outside {low} to {high}": "{value} 超出 {low} 至 {high} 的范围",
+    "{value} has more than 2 decimals; amounts are in yuan and fen":
+        "{value} 超过 2 位小数；金额以元为单位，精确到分",
+    "{value} is not an amount; write e.g. 1234.50 or 1,234.50":
+        "{value} 不是金额；请写作如 1234.50 或 1,234.50",
+    "is more than {limit} CNY, the most one row may hold; check the amount's unit (yuan, not fen)":
+        "超过 {limit} 元，即单行金额上限；请检查金额单位（元，而非分）",
+    "{value} is not a number with at most {places} decimals":
+        "{value} 不是至多 {places} 位小数的数字",
+    "has {count} digits before the point; at most {most} fit":
+        "整数部分有 {count} 位；至多 {most} 位",
+    "has more than {most} digits; no count is that large": "超过 {most} 位数字；没有这么大的数",
+    "{value} is not a whole number": "{value} 不是整数",
+    "{value} is not a yes/no value; use true/false, yes/no, 1/0, y/n or 是/否":
+        "{value} 不是是/否值；请用 true/false、yes/no、1/0、y/n 或 是/否",
+    "{value} is not one of {codes}": "{value} 不在 {codes} 之中",
+    "is a masked value (****); import the unmasked export (`export --unmask`)":
+        "是脱敏值（****）；请导入未脱敏的导出文件（`export --unmask`）",
+    "{value} unknown client; import clients first": "{value} 为未知客户；请先导入 clients",
+    "{value} unknown product; import products first": "{value} 为未知产品；请先导入 products",
+    "{value} unknown rm; import rms first": "{value} 为未知客户经理；请先导入 rms",
+    "duplicate key {key} (first on line {first})": "主键 {key} 重复（首次出现在第 {first} 行）",
+    "{value} is not a corporate client (segment=corporate)":
+        "{value} 不是对公客户（segment=corporate）",
+    "required for a product not in the catalogue (or import products first)":
+        "产品目录中没有的产品必须填写（或先导入 products）",
 }
 
 WORDS: dict[str, dict[str, str]] = {

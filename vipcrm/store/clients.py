@@ -11,7 +11,7 @@ from vipcrm.core.config import Config
 from vipcrm.core.dates import read_date
 from vipcrm.core.privacy import mask_id, mask_phone
 from vipcrm.core.profile import completeness
-from vipcrm.core.text import Code, Text
+from vipcrm.core.text import Code, Text, said
 from vipcrm.formats.kinds import CLIENTS, RANGES
 from vipcrm.formats.output import Money
 from vipcrm.formats.values import BadValue
@@ -175,7 +175,7 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
         try:
             parsed[name] = CLIENTS.column(name).parser(text)
         except BadValue as exc:
-            raise StoreError(Text("{field}: {problem}", field=name, problem=str(exc))) from None
+            raise StoreError(Text("{field}: {problem}", field=name, problem=said(exc))) from None
         bounds = RANGES.get(("clients", name))
         if bounds and not bounds[0] <= parsed[name] <= bounds[1]:
             raise StoreError(Text("{name}: {value!r} is outside {low}-{high}",

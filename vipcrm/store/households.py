@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from vipcrm.core.dates import read_date
 from vipcrm.core.household import ROLES, apart_reason, counts, lead_key
 from vipcrm.core.privacy import mask_phone
-from vipcrm.core.text import Text
+from vipcrm.core.text import Text, said
 from vipcrm.formats.kinds import HOUSEHOLDS
 from vipcrm.formats.output import Money
 from vipcrm.formats.rows import converter
@@ -45,7 +45,7 @@ def _parse(column: str, text: str | None) -> str | None:
             raise StoreError(Text("--role: {value!r}; use one of {roles}", value=text,
                                   roles=", ".join(ROLES))) from None
         raise StoreError(Text("--{option}: {problem}", option=column.replace("_id", ""),
-                              problem=str(exc))) from None
+                              problem=said(exc))) from None
 
 
 def _client(conn, client_id: str, today: dt.date) -> tuple:

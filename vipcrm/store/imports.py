@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +26,9 @@ from sqlite_utils import Database
 
 from vipcrm.core.text import Code, Joined, Text
 from vipcrm.formats.csvfile import FileRefused, map_header, open_csv
+from vipcrm.formats.i18n import render
 from vipcrm.formats.kinds import KINDS, LONG_TERM_DATES, Kind
-from vipcrm.formats.rows import RowErrors, RowParser
+from vipcrm.formats.rows import RowErrors, RowParser, problem
 from vipcrm.formats.values import shown
 from vipcrm.store import worker
 from vipcrm.store.audit import now_iso, record
@@ -49,6 +51,7 @@ class ImportOptions:
     # The day the data arrives: when a replaced risk assessment or ID expiry was renewed.
     today: dt.date = field(default_factory=dt.date.today)
     demo: bool = False  # loaded by `vipcrm demo` (so a later demo knows its own data)
+    lang: str = "en"  # of the reasons in the rejects file
     progress: Callable[[int, int], None] | None = None  # (bytes read, file size)
 
 
@@ -99,8 +102,9 @@ class _Rejects:
     """
 
     def __init__(self, header: list[str], target: Path, guard: Guard,
-                 client_index: int | None = None, write: bool = True):
+                 client_index: int | None = None, write: bool = True, lang: str = "en"):
         self.header = header
+        self.lang = lang
         self.target = target
         self.guard = guard
         self.write = write
@@ -111,22 +115,22 @@ class _Rejects:
         self.file: PrivateFile | None = None
         self.writer = None
 
-    def add(self, line: int, cells: list[str], errors: list[str]) -> None:
+    def add(self, line: int, cells: list[str], errors: list[Text]) -> None:
         if self.file is None and self.write:
             self.file = self.guard.open(self.target, Text("the rejects file"),
                                         encoding="utf-8-sig")
             self.writer = csv.writer(self.file.handle)
             self._write(["_line", "_errors", *self.header])
         self.count += 1
-        reason = "; ".join(errors)
+        reason = Joined(tuple(part for error in errors for part in ("; ", error))[1:])
         if len(self.first) < 5:
             self.first.append(Text("line {line}: {reason}", line=line, reason=reason))
         if self.client_index is not None and self.client_index < len(cells):
-            client = cells[self.client_index].strip()
-            if client:
+            client = unicodedata.normalize("NFKC", cells[self.client_index]).strip()
+            if client:  # as the import stores the id (values.parse_id)
                 self.clients.add(client)
         if self.writer is not None:
-            self._write([line, reason, *cells])
+            self._write([line, render(reason, self.lang), *cells])
 
     def _write(self, row: list) -> None:
         try:
@@ -180,7 +184,7 @@ def import_file(db: Database, kind_name: str, path: str | os.PathLike,
     snapshot = options.full_snapshot or options.bank_snapshot
     client_index = header.positions["client_id"] if snapshot else None
     rejects = _Rejects(source.header, rejects_path, guard, client_index,
-                       write=not options.dry_run)
+                       write=not options.dry_run, lang=options.lang)
     started = now_iso()
     conn = db.conn
     for_bulk_writes(db)
@@ -385,29 +389,40 @@ def _stage(conn, kind: Kind, source, positions: dict[str, int], rejects: _Reject
     result.read = staged + rejects.count
 
 
+def _unknown(table: str, value: str) -> Text:
+    """The reason of a reference to a row the database lacks, by the table referred to."""
+    if table == "clients":
+        return Text("{value} unknown client; import clients first", value=value)
+    if table == "products":
+        return Text("{value} unknown product; import products first", value=value)
+    return Text("{value} unknown rm; import rms first", value=value)
+
+
 def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportOptions,
                    present: list[str]) -> None:
     """Duplicate keys, unknown references and the kind's checks across columns, found
     set-based over the staged rows."""
-    bad: dict[int, list[str]] = {}
+    bad: dict[int, list[Text]] = {}
+    key_words = Joined(tuple(part for k in kind.key for part in ("/", Code("field_code", k)))[1:])
     key = ", ".join(kind.key)
     for line, first in conn.execute(
         f"SELECT s._line, f.first FROM temp.stg s JOIN (SELECT {key}, MIN(_line) AS first "
         f"FROM temp.stg GROUP BY {key} HAVING COUNT(*) > 1) f USING ({key}) WHERE s._line > f.first"
     ):
-        bad.setdefault(line, []).append(f"duplicate key {'/'.join(kind.key)} (first on line {first})")
+        bad.setdefault(line, []).append(Text("duplicate key {key} (first on line {first})",
+                                             key=key_words, first=first))
     for column, table, key_column, condition in kind.references:
         extra = f" AND {condition}" if condition else ""
-        what = table[:-1] if table.endswith("s") else table
         for line, value, known in conn.execute(
             f"SELECT _line, {column}, EXISTS (SELECT 1 FROM {table} t "
             f"WHERE t.{key_column} = s.{column}) FROM temp.stg s "
             f"WHERE {column} IS NOT NULL AND NOT EXISTS "
             f"(SELECT 1 FROM {table} t WHERE t.{key_column} = s.{column}{extra})"
         ):
-            hint = ("is not a corporate client (segment=corporate)" if known
-                    else f"unknown {what}; import {table} first")
-            bad.setdefault(line, []).append(f"{column}: {shown(value)} {hint}")
+            hint = (Text("{value} is not a corporate client (segment=corporate)",
+                         value=shown(value)) if known
+                    else _unknown(table, shown(value)))
+            bad.setdefault(line, []).append(problem(column, hint))
     if kind.checks:
         # Each row as it would be stored: its cells merged with the stored row of its key.
         merged = {c: f"s.{c}" if c in kind.key else _new_value(kind, c, options)
@@ -418,15 +433,14 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
                 f"SELECT s._line FROM temp.stg s LEFT JOIN {kind.table} t ON {join} "
                 f"WHERE {condition.format(**merged)}"
             ):
-                bad.setdefault(line, []).append(f"{column}: {reason}")
+                bad.setdefault(line, []).append(problem(column, reason))
     if kind.name == "positions":
         for (line,) in conn.execute(
             "SELECT _line FROM temp.stg s WHERE asset_class IS NULL AND NOT EXISTS "
             "(SELECT 1 FROM products p WHERE p.product_code = s.product_code)"
         ):
-            bad.setdefault(line, []).append(
-                "asset_class: required for a product not in the catalogue (or import products first)"
-            )
+            bad.setdefault(line, []).append(problem("asset_class", Text(
+                "required for a product not in the catalogue (or import products first)")))
     if not bad:
         return
     conn.execute("CREATE TEMP TABLE bad_lines (line INTEGER PRIMARY KEY)")

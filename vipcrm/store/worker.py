@@ -74,7 +74,7 @@ def rows_from_child(source: CsvSource,
             what = message[0]
             if what in ("rows", "done"):
                 for line, cells, errors in message[1]:
-                    reject(line, cells, errors)
+                    reject(line, cells, [restored(error) for error in errors])
             if what == "rows":
                 _, _, bytes_read, rows = message
                 if progress is not None:
@@ -105,7 +105,9 @@ def _child(pipe: Connection, source: CsvSource, produce) -> None:
     code = 0
     try:
         rejected: list[Reject] = []
-        with produce(lambda line, cells, errors: rejected.append((line, cells, errors))) as rows:
+        # Reasons cross the pipe as tuples (marshal knows no Text).
+        with produce(lambda line, cells, errors: rejected.append(
+                (line, cells, [portable(error) for error in errors]))) as rows:
             rows = iter(rows)
             while batch := list(islice(rows, BATCH_ROWS)):
                 pipe.send_bytes(marshal.dumps(("rows", rejected, source.bytes_read, batch)))
