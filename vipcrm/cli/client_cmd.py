@@ -149,7 +149,8 @@ def _print_view(st, view: dict) -> None:
         (Text("Products used"), business["products_used"],
          (Field("product"), Field("source", family="product_source"))),
         (Text("Share of wallet and plan"), business["plans"],
-         (Field("year"), Field("wallet_total"), Field("our_amount"), Field("share_pct", "pct"),
+         (Field("year"), Field("wallet_total", "num"), Field("our_amount", "num"),
+          Field("share_pct", "pct"),
           Field("owner"), Field("products"), Field("plan"))),
     ]
     _print_household(st, view["household"])
@@ -259,6 +260,10 @@ def update(
     open_before = compliance_tasks()
     stored, before, after = update_profile(st.db(), st.config(), client, values, st.today,
                                            st.user())
+    if not stored:
+        st.info(Text("{client}: nothing to update, the profile already holds these values",
+                     client=client))
+        return
     st.info(Text("{client}: updated {fields}; profile completeness {before:.1f}% -> "
                  "{after:.1f}% (target {target}%)", client=client,
                  fields=Listing(Code("field_code", name) for name in stored),

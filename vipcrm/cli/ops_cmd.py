@@ -32,8 +32,8 @@ def nightly_command(
     every inbox file in dependency order (each in its own transaction, then moved to done/ or
     failed/ with a reason; a positions file is the whole bank's holdings on its dates, so
     positions it leaves out are closed, unless import.positions_full_snapshot is off),
-    recompute tiers as of today, run the assignment, and write tomorrow morning's plans (with
-    --outbox). One summary line per step on stdout. The backup's copy (or, without one, the
+    recompute tiers as of today, run the assignment, and write the plans of today's first
+    working day, the morning the 01:30 run prepares (with --outbox). One summary line per step on stdout. The backup's copy (or, without one, the
     database) is checked first: a damaged database, like a full disk, stops the run before
     anything more is written. Exit 0 when all went well, 3 when rows were rejected, 1 when a
     file or a step failed, 4 when another nightly run holds the lock. After a crash, run it

@@ -242,8 +242,10 @@ def _blocks(st, title: str, caption: str | None, records: list[dict]) -> None:
         who = ([st.say(Text("household {household}", household=record["household_id"])),
                 " + ".join(record["members"])] if len(record["members"]) > 1
                else [record["client_id"]])
-        who += [printable(record["name"]), tier_name(record["tier"], st.lang),
-                st.say(Code("channel", record["channel"])),
+        who.append(printable(record["name"]))
+        if record["tier"]:  # a corporate client has none (rated apart): nothing, as in the table
+            who.append(tier_name(record["tier"], st.lang))
+        who += [st.say(Code("channel", record["channel"])),
                 st.say(Text("priority {priority}", priority=record["priority"])),
                 st.say(Text("due {date}", date=record["due"]))]
         if record["overdue"]:

@@ -402,6 +402,8 @@ SENTENCES: dict[str, str] = {
     "{title}: none": "{title}：无",
     "--set {item!r}: write field=value with a field among {fields}":
         "--set {item!r}：请写作 字段=值，字段为 {fields} 之一",
+    "{client}: nothing to update, the profile already holds these values":
+        "{client}：无需更新，资料已是这些值",
     "{client}: updated {fields}; profile completeness {before:.1f}% -> {after:.1f}% (target "
     "{target}%)":
         "{client}：已更新 {fields}；资料完整度 {before:.1f}% -> {after:.1f}%（目标 {target}%）",

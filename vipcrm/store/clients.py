@@ -194,13 +194,18 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
 
 def update_profile(db: Database, config: Config, client_id: str, values: Mapping[str, str],
                    today: dt.date, user: str) -> tuple[dict, float, float]:
-    """Parse, store and audit; returns the stored values and completeness before and after."""
+    """Parse, store and audit; returns the values that changed and completeness before and
+    after."""
     conn = db.conn
     profile = _client_row(conn, client_id)
     if profile is None:
         raise StoreError(Text("unknown client {client!r}; check the id", client=client_id))
-    parsed = parse_profile(values, today)
+    # A value the client already has changes nothing: it is neither stored nor audited again.
+    parsed = {name: value for name, value in parse_profile(values, today).items()
+              if value != profile[name]}
     before = completeness(_profile_dates(profile), today, config).pct
+    if not parsed:
+        return parsed, before, before
     changes = {name: "changed" if name in _PERSONAL else [profile[name], value]
                for name, value in parsed.items()}
     updated = {**profile, **parsed}
