@@ -76,8 +76,9 @@ NUMBER_CASES = [
     *((("followup", "log"), (CLIENT, "--channel", "phone"), "--satisfaction", value, 1,
        f"satisfaction {value}: give 1 to 5") for value in ("0", "6", HUGE)),
     *((("followup", "log"), (CLIENT, "--channel", "visit", "--stage", "sale", "--product",
-                             "DEP-CUR"), "--amount", value, 1,
-       "amount is above the largest a contact records (10,000,000,000,000 CNY)")
+                             "DEP-CUR"), "--amount", value, 2,
+       "Invalid value for --amount: is more than 10,000,000,000,000 CNY, the most one row may "
+       "hold")
       for value in ("10000000000000.01", HUGE, str(2 ** 63))),
     *((("followup", "log"), (CLIENT, "--channel", "visit", "--stage", "sale", "--product",
                              "DEP-CUR"), "--amount", value, 2, "Invalid value for --amount")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,7 +46,16 @@ def mask_in_text(text: str) -> str:
 
 def _masked_run(match: re.Match) -> str:
     run = match.group()
+    if len(run) == 8 and _is_date(run):  # YYYYMMDD: a date typed or read, not a number
+        return run
     return mask_id(run) if len(run) in (15, 18) else mask_phone(run)
+
+
+def _is_date(digits: str) -> bool:
+    try:
+        return 1900 <= dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).year <= 2100
+    except ValueError:
+        return False
 
 
 def neutralise(text: str) -> str:
