@@ -286,3 +286,17 @@ def test_amounts_a_row_cannot_hold_are_rejected_by_a_real_process_in_one_line_ea
 
 def sql_count(db_path) -> int:
     return len(contents(db_path)["positions"])
+
+
+def test_client_update_reads_a_date_as_the_import_does(cli, sql, tmp_path):
+    _import(cli, tmp_path, "clients", [CLIENT_HEADER,
+                                       ["C01", "Zhao Lei", "BJ01", "", "2027-01-15", "", ""]])
+    outside = cli("client", "update", "C01", "--set", "birth_date=1850-01-01", env=ENV)
+    assert outside.exit_code == 1
+    assert "birth_date: '1850-01-01' is outside 1900-01-01 to 2026-11-27" in outside.stderr
+    assert cli("client", "update", "C01", "--set", "id_expiry=长期", env=ENV).exit_code == 0
+    assert _client(sql, "C01") == [(None, None, None)]
+    # A stand-in typed for a date clears it, as an empty value does.
+    assert cli("client", "update", "C01", "--set", "birth_date=1968-11-29", env=ENV).exit_code == 0
+    assert cli("client", "update", "C01", "--set", "birth_date=0001-01-01", env=ENV).exit_code == 0
+    assert _client(sql, "C01") == [(None, None, None)]

@@ -14,7 +14,8 @@ from vipcrm.core.profile import completeness
 from vipcrm.core.text import Code, Text, said
 from vipcrm.formats.kinds import CLIENTS, RANGES
 from vipcrm.formats.output import Money
-from vipcrm.formats.values import BadValue
+from vipcrm.formats.rows import converter
+from vipcrm.formats.values import BadValue, parse_date
 from vipcrm.store.audit import record
 from vipcrm.store.aum import client_aum_on, live_sql
 from vipcrm.store.db import StoreError, fetch_dict, fetch_dicts, transaction
@@ -157,6 +158,13 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def _plain_date(text: str) -> str | None:
+    try:
+        return parse_date(text)
+    except BadValue:
+        return None
+
+
 def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
     """Profile texts -> stored values, with the import's own cell rules; empty clears a field.
 
@@ -172,8 +180,17 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
         if not text:
             parsed[name] = None
             continue
+        column = CLIENTS.column(name)
         try:
-            parsed[name] = CLIENTS.column(name).parser(text)
+            if column.type == "date":
+                day = _plain_date(text)
+                if name in _PAST_DATES and day is not None and day > today.isoformat():
+                    raise StoreError(Text("{field} {date} is after today ({today}); check the "
+                                          "date", field=name, date=day, today=today))
+                # The import's range and stand-ins (docs/files.md); a long-term ID: no expiry.
+                parsed[name] = converter(column, CLIENTS, today)(text) or None
+            else:
+                parsed[name] = column.parser(text)
         except BadValue as exc:
             raise StoreError(Text("{field}: {problem}", field=name, problem=said(exc))) from None
         bounds = RANGES.get(("clients", name))
@@ -181,10 +198,6 @@ def parse_profile(values: Mapping[str, str], today: dt.date) -> dict:
             raise StoreError(Text("{name}: {value!r} is outside {low}-{high}",
                                   name=Code("field_code", name), value=text, low=bounds[0],
                                   high=bounds[1]))
-    for name in _PAST_DATES:
-        if parsed.get(name) and parsed[name] > today.isoformat():
-            raise StoreError(Text("{field} {date} is after today ({today}); check the date",
-                                  field=name, date=parsed[name], today=today))
     if "contact_consent" in parsed and parsed["contact_consent"] is None:
         raise StoreError(Text("contact_consent cannot be empty; use all, service_only or none"))
     if parsed.get("risk_level") and "risk_assessed_on" not in parsed:
