@@ -72,7 +72,8 @@ def test_a_null_stand_in_is_refused_where_a_date_is_required(text):
 
 
 @pytest.mark.parametrize("text", ["长期", "长期有效", "永久", "9999-12-31", "2999-12-31",
-                                  "９９９９－１２－３１"])
+                                  "９９９９－１２－３１", "9999/12/31", "99991231",
+                                  "2999-12-31 00:00:00"])
 def test_a_long_term_id_has_no_expiry(text):
     assert _parse("clients", "id_expiry", text) == CLEARED
 

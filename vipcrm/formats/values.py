@@ -116,6 +116,8 @@ def date_within(low: str, high: str, *, required: bool = False, long_term: bool 
         if long_term and plain in LONG_TERM:
             return CLEARED
         day = None if plain in _ZERO_DATES else parse_date(plain)
+        if long_term and day in LONG_TERM:  # 9999/12/31, 99991231 …
+            return CLEARED
         if day is None or day in STAND_INS:
             if required:
                 raise BadValue(Text("{value} stands for no date; this column needs a real date",
