@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 
 from vipcrm.core.config import Config
-from vipcrm.core.text import Listing, Text
+from vipcrm.core.text import Listing, Text, said
 from vipcrm.formats.escape import printable
 from vipcrm.formats.output import CSV_ENCODINGS, Field, render, write_csv
 
@@ -60,11 +60,8 @@ def typed_id(ctx: typer.Context, param: typer.CallbackParam, value: str | None) 
     try:
         return parse_id(value)
     except BadValue as exc:
-        hint = "/".join(param.opts) if param.param_type_name == "option" else (param.name or "")
-        code = str(exc).partition("(")[2].partition(")")[0]
-        raise BadArgument(Text("the id holds an invisible or control character ({code}); "
-                               "retype it", code=code), hint.upper() if
-                          param.param_type_name == "argument" else hint) from None
+        hint = param.opts[0] if param.param_type_name == "option" else (param.name or "").upper()
+        raise BadArgument(said(exc), hint) from None
 
 
 def plain() -> bool:

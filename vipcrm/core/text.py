@@ -96,6 +96,11 @@ class Joined(Text):
     def __hash__(self) -> int:
         return hash(self.parts)
 
+    @classmethod
+    def between(cls, separator: str, items) -> "Joined":
+        """`items` with `separator` between them: `Joined.between("; ", reasons)`."""
+        return cls(tuple(part for item in items for part in (separator, item))[1:])
+
     def __repr__(self) -> str:
         return f"Joined({str(self)!r})"
 

@@ -125,8 +125,6 @@ SENTENCES: dict[str, str] = {
     "{path}: {reason}": "{path}：{reason}",
     "{path}: no such file; check the path": "{path}：文件不存在；请检查路径",
     "unknown client {client!r}; check the id": "未知客户 {client!r}；请检查客户号",
-    "the id holds an invisible or control character ({code}); retype it":
-        "编号含不可见字符或控制字符（{code}）；请重新输入",
     "unknown RM {rm!r}; `vipcrm export rms` lists the RM ids":
         "未知客户经理 {rm!r}；`vipcrm export rms` 可列出客户经理工号",
     "RM {rm} works at branch {its}, not {branch}; drop --branch or choose that branch":

@@ -122,7 +122,7 @@ class _Rejects:
             self.writer = csv.writer(self.file.handle)
             self._write(["_line", "_errors", *self.header])
         self.count += 1
-        reason = Joined(tuple(part for error in errors for part in ("; ", error))[1:])
+        reason = Joined.between("; ", errors)
         if len(self.first) < 5:
             self.first.append(Text("line {line}: {reason}", line=line, reason=reason))
         if self.client_index is not None and self.client_index < len(cells):
@@ -403,7 +403,7 @@ def _reject_in_sql(conn, kind: Kind, source, rejects: _Rejects, options: ImportO
     """Duplicate keys, unknown references and the kind's checks across columns, found
     set-based over the staged rows."""
     bad: dict[int, list[Text]] = {}
-    key_words = Joined(tuple(part for k in kind.key for part in ("/", Code("field_code", k)))[1:])
+    key_words = Joined.between("/", (Code("field_code", k) for k in kind.key))
     key = ", ".join(kind.key)
     for line, first in conn.execute(
         f"SELECT s._line, f.first FROM temp.stg s JOIN (SELECT {key}, MIN(_line) AS first "
