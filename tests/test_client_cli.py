@@ -208,6 +208,22 @@ def test_update_changes_completeness_and_is_audited(bank, run):
     assert view(run)["completeness"]["pct"] == expected_pct(C0001_FILLED | {"family", "address"})
 
 
+def test_an_update_to_the_values_already_held_changes_and_audits_nothing(bank, run):
+    assert run("client", "update", "C0001", "--set", "hobbies=golf").exit_code == 0
+    before = contents(bank)
+    again = run("client", "update", "C0001", "--set", "hobbies=golf")
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr == ("C0001: nothing to update, the profile already holds these "
+                            "values\n")
+    assert contents(bank) == before
+    # Among several values, only the changed ones are stored and audited.
+    mixed = run("client", "update", "C0001", "--set", "hobbies=golf", "--set", "family=two sons")
+    assert "C0001: updated family;" in mixed.stderr
+    [(details,)] = query(bank, "SELECT details FROM audit_log WHERE command = 'client update' "
+                               "ORDER BY id DESC LIMIT 1")
+    assert set(json.loads(details)["changes"]) == {"family"}
+
+
 def test_reaching_the_target(bank, run):
     result = run("client", "update", "C0001", "--set", "product_preferences=fund, bonds",
                  "--set", "wealth_source=Business", "--set", "family=Married, one child")

@@ -218,6 +218,13 @@ def test_a_narrow_screen_shows_each_client_as_a_block(bank):
     assert zh[zh.index(head) + 1] == "  事由：到期、周期联系"
 
 
+def test_a_big_client_s_block_shows_no_tier_as_the_table_shows_none(bank):
+    narrow = run(bank, "plan", "today", "--rm", "RM1021", columns=80).stdout.splitlines()
+    heads = [line for line in narrow if line.startswith("E0")]
+    assert heads and all(re.fullmatch(r"E\d{5}  \S+  visit  priority \d  due \S+(  overdue)?",
+                                      head) for head in heads), heads
+
+
 def test_a_talking_point_wraps_with_a_hanging_indent_between_words():
     from vipcrm.formats.wrap import wrap
 
