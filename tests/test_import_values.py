@@ -301,3 +301,14 @@ def test_client_update_reads_a_date_as_the_import_does(cli, sql, tmp_path):
     assert cli("client", "update", "C01", "--set", "birth_date=1968-11-29", env=ENV).exit_code == 0
     assert cli("client", "update", "C01", "--set", "birth_date=0001-01-01", env=ENV).exit_code == 0
     assert _client(sql, "C01") == [(None, None, None)]
+
+
+def test_the_nightly_writes_the_reasons_of_its_rejects_in_the_session_s_language(cli, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_csv(inbox / "clients.csv", [CLIENT_HEADER,
+                                      ["C01", "Zhao Lei", "BJ01", "1850-01-01", "", "", ""]])
+    result = cli("--lang", "zh", "nightly", "--inbox", inbox, env=ENV)
+    assert result.exit_code == 3, result.stdout
+    rejects = (inbox / "done" / "clients.rejects.csv").read_text(encoding="utf-8-sig")
+    assert "出生日期：'1850-01-01' 超出 1900-01-01 至 2026-11-27 的范围" in rejects

@@ -126,7 +126,8 @@ def _last_import(db: Database, kind: str) -> tuple[str, int] | None:
 
 def import_inbox(db: Database, inbox: Path, user: str,
                  on_file: Callable[[InboxResult], None] | None = None, *,
-                 today: dt.date | None = None, bank_snapshot: bool = False) -> list[InboxResult]:
+                 today: dt.date | None = None, bank_snapshot: bool = False,
+                 lang: str = "en") -> list[InboxResult]:
     """Import the inbox's files in dependency order; returns one result per file looked at.
 
     With `bank_snapshot`, a positions file is the whole bank's holdings on each of its dates:
@@ -134,14 +135,15 @@ def import_inbox(db: Database, inbox: Path, user: str,
 
     A file the import refuses goes to `failed/`. A problem that is not the file's (the database
     busy or full, a file that cannot be read) stops the step and leaves this file and the later
-    ones in the inbox for the next run: later kinds depend on earlier ones.
+    ones in the inbox for the next run: later kinds depend on earlier ones. The reasons of the
+    rejects files are in `lang`.
     """
     results = []
     done, failed = inbox / "done", inbox / "failed"
     database = db_file(db)
     for kind, path in pending_files(inbox):
         try:
-            options = ImportOptions(user=user, today=today or dt.date.today(),
+            options = ImportOptions(user=user, today=today or dt.date.today(), lang=lang,
                                     bank_snapshot=bank_snapshot and kind == "positions")
             result = _import_one(db, kind, path, options, done, failed,
                                  Guard(database, [path]))

@@ -67,7 +67,7 @@ class NightlyOptions:
     outbox: Path | None = None
     backup_dir: Path | None = None
     keep_backups: int = 7
-    lang: str = "en"  # of the plan files (talking points, calendar titles)
+    lang: str = "en"  # of the plan files (talking points, calendar titles) and rejects files
 
 
 def exit_code(steps: list[Step]) -> int:
@@ -105,7 +105,7 @@ def run_nightly(db: Database, config_of: Callable[[], Config], today: dt.date, u
         if check.status == "failed":
             done(check)
     if options.inbox is not None and not stopped():
-        _import(db, options.inbox, user, done, today, path)
+        _import(db, options.inbox, user, done, today, path, options.lang)
     if not stopped():
         try:
             config = config_of()
@@ -161,7 +161,7 @@ def _backup(db: Database, options: NightlyOptions, today: dt.date, user: str) ->
 
 
 def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
-            today: dt.date, path: Path | None) -> None:
+            today: dt.date, path: Path | None, lang: str) -> None:
     from vipcrm.store.settings import load_setting
     step = Code("step", "import")
     if not inbox.is_dir():
@@ -186,7 +186,7 @@ def _import(db: Database, inbox: Path, user: str, done: Callable[[Step], None],
         clock[0] = now
 
     try:
-        results = import_inbox(db, inbox, user, on_file=on_file, today=today,
+        results = import_inbox(db, inbox, user, on_file=on_file, today=today, lang=lang,
                                bank_snapshot=bank_snapshot)
         strays = unrecognised_files(inbox)
         reported = {result.file for result in results}
