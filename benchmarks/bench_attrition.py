@@ -16,7 +16,6 @@ The table goes to stdout, progress to stderr.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
 import shutil
@@ -24,12 +23,11 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plan_data import DEFAULT_SEED, client_id  # noqa: E402
-from report import BenchError, Timing, aligned, log, timed_command  # noqa: E402
+from report import Timing, aligned, log, sized_main, timed_command  # noqa: E402
 
 SCALES = {"small": 100_000, "full": 1_000_000}
 AS_OF = dt.date(2026, 11, 30)
@@ -104,27 +102,7 @@ def table(rows: list[tuple], runs: int, n: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("size", nargs="?", type=int, metavar="N", help="number of clients")
-    parser.add_argument("--scale", choices=sorted(SCALES), help="small: 100,000; full: 1,000,000")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs (default 3)")
-    parser.add_argument("--dir", type=Path, help="keep the generated bank here and reuse it")
-    args = parser.parse_args()
-    n = args.size or (SCALES[args.scale] if args.scale else None)
-    if not n or args.runs < 1:
-        parser.error("give N (clients) or --scale small|full, and --runs of at least 1")
-    root = args.dir or Path(tempfile.mkdtemp(prefix="vipcrm-bench-attrition-"))
-    root.mkdir(parents=True, exist_ok=True)
-    try:
-        rows = bench(n, args.runs, root)
-    except BenchError as exc:
-        log(f"bench_attrition: {exc}")
-        return 1
-    finally:
-        if args.dir is None:
-            shutil.rmtree(root, ignore_errors=True)
-    print(table(rows, args.runs, n))
-    return 0
+    return sized_main("bench_attrition", __doc__, SCALES, 3, bench, table)
 
 
 if __name__ == "__main__":

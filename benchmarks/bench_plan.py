@@ -21,19 +21,16 @@ The table goes to stdout, progress to stderr.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plan_data import DEFAULT_SEED, rm_id  # noqa: E402
-from report import BenchError, aligned, log, median_of  # noqa: E402
+from report import aligned, log, median_of, sized_main  # noqa: E402
 
 SCALES = {"small": 20_000, "full": 1_000_000}
 REFERENCE = 10_000
@@ -111,27 +108,7 @@ def table(rows: list[tuple], runs: int, n: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("size", nargs="?", type=int, metavar="N", help="number of clients")
-    parser.add_argument("--scale", choices=sorted(SCALES), help="small: 20,000; full: 1,000,000")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5)")
-    parser.add_argument("--dir", type=Path, help="keep the generated banks here and reuse them")
-    args = parser.parse_args()
-    n = args.size or (SCALES[args.scale] if args.scale else None)
-    if not n or args.runs < 1:
-        parser.error("give N (clients) or --scale small|full, and --runs of at least 1")
-    root = args.dir or Path(tempfile.mkdtemp(prefix="vipcrm-bench-plan-"))
-    root.mkdir(parents=True, exist_ok=True)
-    try:
-        rows = bench(n, args.runs, root)
-    except BenchError as exc:
-        log(f"bench_plan: {exc}")
-        return 1
-    finally:
-        if args.dir is None:
-            shutil.rmtree(root, ignore_errors=True)
-    print(table(rows, args.runs, n))
-    return 0
+    return sized_main("bench_plan", __doc__, SCALES, 5, bench, table)
 
 
 if __name__ == "__main__":

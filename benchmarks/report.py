@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from typing import Collection, NamedTuple, Sequence
+from pathlib import Path
+from typing import Callable, Collection, NamedTuple, Sequence
 
 
 class BenchError(RuntimeError):
@@ -64,3 +67,33 @@ def aligned(cells: Sequence[Sequence[str]], left: Collection[int] = (0,)) -> lis
     return ["  ".join(cell.ljust(w) if i in left else cell.rjust(w)
                       for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
             for row in cells]
+
+
+def sized_main(name: str, doc: str, scales: dict[str, int], runs: int,
+               bench: Callable[[int, int, Path], list], table: Callable[[list, int, int], str]
+               ) -> int:
+    """The command line of a benchmark over N clients: `N` or `--scale`, `--runs` and `--dir`
+    (generated banks kept there and reused; without it, a temporary folder removed at the end).
+    `bench(n, runs, root)` gives the rows that `table(rows, runs, n)` prints."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("size", nargs="?", type=int, metavar="N", help="number of clients")
+    parser.add_argument("--scale", choices=sorted(scales),
+                        help="; ".join(f"{k}: {v:,}" for k, v in scales.items()))
+    parser.add_argument("--runs", type=int, default=runs, help=f"timed runs (default {runs})")
+    parser.add_argument("--dir", type=Path, help="keep the generated banks here and reuse them")
+    args = parser.parse_args()
+    n = args.size or (scales[args.scale] if args.scale else None)
+    if not n or args.runs < 1:
+        parser.error("give N (clients) or --scale small|full, and --runs of at least 1")
+    root = args.dir or Path(tempfile.mkdtemp(prefix=f"vipcrm-{name}-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = bench(n, args.runs, root)
+    except BenchError as exc:
+        log(f"{name}: {exc}")
+        return 1
+    finally:
+        if args.dir is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(table(rows, args.runs, n))
+    return 0
