@@ -11,6 +11,7 @@ import typer
 from vipcrm.cli.common import (BadArgument, EncodingOption, Refused, State, check_encoding,
                                check_format, parse_date_option, state, typed_id)
 from vipcrm.core.dates import read_date
+from vipcrm.cli.report_cmd import checked_scope
 from vipcrm.core.text import Code, Joined, Listing, Text, said
 from vipcrm.formats.output import Field
 
@@ -132,22 +133,6 @@ def _campaign(conn, campaign_id: int) -> dict:
     return found
 
 
-def _scope(conn, branch: Optional[str], rm: Optional[str]):
-    from vipcrm.store import reports
-
-    if rm is not None:
-        found = reports.known_rm(conn, rm)
-        if found is None:
-            raise Refused(Text("unknown RM {rm!r}; `vipcrm export rms` lists the RM ids", rm=rm))
-        if branch is not None and found["branch"] != branch:
-            raise Refused(Text("RM {rm} works at branch {its}, not {branch}; drop --branch or "
-                               "choose that branch", rm=rm, its=found["branch"], branch=branch))
-    if branch is not None and not reports.known_branch(conn, branch):
-        raise Refused(Text("unknown branch {branch!r}; no RM or client belongs to it",
-                           branch=branch))
-    return reports.Scope(branch, rm)
-
-
 @campaign_app.command("create")
 def create(
     ctx: typer.Context,
@@ -218,7 +203,7 @@ def create(
                            "(import the product with status on_sale)", product=product_code,
                            status=product["status"]))
     first, last = _window(start, end, product["launch_date"], st.today)
-    _scope(conn, branch, None)
+    checked_scope(conn, branch, None)
     cal = load_calendar(conn)
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     days = [d for d in days if cal.is_working_day(d)]
@@ -323,7 +308,7 @@ def show(ctx: typer.Context,
     encoding = check_encoding(encoding, fmt)
     conn = st.db().conn
     found = _campaign(conn, campaign_id)
-    scope = _scope(conn, branch, rm)
+    scope = checked_scope(conn, branch, rm)
     sold = product(conn, found["product_code"])
     st.info(Text("campaign {id} \"{name}\": {product} {product_name} ({risk}), {first} to "
                  "{last}, tiers {tiers}; {status}", id=campaign_id, name=found["name"],
@@ -396,7 +381,7 @@ def report(ctx: typer.Context,
     conn = st.db().conn
     if campaign_id is not None:
         _campaign(conn, campaign_id)
-    scope = _scope(conn, branch, rm)
+    scope = checked_scope(conn, branch, rm)
     ids = [campaign_id] if campaign_id is not None else campaign_ids(conn)
     records = campaign_report(conn, st.config(), st.today, ids, scope, by)
     fields = REPORT_FIELDS if by == "rm" else [f for f in REPORT_FIELDS

@@ -82,16 +82,7 @@ def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: O
         raise BadArgument(Text("{day} is after the end of the period ({end})", day=start_day,
                                end=end_day), "--from")
     conn = st.db().conn
-    if rm is not None:
-        found = store.known_rm(conn, rm)
-        if found is None:
-            raise Refused(Text("unknown RM {rm!r}; `vipcrm export rms` lists the RM ids", rm=rm))
-        if branch is not None and found["branch"] != branch:
-            raise Refused(Text("RM {rm} works at branch {its}, not {branch}; drop --branch or "
-                               "choose that branch", rm=rm, its=found["branch"], branch=branch))
-    if branch is not None and not store.known_branch(conn, branch):
-        raise Refused(Text("unknown branch {branch!r}; no RM or client belongs to it",
-                           branch=branch))
+    scope = checked_scope(conn, branch, rm)
     config = st.config()
     latest = store.freshness(conn)
     when = (Text("Period {start} to {end}", start=start_day, end=end_day) if period
@@ -103,7 +94,24 @@ def _ask(ctx: typer.Context, start: Optional[str], end: Optional[str], branch: O
                      "the latest extracts first",
                      feeds=Listing(Code("feed", feed) for feed in stale),
                      days=config["data.stale_after_days"]))
-    return Ask(st, conn, config, start_day, end_day, store.Scope(branch, rm), encoding)
+    return Ask(st, conn, config, start_day, end_day, scope, encoding)
+
+
+def checked_scope(conn, branch: Optional[str], rm: Optional[str]):
+    """The branch and RM a report or list is limited to, each known, the RM of that branch."""
+    from vipcrm.store import reports as store
+
+    if rm is not None:
+        found = store.known_rm(conn, rm)
+        if found is None:
+            raise Refused(Text("unknown RM {rm!r}; `vipcrm export rms` lists the RM ids", rm=rm))
+        if branch is not None and found["branch"] != branch:
+            raise Refused(Text("RM {rm} works at branch {its}, not {branch}; drop --branch or "
+                               "choose that branch", rm=rm, its=found["branch"], branch=branch))
+    if branch is not None and not store.known_branch(conn, branch):
+        raise Refused(Text("unknown branch {branch!r}; no RM or client belongs to it",
+                           branch=branch))
+    return store.Scope(branch, rm)
 
 
 def _note_history(ask: Ask, day: dt.date) -> None:
