@@ -4,11 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tiering_support import client, load_bank, write_csv
-from vipcrm.core.tiering import TierRules
-from vipcrm.store.db import open_db
-from vipcrm.store.settings import load_config
-from vipcrm.store.tiering import recompute
+from tiering_support import client, load_bank, recompute_on, write_csv
 
 K = 100_000  # a thousand yuan in fen
 DAY0 = dt.date(2026, 1, 1)
@@ -25,11 +21,7 @@ def households(cli, folder, rows, name="households.csv"):
 
 
 def run(db_path, *days):
-    db = open_db(db_path)
-    rules = TierRules.from_config(load_config(db))
-    for n in days:
-        recompute(db, day(n), rules, today=day(n), user="test")
-    db.conn.close()
+    recompute_on(db_path, (day(n) for n in days))
 
 
 def tiers(sql):

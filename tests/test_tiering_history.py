@@ -5,11 +5,8 @@ import json
 
 import pytest
 
-from tiering_support import client, load_bank
-from vipcrm.core.tiering import TierRules
+from tiering_support import client, load_bank, recompute_on
 from vipcrm.store.db import open_db
-from vipcrm.store.settings import load_config
-from vipcrm.store.tiering import recompute
 
 M = 100_000_000  # one million yuan in fen
 DAY0 = dt.date(2025, 1, 1)
@@ -46,11 +43,7 @@ def bank(cli, tmp_path, db_path):
 
 
 def run(db_path, *days):
-    db = open_db(db_path)
-    rules = TierRules.from_config(load_config(db))
-    for n in days:
-        recompute(db, day(n), rules, today=day(n), user="test")
-    db.conn.close()
+    recompute_on(db_path, (day(n) for n in days))
 
 
 def state(sql):

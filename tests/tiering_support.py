@@ -84,3 +84,17 @@ def berka_snapshots(folder: Path) -> tuple[dict[str, str], list[tuple[str, str, 
 def berka_clients(folder: Path, client_ids: Iterable[str]) -> list[tuple]:
     districts = {row[0]: row[2] for row in _rows(folder / "client.asc")}
     return [(cid, f"Klient {cid}", "retail", f"D{districts[cid]}", "") for cid in sorted(set(client_ids))]
+
+
+def recompute_on(db_path: Path, days: Iterable[dt.date]) -> None:
+    """`tier --recompute` on each of `days` in turn, as the nightly runs it, in this process."""
+    from vipcrm.core.tiering import TierRules
+    from vipcrm.store.db import open_db
+    from vipcrm.store.settings import load_config
+    from vipcrm.store.tiering import recompute
+
+    db = open_db(db_path)
+    rules = TierRules.from_config(load_config(db))
+    for day in days:
+        recompute(db, day, rules, today=day, user="test")
+    db.conn.close()
