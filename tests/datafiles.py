@@ -9,6 +9,19 @@ import sqlite3
 from pathlib import Path
 
 
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a database through SQLite's backup API (its write-ahead log included, even
+    while another connection holds it open), owner-only as vipcrm creates its files."""
+    old, new = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        old.backup(new)
+    finally:
+        old.close()
+        new.close()
+    target.chmod(0o600)
+    return target
+
+
 def write_csv(path: Path, rows, *, encoding: str = "utf-8", delimiter: str = ",",
               newline: str = "\n") -> Path:
     """Write rows (the header first) as real bytes in the given encoding."""

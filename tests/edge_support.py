@@ -17,7 +17,7 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner
 
-from datafiles import write_csv
+from datafiles import copy_database, write_csv
 from vipcrm.cli.app import app
 from vipcrm.core.config import TIERS
 
@@ -185,15 +185,7 @@ def copy_of(template: Path, folder: Path) -> Path:
     """A copy of the template database for one example (SQLite's backup: the template's
     write-ahead log included)."""
     folder.mkdir(parents=True, exist_ok=True)
-    db = folder / "vipcrm.db"
-    source, target = sqlite3.connect(template), sqlite3.connect(db)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    db.chmod(0o600)
-    return db
+    return copy_database(template, folder / "vipcrm.db")
 
 
 def write_straight(db: Path, table: str, column: str, key: dict, value) -> None:

@@ -5,13 +5,12 @@ database as it was; the ends of the accepted dates themselves work on a whole de
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from datafiles import contents
+from datafiles import contents, copy_database
 from vipcrm.cli.app import app
 
 TODAY = "2026-11-27"
@@ -123,14 +122,8 @@ def demo_bank(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def bank(demo_bank, db_path) -> Path:
-    """A copy of the demo bank as this test's database (the backup API: the log included)."""
-    source, target = sqlite3.connect(demo_bank), sqlite3.connect(db_path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return db_path
+    """A copy of the demo bank as this test's database."""
+    return copy_database(demo_bank, db_path)
 
 
 def _refused_alone(result, code: int, fragment: str) -> None:

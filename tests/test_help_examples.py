@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import shlex
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
+from datafiles import copy_database
 from vipcrm.cli.app import app
 
 pytestmark = pytest.mark.slow
@@ -112,15 +112,6 @@ def demo_bank(request, tmp_path_factory):
     return path, request.param
 
 
-def _copy(source: Path, target: Path) -> None:
-    """The whole database, write-ahead log included (the demo's connection may still be open)."""
-    with sqlite3.connect(source) as old, sqlite3.connect(target) as new:
-        old.backup(new)
-    old.close()
-    new.close()
-    target.chmod(0o600)
-
-
 def _run_in_process(line: str, env: dict[str, str]) -> None:
     words = shlex.split(line)
     runner = CliRunner()
@@ -152,7 +143,7 @@ def test_every_example_runs_as_written_on_the_demo_bank(demo_bank, path, tmp_pat
     """The lines of one help's example run in order, in a folder of their own holding a copy of
     the demo bank as ./vipcrm.db (the default --db), on the demo's day."""
     source, day = demo_bank
-    _copy(source, tmp_path / "vipcrm.db")
+    copy_database(source, tmp_path / "vipcrm.db")
     monkeypatch.chdir(tmp_path)
     env = {"VIPCRM_DB": "vipcrm.db", "VIPCRM_TODAY": day.isoformat(), "VIPCRM_LANG": "en",
            "NO_COLOR": "1"}

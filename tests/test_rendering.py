@@ -19,6 +19,7 @@ import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
+from datafiles import copy_database
 from vipcrm.cli.app import app
 from vipcrm.cli.followup_cmd import TABLE_KEYS
 from vipcrm.cli.report_cmd import report_app
@@ -144,8 +145,7 @@ CAMPAIGN_COMMANDS = [
 @pytest.fixture(scope="module")
 def campaign_bank(bank, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("campaign") / "demo.db"
-    with sqlite3.connect(bank) as source, sqlite3.connect(path) as target:
-        source.backup(target)
+    copy_database(bank, path)
     run(path, "campaign", "create", "WM-1Y", "--tiers", "diamond,premier_platinum,platinum")
     return path
 
@@ -265,9 +265,7 @@ def test_the_left_out_note_speaks_chinese(bank):
 
 def test_markup_in_the_data_is_shown_as_typed(bank, tmp_path):
     # A note is the client's words: brackets are text, not styles (nor an error).
-    copy = tmp_path / "copy.db"
-    with sqlite3.connect(bank) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
+    copy = copy_database(bank, tmp_path / "copy.db")
     conn = sqlite3.connect(copy)
     conn.execute("UPDATE followups SET note = '[/bold] [red]wants 50,000.00' "
                  "WHERE followup_id = (SELECT MIN(followup_id) FROM followups)")
